@@ -1,0 +1,52 @@
+/* arb.h - stochastic arbiter (SpinBayes): each forward pass it emits a one-hot selection
+ * of one of k crossbars, uniformly.  It draws b = ceil(log2 k) stochastic-MTJ bits (each a
+ * SET/sense/RESET at p = 0.5) and rejects values >= k, drawing again (try index in the
+ * counter), so every crossbar is equally likely.  Bits come from Philox4x32-10 with
+ * key = (seed low 32, seed high 32 ^ ARB stream tag 0xA4B17E55), counter = (try, pass,
+ * layer, 0), the low b bits of lane 0: reproducible and order-free. */
+#ifndef NS_ARB_H
+#define NS_ARB_H
+
+#include <stdint.h>
+
+#include "energy.h"
+#include "base/stat.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct arb arb_t; /* opaque */
+
+typedef struct arb_params {
+    uint32_t k;         /* crossbars to choose among, 2..1024 */
+    uint32_t t_bit_cyc; /* cycles per random bit (SET + sense + RESET), >= 1 */
+} arb_params_t;
+
+typedef struct arb_stats {
+    uint64_t draws; /* selections made */
+    uint64_t bits;  /* random bits drawn, rejected tries included */
+    uint64_t tries; /* tries (>= draws) */
+} arb_stats_t;
+
+/* Arbiter of layer `layer`.  ST_OK, ST_EINVAL (k or t_bit_cyc out of range), ST_ENOMEM. */
+int arb_create(const arb_params_t *p, uint64_t seed, uint32_t layer, arb_t **out);
+void arb_destroy(arb_t *a); /* NULL is a no-op */
+
+/* Bits per try: ceil(log2 k). */
+uint32_t arb_bits_per_try(const arb_params_t *p);
+
+/* Selects the crossbar of MC pass `pass`: *sel in [0, k); *cycles = bits drawn * t_bit_cyc;
+ * ACT_ARB_BIT += bits drawn.  Gives up after 64 rejected tries with ST_ERANGE (probability
+ * below 2^-64). */
+int arb_draw(arb_t *a, uint32_t pass, uint32_t *sel, uint64_t *cycles, act_counts_t *acc);
+
+const arb_stats_t *arb_stats(const arb_t *a);
+void arb_stats_reset(arb_t *a);
+extern const stat_desc_t arb_stat_descs[];
+extern const unsigned arb_stat_ndescs;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,42 @@
+/* status.h - status codes shared by every neuspin library (SQLite-style SQLITE_OK).
+ *
+ * Every fallible function returns an int: ST_OK (0) on success, a negative ST_E* code on
+ * failure.  Outputs travel through out-parameters and are left untouched on failure. */
+#ifndef NS_STATUS_H
+#define NS_STATUS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    ST_OK = 0,
+    ST_ENOMEM = -1,   /* an allocation failed */
+    ST_EINVAL = -2,   /* a parameter is outside the model's contract (caller bug or bad input) */
+    ST_ERANGE = -3,   /* a size or count overflows, or a request does not fit */
+    ST_ECONFIG = -4,  /* the configuration is invalid; diagnostics say why */
+    ST_EIO = -5       /* reading or writing a file failed */
+};
+
+/* Short lower-case name of a status code ("out of memory"); never NULL. */
+const char *st_str(int status);
+
+/* SIM_BUG: a broken invariant inside neuspin (gem5 panic), never a user error.  Prints where
+ * and aborts, in release builds too. */
+void st_bug(const char *file, int line, const char *what);
+#define SIM_BUG(what) st_bug(__FILE__, __LINE__, (what))
+#define SIM_ASSERT(cond) do { if (!(cond)) st_bug(__FILE__, __LINE__, #cond); } while (0)
+
+/* Test hook (SQLite's fault injection): when set to N > 0, the Nth call of st_malloc from
+ * now fails and the counter stops.  0 disables it. */
+extern unsigned long st_fail_alloc_at;
+
+/* malloc/calloc wrappers that honour st_fail_alloc_at.  Every allocation in the C libraries
+ * goes through them so tests can inject out-of-memory. */
+void *st_malloc(unsigned long bytes);
+void *st_calloc(unsigned long n, unsigned long size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,44 @@
+/* bus.h - interconnect between the tiles and the global activation buffer: a shared bus of
+ * width_bits bits per cycle plus a fixed hop latency per transfer.  A broadcast to several
+ * tiles is one transfer. */
+#ifndef NS_BUS_H
+#define NS_BUS_H
+
+#include <stdint.h>
+
+#include "energy.h"
+#include "base/stat.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bus bus_t; /* opaque */
+
+typedef struct bus_params {
+    uint32_t width_bits; /* bits moved per cycle, >= 1 */
+    uint32_t t_hop_cyc;  /* fixed latency per transfer (arbitration + wire), >= 0 */
+} bus_params_t;
+
+typedef struct bus_stats {
+    uint64_t transfers; /* transfers */
+    uint64_t bits;      /* bits moved */
+} bus_stats_t;
+
+int bus_create(const bus_params_t *p, bus_t **out); /* ST_OK, ST_EINVAL, ST_ENOMEM */
+void bus_destroy(bus_t *b);                        /* NULL is a no-op */
+
+/* Moves `bits` (>= 1) bits: *cycles = t_hop_cyc + ceil(bits / width_bits);
+ * ACT_BUS_BIT += bits.  ST_EINVAL when bits == 0, ST_ERANGE when the cycles overflow
+ * 64 bits; nothing counted on error. */
+int bus_transfer(bus_t *b, uint64_t bits, uint64_t *cycles, act_counts_t *acc);
+
+const bus_stats_t *bus_stats(const bus_t *b);
+void bus_stats_reset(bus_t *b);
+extern const stat_desc_t bus_stat_descs[];
+extern const unsigned bus_stat_ndescs;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

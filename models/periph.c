@@ -1,0 +1,114 @@
+/* periph.c - digital periphery: adder tree, activation, pooling, residual adds, each spread
+ * over `lanes` parallel units. */
+#include "periph.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "base/status.h"
+
+struct periph {
+    periph_params_t p;
+    periph_stats_t st;
+};
+
+const stat_desc_t periph_stat_descs[] = {
+    {"adds", "count", "additions (adder tree and residual)", offsetof(periph_stats_t, adds)},
+    {"activations", "count", "sign/threshold activations",
+     offsetof(periph_stats_t, activations)},
+    {"pool_ops", "count", "pooling comparisons or additions", offsetof(periph_stats_t, pool_ops)},
+};
+const unsigned periph_stat_ndescs = sizeof periph_stat_descs / sizeof periph_stat_descs[0];
+
+int periph_create(const periph_params_t *p, periph_t **out)
+{
+    if (!p || !out || p->lanes == 0 || p->t_add_cyc == 0 || p->t_act_cyc == 0 ||
+        p->t_pool_cyc == 0)
+        return ST_EINVAL;
+    periph_t *x = st_calloc(1, sizeof *x);
+    if (!x)
+        return ST_ENOMEM;
+    x->p = *p;
+    *out = x;
+    return ST_OK;
+}
+
+void periph_destroy(periph_t *x)
+{
+    free(x);
+}
+
+/* Rounds of `lanes` units needed for n elements. */
+static inline uint64_t periph_rounds(const periph_t *x, uint64_t n)
+{
+    return n / x->p.lanes + (n % x->p.lanes != 0);
+}
+
+int periph_reduce(periph_t *x, uint32_t n_partials, uint32_t outputs, uint64_t *cycles,
+                  act_counts_t *acc)
+{
+    if (!x || !cycles || !acc || n_partials == 0 || outputs == 0)
+        return ST_EINVAL;
+    /* ceil(log2 n): the bit length of n - 1 (0 for a single partial sum). */
+    uint32_t levels = n_partials == 1 ? 0 : 32 - (uint32_t)__builtin_clz(n_partials - 1);
+    uint64_t c;
+    if (__builtin_mul_overflow((uint64_t)levels * x->p.t_add_cyc, periph_rounds(x, outputs), &c))
+        return ST_ERANGE;
+    uint64_t adds = (uint64_t)(n_partials - 1) * outputs; /* a tree of n leaves has n-1 adders */
+    *cycles = c;
+    acc->n[ACT_ADD] += adds;
+    x->st.adds += adds;
+    return ST_OK;
+}
+
+int periph_activate(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc)
+{
+    if (!x || !cycles || !acc)
+        return ST_EINVAL;
+    uint64_t c;
+    if (__builtin_mul_overflow(periph_rounds(x, n), (uint64_t)x->p.t_act_cyc, &c))
+        return ST_ERANGE;
+    *cycles = c;
+    acc->n[ACT_ACT] += n;
+    x->st.activations += n;
+    return ST_OK;
+}
+
+int periph_pool(periph_t *x, uint64_t n_out, uint32_t window, uint64_t *cycles,
+                act_counts_t *acc)
+{
+    if (!x || !cycles || !acc || window == 0)
+        return ST_EINVAL;
+    uint64_t ops, c;
+    if (__builtin_mul_overflow(n_out, (uint64_t)(window - 1), &ops) ||
+        __builtin_mul_overflow(periph_rounds(x, n_out),
+                               (uint64_t)(window - 1) * x->p.t_pool_cyc, &c))
+        return ST_ERANGE;
+    *cycles = c;
+    acc->n[ACT_POOL] += ops;
+    x->st.pool_ops += ops;
+    return ST_OK;
+}
+
+int periph_add(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc)
+{
+    if (!x || !cycles || !acc)
+        return ST_EINVAL;
+    uint64_t c;
+    if (__builtin_mul_overflow(periph_rounds(x, n), (uint64_t)x->p.t_add_cyc, &c))
+        return ST_ERANGE;
+    *cycles = c;
+    acc->n[ACT_ADD] += n;
+    x->st.adds += n;
+    return ST_OK;
+}
+
+const periph_stats_t *periph_stats(const periph_t *x)
+{
+    return &x->st;
+}
+
+void periph_stats_reset(periph_t *x)
+{
+    x->st = (periph_stats_t){0};
+}

@@ -1,0 +1,62 @@
+/* periph.h - digital periphery: the adder tree that sums partial sums across read steps,
+ * row tiles and kernel positions; the sign/threshold activation; pooling; residual adds.
+ * `lanes` units work in parallel, each handling one output element at a time.
+ * Requests return ST_EINVAL for an argument below its stated minimum and ST_ERANGE when a
+ * count or the cycles would overflow 64 bits; either way nothing is counted. */
+#ifndef NS_PERIPH_H
+#define NS_PERIPH_H
+
+#include <stdint.h>
+
+#include "energy.h"
+#include "base/stat.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct periph periph_t; /* opaque */
+
+typedef struct periph_params {
+    uint32_t lanes;      /* parallel units, >= 1 */
+    uint32_t t_add_cyc;  /* cycles of one adder-tree level (or one residual add), >= 1 */
+    uint32_t t_act_cyc;  /* cycles of one sign/threshold activation, >= 1 */
+    uint32_t t_pool_cyc; /* cycles of one pooling comparison or addition, >= 1 */
+} periph_params_t;
+
+typedef struct periph_stats {
+    uint64_t adds;        /* additions (adder tree and residual) */
+    uint64_t activations; /* activations */
+    uint64_t pool_ops;    /* pooling comparisons/additions */
+} periph_stats_t;
+
+int periph_create(const periph_params_t *p, periph_t **out); /* ST_OK, ST_EINVAL, ST_ENOMEM */
+void periph_destroy(periph_t *x);                            /* NULL is a no-op */
+
+/* Reduces n_partials (>= 1) partial sums for each of `outputs` (>= 1) outputs with a
+ * binary adder tree: levels = ceil(log2 n_partials);
+ * *cycles = levels * t_add_cyc * ceil(outputs / lanes); ACT_ADD += (n_partials - 1) * outputs. */
+int periph_reduce(periph_t *x, uint32_t n_partials, uint32_t outputs, uint64_t *cycles,
+                  act_counts_t *acc);
+
+/* n activations: *cycles = ceil(n / lanes) * t_act_cyc; ACT_ACT += n. */
+int periph_activate(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
+
+/* Pools n_out outputs over a window of `window` (>= 1) inputs each:
+ * ops = n_out * (window - 1); *cycles = ceil(n_out / lanes) * (window - 1) * t_pool_cyc
+ * (a 1-input window costs nothing); ACT_POOL += ops. */
+int periph_pool(periph_t *x, uint64_t n_out, uint32_t window, uint64_t *cycles,
+                act_counts_t *acc);
+
+/* n element-wise residual additions: *cycles = ceil(n / lanes) * t_add_cyc; ACT_ADD += n. */
+int periph_add(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
+
+const periph_stats_t *periph_stats(const periph_t *x);
+void periph_stats_reset(periph_t *x);
+extern const stat_desc_t periph_stat_descs[];
+extern const unsigned periph_stat_ndescs;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

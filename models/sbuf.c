@@ -1,0 +1,83 @@
+/* sbuf.c - single-ported SRAM buffer: whole-word accesses, one word per access time. */
+#include "sbuf.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "base/status.h"
+
+struct sbuf {
+    sbuf_params_t p;
+    uint64_t cap_bits; /* words * word_bits */
+    sbuf_stats_t st;
+};
+
+const stat_desc_t sbuf_stat_descs[] = {
+    {"word_reads", "count", "words read", offsetof(sbuf_stats_t, word_reads)},
+    {"word_writes", "count", "words written", offsetof(sbuf_stats_t, word_writes)},
+};
+const unsigned sbuf_stat_ndescs = sizeof sbuf_stat_descs / sizeof sbuf_stat_descs[0];
+
+int sbuf_create(const sbuf_params_t *p, sbuf_t **out)
+{
+    if (!p || !out || p->words == 0 || p->word_bits == 0 || p->word_bits > 4096 ||
+        p->t_read_cyc == 0 || p->t_write_cyc == 0)
+        return ST_EINVAL;
+    sbuf_t *s = st_calloc(1, sizeof *s);
+    if (!s)
+        return ST_ENOMEM;
+    s->p = *p;
+    s->cap_bits = sbuf_capacity_bits(p);
+    *out = s;
+    return ST_OK;
+}
+
+void sbuf_destroy(sbuf_t *s)
+{
+    free(s);
+}
+
+uint64_t sbuf_capacity_bits(const sbuf_params_t *p)
+{
+    return (uint64_t)p->words * p->word_bits;
+}
+
+/* Shared body of read and write: both move whole words, one per t_cyc. */
+static int sbuf_access(sbuf_t *s, uint64_t bits, uint32_t t_cyc, act_t act, uint64_t *words,
+                       uint64_t *cycles, act_counts_t *acc)
+{
+    if (bits > s->cap_bits)
+        return ST_ERANGE;
+    /* bits <= words * 4096 < 2^44, so none of these products can wrap. */
+    uint64_t w = bits / s->p.word_bits + (bits % s->p.word_bits != 0);
+    *cycles = w * t_cyc;
+    acc->n[act] += w * s->p.word_bits;
+    *words += w;
+    return ST_OK;
+}
+
+int sbuf_read(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc)
+{
+    if (!s || !cycles || !acc)
+        return ST_EINVAL;
+    return sbuf_access(s, bits, s->p.t_read_cyc, ACT_SBUF_READ_BIT, &s->st.word_reads, cycles,
+                       acc);
+}
+
+int sbuf_write(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc)
+{
+    if (!s || !cycles || !acc)
+        return ST_EINVAL;
+    return sbuf_access(s, bits, s->p.t_write_cyc, ACT_SBUF_WRITE_BIT, &s->st.word_writes,
+                       cycles, acc);
+}
+
+const sbuf_stats_t *sbuf_stats(const sbuf_t *s)
+{
+    return &s->st;
+}
+
+void sbuf_stats_reset(sbuf_t *s)
+{
+    s->st = (sbuf_stats_t){0};
+}

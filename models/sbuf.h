@@ -1,0 +1,51 @@
+/* sbuf.h - SRAM buffer (global activation buffer; scale-vector buffer): words x word_bits.
+ * An access moves whole words: reading `bits` bits touches ceil(bits / word_bits) words,
+ * one word per t_read_cyc (single port). */
+#ifndef NS_SBUF_H
+#define NS_SBUF_H
+
+#include <stdint.h>
+
+#include "energy.h"
+#include "base/stat.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sbuf sbuf_t; /* opaque */
+
+typedef struct sbuf_params {
+    uint32_t words;       /* capacity in words, >= 1 */
+    uint32_t word_bits;   /* bits per word, 1..4096 */
+    uint32_t t_read_cyc;  /* cycles per word read, >= 1 */
+    uint32_t t_write_cyc; /* cycles per word write, >= 1 */
+} sbuf_params_t;
+
+typedef struct sbuf_stats {
+    uint64_t word_reads;  /* words read */
+    uint64_t word_writes; /* words written */
+} sbuf_stats_t;
+
+int sbuf_create(const sbuf_params_t *p, sbuf_t **out); /* ST_OK, ST_EINVAL, ST_ENOMEM */
+void sbuf_destroy(sbuf_t *s);                          /* NULL is a no-op */
+
+/* Capacity in bits (words * word_bits). */
+uint64_t sbuf_capacity_bits(const sbuf_params_t *p);
+
+/* Reads `bits` bits: w = ceil(bits / word_bits) words, *cycles = w * t_read_cyc,
+ * ACT_SBUF_READ_BIT += w * word_bits.  ST_ERANGE when bits exceed the capacity. */
+int sbuf_read(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc);
+
+/* Writes `bits` bits; as sbuf_read with t_write_cyc and ACT_SBUF_WRITE_BIT. */
+int sbuf_write(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc);
+
+const sbuf_stats_t *sbuf_stats(const sbuf_t *s);
+void sbuf_stats_reset(sbuf_t *s);
+extern const stat_desc_t sbuf_stat_descs[];
+extern const unsigned sbuf_stat_ndescs;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,73 @@
+/* tile.h - one CIM tile: a crossbar with its word-line decoder and sense amplifiers.
+ *
+ * A matrix-vector read runs read_steps = ceil(rows_used / max_active_rows) steps in
+ * sequence; each step is decode -> array read -> sense all used columns:
+ *   cycles = read_steps * (t_decode_cyc + t_read_cyc + sense_cycles(cols_used))
+ * (no overlap between steps; see docs/timing.md).  The driven rows of this tile come from
+ * the dropout mask: bit (row_off + r) of `mask` set means input row r is driven.  A NULL
+ * mask drives every row (deterministic layer). */
+#ifndef NS_TILE_H
+#define NS_TILE_H
+
+#include <stdint.h>
+
+#include "energy.h"
+#include "senseamp.h"
+#include "wldec.h"
+#include "xbar.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tile tile_t; /* opaque: owns one xbar, one wldec, one senseamp bank */
+
+typedef struct tile_params {
+    xbar_params_t xbar;
+    wldec_params_t wldec;
+    senseamp_params_t sa;
+} tile_params_t;
+
+/* One read of this tile's slice of a layer. */
+typedef struct tile_req {
+    uint32_t row_off;     /* first row of the slice in the layer's row vector (mask index) */
+    uint32_t rows;        /* rows of the slice, 1..xbar.rows */
+    uint32_t cols;        /* columns of the slice, 1..xbar.cols */
+    const uint64_t *mask; /* layer mask, bit i = row i driven; NULL = all driven */
+} tile_req_t;
+
+typedef struct tile_stats {
+    uint64_t mvms;         /* reads served */
+    uint64_t rows_driven;  /* driven word-line pairs summed over reads */
+    uint64_t rows_dropped; /* dropped word-line pairs summed over reads */
+} tile_stats_t;
+
+/* ST_OK, ST_EINVAL (any part's params invalid) or ST_ENOMEM; *out untouched on error. */
+int tile_create(const tile_params_t *p, tile_t **out);
+void tile_destroy(tile_t *t); /* NULL is a no-op */
+
+/* Serves one read (see file comment); adds the xbar, wldec and senseamp actions to acc.
+ * ST_EINVAL when the slice does not fit the crossbar. */
+int tile_mvm(tile_t *t, const tile_req_t *rq, uint64_t *cycles, act_counts_t *acc);
+
+/* Cycles of one read of a rows x cols slice, independent of the mask. */
+uint64_t tile_mvm_cycles(const tile_params_t *p, uint32_t rows, uint32_t cols);
+
+/* Programs the slice; see xbar_program. */
+int tile_program(tile_t *t, uint32_t rows, uint32_t cols, uint64_t *cycles, act_counts_t *acc);
+
+const tile_stats_t *tile_stats(const tile_t *t);
+const xbar_stats_t *tile_xbar_stats(const tile_t *t);
+const wldec_stats_t *tile_wldec_stats(const tile_t *t);
+const senseamp_stats_t *tile_sa_stats(const tile_t *t);
+void tile_stats_reset(tile_t *t); /* resets the tile's and its parts' stats */
+extern const stat_desc_t tile_stat_descs[];
+extern const unsigned tile_stat_ndescs;
+
+/* Number of set bits of mask in [off, off + n). */
+uint32_t tile_mask_count(const uint64_t *mask, uint32_t off, uint32_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

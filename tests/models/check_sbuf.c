@@ -1,0 +1,186 @@
+/* check_sbuf.c - SRAM buffer: whole-word accesses (models/sbuf.c). */
+#include "base/status.h"
+#include "check_models.h"
+#include "sbuf.h"
+
+/* 1024 words of 64 bits (65536 bits); read 2 cycles, write 3 cycles per word. */
+static const sbuf_params_t good = {.words = 1024, .word_bits = 64, .t_read_cyc = 2,
+                                   .t_write_cyc = 3};
+static sbuf_t *b;
+static act_counts_t acc;
+
+static void setup(void)
+{
+    ck_assert_int_eq(sbuf_create(&good, &b), ST_OK);
+    act_counts_clear(&acc);
+}
+
+static void teardown(void)
+{
+    sbuf_destroy(b);
+    b = NULL;
+}
+
+/* ---- Core ---- */
+
+START_TEST(test_sbuf_capacity_is_words_times_word_bits)
+{
+    ck_assert_uint_eq(sbuf_capacity_bits(&good), 65536); /* 1024 * 64 */
+    sbuf_params_t big = {.words = UINT32_MAX, .word_bits = 4096};
+    ck_assert_uint_eq(sbuf_capacity_bits(&big), 17592186040320ull); /* (2^32 - 1) * 2^12 */
+}
+END_TEST
+
+START_TEST(test_sbuf_read_moves_whole_words)
+{
+    uint64_t cyc = 0;
+    ck_assert_int_eq(sbuf_read(b, 100, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 4);                         /* ceil(100/64) = 2 words * 2 */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 128); /* 2 whole words * 64 bits */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 0);
+    ck_assert_uint_eq(sbuf_stats(b)->word_reads, 2);
+}
+END_TEST
+
+START_TEST(test_sbuf_write_uses_t_write_and_write_bits)
+{
+    uint64_t cyc = 0;
+    ck_assert_int_eq(sbuf_write(b, 200, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 12);                         /* ceil(200/64) = 4 words * 3 */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 256); /* 4 * 64 */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 0);
+    ck_assert_uint_eq(sbuf_stats(b)->word_writes, 4);
+    ck_assert_uint_eq(sbuf_stats(b)->word_reads, 0);
+    sbuf_stats_reset(b);
+    ck_assert_uint_eq(sbuf_stats(b)->word_writes, 0);
+}
+END_TEST
+
+START_TEST(test_sbuf_stat_descs_cover_every_counter)
+{
+    uint64_t cyc;
+    ns_check_stat_descs(sbuf_stat_descs, sbuf_stat_ndescs, sizeof(sbuf_stats_t));
+    ck_assert_int_eq(sbuf_read(b, 129, &cyc, &acc), ST_OK);
+    for (unsigned i = 0; i < sbuf_stat_ndescs; i++)
+        if (!strcmp(sbuf_stat_descs[i].name, "word_reads"))
+            ck_assert_uint_eq(stat_get(sbuf_stats(b), &sbuf_stat_descs[i]), 3); /* ceil(129/64) */
+}
+END_TEST
+
+/* ---- Limits ---- */
+
+START_TEST(test_sbuf_64_bits_take_one_word_65_take_two)
+{
+    uint64_t c64 = 0, c65 = 0;
+    ck_assert_int_eq(sbuf_read(b, 64, &c64, &acc), ST_OK);
+    ck_assert_int_eq(sbuf_read(b, 65, &c65, &acc), ST_OK);
+    ck_assert_uint_eq(c64, 2); /* 1 word * 2 */
+    ck_assert_uint_eq(c65, 4); /* 2 words * 2 */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 192); /* (1 + 2) * 64 */
+}
+END_TEST
+
+START_TEST(test_sbuf_whole_capacity_fits_one_more_bit_does_not)
+{
+    uint64_t cyc = 0;
+    ck_assert_int_eq(sbuf_read(b, 65536, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 2048); /* 1024 words * 2 */
+    ck_assert_int_eq(sbuf_read(b, 65537, &cyc, &acc), ST_ERANGE);
+    ck_assert_int_eq(sbuf_write(b, 65537, &cyc, &acc), ST_ERANGE);
+    ck_assert_uint_eq(cyc, 2048);                        /* untouched by the failures */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 65536); /* only the good read */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 0);
+    ck_assert_uint_eq(sbuf_stats(b)->word_reads, 1024);
+    ck_assert_uint_eq(sbuf_stats(b)->word_writes, 0);
+}
+END_TEST
+
+START_TEST(test_sbuf_zero_bits_cost_nothing)
+{
+    uint64_t cyc = 77;
+    ck_assert_int_eq(sbuf_read(b, 0, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 0);
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 0);
+}
+END_TEST
+
+START_TEST(test_sbuf_widest_word_is_accepted)
+{
+    sbuf_params_t p = {.words = 2, .word_bits = 4096, .t_read_cyc = 1, .t_write_cyc = 1};
+    sbuf_t *w;
+    uint64_t cyc = 0;
+    ck_assert_int_eq(sbuf_create(&p, &w), ST_OK);
+    ck_assert_int_eq(sbuf_read(w, 4097, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 2);                         /* ceil(4097/4096) = 2 words */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 8192); /* 2 * 4096 */
+    sbuf_destroy(w);
+}
+END_TEST
+
+/* ---- Errors ---- */
+
+static const sbuf_params_t bad[] = {
+    {.words = 0, .word_bits = 64, .t_read_cyc = 2, .t_write_cyc = 3},
+    {.words = 1024, .word_bits = 0, .t_read_cyc = 2, .t_write_cyc = 3},
+    {.words = 1024, .word_bits = 4097, .t_read_cyc = 2, .t_write_cyc = 3},
+    {.words = 1024, .word_bits = 64, .t_read_cyc = 0, .t_write_cyc = 3},
+    {.words = 1024, .word_bits = 64, .t_read_cyc = 2, .t_write_cyc = 0},
+};
+
+START_TEST(test_sbuf_create_rejects_bad_params_and_leaves_out)
+{
+    static int marker;
+    sbuf_t *out = (sbuf_t *)(void *)&marker;
+    ck_assert_int_eq(sbuf_create(&bad[_i], &out), ST_EINVAL);
+    ck_assert_ptr_eq(out, (sbuf_t *)(void *)&marker);
+}
+END_TEST
+
+START_TEST(test_sbuf_null_arguments_are_einval)
+{
+    uint64_t cyc = 77;
+    ck_assert_int_eq(sbuf_create(NULL, &b), ST_EINVAL);
+    ck_assert_int_eq(sbuf_read(NULL, 1, &cyc, &acc), ST_EINVAL);
+    ck_assert_int_eq(sbuf_read(b, 1, NULL, &acc), ST_EINVAL);
+    ck_assert_int_eq(sbuf_write(b, 1, &cyc, NULL), ST_EINVAL);
+    ck_assert_uint_eq(cyc, 77);
+    sbuf_destroy(NULL); /* no-op */
+}
+END_TEST
+
+START_TEST(test_sbuf_create_survives_every_allocation_failure)
+{
+    sbuf_t *out;
+    unsigned long fails;
+    NS_FAULT_LOOP(sbuf_t, out, fails, sbuf_create(&good, &out));
+    ck_assert_uint_ge(fails, 1);
+    sbuf_destroy(out);
+}
+END_TEST
+
+Suite *sbuf_suite(void)
+{
+    Suite *s = suite_create("sbuf");
+    TCase *core = tcase_create("Core");
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_test(core, test_sbuf_capacity_is_words_times_word_bits);
+    tcase_add_test(core, test_sbuf_read_moves_whole_words);
+    tcase_add_test(core, test_sbuf_write_uses_t_write_and_write_bits);
+    tcase_add_test(core, test_sbuf_stat_descs_cover_every_counter);
+    suite_add_tcase(s, core);
+    TCase *lim = tcase_create("Limits");
+    tcase_add_checked_fixture(lim, setup, teardown);
+    tcase_add_test(lim, test_sbuf_64_bits_take_one_word_65_take_two);
+    tcase_add_test(lim, test_sbuf_whole_capacity_fits_one_more_bit_does_not);
+    tcase_add_test(lim, test_sbuf_zero_bits_cost_nothing);
+    tcase_add_test(lim, test_sbuf_widest_word_is_accepted);
+    suite_add_tcase(s, lim);
+    TCase *err = tcase_create("Errors");
+    tcase_add_checked_fixture(err, setup, teardown);
+    tcase_add_loop_test(err, test_sbuf_create_rejects_bad_params_and_leaves_out, 0,
+                        (int)(sizeof bad / sizeof bad[0]));
+    tcase_add_test(err, test_sbuf_null_arguments_are_einval);
+    tcase_add_test(err, test_sbuf_create_survives_every_allocation_failure);
+    suite_add_tcase(s, err);
+    return s;
+}

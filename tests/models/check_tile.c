@@ -1,0 +1,277 @@
+/* check_tile.c - one CIM tile: decode -> read -> sense per step, mask-driven rows
+ * (models/tile.c). */
+#include "base/status.h"
+#include "check_models.h"
+#include "tile.h"
+
+/* 128 x 64 array, 32 pairs per step, t_read 3, t_write 10; decode 2; 8 columns per SA
+ * (64 / 8 = 8 SAs), 4-bit partial sums, 1 cycle per comparison. */
+static const tile_params_t good = {
+    .xbar = {.rows = 128, .cols = 64, .max_active_rows = 32, .t_read_cyc = 3, .t_write_cyc = 10},
+    .wldec = {.t_decode_cyc = 2},
+    .sa = {.cols_per_sa = 8, .psum_bits = 4, .t_sense_cyc = 1},
+};
+static tile_t *t;
+static act_counts_t acc;
+static uint64_t every_third[4]; /* 256-bit layer mask: bit i set iff i % 3 == 0 */
+
+static void setup(void)
+{
+    ck_assert_int_eq(tile_create(&good, &t), ST_OK);
+    act_counts_clear(&acc);
+    memset(every_third, 0, sizeof every_third);
+    for (unsigned i = 0; i < 256; i += 3)
+        every_third[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static void teardown(void)
+{
+    tile_destroy(t);
+    t = NULL;
+}
+
+/* Reference count, one bit at a time. */
+static uint32_t naive_count(const uint64_t *mask, uint32_t off, uint32_t n)
+{
+    uint32_t c = 0;
+    for (uint64_t i = off; i < (uint64_t)off + n; i++)
+        c += (mask[i / 64] >> (i % 64)) & 1;
+    return c;
+}
+
+/* ---- Core ---- */
+
+START_TEST(test_tile_cycles_are_steps_times_decode_read_and_sense)
+{
+    tile_req_t rq = {.row_off = 0, .rows = 100, .cols = 50, .mask = NULL};
+    uint64_t cyc = 0;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    /* steps = ceil(100/32) = 4; sense = ceil(50/8) = 7 slots * 4 bits * 1 = 28;
+     * 4 * (2 + 3 + 28) = 132 */
+    ck_assert_uint_eq(cyc, 132);
+    ck_assert_uint_eq(tile_mvm_cycles(&good, 100, 50), 132);
+    /* full array: 4 * (2 + 3 + ceil(64/8)*4*1) = 4 * 37 = 148 */
+    ck_assert_uint_eq(tile_mvm_cycles(&good, 128, 64), 148);
+}
+END_TEST
+
+START_TEST(test_tile_counts_decodes_senses_and_cell_reads_per_step)
+{
+    tile_req_t rq = {.row_off = 0, .rows = 100, .cols = 50, .mask = NULL};
+    uint64_t cyc;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_WLDEC_DECODE], 4);     /* one decode per step */
+    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 800);       /* 4 steps * 50 cols * 4 bits */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 5000); /* NULL mask: 100 rows * 50 cols */
+    ck_assert_uint_eq(tile_stats(t)->rows_driven, 100);
+    ck_assert_uint_eq(tile_stats(t)->rows_dropped, 0);
+}
+END_TEST
+
+START_TEST(test_tile_mask_drives_only_set_rows_of_the_slice)
+{
+    tile_req_t rq = {.row_off = 60, .rows = 100, .cols = 50, .mask = every_third};
+    uint64_t cyc = 0;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    /* rows 60..159 with i % 3 == 0: 60, 63, ..., 159 -> (159 - 60)/3 + 1 = 34 driven */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 1700); /* 34 * 50 */
+    ck_assert_uint_eq(cyc, 132);                        /* the mask never changes timing */
+    ck_assert_uint_eq(tile_stats(t)->mvms, 1);
+    ck_assert_uint_eq(tile_stats(t)->rows_driven, 34);
+    ck_assert_uint_eq(tile_stats(t)->rows_dropped, 66); /* 100 - 34 */
+}
+END_TEST
+
+START_TEST(test_tile_part_stats_follow_the_read)
+{
+    tile_req_t rq = {.row_off = 60, .rows = 100, .cols = 50, .mask = every_third};
+    uint64_t cyc;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(tile_xbar_stats(t)->mvms, 1);
+    ck_assert_uint_eq(tile_xbar_stats(t)->read_steps, 4);
+    ck_assert_uint_eq(tile_xbar_stats(t)->cell_reads, 1700);
+    ck_assert_uint_eq(tile_wldec_stats(t)->decodes, 4);
+    ck_assert_uint_eq(tile_sa_stats(t)->reads, 4);          /* one column read per step */
+    ck_assert_uint_eq(tile_sa_stats(t)->comparisons, 800);
+    tile_stats_reset(t);
+    ck_assert_uint_eq(tile_stats(t)->mvms, 0);
+    ck_assert_uint_eq(tile_stats(t)->rows_driven, 0);
+    ck_assert_uint_eq(tile_stats(t)->rows_dropped, 0);
+    ck_assert_uint_eq(tile_xbar_stats(t)->cell_reads, 0);
+    ck_assert_uint_eq(tile_wldec_stats(t)->decodes, 0);
+    ck_assert_uint_eq(tile_sa_stats(t)->comparisons, 0);
+}
+END_TEST
+
+START_TEST(test_tile_program_is_xbar_program)
+{
+    uint64_t cyc = 0;
+    ck_assert_int_eq(tile_program(t, 10, 20, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 100);                        /* 10 rows * 10 cycles */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_WRITE], 400); /* 2 * 10 * 20 */
+    ck_assert_uint_eq(tile_xbar_stats(t)->row_writes, 10);
+    ck_assert_int_eq(tile_program(t, 129, 20, &cyc, &acc), ST_EINVAL);
+}
+END_TEST
+
+START_TEST(test_tile_mask_count_crosses_word_boundary)
+{
+    /* word 0: bits 60..63 set (+ bit 1 outside the range); word 1: bits 0, 2, 4 set
+     * (+ bit 6 outside).  [60, 70) holds 4 + 3 = 7 set bits. */
+    const uint64_t m[2] = {0xF000000000000002ull, 0x55ull};
+    ck_assert_uint_eq(tile_mask_count(m, 60, 10), 7);
+    ck_assert_uint_eq(tile_mask_count(m, 60, 10), naive_count(m, 60, 10));
+}
+END_TEST
+
+START_TEST(test_tile_mask_count_matches_per_bit_count)
+{
+    /* Fixed pseudo-random 5-word mask (64-bit LCG, Knuth's MMIX constants). */
+    uint64_t m[5], s = 12345;
+    for (int i = 0; i < 5; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        m[i] = s;
+    }
+    /* Sweep offsets and lengths over every alignment case inside 320 bits. */
+    static const uint32_t offs[] = {0, 1, 31, 63, 64, 65, 100, 127, 128, 191, 200};
+    static const uint32_t lens[] = {1, 2, 5, 63, 64, 65, 100, 119, 120};
+    for (unsigned a = 0; a < sizeof offs / sizeof offs[0]; a++)
+        for (unsigned b = 0; b < sizeof lens / sizeof lens[0]; b++)
+            ck_assert_uint_eq(tile_mask_count(m, offs[a], lens[b]),
+                              naive_count(m, offs[a], lens[b]));
+}
+END_TEST
+
+START_TEST(test_tile_stat_descs_cover_every_counter)
+{
+    tile_req_t rq = {.row_off = 60, .rows = 100, .cols = 50, .mask = every_third};
+    uint64_t cyc;
+    ns_check_stat_descs(tile_stat_descs, tile_stat_ndescs, sizeof(tile_stats_t));
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    for (unsigned i = 0; i < tile_stat_ndescs; i++)
+        if (!strcmp(tile_stat_descs[i].name, "rows_dropped"))
+            ck_assert_uint_eq(stat_get(tile_stats(t), &tile_stat_descs[i]), 66);
+}
+END_TEST
+
+/* ---- Limits ---- */
+
+START_TEST(test_tile_32_rows_take_one_step_33_take_two)
+{
+    tile_req_t r32 = {.rows = 32, .cols = 50};
+    tile_req_t r33 = {.rows = 33, .cols = 50};
+    uint64_t c32 = 0, c33 = 0;
+    ck_assert_int_eq(tile_mvm(t, &r32, &c32, &acc), ST_OK);
+    ck_assert_int_eq(tile_mvm(t, &r33, &c33, &acc), ST_OK);
+    ck_assert_uint_eq(c32, 33); /* 1 * (2 + 3 + 28) */
+    ck_assert_uint_eq(c33, 66); /* 2 * (2 + 3 + 28) */
+    ck_assert_uint_eq(acc.n[ACT_WLDEC_DECODE], 3); /* 1 + 2 */
+}
+END_TEST
+
+START_TEST(test_tile_mask_count_of_empty_range_and_whole_words)
+{
+    const uint64_t ones[3] = {~0ull, ~0ull, ~0ull};
+    ck_assert_uint_eq(tile_mask_count(ones, 17, 0), 0);
+    ck_assert_uint_eq(tile_mask_count(ones, 0, 192), 192); /* three full words */
+    ck_assert_uint_eq(tile_mask_count(ones, 64, 64), 64);  /* exactly word 1 */
+    ck_assert_uint_eq(tile_mask_count(ones, 63, 1), 1);    /* last bit of word 0 */
+    ck_assert_uint_eq(tile_mask_count(ones, 64, 1), 1);    /* first bit of word 1 */
+    ck_assert_uint_eq(tile_mask_count(ones, 3, 5), 5);     /* inside one word */
+}
+END_TEST
+
+START_TEST(test_tile_all_rows_dropped_reads_no_cell)
+{
+    const uint64_t zeros[4] = {0};
+    tile_req_t rq = {.row_off = 0, .rows = 128, .cols = 64, .mask = zeros};
+    uint64_t cyc = 0;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 148); /* timing as for the full array */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 0);
+    ck_assert_uint_eq(tile_stats(t)->rows_dropped, 128);
+}
+END_TEST
+
+/* ---- Errors ---- */
+
+static const tile_req_t bad_reqs[] = {
+    {.row_off = 0, .rows = 0, .cols = 50},
+    {.row_off = 0, .rows = 129, .cols = 50},
+    {.row_off = 0, .rows = 100, .cols = 0},
+    {.row_off = 0, .rows = 100, .cols = 65},
+    {.row_off = UINT32_MAX, .rows = 2, .cols = 50}, /* the slice's mask range would wrap */
+};
+
+START_TEST(test_tile_slice_not_fitting_is_einval_and_counts_nothing)
+{
+    uint64_t cyc = 77;
+    ck_assert_int_eq(tile_mvm(t, &bad_reqs[_i], &cyc, &acc), ST_EINVAL);
+    ck_assert_uint_eq(cyc, 77);
+    for (int a = 0; a < ACT_COUNT; a++)
+        ck_assert_uint_eq(acc.n[a], 0);
+    ck_assert_uint_eq(tile_stats(t)->mvms, 0);
+    ck_assert_uint_eq(tile_xbar_stats(t)->mvms, 0);
+    ck_assert_uint_eq(tile_wldec_stats(t)->decodes, 0);
+    ck_assert_uint_eq(tile_sa_stats(t)->reads, 0);
+}
+END_TEST
+
+START_TEST(test_tile_bad_part_params_are_einval_and_leave_out)
+{
+    static int marker;
+    tile_t *out = (tile_t *)(void *)&marker;
+    tile_params_t p = good;
+    p.xbar.max_active_rows = 0; /* bad xbar */
+    ck_assert_int_eq(tile_create(&p, &out), ST_EINVAL);
+    p = good;
+    p.wldec.t_decode_cyc = 0; /* bad decoder */
+    ck_assert_int_eq(tile_create(&p, &out), ST_EINVAL);
+    p = good;
+    p.sa.psum_bits = 17; /* bad sense amplifiers */
+    ck_assert_int_eq(tile_create(&p, &out), ST_EINVAL);
+    ck_assert_int_eq(tile_create(NULL, &out), ST_EINVAL);
+    ck_assert_ptr_eq(out, (tile_t *)(void *)&marker);
+    tile_destroy(NULL); /* no-op */
+}
+END_TEST
+
+START_TEST(test_tile_create_survives_every_allocation_failure)
+{
+    tile_t *out;
+    unsigned long fails;
+    NS_FAULT_LOOP(tile_t, out, fails, tile_create(&good, &out));
+    ck_assert_uint_eq(fails, 4); /* xbar, wldec, senseamp, then the tile handle */
+    tile_destroy(out);
+}
+END_TEST
+
+Suite *tile_suite(void)
+{
+    Suite *s = suite_create("tile");
+    TCase *core = tcase_create("Core");
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_test(core, test_tile_cycles_are_steps_times_decode_read_and_sense);
+    tcase_add_test(core, test_tile_counts_decodes_senses_and_cell_reads_per_step);
+    tcase_add_test(core, test_tile_mask_drives_only_set_rows_of_the_slice);
+    tcase_add_test(core, test_tile_part_stats_follow_the_read);
+    tcase_add_test(core, test_tile_program_is_xbar_program);
+    tcase_add_test(core, test_tile_mask_count_crosses_word_boundary);
+    tcase_add_test(core, test_tile_mask_count_matches_per_bit_count);
+    tcase_add_test(core, test_tile_stat_descs_cover_every_counter);
+    suite_add_tcase(s, core);
+    TCase *lim = tcase_create("Limits");
+    tcase_add_checked_fixture(lim, setup, teardown);
+    tcase_add_test(lim, test_tile_32_rows_take_one_step_33_take_two);
+    tcase_add_test(lim, test_tile_mask_count_of_empty_range_and_whole_words);
+    tcase_add_test(lim, test_tile_all_rows_dropped_reads_no_cell);
+    suite_add_tcase(s, lim);
+    TCase *err = tcase_create("Errors");
+    tcase_add_checked_fixture(err, setup, teardown);
+    tcase_add_loop_test(err, test_tile_slice_not_fitting_is_einval_and_counts_nothing, 0,
+                        (int)(sizeof bad_reqs / sizeof bad_reqs[0]));
+    tcase_add_test(err, test_tile_bad_part_params_are_einval_and_leave_out);
+    tcase_add_test(err, test_tile_create_survives_every_allocation_failure);
+    suite_add_tcase(s, err);
+    return s;
+}

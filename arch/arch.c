@@ -1,0 +1,517 @@
+/* arch.c - the architecture schema (one table per block), its loaders, the cross-field
+ * checks, and the two outputs driven by the same tables: the resolved YAML dump and the
+ * Markdown field reference.  Sources of the defaults: configs/default.yaml and
+ * docs/parameters.md. */
+#include "arch.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/status.h"
+
+extern const char arch_default_yaml[];
+extern const size_t arch_default_yaml_len;
+
+/* ---- Schema ---- */
+
+/* Row builders: offsets are taken relative to arch_t, so one table serves loading,
+ * defaults, dumping and documentation with no per-block glue code.  CYC is the common
+ * "[1, 1000] cycles" timing row. */
+#define ROW(k, ty, field, req, d, lo, hi, unit, desc) \
+    {k, ty, offsetof(arch_t, field), req, d, NULL, lo, hi, unit, desc, NULL}
+#define U32(k, field, d, lo, hi, unit, desc) ROW(k, YF_U32, field, 0, d, lo, hi, unit, desc)
+#define F64(k, field, d, lo, hi, unit, desc) ROW(k, YF_F64, field, 0, d, lo, hi, unit, desc)
+#define CYC(k, field, d, desc) U32(k, field, d, 1, 1000, "cycle", desc)
+#define EPJ(a, k, d, desc)                                                           \
+    [a] = {k, YF_F64, offsetof(arch_t, energy.e_pj) + (a) * sizeof(double), 0, d, NULL, \
+           0, 1e6, "pJ", desc, NULL}
+
+static const char *const dropout_names[] = {"none", "spindrop", NULL};
+
+static const yfield_t top_fields[] = {
+    ROW("version", YF_U32, version, 1, 0, 1, 1, "-", "document version; this neuspin reads 1"),
+    {"name", YF_STR, offsetof(arch_t, name), 0, 0, "spindrop-default", 0, 0, "-",
+     "free-text name of the architecture", NULL},
+};
+
+static const yfield_t clock_fields[] = {
+    F64("clk_mhz", clk_mhz, 1000, 1, 10000, "MHz", "clock frequency; a cycle is 1000 / clk_mhz ns"),
+};
+
+static const yfield_t chip_fields[] = {
+    U32("tiles", tiles, 1024, 1, 1048576, "tile", "crossbar tiles on the chip"),
+    U32("mapping", mapping, 1, 1, 2, "-",
+        "default conv mapping strategy: 1 kernel per column, 2 kernel split over K x K crossbars"),
+};
+
+static const yfield_t xbar_fields[] = {
+    U32("rows", tile.xbar.rows, 128, 1, 4096, "row", "word-line pairs (weights per column)"),
+    U32("cols", tile.xbar.cols, 128, 1, 4096, "column", "bit lines (output neurons)"),
+    U32("max_active_rows", tile.xbar.max_active_rows, 32, 1, 4096, "row",
+        "word-line pairs enabled in one read step"),
+    CYC("t_read_cyc", tile.xbar.t_read_cyc, 1, "cycles of one read step"),
+    U32("t_write_cyc", tile.xbar.t_write_cyc, 2, 1, 10000, "cycle",
+        "cycles to program one row"),
+};
+
+static const yfield_t wldec_fields[] = {
+    CYC("t_decode_cyc", tile.wldec.t_decode_cyc, 1, "cycles of one multi-row decode"),
+};
+
+static const yfield_t senseamp_fields[] = {
+    U32("cols_per_sa", tile.sa.cols_per_sa, 8, 1, 4096, "column",
+        "columns sharing one sense amplifier through the mux"),
+    U32("psum_bits", tile.sa.psum_bits, 6, 1, 16, "bit", "bits per partial-sum readout"),
+    CYC("t_sense_cyc", tile.sa.t_sense_cyc, 1, "cycles of one comparison"),
+};
+
+static const yfield_t gbuf_fields[] = {
+    U32("words", gbuf.words, 16384, 1, 67108864, "word", "capacity in words"),
+    U32("word_bits", gbuf.word_bits, 64, 1, 4096, "bit", "bits per word"),
+    CYC("t_read_cyc", gbuf.t_read_cyc, 1, "cycles per word read"),
+    CYC("t_write_cyc", gbuf.t_write_cyc, 1, "cycles per word write"),
+};
+
+static const yfield_t scale_buf_fields[] = {
+    U32("words", scale_buf.words, 1024, 1, 67108864, "word", "capacity in words"),
+    U32("word_bits", scale_buf.word_bits, 64, 1, 4096, "bit", "bits per word"),
+    CYC("t_read_cyc", scale_buf.t_read_cyc, 1, "cycles per word read"),
+    CYC("t_write_cyc", scale_buf.t_write_cyc, 1, "cycles per word write"),
+};
+
+static const yfield_t dropout_fields[] = {
+    {"impl", YF_ENUM, offsetof(arch_t, dropout_impl), 0, ARCH_DROPOUT_SPINDROP, NULL, 0, 0, "-",
+     "dropout hardware", dropout_names},
+    U32("share", drng.share, 1, 1, 4096, "row", "word-line pairs served by one module"),
+    CYC("t_set_cyc", drng.t_set_cyc, 2, "SET pulse width"),
+    CYC("t_sense_cyc", drng.t_sense_cyc, 1, "read of the MTJ state"),
+    CYC("t_reset_cyc", drng.t_reset_cyc, 2, "RESET pulse back to P"),
+    F64("tau0_ns", drng.tau0_ns, 1.0, 0.001, 1000, "ns", "attempt time of the Neel-Brown model"),
+    F64("delta", drng.delta, 40, 1, 200, "-", "thermal stability factor of the dropout MTJ"),
+    F64("ic0_ua", drng.ic0_ua, 110, 1, 10000, "uA", "nominal critical switching current"),
+    F64("sigma_ic0_rel", drng.sigma_ic0_rel, 0.05, 0, 0.5, "-",
+        "device-to-device spread of ic0, std / mean"),
+    F64("i_max_ua", drng.i_max_ua, 200, 1, 100000, "uA", "largest SET current of the driver"),
+};
+
+static const yfield_t arbiter_fields[] = {
+    U32("k", arb.k, 4, 2, 1024, "crossbar", "crossbars to choose among"),
+    CYC("t_bit_cyc", arb.t_bit_cyc, 5, "cycles per random bit: SET + sense + RESET"),
+};
+
+static const yfield_t bus_fields[] = {
+    U32("width_bits", bus.width_bits, 256, 1, 65536, "bit", "bits moved per cycle"),
+    U32("t_hop_cyc", bus.t_hop_cyc, 2, 0, 1000, "cycle", "fixed latency per transfer"),
+};
+
+static const yfield_t periph_fields[] = {
+    U32("lanes", periph.lanes, 128, 1, 65536, "lane", "parallel units"),
+    CYC("t_add_cyc", periph.t_add_cyc, 1, "cycles of one adder-tree level or residual add"),
+    CYC("t_act_cyc", periph.t_act_cyc, 1, "cycles of one sign/threshold activation"),
+    CYC("t_pool_cyc", periph.t_pool_cyc, 1, "cycles of one pooling comparison or addition"),
+};
+
+/* Keys equal act_desc(a)->key (a test checks).  Defaults: docs/parameters.md derives each. */
+static const yfield_t energy_fields[ACT_COUNT] = {
+    EPJ(ACT_XBAR_CELL_READ, "e_xbar_cell_read_pj", 0.0035, "one conducting cell in one read step"),
+    EPJ(ACT_XBAR_CELL_WRITE, "e_xbar_cell_write_pj", 0.027, "programming one cell"),
+    EPJ(ACT_WLDEC_DECODE, "e_wldec_decode_pj", 0.1, "one multi-row decode"),
+    EPJ(ACT_SA_SENSE, "e_sa_sense_pj", 0.02, "one sense-amplifier comparison"),
+    EPJ(ACT_DRNG_SET, "e_drng_set_pj", 0.0115, "one SET pulse of a dropout MTJ"),
+    EPJ(ACT_DRNG_SENSE, "e_drng_sense_pj", 0.02, "one read of a dropout MTJ"),
+    EPJ(ACT_DRNG_RESET, "e_drng_reset_pj", 0.027, "one RESET pulse of a dropout MTJ"),
+    EPJ(ACT_ARB_BIT, "e_arb_bit_pj", 0.0585, "one random bit inside the arbiter"),
+    EPJ(ACT_SBUF_READ_BIT, "e_sbuf_read_bit_pj", 0.156, "one bit read from an SRAM buffer"),
+    EPJ(ACT_SBUF_WRITE_BIT, "e_sbuf_write_bit_pj", 0.156, "one bit written to an SRAM buffer"),
+    EPJ(ACT_ADD, "e_add_pj", 0.03, "one partial-sum or residual addition"),
+    EPJ(ACT_ACT, "e_act_pj", 0.03, "one sign/threshold activation"),
+    EPJ(ACT_POOL, "e_pool_pj", 0.03, "one pooling comparison or addition"),
+    EPJ(ACT_BUS_BIT, "e_bus_bit_pj", 0.1, "one bit over the interconnect"),
+};
+
+#define N(t) (sizeof(t) / sizeof((t)[0]))
+
+#define BLOCK(k, desc, f) {k, desc, f, N(f)}
+
+static const arch_block_t blocks[] = {
+    BLOCK("", "document version and name", top_fields),
+    BLOCK("clock", "chip clock", clock_fields),
+    BLOCK("chip", "chip organisation", chip_fields),
+    BLOCK("xbar", "SOT-MRAM crossbar array of a tile (tile.xbar)", xbar_fields),
+    BLOCK("wldec", "multi-row word-line decoder of a tile (tile.wldec)", wldec_fields),
+    BLOCK("senseamp", "sense amplifiers and partial-sum readout of a tile (tile.sa)",
+          senseamp_fields),
+    BLOCK("gbuf", "global activation buffer, SRAM", gbuf_fields),
+    BLOCK("scale_buf", "scale-vector and threshold buffer, SRAM", scale_buf_fields),
+    BLOCK("dropout", "spintronic dropout modules (SpinDrop)", dropout_fields),
+    BLOCK("arbiter", "stochastic arbiter (SpinBayes)", arbiter_fields),
+    BLOCK("bus", "interconnect between the tiles and the global buffer", bus_fields),
+    BLOCK("periph", "digital periphery: adder tree, activation, pooling", periph_fields),
+    BLOCK("energy", "energy per action (Accelergy-style action table)", energy_fields),
+};
+
+/* Keys of the blocks, for skipping them while reading the top level. */
+static const char *const block_keys[] = {"clock",   "chip",    "xbar", "wldec",
+                                         "senseamp", "gbuf",   "scale_buf", "dropout",
+                                         "arbiter", "bus",     "periph", "energy", NULL};
+
+const arch_block_t *arch_blocks(size_t *n)
+{
+    *n = N(blocks);
+    return blocks;
+}
+
+/* ---- Cross-field checks ---- */
+
+/* Bits that hold every count 0..m: ceil(log2(m + 1)). */
+static uint32_t bits_for(uint32_t m)
+{
+    uint32_t b = 0;
+    for (uint64_t v = m; v; v >>= 1)
+        b++;
+    return b ? b : 1;
+}
+
+/* Reports a failed cross-field check as `path: msg`, located at the first of `keys`
+ * ("block.key", NULL-terminated) the document gives, else at its block, else nowhere. */
+static void cross_error(const ydoc_t *d, const char *name, arch_diag_list_t *dl,
+                        const char *path, const char *const *keys, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+static void cross_error(const ydoc_t *d, const char *name, arch_diag_list_t *dl,
+                        const char *path, const char *const *keys, const char *fmt, ...)
+{
+    char msg[sizeof dl->d[0].msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    int at = 0, block_at = 0;
+    for (const char *const *k = keys; d && *k && !at; k++) {
+        char block[32];
+        const char *dot = strchr(*k, '.');
+        size_t bl = (size_t)(dot - *k);
+        memcpy(block, *k, bl);
+        block[bl] = '\0';
+        int bn = ydoc_map_get(d, ydoc_root(d), block);
+        at = ydoc_map_get(d, bn, dot + 1);
+        if (!block_at)
+            block_at = bn;
+    }
+    if (d && (at || block_at))
+        ydoc_error(d, at ? at : block_at, dl, path, "%s", msg);
+    else
+        arch_diag_add(dl, name, 0, 0, path, NULL, "%s", msg);
+}
+
+/* The checks of arch_check; d (may be NULL) supplies the marks. */
+static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_diag_list_t *dl)
+{
+    int rc = ST_OK;
+    const xbar_params_t *x = &a->tile.xbar;
+    uint32_t need = bits_for(x->max_active_rows);
+    if (a->tile.sa.psum_bits < need) {
+        static const char *const k[] = {"senseamp.psum_bits", "xbar.max_active_rows", NULL};
+        cross_error(d, name, dl, "senseamp.psum_bits", k,
+                    "expected at least %u to hold a count of up to %u rows "
+                    "(xbar.max_active_rows), got %u",
+                    (unsigned)need, (unsigned)x->max_active_rows, (unsigned)a->tile.sa.psum_bits);
+        rc = ST_ECONFIG;
+    }
+    if (x->max_active_rows > x->rows) {
+        static const char *const k[] = {"xbar.max_active_rows", "xbar.rows", NULL};
+        cross_error(d, name, dl, "xbar.max_active_rows", k,
+                    "expected at most %u (xbar.rows), got %u", (unsigned)x->rows,
+                    (unsigned)x->max_active_rows);
+        rc = ST_ECONFIG;
+    }
+    if (a->tile.sa.cols_per_sa > x->cols) {
+        static const char *const k[] = {"senseamp.cols_per_sa", "xbar.cols", NULL};
+        cross_error(d, name, dl, "senseamp.cols_per_sa", k,
+                    "expected at most %u (xbar.cols), got %u", (unsigned)x->cols,
+                    (unsigned)a->tile.sa.cols_per_sa);
+        rc = ST_ECONFIG;
+    }
+    if (a->dropout_impl == ARCH_DROPOUT_SPINDROP) {
+        /* A dropout layer may ask for any p in (0, 1); p = 0.5 is the one every SpinDrop
+         * network uses, so the driver must reach it. */
+        drng_params_t p = a->drng;
+        p.clk_ns = 1000.0 / a->clk_mhz;
+        double i_ua;
+        if (drng_current_for_p(&p, 0.5, &i_ua) != ST_OK) {
+            static const char *const k[] = {"dropout.i_max_ua", "dropout.ic0_ua",
+                                            "dropout.t_set_cyc", "dropout.delta",
+                                            "dropout.tau0_ns", "clock.clk_mhz", NULL};
+            double t_ns = p.t_set_cyc * p.clk_ns;
+            double need_ua = p.ic0_ua * (1.0 - log(t_ns / log(2.0) / p.tau0_ns) / p.delta);
+            if (need_ua >= 0)
+                cross_error(d, name, dl, "dropout.i_max_ua", k,
+                            "a driver limit of %.6g uA cannot switch with p = 0.5 in a %.6g ns "
+                            "SET pulse, which needs %.6g uA",
+                            p.i_max_ua, t_ns, need_ua);
+            else
+                cross_error(d, name, dl, "dropout.i_max_ua", k,
+                            "no SET current can switch with p = 0.5 in a %.6g ns pulse: the "
+                            "pulse alone switches the MTJ more often",
+                            t_ns);
+            rc = ST_ECONFIG;
+        }
+    }
+    return rc;
+}
+
+int arch_check(const arch_t *a, const char *name, arch_diag_list_t *dl)
+{
+    return check_all(a, name, NULL, dl);
+}
+
+/* ---- Loading ---- */
+
+/* Fills a local arch_t and copies it out only when everything passed, which is what
+ * keeps *out untouched on error.  Blocks absent from the document keep their defaults;
+ * present ones go through ydoc_apply, which collects all their errors. */
+static int load_doc(const ydoc_t *d, arch_t *out, arch_diag_list_t *dl)
+{
+    size_t nb;
+    const arch_block_t *b = arch_blocks(&nb);
+    int root = ydoc_root(d), rc = ST_OK;
+    arch_t a;
+    memset(&a, 0, sizeof a);
+
+    if (root == 0) {
+        arch_diag_add(dl, ydoc_name(d), 0, 0, "", NULL,
+                      "empty document, expected a mapping with 'version: 1'");
+        return ST_ECONFIG;
+    }
+    /* An unknown version means an unknown schema: report that alone. */
+    int vn = ydoc_map_get(d, root, "version");
+    const char *vs = ydoc_scalar(d, vn);
+    if (vs && vs[0] && strspn(vs, "0123456789") == strlen(vs) && strcmp(vs, "1") != 0) {
+        ydoc_error(d, vn, dl, "version", "unsupported version %s (this neuspin reads version 1)",
+                   vs);
+        return ST_ECONFIG;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        if (b[i].key[0] == '\0') {
+            if (ydoc_apply(d, root, "", b[i].fields, b[i].n_fields, &a, block_keys, dl))
+                rc = ST_ECONFIG;
+            continue;
+        }
+        ydoc_defaults(b[i].fields, b[i].n_fields, &a);
+        int bn = ydoc_map_get(d, root, b[i].key);
+        if (bn && ydoc_apply(d, bn, b[i].key, b[i].fields, b[i].n_fields, &a, NULL, dl))
+            rc = ST_ECONFIG;
+    }
+    a.drng.clk_ns = 1000.0 / a.clk_mhz;
+    /* Cross-field checks read values the per-key checks vouched for; after a per-key error
+     * they would judge a mix of given values and defaults. */
+    if (rc == ST_OK)
+        rc = check_all(&a, ydoc_name(d), d, dl);
+    if (rc == ST_OK)
+        *out = a;
+    return rc;
+}
+
+int arch_load_file(const char *path, arch_t *out, arch_diag_list_t *dl)
+{
+    ydoc_t *d;
+    int rc = ydoc_load_file(path, &d, dl);
+    if (rc)
+        return rc;
+    rc = load_doc(d, out, dl);
+    ydoc_destroy(d);
+    return rc;
+}
+
+int arch_load_string(const char *name, const char *text, size_t len, arch_t *out,
+                     arch_diag_list_t *dl)
+{
+    ydoc_t *d;
+    int rc = ydoc_load_string(name, text, len, &d, dl);
+    if (rc)
+        return rc;
+    rc = load_doc(d, out, dl);
+    ydoc_destroy(d);
+    return rc;
+}
+
+/* The embedded copy of configs/default.yaml goes through the same loader as any file, so
+ * a broken default fails in the tests, not silently at run time. */
+int arch_load_default(arch_t *out, arch_diag_list_t *dl)
+{
+    return arch_load_string("<builtin:default>", arch_default_yaml, arch_default_yaml_len, out,
+                            dl);
+}
+
+const char *arch_default_text(void)
+{
+    return arch_default_yaml;
+}
+
+/* ---- Output ---- */
+
+/* Text goes to a FILE or to a growing buffer. */
+typedef struct sink {
+    FILE *f;
+    char *buf;
+    size_t len, cap;
+    int err; /* ST_EIO or ST_ENOMEM once anything failed */
+} sink_t;
+
+static void emit(sink_t *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void emit(sink_t *s, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (s->err || n < 0)
+        return;
+    size_t k = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+    if (s->f) {
+        if (fwrite(line, 1, k, s->f) != k)
+            s->err = ST_EIO;
+        return;
+    }
+    if (s->len + k + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 4096;
+        while (s->len + k + 1 > cap)
+            cap *= 2;
+        char *bigger = st_malloc(cap);
+        if (!bigger) {
+            s->err = ST_ENOMEM;
+            return;
+        }
+        if (s->len)
+            memcpy(bigger, s->buf, s->len);
+        free(s->buf);
+        s->buf = bigger;
+        s->cap = cap;
+    }
+    memcpy(s->buf + s->len, line, k);
+    s->len += k;
+    s->buf[s->len] = '\0';
+}
+
+/* Every key of every block, in schema order and without comments: the dump is meant to be
+ * diffed and embedded in run manifests, and the units are in the key names. */
+static void dump(const arch_t *a, sink_t *s)
+{
+    size_t nb;
+    const arch_block_t *b = arch_blocks(&nb);
+    char v[160];
+    emit(s, "# neuspin architecture, resolved: every key with its value\n");
+    /* Block "" (version, name) comes first and is written at the top level. */
+    for (size_t i = 0; i < nb; i++) {
+        const char *indent = b[i].key[0] ? "  " : "";
+        if (b[i].key[0])
+            emit(s, "%s:\n", b[i].key);
+        for (size_t j = 0; j < b[i].n_fields; j++) {
+            ydoc_format_value(&b[i].fields[j], a, v, sizeof v);
+            emit(s, "%s%s: %s\n", indent, b[i].fields[j].key, v);
+        }
+    }
+}
+
+int arch_dump_yaml(const arch_t *a, FILE *f)
+{
+    sink_t s = {.f = f};
+    dump(a, &s);
+    if (!s.err && fflush(f) != 0)
+        s.err = ST_EIO;
+    return s.err ? ST_EIO : ST_OK;
+}
+
+char *arch_dump_string(const arch_t *a)
+{
+    sink_t s = {0};
+    dump(a, &s);
+    if (s.err) {
+        free(s.buf);
+        return NULL;
+    }
+    return s.buf;
+}
+
+static const char *type_name(yfield_type_t t)
+{
+    switch (t) {
+    case YF_U32: return "integer";
+    case YF_F64: return "number";
+    case YF_BOOL: return "bool";
+    case YF_ENUM: return "enum";
+    case YF_STR: return "string";
+    }
+    return "?";
+}
+
+int arch_list_params(FILE *f)
+{
+    size_t nb;
+    const arch_block_t *b = arch_blocks(&nb);
+    sink_t s = {.f = f};
+    arch_t def;
+    memset(&def, 0, sizeof def);
+    for (size_t i = 0; i < nb; i++) {
+        ydoc_defaults(b[i].fields, b[i].n_fields, &def);
+        if (i)
+            emit(&s, "\n");
+        if (b[i].key[0])
+            emit(&s, "### `%s`: %s\n\n", b[i].key, b[i].desc);
+        else
+            emit(&s, "### Top level: %s\n\n", b[i].desc);
+        emit(&s, "| key | type | default | min | max | unit | description |\n");
+        emit(&s, "|---|---|---|---|---|---|---|\n");
+        for (size_t j = 0; j < b[i].n_fields; j++) {
+            const yfield_t *r = &b[i].fields[j];
+            char dv[96], lo[32] = "-", hi[32] = "-", desc[256];
+            if (r->required)
+                snprintf(dv, sizeof dv, "required");
+            else
+                ydoc_format_value(r, &def, dv, sizeof dv);
+            /* Bounds go through ydoc_format_value too, so "67108864" and "0.001" read the
+             * same way as the values a user writes. */
+            if (r->type == YF_U32 || r->type == YF_F64) {
+                yfield_t t = *r;
+                double bound;
+                t.offset = 0;
+                bound = r->min;
+                if (r->type == YF_U32) {
+                    uint32_t u = (uint32_t)r->min;
+                    ydoc_format_value(&t, &u, lo, sizeof lo);
+                    u = (uint32_t)r->max;
+                    ydoc_format_value(&t, &u, hi, sizeof hi);
+                } else {
+                    ydoc_format_value(&t, &bound, lo, sizeof lo);
+                    bound = r->max;
+                    ydoc_format_value(&t, &bound, hi, sizeof hi);
+                }
+            }
+            if (r->type == YF_ENUM) {
+                size_t o = (size_t)snprintf(desc, sizeof desc, "%s: one of", r->desc);
+                for (size_t k = 0; r->enum_names[k] && o < sizeof desc; k++)
+                    o += (size_t)snprintf(desc + o, sizeof desc - o, "%s `%s`", k ? "," : "",
+                                          r->enum_names[k]);
+            } else {
+                snprintf(desc, sizeof desc, "%s", r->desc);
+            }
+            emit(&s, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r->key, type_name(r->type), dv,
+                 lo, hi, r->unit, desc);
+        }
+    }
+    if (!s.err && fflush(f) != 0)
+        s.err = ST_EIO;
+    return s.err ? ST_EIO : ST_OK;
+}

@@ -1,0 +1,102 @@
+/* arch.h - the architecture description: YAML (version 1) -> a validated arch_t.
+ *
+ * The document is a mapping of blocks (clock, chip, xbar, wldec, senseamp, gbuf, scale_buf,
+ * dropout, arbiter, bus, periph, energy), each read through its schema table (key, type,
+ * default, min, max, unit, description; see arch_blocks()).  Every key has a default except
+ * `version`, so `version: 1` alone is the default architecture.  After the per-key checks
+ * come the cross-field checks (e.g. senseamp.psum_bits must hold a count of
+ * max_active_rows).  All errors are collected; nothing is half-filled on error.
+ *
+ * The default architecture is configs/default.yaml, compiled into the binary. */
+#ifndef NS_ARCH_H
+#define NS_ARCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arb.h"
+#include "bus.h"
+#include "diag.h"
+#include "drng.h"
+#include "energy.h"
+#include "periph.h"
+#include "sbuf.h"
+#include "tile.h"
+#include "yamldoc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Dropout hardware (dropout.impl).  Later schemes add entries here. */
+typedef enum {
+    ARCH_DROPOUT_NONE = 0, /* no stochastic hardware: dropout in the workload is an error */
+    ARCH_DROPOUT_SPINDROP  /* a module per word-line pair (input row), shared by `share` */
+} arch_dropout_t;
+
+typedef struct arch {
+    uint32_t version;    /* document version, 1 */
+    char name[64];       /* free text */
+    double clk_mhz;      /* clock frequency */
+    uint32_t tiles;      /* crossbar tiles on the chip */
+    uint32_t mapping;    /* default conv mapping strategy, 1 or 2 */
+    tile_params_t tile;  /* xbar + wldec + senseamp (blocks xbar, wldec, senseamp) */
+    sbuf_params_t gbuf;  /* global activation buffer */
+    sbuf_params_t scale_buf; /* SRAM scale-vector / threshold buffer */
+    uint32_t dropout_impl;   /* arch_dropout_t */
+    drng_params_t drng;  /* dropout modules (block dropout); drng.clk_ns = 1000 / clk_mhz */
+    arb_params_t arb;    /* arbiter (block arbiter) */
+    bus_params_t bus;    /* interconnect */
+    periph_params_t periph; /* adder tree, activation, pooling */
+    en_table_t energy;   /* pJ per action (block energy, keys from act_desc()->key) */
+} arch_t;
+
+/* One block of the document and its schema. */
+typedef struct arch_block {
+    const char *key;        /* YAML key of the block; "" for top-level keys */
+    const char *desc;       /* one line */
+    const yfield_t *fields; /* offsets are relative to arch_t */
+    size_t n_fields;
+} arch_block_t;
+
+/* The schema: blocks in document order.  *n gets the count. */
+const arch_block_t *arch_blocks(size_t *n);
+
+/* ---- Loading ---- */
+/* Loads and validates `path` into *out.  ST_OK; ST_EIO / ST_ECONFIG with diagnostics;
+ * ST_ENOMEM.  *out untouched on error. */
+int arch_load_file(const char *path, arch_t *out, arch_diag_list_t *dl);
+
+/* Same from text; `name` names it in diagnostics. */
+int arch_load_string(const char *name, const char *text, size_t len, arch_t *out,
+                     arch_diag_list_t *dl);
+
+/* The compiled-in default architecture (configs/default.yaml), always valid. */
+int arch_load_default(arch_t *out, arch_diag_list_t *dl);
+
+/* Text of the compiled-in default architecture. */
+const char *arch_default_text(void);
+
+/* Runs the cross-field checks on an already filled arch_t (used by the loaders and after
+ * command-line overrides).  Errors point at `name` without a line. */
+int arch_check(const arch_t *a, const char *name, arch_diag_list_t *dl);
+
+/* ---- Output ---- */
+/* Writes the resolved configuration as a version-1 YAML document that loads back into an
+ * identical arch_t (round trip).  Returns ST_OK or ST_EIO. */
+int arch_dump_yaml(const arch_t *a, FILE *f);
+
+/* Same into a malloc'd NUL-terminated string (caller frees); NULL on ENOMEM. */
+char *arch_dump_string(const arch_t *a);
+
+/* Writes the field reference as Markdown: a table per block (key, type, default, min, max,
+ * unit, description).  configs/README.md embeds exactly this output (a test diffs them). */
+int arch_list_params(FILE *f);
+
+/* Clock period in ns. */
+static inline double arch_clk_ns(const arch_t *a) { return 1000.0 / a->clk_mhz; }
+
+#ifdef __cplusplus
+}
+#endif
+#endif

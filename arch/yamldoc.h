@@ -1,0 +1,98 @@
+/* yamldoc.h - the raw layer: a whole YAML document loaded with libyaml, with marks, plus the
+ * schema-table engine that turns mappings into validated C structs.  arch/ and workloads/
+ * read YAML only through this header, so diagnostics stay uniform.
+ *
+ * Loading rejects, with a diagnostic: unreadable files and directories, non-UTF-8 bytes,
+ * syntax errors (libyaml's problem text, at its mark), duplicate mapping keys (both
+ * places), documents with more than one document, and alias expansion beyond a bound
+ * (alias bombs).  Nodes are addressed by libyaml node index (1-based, 0 = none). */
+#ifndef NS_ARCH_YAMLDOC_H
+#define NS_ARCH_YAMLDOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ydoc ydoc_t; /* opaque: yaml_document_t + name + source text */
+
+typedef enum { YNODE_NONE = 0, YNODE_SCALAR, YNODE_SEQ, YNODE_MAP } ynode_kind_t;
+
+/* ---- Lifecycle ---- */
+/* Loads `path`.  ST_OK; ST_EIO (cannot read) or ST_ECONFIG (syntax, duplicates, …) with
+ * diagnostics in dl; ST_ENOMEM.  *out untouched on error. */
+int ydoc_load_file(const char *path, ydoc_t **out, arch_diag_list_t *dl);
+
+/* Loads text of len bytes; `name` is what diagnostics call the file. */
+int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **out,
+                     arch_diag_list_t *dl);
+
+void ydoc_destroy(ydoc_t *d); /* NULL is a no-op */
+
+/* ---- Nodes ---- */
+const char *ydoc_name(const ydoc_t *d);
+int ydoc_root(const ydoc_t *d); /* 0 for an empty document */
+ynode_kind_t ydoc_kind(const ydoc_t *d, int node);
+const char *ydoc_scalar(const ydoc_t *d, int node); /* NULL unless a scalar */
+size_t ydoc_len(const ydoc_t *d, int node);         /* items of a sequence or pairs of a map */
+int ydoc_seq_item(const ydoc_t *d, int node, size_t i);
+int ydoc_map_key(const ydoc_t *d, int node, size_t i);   /* key node of pair i */
+int ydoc_map_value(const ydoc_t *d, int node, size_t i); /* value node of pair i */
+int ydoc_map_get(const ydoc_t *d, int node, const char *key); /* value node or 0 */
+void ydoc_mark(const ydoc_t *d, int node, uint32_t *line, uint32_t *col); /* 1-based */
+
+/* Appends an error located at `node` (its line echoed). */
+void ydoc_error(const ydoc_t *d, int node, arch_diag_list_t *dl, const char *path,
+                const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* ---- Schema tables ---- */
+typedef enum {
+    YF_U32,  /* unsigned integer, decimal, stored as uint32_t */
+    YF_F64,  /* number, stored as double */
+    YF_BOOL, /* true/false, stored as int */
+    YF_ENUM, /* one of enum_names, stored as uint32_t index */
+    YF_STR   /* string, stored as char[64] (longer is an error) */
+} yfield_type_t;
+
+/* One row: the single source of truth for parsing, defaults, range checks and docs. */
+typedef struct yfield {
+    const char *key;
+    yfield_type_t type;
+    size_t offset;                 /* offsetof(struct, field) */
+    int required;                  /* 1: no default; missing is "is required but not given" */
+    double def;                    /* default (YF_U32/F64/BOOL/ENUM index) */
+    const char *def_str;           /* default of YF_STR */
+    double min, max;               /* inclusive range (numbers) */
+    const char *unit;              /* "cycle", "pJ", "MHz", "-" … */
+    const char *desc;              /* one line, lower-case */
+    const char *const *enum_names; /* NULL-terminated, YF_ENUM only */
+} yfield_t;
+
+/* Fills `base` from mapping `node` with the rows of table[0..n): every default first, then
+ * each given key.  Errors collected into dl: node not a mapping ("expected a mapping, got
+ * …"), unknown key ("unknown key 'rwos'"), wrong type / out of range ("expected integer in
+ * [1, 4096], got \"abc\""), missing required key.  `path` is the mapping's key path ("" at
+ * the root) and prefixes each key ("xbar.rows").  Keys listed in `skip` (NULL-terminated,
+ * may be NULL) are left to the caller.  Returns ST_OK or ST_ECONFIG. */
+int ydoc_apply(const ydoc_t *d, int node, const char *path, const yfield_t *table, size_t n,
+               void *base, const char *const *skip, arch_diag_list_t *dl);
+
+/* Fills `base` with the defaults of table[0..n) only. */
+void ydoc_defaults(const yfield_t *table, size_t n, void *base);
+
+/* Formats the value of row r stored in base as YAML scalar text ("128", "0.0035", "true",
+ * "spindrop").  Numbers print with %.17g trimmed so reloading gives the same value. */
+void ydoc_format_value(const yfield_t *r, const void *base, char *buf, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,542 @@
+/* check_arch.c - the architecture schema and loaders: defaults, every key landing in its
+ * field, cross-field checks, the round trip through arch_dump_yaml, and clean failure. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "base/status.h"
+
+/* ---- helpers ---- */
+
+static size_t field_size(const yfield_t *r)
+{
+    switch (r->type) {
+    case YF_U32: return sizeof(uint32_t);
+    case YF_F64: return sizeof(double);
+    case YF_BOOL: return sizeof(int);
+    case YF_ENUM: return sizeof(uint32_t);
+    case YF_STR: return 64;
+    }
+    return 0;
+}
+
+/* Asserts that every schema field and drng.clk_ns are bitwise equal in a and b. */
+static void assert_same_fields(const arch_t *a, const arch_t *b)
+{
+    size_t nb;
+    const arch_block_t *bl = arch_blocks(&nb);
+    for (size_t i = 0; i < nb; i++)
+        for (size_t j = 0; j < bl[i].n_fields; j++) {
+            const yfield_t *r = &bl[i].fields[j];
+            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset,
+                       field_size(r)) != 0)
+                ck_abort_msg("field %s.%s differs", bl[i].key, r->key);
+        }
+    ck_assert_mem_eq(&a->drng.clk_ns, &b->drng.clk_ns, sizeof(double));
+}
+
+/* The schema defaults, built from the tables alone (no YAML involved). */
+static void schema_defaults(arch_t *a)
+{
+    size_t nb;
+    const arch_block_t *bl = arch_blocks(&nb);
+    memset(a, 0, sizeof *a);
+    for (size_t i = 0; i < nb; i++)
+        ydoc_defaults(bl[i].fields, bl[i].n_fields, a);
+    a->version = 1;
+    a->drng.clk_ns = 1000.0 / a->clk_mhz;
+}
+
+static int load(const char *text, arch_t *a, arch_diag_list_t *dl)
+{
+    arch_diag_init(dl);
+    return arch_load_string("a.yaml", text, strlen(text), a, dl);
+}
+
+static const char *line_of(const arch_diag_list_t *dl, uint32_t i)
+{
+    static char buf[1024];
+    ck_assert_uint_gt(dl->n, i);
+    arch_diag_format(&dl->d[i], buf, sizeof buf);
+    return buf;
+}
+
+/* Every key set to a value different from its default (and consistent across fields). */
+static const char every_key[] =
+    "version: 1\n"
+    "name: \"every key\"\n"
+    "clock: {clk_mhz: 500}\n"
+    "chip: {tiles: 77, mapping: 2}\n"
+    "xbar: {rows: 256, cols: 64, max_active_rows: 16, t_read_cyc: 3, t_write_cyc: 7}\n"
+    "wldec: {t_decode_cyc: 4}\n"
+    "senseamp: {cols_per_sa: 4, psum_bits: 9, t_sense_cyc: 2}\n"
+    "gbuf: {words: 100, word_bits: 128, t_read_cyc: 2, t_write_cyc: 3}\n"
+    "scale_buf: {words: 50, word_bits: 32, t_read_cyc: 4, t_write_cyc: 5}\n"
+    "dropout: {impl: spindrop, share: 4, t_set_cyc: 3, t_sense_cyc: 2, t_reset_cyc: 4,\n"
+    "          tau0_ns: 0.5, delta: 45, ic0_ua: 120, sigma_ic0_rel: 0.1, i_max_ua: 300}\n"
+    "arbiter: {k: 8, t_bit_cyc: 9}\n"
+    "bus: {width_bits: 512, t_hop_cyc: 0}\n"
+    "periph: {lanes: 64, t_add_cyc: 2, t_act_cyc: 3, t_pool_cyc: 4}\n"
+    "energy:\n"
+    "  e_xbar_cell_read_pj: 1.01\n  e_xbar_cell_write_pj: 1.02\n  e_wldec_decode_pj: 1.03\n"
+    "  e_sa_sense_pj: 1.04\n  e_drng_set_pj: 1.05\n  e_drng_sense_pj: 1.06\n"
+    "  e_drng_reset_pj: 1.07\n  e_arb_bit_pj: 1.08\n  e_sbuf_read_bit_pj: 1.09\n"
+    "  e_sbuf_write_bit_pj: 1.1\n  e_add_pj: 1.11\n  e_act_pj: 1.12\n  e_pool_pj: 1.13\n"
+    "  e_bus_bit_pj: 0.000123\n";
+
+/* ---- Core ---- */
+
+START_TEST(test_arch_default_is_the_schema_defaults)
+{
+    arch_t a, want;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_default(&a, &dl), ST_OK);
+    ck_assert_uint_eq(dl.n, 0);
+    schema_defaults(&want);
+    assert_same_fields(&a, &want);
+    /* A few values straight from the brief, independent of the tables. */
+    ck_assert_uint_eq(a.tile.xbar.rows, 128);
+    ck_assert_uint_eq(a.tile.sa.psum_bits, 6);
+    ck_assert_uint_eq(a.dropout_impl, ARCH_DROPOUT_SPINDROP);
+    ck_assert(a.energy.e_pj[ACT_ARB_BIT] == 0.0585);
+    ck_assert(a.drng.clk_ns == 1.0);
+    ck_assert_str_eq(a.name, "spindrop-default");
+}
+END_TEST
+
+START_TEST(test_arch_version_alone_is_the_default)
+{
+    arch_t a, def;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("version: 1\n", &a, &dl), ST_OK);
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_default(&def, &dl), ST_OK);
+    assert_same_fields(&a, &def);
+}
+END_TEST
+
+START_TEST(test_arch_every_key_lands_in_its_field)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load(every_key, &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.version, 1);
+    ck_assert_str_eq(a.name, "every key");
+    ck_assert(a.clk_mhz == 500.0);
+    ck_assert(a.drng.clk_ns == 2.0);
+    ck_assert(arch_clk_ns(&a) == 2.0);
+    ck_assert_uint_eq(a.tiles, 77);
+    ck_assert_uint_eq(a.mapping, 2);
+    ck_assert_uint_eq(a.tile.xbar.rows, 256);
+    ck_assert_uint_eq(a.tile.xbar.cols, 64);
+    ck_assert_uint_eq(a.tile.xbar.max_active_rows, 16);
+    ck_assert_uint_eq(a.tile.xbar.t_read_cyc, 3);
+    ck_assert_uint_eq(a.tile.xbar.t_write_cyc, 7);
+    ck_assert_uint_eq(a.tile.wldec.t_decode_cyc, 4);
+    ck_assert_uint_eq(a.tile.sa.cols_per_sa, 4);
+    ck_assert_uint_eq(a.tile.sa.psum_bits, 9);
+    ck_assert_uint_eq(a.tile.sa.t_sense_cyc, 2);
+    ck_assert_uint_eq(a.gbuf.words, 100);
+    ck_assert_uint_eq(a.gbuf.word_bits, 128);
+    ck_assert_uint_eq(a.gbuf.t_read_cyc, 2);
+    ck_assert_uint_eq(a.gbuf.t_write_cyc, 3);
+    ck_assert_uint_eq(a.scale_buf.words, 50);
+    ck_assert_uint_eq(a.scale_buf.word_bits, 32);
+    ck_assert_uint_eq(a.scale_buf.t_read_cyc, 4);
+    ck_assert_uint_eq(a.scale_buf.t_write_cyc, 5);
+    ck_assert_uint_eq(a.dropout_impl, ARCH_DROPOUT_SPINDROP);
+    ck_assert_uint_eq(a.drng.share, 4);
+    ck_assert_uint_eq(a.drng.t_set_cyc, 3);
+    ck_assert_uint_eq(a.drng.t_sense_cyc, 2);
+    ck_assert_uint_eq(a.drng.t_reset_cyc, 4);
+    ck_assert(a.drng.tau0_ns == 0.5);
+    ck_assert(a.drng.delta == 45.0);
+    ck_assert(a.drng.ic0_ua == 120.0);
+    ck_assert(a.drng.sigma_ic0_rel == 0.1);
+    ck_assert(a.drng.i_max_ua == 300.0);
+    ck_assert_uint_eq(a.arb.k, 8);
+    ck_assert_uint_eq(a.arb.t_bit_cyc, 9);
+    ck_assert_uint_eq(a.bus.width_bits, 512);
+    ck_assert_uint_eq(a.bus.t_hop_cyc, 0);
+    ck_assert_uint_eq(a.periph.lanes, 64);
+    ck_assert_uint_eq(a.periph.t_add_cyc, 2);
+    ck_assert_uint_eq(a.periph.t_act_cyc, 3);
+    ck_assert_uint_eq(a.periph.t_pool_cyc, 4);
+    static const double e[ACT_COUNT] = {1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07,
+                                        1.08, 1.09, 1.1,  1.11, 1.12, 1.13, 0.000123};
+    for (int i = 0; i < ACT_COUNT; i++)
+        ck_assert_msg(a.energy.e_pj[i] == e[i], "energy %d", i);
+}
+END_TEST
+
+START_TEST(test_arch_energy_keys_are_the_action_keys)
+{
+    size_t nb;
+    const arch_block_t *bl = arch_blocks(&nb);
+    const arch_block_t *en = &bl[nb - 1];
+    ck_assert_str_eq(en->key, "energy");
+    ck_assert_uint_eq(en->n_fields, ACT_COUNT);
+    for (int i = 0; i < ACT_COUNT; i++) {
+        ck_assert_str_eq(en->fields[i].key, act_desc((act_t)i)->key);
+        ck_assert_uint_eq(en->fields[i].offset, offsetof(arch_t, energy.e_pj[0]) +
+                                                    (size_t)i * sizeof(double));
+        ck_assert_str_eq(en->fields[i].unit, "pJ");
+    }
+}
+END_TEST
+
+START_TEST(test_arch_schema_rows_are_consistent)
+{
+    size_t nb, total = 0;
+    const arch_block_t *bl = arch_blocks(&nb);
+    static const char *const want_blocks[] = {"",         "clock",   "chip",      "xbar",
+                                              "wldec",    "senseamp", "gbuf",     "scale_buf",
+                                              "dropout",  "arbiter", "bus",       "periph",
+                                              "energy"};
+    ck_assert_uint_eq(nb, sizeof want_blocks / sizeof want_blocks[0]);
+    unsigned char used[sizeof(arch_t)] = {0};
+    for (size_t i = 0; i < nb; i++) {
+        ck_assert_str_eq(bl[i].key, want_blocks[i]);
+        ck_assert_uint_gt(strlen(bl[i].desc), 0);
+        for (size_t j = 0; j < bl[i].n_fields; j++) {
+            const yfield_t *r = &bl[i].fields[j];
+            total++;
+            ck_assert_uint_le(r->offset + field_size(r), sizeof(arch_t));
+            for (size_t k = 0; k < field_size(r); k++) {
+                ck_assert_msg(!used[r->offset + k], "%s.%s overlaps another field", bl[i].key,
+                              r->key);
+                used[r->offset + k] = 1;
+            }
+            for (size_t k = 0; k < j; k++)
+                ck_assert_str_ne(bl[i].fields[k].key, r->key);
+            ck_assert_uint_gt(strlen(r->desc), 0);
+            ck_assert_uint_gt(strlen(r->unit), 0);
+            ck_assert_int_eq(r->required, strcmp(r->key, "version") == 0);
+            if ((r->type == YF_U32 || r->type == YF_F64) && !r->required)
+                ck_assert_msg(r->min <= r->def && r->def <= r->max, "%s.%s default out of range",
+                              bl[i].key, r->key);
+        }
+    }
+    ck_assert_uint_eq(total, 2 + 1 + 2 + 5 + 1 + 3 + 4 + 4 + 10 + 2 + 2 + 4 + ACT_COUNT);
+}
+END_TEST
+
+/* Loads text, dumps it, reloads the dump: both must hold the same values. */
+static void assert_round_trip(const char *text)
+{
+    arch_t a, b;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load(text, &a, &dl), ST_OK);
+    char *dump = arch_dump_string(&a);
+    ck_assert_ptr_nonnull(dump);
+    ck_assert_msg(load(dump, &b, &dl) == ST_OK, "dump does not reload: %s", line_of(&dl, 0));
+    assert_same_fields(&a, &b);
+    free(dump);
+}
+
+START_TEST(test_arch_dump_round_trips_default)
+{
+    assert_round_trip(arch_default_text());
+}
+END_TEST
+
+START_TEST(test_arch_dump_round_trips_every_key)
+{
+    assert_round_trip(every_key);
+}
+END_TEST
+
+START_TEST(test_arch_dump_round_trips_awkward_values)
+{
+    /* Values with no short decimal form, and a name YAML would misread unquoted. */
+    assert_round_trip("version: 1\nname: '# not: a comment'\n"
+                      "energy: {e_add_pj: 0.30000000000000004, e_act_pj: 3.3333333333333335e-05}\n"
+                      "dropout: {impl: none, sigma_ic0_rel: 0.1234567890123}\n");
+}
+END_TEST
+
+START_TEST(test_arch_dump_string_matches_dump_yaml)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load(every_key, &a, &dl), ST_OK);
+    char *s = arch_dump_string(&a);
+    ck_assert_ptr_nonnull(s);
+    FILE *f = tmpfile();
+    ck_assert_int_eq(arch_dump_yaml(&a, f), ST_OK);
+    long n = ftell(f);
+    ck_assert_int_eq(n, (long)strlen(s));
+    char *t = calloc(1, (size_t)n + 1);
+    rewind(f);
+    ck_assert_uint_eq(fread(t, 1, (size_t)n, f), (size_t)n);
+    ck_assert_str_eq(t, s);
+    ck_assert_ptr_nonnull(strstr(s, "\nversion: 1\nname: \"every key\"\nclock:\n  clk_mhz: 500\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\ndropout:\n  impl: spindrop\n  share: 4\n"));
+    free(t);
+    free(s);
+    fclose(f);
+}
+END_TEST
+
+START_TEST(test_arch_list_params_has_a_row_per_key)
+{
+    FILE *f = tmpfile();
+    ck_assert_int_eq(arch_list_params(f), ST_OK);
+    long n = ftell(f);
+    char *t = calloc(1, (size_t)n + 1);
+    rewind(f);
+    ck_assert_uint_eq(fread(t, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    size_t rows = 0, heads = 0;
+    for (char *p = t; (p = strstr(p, "\n| `")) != NULL; p++)
+        rows++;
+    for (char *p = t; (p = strstr(p, "### ")) != NULL; p++)
+        heads++;
+    ck_assert_uint_eq(rows, 2 + 1 + 2 + 5 + 1 + 3 + 4 + 4 + 10 + 2 + 2 + 4 + ACT_COUNT);
+    ck_assert_uint_eq(heads, 13);
+    ck_assert_ptr_nonnull(
+        strstr(t, "\n| `rows` | integer | 128 | 1 | 4096 | row | word-line pairs (weights per "
+                  "column) |\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n| `version` | integer | required | 1 | 1 | - |"));
+    ck_assert_ptr_nonnull(strstr(t, "\n| `impl` | enum | spindrop | - | - | - | dropout hardware: "
+                                    "one of `none`, `spindrop` |\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n| `e_xbar_cell_read_pj` | number | 0.0035 | 0 | 1000000 | "
+                                    "pJ |"));
+    free(t);
+}
+END_TEST
+
+/* ---- Cross-field checks ---- */
+
+START_TEST(test_arch_psum_bits_must_hold_a_count_of_max_active_rows)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    /* 63 rows fit in 6 bits, 64 need 7: probe both sides of the power of two. */
+    ck_assert_int_eq(load("version: 1\nxbar: {rows: 128, max_active_rows: 63}\n", &a, &dl), ST_OK);
+    ck_assert_int_eq(load("version: 1\nxbar:\n  max_active_rows: 64\n", &a, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    /* psum_bits is not in the document, so the report sits at max_active_rows. */
+    ck_assert_str_eq(line_of(&dl, 0),
+                     "a.yaml:3:20: error: senseamp.psum_bits: expected at least 7 to hold a count "
+                     "of up to 64 rows (xbar.max_active_rows), got 6");
+    ck_assert_int_eq(
+        load("version: 1\nxbar: {rows: 4096, max_active_rows: 4096}\nsenseamp: {psum_bits: 13}\n",
+             &a, &dl),
+        ST_OK);
+    ck_assert_int_eq(load("version: 1\nxbar: {max_active_rows: 1}\nsenseamp: {psum_bits: 1}\n", &a,
+                          &dl),
+                     ST_OK);
+}
+END_TEST
+
+START_TEST(test_arch_max_active_rows_at_most_rows)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("version: 1\nxbar: {rows: 32}\n", &a, &dl), ST_OK);
+    ck_assert_int_eq(load("version: 1\nxbar: {rows: 31}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0), "a.yaml:2:14: error: xbar.max_active_rows: expected at most "
+                                      "31 (xbar.rows), got 32");
+}
+END_TEST
+
+START_TEST(test_arch_cols_per_sa_at_most_cols)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("version: 1\nxbar: {cols: 8}\n", &a, &dl), ST_OK);
+    ck_assert_int_eq(load("version: 1\nsenseamp: {cols_per_sa: 129}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0), "a.yaml:2:25: error: senseamp.cols_per_sa: expected at most "
+                                      "128 (xbar.cols), got 129");
+}
+END_TEST
+
+START_TEST(test_arch_spindrop_driver_must_reach_half)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    /* Neel-Brown at p = 0.5, t = 2 ns, tau0 = 1 ns, delta = 40, Ic0 = 110 uA:
+     * I = 110 * (1 - ln(2 / ln 2) / 40) = 107.0859 uA. */
+    ck_assert_int_eq(load("version: 1\ndropout: {i_max_ua: 107.1}\n", &a, &dl), ST_OK);
+    ck_assert_int_eq(load("version: 1\ndropout: {i_max_ua: 107}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0),
+                     "a.yaml:2:21: error: dropout.i_max_ua: a driver limit of 107 uA cannot switch "
+                     "with p = 0.5 in a 2 ns SET pulse, which needs 107.086 uA");
+    /* Without dropout hardware the driver is not checked. */
+    ck_assert_int_eq(load("version: 1\ndropout: {impl: none, i_max_ua: 1}\n", &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.dropout_impl, ARCH_DROPOUT_NONE);
+    /* A 1 ms pulse at delta 1 switches more than half the time with no current at all. */
+    ck_assert_int_eq(
+        load("version: 1\nclock: {clk_mhz: 1}\ndropout: {t_set_cyc: 1000, delta: 1}\n", &a, &dl),
+        ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0),
+                     "a.yaml:3:22: error: dropout.i_max_ua: no SET current can switch with p = 0.5 "
+                     "in a 1e+06 ns pulse: the pulse alone switches the MTJ more often");
+}
+END_TEST
+
+START_TEST(test_arch_check_without_yaml_names_the_source)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_default(&a, &dl), ST_OK);
+    ck_assert_int_eq(arch_check(&a, "<cmdline>", &dl), ST_OK);
+    a.tile.sa.psum_bits = 4;
+    a.tile.sa.cols_per_sa = 256;
+    ck_assert_int_eq(arch_check(&a, "<cmdline>", &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 2);
+    ck_assert_str_eq(line_of(&dl, 0), "<cmdline>: error: senseamp.psum_bits: expected at least 6 "
+                                      "to hold a count of up to 32 rows (xbar.max_active_rows), "
+                                      "got 4");
+    ck_assert_str_eq(line_of(&dl, 1), "<cmdline>: error: senseamp.cols_per_sa: expected at most "
+                                      "128 (xbar.cols), got 256");
+}
+END_TEST
+
+START_TEST(test_arch_check_uses_the_clock_not_a_stale_clk_ns)
+{
+    /* At 4 GHz the 2-cycle SET pulse is 0.5 ns and needs 110 * (1 - ln(0.5 / ln 2) / 40) =
+     * 110.90 uA; the stale 1 ns clock would give 107.09 uA and pass. */
+    arch_t a;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_default(&a, &dl), ST_OK);
+    a.clk_mhz = 4000;
+    a.drng.i_max_ua = 110.5;
+    ck_assert_int_eq(arch_check(&a, "x", &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0), "x: error: dropout.i_max_ua: a driver limit of 110.5 uA "
+                                      "cannot switch with p = 0.5 in a 0.5 ns SET pulse, which "
+                                      "needs 110.898 uA");
+}
+END_TEST
+
+/* ---- Errors ---- */
+
+START_TEST(test_arch_out_is_untouched_on_error)
+{
+    arch_t a, before;
+    arch_diag_list_t dl;
+    memset(&a, 0xa5, sizeof a);
+    before = a;
+    ck_assert_int_eq(load("version: 1\nxbar: {rows: 64, cols: abc}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_mem_eq(&a, &before, sizeof a);
+    ck_assert_int_eq(load("version: 1\nsenseamp: {psum_bits: 2}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_mem_eq(&a, &before, sizeof a);
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_file(NS_SOURCE_DIR "/no/such.yaml", &a, &dl), ST_EIO);
+    ck_assert_mem_eq(&a, &before, sizeof a);
+}
+END_TEST
+
+START_TEST(test_arch_collects_errors_across_blocks)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("xbar: {rows: 0}\nchip: {tiles: x}\nenergy: {e_add_pj: -1}\nzzzzz: 1\n",
+                          &a, &dl),
+                     ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 5);
+    ck_assert_str_eq(line_of(&dl, 0), "a.yaml:4:1: error: unknown key 'zzzzz'");
+    ck_assert_str_eq(line_of(&dl, 1), "a.yaml:1:1: error: version: is required but not given");
+    ck_assert_str_eq(line_of(&dl, 2),
+                     "a.yaml:2:15: error: chip.tiles: expected integer in [1, 1048576], got \"x\"");
+    ck_assert_str_eq(line_of(&dl, 3),
+                     "a.yaml:1:14: error: xbar.rows: must be between 1 and 4096 inclusive, got 0");
+    ck_assert_str_eq(line_of(&dl, 4), "a.yaml:3:20: error: energy.e_add_pj: must be between 0 and "
+                                      "1000000 inclusive, got -1");
+}
+END_TEST
+
+START_TEST(test_arch_unknown_version_stops_there)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("version: 0\nxbar: {rows: 0}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    ck_assert_str_eq(line_of(&dl, 0), "a.yaml:1:10: error: version: unsupported version 0 (this "
+                                      "neuspin reads version 1)");
+    ck_assert_int_eq(load("version: one\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0),
+                     "a.yaml:1:10: error: version: expected integer in [1, 1], got \"one\"");
+}
+END_TEST
+
+START_TEST(test_arch_empty_document_asks_for_version_1)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("# only a comment\n", &a, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    ck_assert_str_eq(line_of(&dl, 0),
+                     "a.yaml: error: empty document, expected a mapping with 'version: 1'");
+}
+END_TEST
+
+START_TEST(test_arch_load_fails_cleanly_at_every_allocation)
+{
+    unsigned long n;
+    int rc = ST_ENOMEM;
+    arch_t a, before;
+    memset(&a, 0x3c, sizeof a);
+    before = a;
+    for (n = 1; n < 100 && rc == ST_ENOMEM; n++) {
+        arch_diag_list_t dl;
+        arch_diag_init(&dl);
+        st_fail_alloc_at = n;
+        rc = arch_load_default(&a, &dl);
+        st_fail_alloc_at = 0;
+        if (rc == ST_ENOMEM)
+            ck_assert_mem_eq(&a, &before, sizeof a);
+    }
+    ck_assert_int_eq(rc, ST_OK);
+    ck_assert_uint_gt(n, 2);
+    char *s = NULL;
+    for (n = 1; n < 100 && !s; n++) {
+        st_fail_alloc_at = n;
+        s = arch_dump_string(&a);
+        st_fail_alloc_at = 0;
+    }
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_gt(n, 2); /* the first buffer is too small for the whole dump */
+    free(s);
+}
+END_TEST
+
+Suite *arch_suite(void)
+{
+    Suite *s = suite_create("arch");
+    TCase *core = tcase_create("Core");
+    tcase_add_test(core, test_arch_default_is_the_schema_defaults);
+    tcase_add_test(core, test_arch_version_alone_is_the_default);
+    tcase_add_test(core, test_arch_every_key_lands_in_its_field);
+    tcase_add_test(core, test_arch_energy_keys_are_the_action_keys);
+    tcase_add_test(core, test_arch_schema_rows_are_consistent);
+    tcase_add_test(core, test_arch_dump_round_trips_default);
+    tcase_add_test(core, test_arch_dump_round_trips_every_key);
+    tcase_add_test(core, test_arch_dump_round_trips_awkward_values);
+    tcase_add_test(core, test_arch_dump_string_matches_dump_yaml);
+    tcase_add_test(core, test_arch_list_params_has_a_row_per_key);
+    suite_add_tcase(s, core);
+    TCase *lim = tcase_create("Limits");
+    tcase_add_test(lim, test_arch_psum_bits_must_hold_a_count_of_max_active_rows);
+    tcase_add_test(lim, test_arch_max_active_rows_at_most_rows);
+    tcase_add_test(lim, test_arch_cols_per_sa_at_most_cols);
+    tcase_add_test(lim, test_arch_spindrop_driver_must_reach_half);
+    tcase_add_test(lim, test_arch_check_without_yaml_names_the_source);
+    tcase_add_test(lim, test_arch_check_uses_the_clock_not_a_stale_clk_ns);
+    suite_add_tcase(s, lim);
+    TCase *err = tcase_create("Errors");
+    tcase_add_test(err, test_arch_out_is_untouched_on_error);
+    tcase_add_test(err, test_arch_collects_errors_across_blocks);
+    tcase_add_test(err, test_arch_unknown_version_stops_there);
+    tcase_add_test(err, test_arch_empty_document_asks_for_version_1);
+    tcase_add_test(err, test_arch_load_fails_cleanly_at_every_allocation);
+    suite_add_tcase(s, err);
+    return s;
+}

@@ -1,0 +1,846 @@
+/* check_wl_map.c - suite "wl_map": the mappers of workloads/wl_map.h.
+ *
+ * Nets and architectures are built by hand (arch_t filled field by field) so every expected
+ * number below follows from the stated crossbar size alone; the built-in ResNet-18 and
+ * LeNet-5 are loaded from YAML where the test is about them. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/status.h"
+#include "wl.h"
+#include "wl_map.h"
+
+/* ---- Fixtures built by hand ---- */
+
+/* X x Y crossbars, `tiles` of them, max_active_rows mar, SpinDrop modules shared by
+ * `share` rows.  Dropout physics: 10 ns SET pulse, tau0 1 ns, delta 40, Ic0 100 uA,
+ * driver limit 200 uA (p = 0.2 needs about 90.5 uA, see test_p_above_driver_limit). */
+static arch_t make_arch(uint32_t x, uint32_t y, uint32_t tiles, uint32_t mar, uint32_t share)
+{
+    arch_t a;
+    memset(&a, 0, sizeof a);
+    a.version = 1;
+    snprintf(a.name, sizeof a.name, "hand-built");
+    a.clk_mhz = 1000.0;
+    a.tiles = tiles;
+    a.mapping = 1;
+    a.tile.xbar.rows = x;
+    a.tile.xbar.cols = y;
+    a.tile.xbar.max_active_rows = mar;
+    a.tile.xbar.t_read_cyc = 1;
+    a.tile.xbar.t_write_cyc = 1;
+    a.tile.wldec.t_decode_cyc = 1;
+    a.tile.sa.cols_per_sa = 1;
+    a.tile.sa.psum_bits = 8;
+    a.tile.sa.t_sense_cyc = 1;
+    a.gbuf.words = 1u << 20;
+    a.gbuf.word_bits = 64;
+    a.gbuf.t_read_cyc = 1;
+    a.gbuf.t_write_cyc = 1;
+    a.dropout_impl = ARCH_DROPOUT_SPINDROP;
+    a.drng.share = share;
+    a.drng.t_set_cyc = 10;
+    a.drng.t_sense_cyc = 1;
+    a.drng.t_reset_cyc = 1;
+    a.drng.clk_ns = 1.0;
+    a.drng.tau0_ns = 1.0;
+    a.drng.delta = 40.0;
+    a.drng.ic0_ua = 100.0;
+    a.drng.sigma_ic0_rel = 0.0;
+    a.drng.i_max_ua = 200.0;
+    return a;
+}
+
+/* A conv (or pool) layer reading `input` of shape cin x h x h. */
+static wl_layer_t mk_conv(const char *name, uint32_t kind, int32_t input, uint32_t cin,
+                          uint32_t h, uint32_t cout, uint32_t k, uint32_t stride, uint32_t pad,
+                          double p)
+{
+    wl_layer_t l;
+    memset(&l, 0, sizeof l);
+    snprintf(l.name, sizeof l.name, "%s", name);
+    l.kind = kind;
+    l.input = input;
+    l.from = -1;
+    l.cin = cin;
+    l.hin = l.win = h;
+    l.cout = kind == WL_CONV ? cout : cin;
+    l.k = k;
+    l.stride = stride;
+    l.pad = pad;
+    l.hout = l.wout = (h + 2 * pad - k) / stride + 1;
+    l.p = p;
+    l.line = 10 + (uint32_t)(input + 1);
+    l.col = 5;
+    return l;
+}
+
+static wl_layer_t mk_fc(const char *name, int32_t input, uint32_t cin, uint32_t cout, double p)
+{
+    wl_layer_t l = mk_conv(name, WL_FC, input, cin, 1, cout, 1, 1, 0, p);
+    l.kind = WL_FC;
+    l.cout = cout;
+    return l;
+}
+
+/* A one- or few-layer net over layers[] (not copied: the test owns the array). */
+static wl_net_t mk_net(wl_layer_t *layers, uint32_t n, uint32_t c, uint32_t h)
+{
+    wl_net_t net;
+    memset(&net, 0, sizeof net);
+    snprintf(net.name, sizeof net.name, "hand");
+    snprintf(net.source, sizeof net.source, "hand.yaml");
+    net.in_c = c;
+    net.in_h = net.in_w = h;
+    net.T = 1;
+    net.n_layers = n;
+    net.layers = layers;
+    return net;
+}
+
+static wl_map_t *map_ok(const wl_net_t *net, const arch_t *a, uint32_t strategy)
+{
+    arch_diag_list_t dl;
+    wl_map_t *m = NULL;
+    arch_diag_init(&dl);
+    int rc = wl_map_build(net, a, strategy, &m, &dl);
+    if (rc != ST_OK && dl.n) {
+        char buf[512];
+        arch_diag_format(&dl.d[0], buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+    ck_assert_int_eq(rc, ST_OK);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_uint_eq(dl.n, 0);
+    return m;
+}
+
+/* First diagnostic of a failing map, formatted. */
+static int map_fail(const wl_net_t *net, const arch_t *a, uint32_t strategy, char *buf,
+                    size_t n, arch_diag_list_t *dl)
+{
+    wl_map_t *m = (wl_map_t *)(uintptr_t)0x1;
+    arch_diag_init(dl);
+    int rc = wl_map_build(net, a, strategy, &m, dl);
+    ck_assert_ptr_eq(m, (wl_map_t *)(uintptr_t)0x1); /* *out untouched */
+    buf[0] = '\0';
+    if (dl->n)
+        arch_diag_format(&dl->d[0], buf, n);
+    return rc;
+}
+
+static wl_net_t *load_builtin(const char *name)
+{
+    arch_diag_list_t dl;
+    wl_net_t *net = NULL;
+    arch_diag_init(&dl);
+    int rc = wl_load_builtin(name, &net, &dl);
+    if (rc != ST_OK)
+        arch_diag_print(stderr, &dl);
+    ck_assert_int_eq(rc, ST_OK);
+    return net;
+}
+
+/* ---- Core ---- */
+
+/* 3x3 conv, Cin 64, Cout 64 on 128x128: rows = 9*64 = 576.
+ * Strategy 1: ceil(576/128) = 5 row groups (4 x 128 + 64) x ceil(64/128) = 1 -> 5 tiles. */
+START_TEST(test_s1_conv3x3_c64_unrolls_into_5_tiles)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 1, 64, 8);
+    wl_map_t *m = map_ok(&net, &a, 1);
+    const wl_layer_map_t *lm = &m->layers[0];
+
+    ck_assert_uint_eq(lm->strategy, 1);
+    ck_assert_uint_eq(lm->rows, 576);
+    ck_assert_uint_eq(lm->cols, 64);
+    ck_assert_uint_eq(lm->row_groups, 5);
+    ck_assert_uint_eq(lm->col_groups, 1);
+    ck_assert_uint_eq(lm->n_slices, 5);
+    ck_assert_uint_eq(lm->n_mvm, 64); /* 8x8 output (pad 1) */
+    for (uint32_t s = 0; s < 5; s++) {
+        ck_assert_uint_eq(lm->slices[s].tile, s);
+        ck_assert_uint_eq(lm->slices[s].row_off, s * 128);
+        ck_assert_uint_eq(lm->slices[s].rows, s < 4 ? 128 : 64);
+        ck_assert_uint_eq(lm->slices[s].col_off, 0);
+        ck_assert_uint_eq(lm->slices[s].cols, 64);
+    }
+    ck_assert_uint_eq(m->tiles_used, 5);
+    ck_assert_uint_eq(m->tiles_total, 64);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* Same layer, strategy 2: 9 kernel positions x ceil(64/128) = 1 Cin group -> 9 tiles, each
+ * holding the 64 rows kpos*64 .. kpos*64+63. */
+START_TEST(test_s2_conv3x3_c64_splits_into_9_tiles)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 1, 64, 8);
+    wl_map_t *m = map_ok(&net, &a, 2);
+    const wl_layer_map_t *lm = &m->layers[0];
+
+    ck_assert_uint_eq(lm->strategy, 2);
+    ck_assert_uint_eq(lm->rows, 576);
+    ck_assert_uint_eq(lm->row_groups, 9);
+    ck_assert_uint_eq(lm->n_slices, 9);
+    for (uint32_t s = 0; s < 9; s++) {
+        ck_assert_uint_eq(lm->slices[s].row_off, s * 64);
+        ck_assert_uint_eq(lm->slices[s].rows, 64);
+    }
+    ck_assert_uint_eq(m->tiles_used, 9);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* Strategy 2 with Cin 200 > X = 128 and Cout 300 > Y = 128: per kpos ceil(200/128) = 2
+ * row groups (128 + 72 rows) at kpos*200 + {0, 128}; 9 * 2 = 18 row groups; ceil(300/128)
+ * = 3 column groups (128, 128, 44); 54 slices, row-group major. */
+START_TEST(test_s2_splits_cin_per_kernel_position_row_group_major)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 200, 4, 300, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 1, 200, 4);
+    wl_map_t *m = map_ok(&net, &a, 2);
+    const wl_layer_map_t *lm = &m->layers[0];
+
+    ck_assert_uint_eq(lm->row_groups, 18);
+    ck_assert_uint_eq(lm->col_groups, 3);
+    ck_assert_uint_eq(lm->n_slices, 54);
+    for (uint32_t rg = 0; rg < 18; rg++) {
+        for (uint32_t cg = 0; cg < 3; cg++) {
+            const wl_slice_t *s = &lm->slices[rg * 3 + cg];
+            ck_assert_uint_eq(s->tile, rg * 3 + cg);
+            ck_assert_uint_eq(s->row_off, (rg / 2) * 200 + (rg % 2) * 128);
+            ck_assert_uint_eq(s->rows, rg % 2 ? 72 : 128);
+            ck_assert_uint_eq(s->col_off, cg * 128);
+            ck_assert_uint_eq(s->cols, cg == 2 ? 44 : 128);
+        }
+    }
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* Every row of the layer lies in exactly one row group, under both strategies (the mask
+ * bit r means the same input row whichever way the layer is cut). */
+START_TEST(test_row_groups_cover_every_row_once)
+{
+    arch_t a = make_arch(128, 64, 256, 32, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 200, 6, 100, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 1, 200, 6);
+    for (uint32_t strat = 1; strat <= 2; strat++) {
+        wl_map_t *m = map_ok(&net, &a, strat);
+        const wl_layer_map_t *lm = &m->layers[0];
+        static unsigned char seen[1800]; /* rows = 9 * 200 */
+        memset(seen, 0, sizeof seen);
+        for (uint32_t s = 0; s < lm->n_slices; s++) {
+            if (lm->slices[s].col_off != 0)
+                continue; /* one column group is enough to check rows */
+            for (uint32_t r = 0; r < lm->slices[s].rows; r++)
+                seen[lm->slices[s].row_off + r]++;
+        }
+        for (uint32_t r = 0; r < 1800; r++)
+            ck_assert_uint_eq(seen[r], 1);
+        wl_map_destroy(m);
+    }
+}
+END_TEST
+
+/* fc 400 -> 120 and a 1x1 conv Cin 300 -> 200 map identically under both strategies:
+ * fc: ceil(400/128) = 4 x 1; 1x1: ceil(300/128) = 3 x ceil(200/128) = 2 -> 6. */
+START_TEST(test_fc_and_1x1_conv_map_the_same_under_both)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_fc("fc", -1, 400, 120, 0),
+                      mk_conv("pw", WL_CONV, -1, 300, 4, 200, 1, 1, 0, 0)};
+    wl_net_t net_fc = mk_net(&l[0], 1, 400, 1);
+    wl_net_t net_pw = mk_net(&l[1], 1, 300, 4);
+    wl_map_t *m1 = map_ok(&net_fc, &a, 1), *m2 = map_ok(&net_fc, &a, 2);
+    ck_assert_uint_eq(m1->layers[0].n_slices, 4);
+    ck_assert_uint_eq(m1->layers[0].n_mvm, 1);
+    ck_assert_uint_eq(m2->layers[0].n_slices, 4);
+    ck_assert_mem_eq(m1->layers[0].slices, m2->layers[0].slices, 4 * sizeof(wl_slice_t));
+    wl_map_destroy(m1);
+    wl_map_destroy(m2);
+
+    m1 = map_ok(&net_pw, &a, 1);
+    m2 = map_ok(&net_pw, &a, 2);
+    ck_assert_uint_eq(m1->layers[0].n_slices, 6);
+    ck_assert_uint_eq(m2->layers[0].n_slices, 6);
+    ck_assert_mem_eq(m1->layers[0].slices, m2->layers[0].slices, 6 * sizeof(wl_slice_t));
+    wl_map_destroy(m1);
+    wl_map_destroy(m2);
+}
+END_TEST
+
+/* An fc layer reading an unflattened 16x5x5 map has 16*5*5 = 400 rows. */
+START_TEST(test_fc_flattens_its_input)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("fc", WL_FC, -1, 16, 5, 120, 1, 1, 0, 0)};
+    l[0].hout = l[0].wout = 1;
+    wl_net_t net = mk_net(l, 1, 16, 5);
+    wl_map_t *m = map_ok(&net, &a, 2);
+    ck_assert_uint_eq(m->layers[0].rows, 400);
+    ck_assert_uint_eq(m->layers[0].n_slices, 4); /* ceil(400/128) */
+    ck_assert_uint_eq(m->layers[0].n_mvm, 1);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* Tiles are consecutive across layers; a pool layer between them takes none.
+ * conv a: 1x1, Cin 256 -> Cout 128: ceil(256/128) = 2 tiles (0, 1); pool: none; conv b:
+ * 3x3 Cin 128 under strategy 1: ceil(1152/128) = 9 tiles (2..10). */
+START_TEST(test_tiles_are_assigned_consecutively_across_layers)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("a", WL_CONV, -1, 256, 8, 128, 1, 1, 0, 0),
+                      mk_conv("p", WL_MAXPOOL, 0, 128, 8, 0, 2, 2, 0, 0),
+                      mk_conv("b", WL_CONV, 1, 128, 4, 64, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 3, 256, 8);
+    wl_map_t *m = map_ok(&net, &a, 1);
+    ck_assert_uint_eq(m->layers[0].n_slices, 2);
+    ck_assert_uint_eq(m->layers[0].slices[1].tile, 1);
+    ck_assert_uint_eq(m->layers[1].strategy, 0);
+    ck_assert_uint_eq(m->layers[1].n_slices, 0);
+    ck_assert_ptr_null(m->layers[1].slices);
+    ck_assert_uint_eq(m->layers[1].rows, 0);
+    ck_assert_uint_eq(m->layers[2].n_slices, 9);
+    ck_assert_uint_eq(m->layers[2].slices[0].tile, 2);
+    ck_assert_uint_eq(m->layers[2].slices[8].tile, 10);
+    ck_assert_uint_eq(m->tiles_used, 11);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* n_psum = sum over row groups of ceil(rows / max_active_rows), max_active_rows 32.
+ * 3x3, Cin 48: rows 432.  Strategy 1: groups 128,128,128,48 -> 4+4+4+2 = 14.
+ * Strategy 2: 9 groups of 48 -> 9*2 = 18.  Cin 64 (rows 576): strategy 1 groups
+ * 4x128 + 64 -> 4*4 + 2 = 18; strategy 2: 9 x 64 -> 9*2 = 18. */
+START_TEST(test_n_psum_sums_read_steps_of_row_groups)
+{
+    arch_t a = make_arch(128, 128, 64, 32, 1);
+    wl_layer_t l48[] = {mk_conv("c", WL_CONV, -1, 48, 8, 64, 3, 1, 1, 0)};
+    wl_layer_t l64[] = {mk_conv("c", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0)};
+    wl_net_t n48 = mk_net(l48, 1, 48, 8), n64 = mk_net(l64, 1, 64, 8);
+    wl_map_t *m;
+
+    m = map_ok(&n48, &a, 1);
+    ck_assert_uint_eq(m->layers[0].n_psum, 14);
+    wl_map_destroy(m);
+    m = map_ok(&n48, &a, 2);
+    ck_assert_uint_eq(m->layers[0].n_psum, 18);
+    wl_map_destroy(m);
+    m = map_ok(&n64, &a, 1);
+    ck_assert_uint_eq(m->layers[0].n_psum, 18);
+    wl_map_destroy(m);
+    m = map_ok(&n64, &a, 2);
+    ck_assert_uint_eq(m->layers[0].n_psum, 18);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* n_psum with max_active_rows = X: one read step per row group, so n_psum = row_groups. */
+START_TEST(test_n_psum_equals_row_groups_when_all_rows_read_at_once)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 48, 8, 64, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 1, 48, 8);
+    wl_map_t *m = map_ok(&net, &a, 1);
+    ck_assert_uint_eq(m->layers[0].n_psum, 4); /* ceil(432/128) */
+    wl_map_destroy(m);
+    m = map_ok(&net, &a, 2);
+    ck_assert_uint_eq(m->layers[0].n_psum, 9);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* drng_modules = sum over row groups of ceil(rows / share).
+ * share 1: one module per row = rows (432 for 3x3 Cin 48) under both strategies.
+ * share 4, Cin 48: strategy 1: 32+32+32+12 = 108; strategy 2: 9 * ceil(48/4) = 108.
+ * share 3, Cin 64 (rows 576): strategy 1: 4*ceil(128/3) + ceil(64/3) = 4*43 + 22 = 194;
+ * strategy 2: 9 * ceil(64/3) = 9*22 = 198.  No dropout: 0 modules. */
+START_TEST(test_drng_modules_follow_row_groups_and_share)
+{
+    wl_layer_t l48[] = {mk_conv("c", WL_CONV, -1, 48, 8, 64, 3, 1, 1, 0.2)};
+    wl_layer_t l64[] = {mk_conv("c", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0.2)};
+    wl_net_t n48 = mk_net(l48, 1, 48, 8), n64 = mk_net(l64, 1, 64, 8);
+    arch_t a1 = make_arch(128, 128, 64, 32, 1);
+    arch_t a4 = make_arch(128, 128, 64, 32, 4);
+    arch_t a3 = make_arch(128, 128, 64, 32, 3);
+    static const uint32_t strat[] = {1, 2, 1, 2, 1, 2};
+    static const uint32_t modules[] = {432, 432, 108, 108, 194, 198};
+    const wl_net_t *nets[] = {&n48, &n48, &n48, &n48, &n64, &n64};
+    const arch_t *archs[] = {&a1, &a1, &a4, &a4, &a3, &a3};
+
+    for (unsigned i = 0; i < 6; i++) {
+        wl_map_t *m = map_ok(nets[i], archs[i], strat[i]);
+        ck_assert_msg(m->layers[0].drng_modules == modules[i],
+                      "case %u: %u modules, expected %u", i, m->layers[0].drng_modules,
+                      modules[i]);
+        wl_map_destroy(m);
+    }
+
+    l48[0].p = 0;
+    wl_map_t *m = map_ok(&n48, &a1, 1);
+    ck_assert_uint_eq(m->layers[0].drng_modules, 0);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* weight_bits = rows*cols; cells_used = 2*weight_bits; cells_alloc = 2*tiles*X*Y;
+ * utilization = used / alloc.  3x3 Cin 64 Cout 64 on 128x128, strategy 1: 576*64 = 36864
+ * weights, 5 tiles -> alloc 2*5*16384 = 163840 cells, used 73728: 0.45. */
+START_TEST(test_cells_and_utilization)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 1, 64, 8);
+    wl_map_t *m = map_ok(&net, &a, 1);
+    ck_assert_uint_eq(m->layers[0].weight_bits, 36864);
+    ck_assert_uint_eq(m->layers[0].cells_used, 73728);
+    ck_assert_uint_eq(m->layers[0].cells_alloc, 163840);
+    ck_assert_double_eq_tol(m->utilization, 0.45, 1e-12);
+    wl_map_destroy(m);
+    /* Strategy 2: 9 tiles -> alloc 294912, utilization 73728 / 294912 = 0.25. */
+    m = map_ok(&net, &a, 2);
+    ck_assert_uint_eq(m->layers[0].cells_alloc, 294912);
+    ck_assert_double_eq_tol(m->utilization, 0.25, 1e-12);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* LeNet-5 on 128x128 (strategy 1): conv1 25x6 -> 1 tile; conv2 150x16 -> 2; fc1 400x120
+ * -> 4; fc2 120x84 -> 1; fc3 84x10 -> 1: 9 tiles.  Weights 150 + 2400 + 48000 + 10080
+ * + 840 = 61470; utilization 2*61470 / (2*9*16384) = 61470 / 147456. */
+START_TEST(test_lenet5_tiles_weights_and_utilization)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_net_t *net = load_builtin("lenet5-mnist");
+    wl_map_t *m = map_ok(net, &a, 1);
+    static const uint32_t tiles[7] = {1, 0, 2, 0, 4, 1, 1};
+    uint64_t bits = 0;
+    for (uint32_t i = 0; i < 7; i++) {
+        ck_assert_uint_eq(m->layers[i].n_slices, tiles[i]);
+        bits += m->layers[i].weight_bits;
+    }
+    ck_assert_uint_eq(bits, 61470);
+    ck_assert_uint_eq(m->tiles_used, 9);
+    ck_assert_double_eq_tol(m->utilization, 61470.0 / 147456.0, 1e-12);
+    wl_map_destroy(m);
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* ResNet-18/CIFAR-10 on 128x128 crossbars: 698 tiles under strategy 1, 726 under 2.
+ * Independent count from the architecture alone, per conv (k, Cin, Cout, how many):
+ *   s1 tiles = ceil(k*k*Cin/128) * ceil(Cout/128); s2 = k*k*ceil(Cin/128)*ceil(Cout/128)
+ *   stem 3,3,64 x1:        1 |   9
+ *   3,64,64 x4:       4* 5=20 |  4*9=36
+ *   3,64,128 x1:           5 |   9      3,128,128 x3: 3*9=27 | 27      1,64,128: 1 | 1
+ *   3,128,256 x1:    9*2=18 |  18      3,256,256 x3: 3*36=108 | 108   1,128,256: 2 | 2
+ *   3,256,512 x1:   18*4=72 |  72      3,512,512 x3: 3*144=432 | 432  1,256,512: 8 | 8
+ *   fc 512 -> 10:          4 |   4
+ *   totals: 1+20+33+128+512+4 = 698;  9+36+37+128+512+4 = 726. */
+START_TEST(test_resnet18_takes_698_tiles_s1_and_726_s2)
+{
+    static const struct {
+        uint32_t k, cin, cout, n;
+    } convs[] = {
+        {3, 3, 64, 1},    {3, 64, 64, 4},   {3, 64, 128, 1},  {3, 128, 128, 3},
+        {1, 64, 128, 1},  {3, 128, 256, 1}, {3, 256, 256, 3}, {1, 128, 256, 1},
+        {3, 256, 512, 1}, {3, 512, 512, 3}, {1, 256, 512, 1}, {1, 512, 10, 1},
+    };
+    uint32_t ind1 = 0, ind2 = 0;
+    for (unsigned i = 0; i < sizeof convs / sizeof convs[0]; i++) {
+        uint32_t k = convs[i].k, cin = convs[i].cin, cg = (convs[i].cout + 127) / 128;
+        ind1 += convs[i].n * ((k * k * cin + 127) / 128) * cg;
+        ind2 += convs[i].n * k * k * ((cin + 127) / 128) * cg;
+    }
+    ck_assert_uint_eq(ind1, 698);
+    ck_assert_uint_eq(ind2, 726);
+
+    arch_t a = make_arch(128, 128, 1024, 128, 1);
+    wl_net_t *net = load_builtin("resnet18-cifar10");
+    wl_map_t *m = map_ok(net, &a, 1);
+    ck_assert_uint_eq(m->tiles_used, ind1);
+    wl_map_destroy(m);
+    m = map_ok(net, &a, 2);
+    ck_assert_uint_eq(m->tiles_used, ind2);
+    /* The last slice of the last layer sits on the last tile used. */
+    const wl_layer_map_t *fc = &m->layers[net->n_layers - 1];
+    ck_assert_uint_eq(fc->slices[fc->n_slices - 1].tile, 725);
+    wl_map_destroy(m);
+    /* Exactly enough tiles is enough. */
+    a.tiles = 726;
+    m = map_ok(net, &a, 2);
+    wl_map_destroy(m);
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* Every built-in maps on the compiled-in default architecture (128 x 128 crossbars,
+ * 1024 tiles), under both strategies.  Tiles, by hand:
+ *   LeNet-5   s1: 1 + 2 + 4 + 1 + 1 = 9;  s2: conv1 25*1 + conv2 25*1 + fc 6 = 56.
+ *   VGG-small s1: conv 1 + 9 + 9*2 + 18*2 + 18*4 + 36*4 = 280, fc 64*8 + 8*8 + 8*1 = 584,
+ *             864;  s2: conv 9 + 9 + 9*2 + 9*2*2 + 9*2*4 + 9*4*4 = 288, + 584 = 872.
+ *   ResNet-18 698 and 726 (test above).
+ * Peak live bits: LeNet-5 at pool1, 6*28*28 + 6*14*14 = 4704 + 1176 = 5880; VGG-small at
+ * conv2, 2 * 128*32*32 = 262144; ResNet-18 at s1b1_convb, 3 * 64*32*32 = 196608. */
+START_TEST(test_builtins_map_on_the_default_architecture)
+{
+    static const struct {
+        const char *name;
+        uint32_t tiles[2];
+        uint64_t peak;
+    } want[] = {
+        {"lenet5-mnist", {9, 56}, 5880},
+        {"vgg-small-cifar10", {864, 872}, 262144},
+        {"resnet18-cifar10", {698, 726}, 196608},
+    };
+    arch_t a;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_default(&a, &dl), ST_OK);
+    ck_assert_msg(a.tile.xbar.rows == 128 && a.tile.xbar.cols == 128,
+                  "the expected counts assume the default 128 x 128 crossbars");
+    for (unsigned i = 0; i < 3; i++) {
+        wl_net_t *net = load_builtin(want[i].name);
+        for (uint32_t s = 1; s <= 2; s++) {
+            wl_map_t *m = map_ok(net, &a, s);
+            ck_assert_msg(m->tiles_used == want[i].tiles[s - 1], "%s s%u: %u tiles",
+                          want[i].name, s, m->tiles_used);
+            ck_assert_uint_eq(m->gbuf_peak_bits, want[i].peak);
+            wl_map_destroy(m);
+        }
+        wl_net_destroy(net);
+    }
+}
+END_TEST
+
+/* ---- Strategy override ---- */
+
+/* A layer's own `mapping` wins over both the arch default and a forced strategy; strategy
+ * 0 means the arch default for layers without their own.  Two 3x3 Cin 64 convs (5 tiles
+ * under 1, 9 under 2); layer b says mapping: 2. */
+START_TEST(test_layer_mapping_wins_over_run_and_arch_default)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("a", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0),
+                      mk_conv("b", WL_CONV, 0, 64, 8, 64, 3, 1, 1, 0)};
+    l[1].mapping = 2;
+    wl_net_t net = mk_net(l, 2, 64, 8);
+    wl_map_t *m;
+
+    m = map_ok(&net, &a, 0); /* arch default 1 for a, own 2 for b */
+    ck_assert_uint_eq(m->layers[0].strategy, 1);
+    ck_assert_uint_eq(m->layers[1].strategy, 2);
+    ck_assert_uint_eq(m->tiles_used, 5 + 9);
+    wl_map_destroy(m);
+
+    a.mapping = 2; /* arch default 2 */
+    m = map_ok(&net, &a, 0);
+    ck_assert_uint_eq(m->layers[0].strategy, 2);
+    ck_assert_uint_eq(m->tiles_used, 9 + 9);
+    wl_map_destroy(m);
+
+    m = map_ok(&net, &a, 1); /* forced 1 for a; b keeps its own 2 */
+    ck_assert_uint_eq(m->layers[0].strategy, 1);
+    ck_assert_uint_eq(m->layers[1].strategy, 2);
+    ck_assert_uint_eq(m->tiles_used, 5 + 9);
+    wl_map_destroy(m);
+
+    l[1].mapping = 1; /* own 1 beats forced 2 */
+    m = map_ok(&net, &a, 2);
+    ck_assert_uint_eq(m->layers[0].strategy, 2);
+    ck_assert_uint_eq(m->layers[1].strategy, 1);
+    ck_assert_uint_eq(m->tiles_used, 9 + 5);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* ---- Global buffer ---- */
+
+/* Live activations: inputs and output of the running layer plus earlier outputs still
+ * read later.  Net input 1x4x4 = 16 bits; L0 conv 1x1 -> 2x4x4 = 32; L1 conv 1x1 -> 4x4x4
+ * = 64; L2 conv 1x1 (input L1) -> 32; L3 add (input L2, from L0) -> 32.
+ *   L0: 16 + 32 = 48;  L1: 32 + 64 = 96 (L0 is its input);  L2: 64 + 32 + L0 32 = 128;
+ *   L3: 32 + 32 + 32 = 96.  Peak 128. */
+START_TEST(test_gbuf_peak_counts_outputs_still_referenced)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("l0", WL_CONV, -1, 1, 4, 2, 1, 1, 0, 0),
+                      mk_conv("l1", WL_CONV, 0, 2, 4, 4, 1, 1, 0, 0),
+                      mk_conv("l2", WL_CONV, 1, 4, 4, 2, 1, 1, 0, 0),
+                      mk_conv("l3", WL_ADD, 2, 2, 4, 0, 1, 1, 0, 0)};
+    l[3].from = 0;
+    wl_net_t net = mk_net(l, 4, 1, 4);
+    wl_map_t *m = map_ok(&net, &a, 1);
+    ck_assert_uint_eq(m->gbuf_peak_bits, 128);
+    wl_map_destroy(m);
+
+    /* Without the residual (L3 reads only L2), L0 dies after L1: L2 = 64 + 32 = 96. */
+    l[3].from = 2;
+    m = map_ok(&net, &a, 1);
+    ck_assert_uint_eq(m->gbuf_peak_bits, 96);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* ResNet-18: stage 1 tensors are 64x32x32 = 65536 bits; at s1b1_convb the block input
+ * (stem output), convb's input and its output are live: 3 * 65536 = 196608 (later stages
+ * are at most 65536 + 3 * 32768).  A buffer of 3071 x 64 = 196544 bits is too small. */
+START_TEST(test_gbuf_too_small_names_layer_and_sizes)
+{
+    arch_t a = make_arch(128, 128, 1024, 128, 1);
+    wl_net_t *net = load_builtin("resnet18-cifar10");
+    wl_map_t *m = map_ok(net, &a, 1);
+    ck_assert_uint_eq(m->gbuf_peak_bits, 196608);
+    wl_map_destroy(m);
+
+    arch_diag_list_t dl;
+    char buf[512];
+    a.gbuf.words = 3071;
+    ck_assert_int_eq(map_fail(net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    ck_assert_str_eq(dl.d[0].path, "layers[2]");
+    ck_assert_uint_eq(dl.d[0].line, net->layers[2].line);
+    ck_assert_str_eq(dl.d[0].msg, "live activations at layer 's1b1_convb' need 196608 bits, "
+                                  "more than the global buffer's 196544 bits "
+                                  "(gbuf.words x gbuf.word_bits)");
+    a.gbuf.words = 3072; /* 196608: exactly enough */
+    m = map_ok(net, &a, 1);
+    wl_map_destroy(m);
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* A hand-built fc over 65536 x 65536 x 65536 inputs has 2^48 rows: an error, not a
+ * wrapped 32-bit row count. */
+START_TEST(test_rows_beyond_32_bits_is_an_error)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("f", WL_FC, -1, 65536, 65536, 10, 1, 1, 0, 0)};
+    l[0].hout = l[0].wout = 1;
+    wl_net_t net = mk_net(l, 1, 65536, 65536);
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_str_eq(dl.d[0].msg, "layer 'f' has 281474976710656 input rows and 1 output "
+                                  "positions; at most 4294967295 of each fit");
+}
+END_TEST
+
+/* ---- Errors ---- */
+
+/* LeNet-5 needs 9 tiles on 128x128 (see above); with 8, fc3 (layers[6], tile 8) is the
+ * first that does not fit. */
+START_TEST(test_tiles_do_not_fit_names_first_layer_past_the_end)
+{
+    arch_t a = make_arch(128, 128, 8, 128, 1);
+    wl_net_t *net = load_builtin("lenet5-mnist");
+    arch_diag_list_t dl;
+    char buf[512], want[512];
+    ck_assert_int_eq(map_fail(net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    snprintf(want, sizeof want,
+             "<builtin:lenet5-mnist>:%u:%u: error: layers[6]: layer 'fc3' needs tiles 8..8 "
+             "but the architecture has 8 (the workload needs 9, 1 missing)",
+             (unsigned)net->layers[6].line, (unsigned)net->layers[6].col);
+    ck_assert_str_eq(buf, want);
+
+    /* With 3 tiles conv2 (tiles 1..2) fits; fc1 (tiles 3..6) is the first one out. */
+    a.tiles = 3;
+    ck_assert_int_eq(map_fail(net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_str_eq(dl.d[0].msg, "layer 'fc1' needs tiles 3..6 but the architecture has 3 "
+                                  "(the workload needs 9, 6 missing)");
+    ck_assert_str_eq(dl.d[0].path, "layers[4]");
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* Dropout in the workload on an architecture without dropout hardware: one error per
+ * layer with p > 0, at that layer.  LeNet-5 has dropout on conv2, fc1, fc2, fc3. */
+START_TEST(test_dropout_without_hardware_is_an_error_at_each_layer)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_NONE;
+    wl_net_t *net = load_builtin("lenet5-mnist");
+    arch_diag_list_t dl;
+    char buf[512], want[512];
+    ck_assert_int_eq(map_fail(net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 4);
+    snprintf(want, sizeof want,
+             "<builtin:lenet5-mnist>:%u:%u: error: layers[2].dropout: the architecture has no "
+             "dropout hardware (dropout.impl: none)",
+             (unsigned)net->layers[2].line, (unsigned)net->layers[2].col);
+    ck_assert_str_eq(buf, want);
+    ck_assert_str_eq(dl.d[3].path, "layers[6].dropout");
+
+    /* Without dropout in the workload the same architecture maps it. */
+    for (uint32_t i = 0; i < net->n_layers; i++)
+        net->layers[i].p = 0;
+    wl_map_t *m = map_ok(net, &a, 1);
+    wl_map_destroy(m);
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* p = 0.2 with a 10 ns SET pulse: tau = -10 / ln(0.8) = 44.814 ns; I = Ic0 * (1 -
+ * ln(tau / tau0) / delta) = 100 * (1 - 3.8026 / 40) = 90.49 uA: above a 50 uA driver,
+ * below a 200 uA one. */
+START_TEST(test_p_above_driver_limit_reports_the_current_needed)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 8, 8, 8, 3, 1, 1, 0.2)};
+    wl_net_t net = mk_net(l, 1, 8, 8);
+    arch_diag_list_t dl;
+    char buf[512];
+
+    double need = 100.0 * (1.0 - log(-10.0 / log(0.8)) / 40.0);
+    ck_assert_double_eq_tol(need, 90.49, 0.005);
+    wl_map_t *m = map_ok(&net, &a, 1);
+    wl_map_destroy(m);
+
+    a.drng.i_max_ua = 50.0;
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_str_eq(buf, "hand.yaml:10:5: error: layers[0].dropout: dropout probability 0.2 "
+                          "needs a SET current of 90.49 uA, more than dropout.i_max_ua = 50 uA");
+}
+END_TEST
+
+/* A p so small that even zero current switches more often (tau would have to exceed
+ * tau0 * e^delta = e^40 ns): no current reaches it. */
+START_TEST(test_p_below_zero_current_is_an_error)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 8, 8, 8, 3, 1, 1, 1e-20)};
+    wl_net_t net = mk_net(l, 1, 8, 8);
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_str_eq(dl.d[0].msg, "dropout probability 1e-20 is below what the dropout module "
+                                  "gives at zero current (dropout.i_max_ua = 200 uA)");
+}
+END_TEST
+
+/* Errors are collected: missing dropout hardware and too few tiles in one run. */
+START_TEST(test_errors_are_collected)
+{
+    arch_t a = make_arch(128, 128, 1, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_NONE;
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0.1)};
+    wl_net_t net = mk_net(l, 1, 64, 8);
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 2);
+    ck_assert_str_eq(dl.d[0].path, "layers[0].dropout");
+    ck_assert_str_eq(dl.d[1].msg, "layer 'c' needs tiles 0..4 but the architecture has 1 "
+                                  "(the workload needs 5, 4 missing)");
+}
+END_TEST
+
+/* Caller bugs are ST_EINVAL without diagnostics: a strategy other than 0..2, a layer that
+ * reads a later layer, a net without layers. */
+START_TEST(test_bad_arguments_are_einval)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("a", WL_CONV, -1, 8, 8, 8, 3, 1, 1, 0),
+                      mk_conv("b", WL_CONV, 0, 8, 8, 8, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 2, 8, 8);
+    arch_diag_list_t dl;
+    char buf[512];
+
+    ck_assert_int_eq(map_fail(&net, &a, 3, buf, sizeof buf, &dl), ST_EINVAL);
+    ck_assert_uint_eq(dl.n, 0);
+    l[0].input = 1;
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_EINVAL);
+    l[0].input = -1;
+    net.n_layers = 0;
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_EINVAL);
+    net.n_layers = 2;
+    a.mapping = 0; /* an arch_t that skipped validation */
+    ck_assert_int_eq(map_fail(&net, &a, 0, buf, sizeof buf, &dl), ST_EINVAL);
+    ck_assert_int_eq(wl_map_build(NULL, &a, 1, NULL, &dl), ST_EINVAL);
+    wl_map_destroy(NULL); /* a no-op */
+}
+END_TEST
+
+/* Fault injection: every allocation failure is ST_ENOMEM with *out untouched (ASan checks
+ * that nothing leaks), until the build succeeds. */
+START_TEST(test_oom_at_every_allocation_is_enomem)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("a", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0.1),
+                      mk_conv("p", WL_MAXPOOL, 0, 64, 8, 0, 2, 2, 0, 0),
+                      mk_fc("f", 1, 1024, 10, 0.1)};
+    wl_net_t net = mk_net(l, 3, 64, 8);
+    unsigned failures = 0;
+    int rc = ST_ENOMEM;
+
+    for (unsigned long n = 1; n < 100 && rc == ST_ENOMEM; n++) {
+        arch_diag_list_t dl;
+        wl_map_t *m = (wl_map_t *)(uintptr_t)0x1;
+        arch_diag_init(&dl);
+        st_fail_alloc_at = n;
+        rc = wl_map_build(&net, &a, 1, &m, &dl);
+        st_fail_alloc_at = 0;
+        if (rc == ST_ENOMEM) {
+            ck_assert_ptr_eq(m, (wl_map_t *)(uintptr_t)0x1);
+            ck_assert_uint_eq(dl.n, 0);
+            failures++;
+        } else {
+            wl_map_destroy(m);
+        }
+    }
+    ck_assert_int_eq(rc, ST_OK);
+    /* Seven allocations, each failed once: plans, the two gbuf scratch arrays, the map, its
+     * layer array, and the slice lists of the two crossbar layers. */
+    ck_assert_uint_eq(failures, 7);
+}
+END_TEST
+
+Suite *wl_map_suite(void)
+{
+    Suite *s = suite_create("wl_map");
+    TCase *core = tcase_create("Core");
+    TCase *limits = tcase_create("Limits");
+    TCase *errors = tcase_create("Errors");
+
+    tcase_add_test(core, test_s1_conv3x3_c64_unrolls_into_5_tiles);
+    tcase_add_test(core, test_s2_conv3x3_c64_splits_into_9_tiles);
+    tcase_add_test(core, test_s2_splits_cin_per_kernel_position_row_group_major);
+    tcase_add_test(core, test_row_groups_cover_every_row_once);
+    tcase_add_test(core, test_fc_and_1x1_conv_map_the_same_under_both);
+    tcase_add_test(core, test_fc_flattens_its_input);
+    tcase_add_test(core, test_tiles_are_assigned_consecutively_across_layers);
+    tcase_add_test(core, test_n_psum_sums_read_steps_of_row_groups);
+    tcase_add_test(core, test_n_psum_equals_row_groups_when_all_rows_read_at_once);
+    tcase_add_test(core, test_drng_modules_follow_row_groups_and_share);
+    tcase_add_test(core, test_cells_and_utilization);
+    tcase_add_test(core, test_lenet5_tiles_weights_and_utilization);
+    tcase_add_test(core, test_resnet18_takes_698_tiles_s1_and_726_s2);
+    tcase_add_test(core, test_builtins_map_on_the_default_architecture);
+    tcase_add_test(core, test_layer_mapping_wins_over_run_and_arch_default);
+    tcase_add_test(core, test_gbuf_peak_counts_outputs_still_referenced);
+    tcase_add_test(limits, test_gbuf_too_small_names_layer_and_sizes);
+    tcase_add_test(limits, test_rows_beyond_32_bits_is_an_error);
+    tcase_add_test(errors, test_tiles_do_not_fit_names_first_layer_past_the_end);
+    tcase_add_test(errors, test_dropout_without_hardware_is_an_error_at_each_layer);
+    tcase_add_test(errors, test_p_above_driver_limit_reports_the_current_needed);
+    tcase_add_test(errors, test_p_below_zero_current_is_an_error);
+    tcase_add_test(errors, test_errors_are_collected);
+    tcase_add_test(errors, test_bad_arguments_are_einval);
+    tcase_add_test(errors, test_oom_at_every_allocation_is_enomem);
+    suite_add_tcase(s, core);
+    suite_add_tcase(s, limits);
+    suite_add_tcase(s, errors);
+    return s;
+}

@@ -1,0 +1,11 @@
+/* check_workloads_main.c - runner of the workloads/ suites (CK_RUN_SUITE picks one). */
+#include "check_main.h"
+
+Suite *wl_suite(void);
+Suite *wl_map_suite(void);
+
+int main(void)
+{
+    static const ns_suite_fn suites[] = {wl_suite, wl_map_suite};
+    return ns_check_run(suites, (int)(sizeof suites / sizeof suites[0]));
+}

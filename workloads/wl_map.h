@@ -1,0 +1,77 @@
+/* wl_map.h - mappers: place each conv/fc layer's binary weight matrix on crossbar tiles.
+ *
+ * A layer's logical matrix has rows = K*K*Cin word-line pairs (fc: the flattened inputs) and
+ * cols = Cout, with row index r = kpos * Cin + c (kpos = kh * K + kw), the same order under
+ * both strategies, so a dropout mask bit means the same input under both.
+ *  - Strategy 1 (im2col, NeuroSim "conventional"): each K*K*Cin kernel is unrolled into one
+ *    column; rows are split into ceil(rows / X) row groups and cols into ceil(Cout / Y)
+ *    column groups (X x Y crossbar), one tile per (row group, column group).
+ *  - Strategy 2 (kernel split, NeuroSim "novel"): each kernel position kpos gets its own
+ *    crossbars of Cin x Cout; Cin is split into ceil(Cin / X) row groups per kpos, so there
+ *    are K*K*ceil(Cin / X) row groups, times ceil(Cout / Y) column groups.
+ *  fc layers and 1x1 convolutions map the same under both.
+ * Every row group yields one partial sum per column per read step; the adder tree adds
+ * n_psum = sum over row groups of read steps.  Tiles are assigned in layer order, each tile
+ * to one layer (weight-stationary, no reprogramming between layers or passes). */
+#ifndef NS_WL_MAP_H
+#define NS_WL_MAP_H
+
+#include <stdint.h>
+
+#include "arch.h"
+#include "wl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One tile's share of a layer. */
+typedef struct wl_slice {
+    uint32_t tile;    /* physical tile index, < arch tiles */
+    uint32_t row_off; /* first row in the layer's row vector */
+    uint32_t rows;    /* rows on this tile */
+    uint32_t col_off; /* first column (output channel) */
+    uint32_t cols;    /* columns on this tile */
+} wl_slice_t;
+
+typedef struct wl_layer_map {
+    uint32_t strategy;     /* 1 or 2; 0 for layers without crossbars (pool, add) */
+    uint32_t rows, cols;   /* logical matrix (0 for pool/add) */
+    uint32_t n_mvm;        /* input vectors per pass: hout * wout (fc: 1) */
+    uint32_t row_groups;   /* distinct row ranges */
+    uint32_t col_groups;
+    uint32_t n_psum;       /* partial sums per output per read: sum of read steps of groups */
+    uint32_t n_slices;     /* tiles used = row_groups * col_groups */
+    wl_slice_t *slices;    /* owned; row-group major */
+    uint64_t weight_bits;  /* rows * cols binary weights */
+    uint64_t cells_used;   /* 2 * weight_bits (complementary 1T-1MTJ pairs) */
+    uint64_t cells_alloc;  /* 2 * n_slices * X * Y */
+    uint32_t drng_modules; /* SpinDrop modules: sum over row groups of ceil(rows / share);
+                              0 when the layer has no dropout */
+} wl_layer_map_t;
+
+typedef struct wl_map {
+    uint32_t n_layers;
+    wl_layer_map_t *layers; /* owned, one per net layer */
+    uint32_t tiles_used;
+    uint32_t tiles_total;
+    double utilization;     /* sum cells_used / sum cells_alloc */
+    uint64_t gbuf_peak_bits; /* largest live activation footprint (inputs + outputs + residual) */
+} wl_map_t;
+
+/* Maps `net` on `arch`.  strategy: 0 = each layer's own `mapping`, else the arch default;
+ * 1 or 2 forces it for every layer without its own.  Errors (ST_ECONFIG, collected), each
+ * at a layer's line: "layers[i]: layer 'x' needs tiles A..B but the architecture has M (the
+ * workload needs N, N-M missing)" at the first layer past the last tile; dropout in the
+ * workload while dropout.impl is none; a p no SET current up to dropout.i_max_ua reaches;
+ * live activations (gbuf_peak_bits) larger than the global buffer.
+ * ST_OK, ST_ECONFIG, ST_ENOMEM, or ST_EINVAL (a hand-built net or arch that breaks wl.h /
+ * arch_check); *out untouched on error. */
+int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_map_t **out,
+                 arch_diag_list_t *dl);
+void wl_map_destroy(wl_map_t *m); /* NULL is a no-op */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,10 @@
+/* check_traces_main.c - runner of the traces suites. */
+#include "check_main.h"
+
+Suite *trc_suite(void);
+
+int main(void)
+{
+    const ns_suite_fn suites[] = {trc_suite};
+    return ns_check_run(suites, 1);
+}

@@ -1,0 +1,237 @@
+/* check_trc.c - totals, CSV and manifest writers, crash-safe commit. */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/status.h"
+#include "trc.h"
+
+static const trc_layer_t layers[2] = {
+    {"conv1", "conv", 1, 5, 576, 1024, 36864, 0.9},
+    {"fc,odd \"name\"", "fc", 1, 1, 0, 1, 100, 0.5},
+};
+
+/* A table where each action costs 1 pJ except ACT_ADD (0.5) and ACT_BUS_BIT (2). */
+static en_table_t table(void)
+{
+    en_table_t t;
+    for (int a = 0; a < ACT_COUNT; a++)
+        t.e_pj[a] = 1.0;
+    t.e_pj[ACT_ADD] = 0.5;
+    t.e_pj[ACT_BUS_BIT] = 2.0;
+    return t;
+}
+
+static char tmpdir[64];
+
+static void mk_tmp(void)
+{
+    strcpy(tmpdir, "/tmp/ns-trc-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void rm_tmp(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Entries of dir (excluding . and ..). */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "r");
+    ck_assert_ptr_nonnull(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+static trc_rec_t rec(uint32_t layer, uint32_t pass, uint64_t start, uint64_t cycles)
+{
+    trc_rec_t r;
+    memset(&r, 0, sizeof r);
+    r.layer = layer;
+    r.pass = pass;
+    r.start_cyc = start;
+    r.cycles = cycles;
+    r.acts.n[ACT_ADD] = 10;    /* 10 x 0.5 = 5 pJ, digital */
+    r.acts.n[ACT_BUS_BIT] = 3; /* 3 x 2 = 6 pJ, bus */
+    r.rng_bits = 7;
+    return r;
+}
+
+START_TEST(test_trc_sum_adds_passes_and_tracks_the_last_end)
+{
+    en_table_t t = table();
+    trc_sum_t *s = NULL;
+    ck_assert_int_eq(trc_sum_create(layers, 2, 2, &t, 1.0, &s), ST_OK);
+    trc_rec_t a = rec(0, 0, 0, 100), b = rec(1, 0, 100, 20), c = rec(0, 1, 120, 100);
+    trc_sum_add(s, &a);
+    trc_sum_add(s, &b);
+    trc_sum_add(s, &c);
+    ck_assert_uint_eq(s->cycles[0], 200);
+    ck_assert_uint_eq(s->end_cyc, 220); /* 120 + 100 */
+    double comp[COMP_COUNT];
+    /* layer 0: two records x (5 + 6) pJ = 22, of which digital 10 and bus 12 */
+    ck_assert_double_eq_tol(trc_sum_layer_pj(s, 0, comp), 22.0, 1e-12);
+    ck_assert_double_eq_tol(comp[COMP_DIGITAL], 10.0, 1e-12);
+    ck_assert_double_eq_tol(comp[COMP_BUS], 12.0, 1e-12);
+    ck_assert_double_eq_tol(trc_sum_total_pj(s), 33.0, 1e-12); /* 3 records x 11 */
+    ck_assert_uint_eq(s->rng_bits[0], 14);
+    trc_sum_destroy(s);
+}
+END_TEST
+
+START_TEST(test_trc_files_appear_only_at_commit)
+{
+    mk_tmp();
+    en_table_t t = table();
+    trc_out_t *o = NULL;
+    char err[256];
+    ck_assert_int_eq(trc_out_open(tmpdir, layers, 2, &t, 2.0, &o, err, sizeof err), ST_OK);
+    trc_rec_t a = rec(0, 0, 0, 100), b = rec(1, 0, 100, 20);
+    ck_assert_int_eq(trc_out_rec(o, &a), ST_OK);
+    ck_assert_int_eq(trc_out_rec(o, &b), ST_OK);
+    ck_assert(!exists(tmpdir, "layers.csv"));
+    ck_assert(!exists(tmpdir, "stats.csv"));
+    ck_assert_int_eq(trc_out_commit(o, "{}\n", err, sizeof err), ST_OK);
+    ck_assert(exists(tmpdir, "layers.csv"));
+    ck_assert(exists(tmpdir, "stats.csv"));
+    ck_assert(exists(tmpdir, "run.json"));
+    ck_assert_int_eq(count_entries(tmpdir), 3); /* no temporary left */
+
+    const char *l = slurp(tmpdir, "layers.csv");
+    /* row 1: layer 0 pass 0, 100 cycles x 2 ns = 200 ns, 11 pJ; the odd name is quoted */
+    ck_assert_ptr_nonnull(strstr(l, "\n0,conv1,conv,0,1,5,0,100,200,11,"));
+    ck_assert_ptr_nonnull(strstr(l, "\n1,\"fc,odd \"\"name\"\"\",fc,0,"));
+    const char *st = slurp(tmpdir, "stats.csv");
+    ck_assert_ptr_nonnull(strstr(st, "layer,sample,path,stat,index,value,unit\n"));
+    ck_assert_ptr_nonnull(strstr(st, "conv1,0,layer.digital,add,,10,count\n"));
+    ck_assert_ptr_nonnull(strstr(st, "conv1,0,layer.bus,energy,,6,pJ\n"));
+    rm_tmp();
+}
+END_TEST
+
+START_TEST(test_trc_abort_leaves_nothing)
+{
+    mk_tmp();
+    en_table_t t = table();
+    trc_out_t *o = NULL;
+    char err[256];
+    ck_assert_int_eq(trc_out_open(tmpdir, layers, 2, &t, 1.0, &o, err, sizeof err), ST_OK);
+    trc_rec_t a = rec(0, 0, 0, 100);
+    ck_assert_int_eq(trc_out_rec(o, &a), ST_OK);
+    trc_out_abort(o);
+    ck_assert_int_eq(count_entries(tmpdir), 0);
+    rm_tmp();
+}
+END_TEST
+
+START_TEST(test_trc_block_rows_follow_the_descriptors)
+{
+    mk_tmp();
+    en_table_t t = table();
+    trc_out_t *o = NULL;
+    char err[256];
+    struct { uint64_t reads, writes; } stats = {42, 9};
+    const stat_desc_t descs[] = {{"reads", "count", "reads", 0}, {"writes", "count", "writes", 8}};
+    ck_assert_int_eq(trc_out_open(tmpdir, layers, 2, &t, 1.0, &o, err, sizeof err), ST_OK);
+    ck_assert_int_eq(trc_out_block(o, "chip.tile", 3, descs, 2, &stats), ST_OK);
+    ck_assert_int_eq(trc_out_commit(o, "{}\n", err, sizeof err), ST_OK);
+    const char *st = slurp(tmpdir, "stats.csv");
+    ck_assert_ptr_nonnull(strstr(st, "*,*,chip.tile,reads,3,42,count\n"));
+    ck_assert_ptr_nonnull(strstr(st, "*,*,chip.tile,writes,3,9,count\n"));
+    rm_tmp();
+}
+END_TEST
+
+START_TEST(test_trc_output_under_a_file_is_an_error)
+{
+    en_table_t t = table();
+    trc_out_t *o = NULL;
+    char err[256] = "";
+    ck_assert_int_eq(trc_out_open("/dev/null/out", layers, 2, &t, 1.0, &o, err, sizeof err), ST_EIO);
+    ck_assert_ptr_null(o);
+    ck_assert_ptr_nonnull(strstr(err, "/dev/null/out: cannot create output directory"));
+}
+END_TEST
+
+START_TEST(test_trc_json_string_escapes)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    trc_json_string(f, "a\"b\\c\nd\x01");
+    fclose(f);
+    ck_assert_str_eq(buf, "\"a\\\"b\\\\c\\nd\\u0001\"");
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_trc_sum_create_fails_cleanly_without_memory)
+{
+    en_table_t t = table();
+    for (unsigned long k = 1;; k++) {
+        trc_sum_t *s = NULL;
+        st_fail_alloc_at = k;
+        int rc = trc_sum_create(layers, 2, 1, &t, 1.0, &s);
+        st_fail_alloc_at = 0;
+        if (rc == ST_OK) {
+            ck_assert_uint_ge(k, 6); /* 5 allocations must have been tried */
+            trc_sum_destroy(s);
+            break;
+        }
+        ck_assert_int_eq(rc, ST_ENOMEM);
+        ck_assert_ptr_null(s);
+    }
+}
+END_TEST
+
+Suite *trc_suite(void)
+{
+    Suite *s = suite_create("trc");
+    TCase *c = tcase_create("Core");
+    tcase_add_test(c, test_trc_sum_adds_passes_and_tracks_the_last_end);
+    tcase_add_test(c, test_trc_files_appear_only_at_commit);
+    tcase_add_test(c, test_trc_abort_leaves_nothing);
+    tcase_add_test(c, test_trc_block_rows_follow_the_descriptors);
+    tcase_add_test(c, test_trc_json_string_escapes);
+    suite_add_tcase(s, c);
+    TCase *e = tcase_create("Errors");
+    tcase_add_test(e, test_trc_output_under_a_file_is_an_error);
+    tcase_add_test(e, test_trc_sum_create_fails_cleanly_without_memory);
+    suite_add_tcase(s, e);
+    return s;
+}

@@ -1,0 +1,411 @@
+/* trc.c - totals, the pretty table, and the crash-safe CSV/JSON writers. */
+#define _POSIX_C_SOURCE 200809L
+#include "trc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/status.h"
+
+/* ---- Totals ---- */
+
+int trc_sum_create(const trc_layer_t *layers, uint32_t n_layers, uint32_t T,
+                   const en_table_t *en, double clk_ns, trc_sum_t **out)
+{
+    trc_sum_t *s = st_calloc(1, sizeof *s);
+    if (!s)
+        return ST_ENOMEM;
+    s->n_layers = n_layers;
+    s->T = T;
+    s->layers = layers;
+    s->en = *en;
+    s->clk_ns = clk_ns;
+    s->cycles = st_calloc(n_layers, sizeof *s->cycles);
+    s->rng_bits = st_calloc(n_layers, sizeof *s->rng_bits);
+    s->rows_dropped = st_calloc(n_layers, sizeof *s->rows_dropped);
+    s->acts = st_calloc(n_layers, sizeof *s->acts);
+    if (!s->cycles || !s->rng_bits || !s->rows_dropped || !s->acts) {
+        trc_sum_destroy(s);
+        return ST_ENOMEM;
+    }
+    *out = s;
+    return ST_OK;
+}
+
+void trc_sum_destroy(trc_sum_t *s)
+{
+    if (!s)
+        return;
+    free(s->cycles);
+    free(s->rng_bits);
+    free(s->rows_dropped);
+    free(s->acts);
+    free(s);
+}
+
+void trc_sum_add(trc_sum_t *s, const trc_rec_t *r)
+{
+    SIM_ASSERT(r->layer < s->n_layers);
+    s->cycles[r->layer] += r->cycles;
+    s->rng_bits[r->layer] += r->rng_bits;
+    s->rows_dropped[r->layer] += r->rows_dropped;
+    act_counts_add(&s->acts[r->layer], &r->acts);
+    if (r->start_cyc + r->cycles > s->end_cyc)
+        s->end_cyc = r->start_cyc + r->cycles;
+}
+
+double trc_sum_layer_pj(const trc_sum_t *s, uint32_t i, double comp_pj[COMP_COUNT])
+{
+    if (comp_pj)
+        en_by_comp_pj(&s->en, &s->acts[i], comp_pj);
+    return en_total_pj(&s->en, &s->acts[i]);
+}
+
+double trc_sum_total_pj(const trc_sum_t *s)
+{
+    double e = 0;
+    for (uint32_t i = 0; i < s->n_layers; i++)
+        e += trc_sum_layer_pj(s, i, NULL);
+    return e;
+}
+
+/* Formats a bit count as "61.5 Kib" style text with binary prefixes. */
+static void fmt_bits(char *buf, size_t n, double bits)
+{
+    static const char *const unit[] = {"b", "Kib", "Mib", "Gib"};
+    int u = 0;
+    while (bits >= 1024.0 && u < 3) {
+        bits /= 1024.0;
+        u++;
+    }
+    snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", bits, unit[u]);
+}
+
+void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
+{
+    double T = s->T ? s->T : 1;
+    double comp_total[COMP_COUNT] = {0};
+    for (uint32_t i = 0; i < s->n_layers; i++) {
+        double c[COMP_COUNT];
+        trc_sum_layer_pj(s, i, c);
+        for (int k = 0; k < COMP_COUNT; k++)
+            comp_total[k] += c[k];
+    }
+    int show[COMP_COUNT];
+    for (int k = 0; k < COMP_COUNT; k++)
+        show[k] = comp_total[k] > 0;
+
+    if (title)
+        fprintf(f, "%s\n", title);
+    fprintf(f, "per MC pass (mean of %u); energy in nJ\n", s->T);
+    fprintf(f, "%-14s %-7s %3s %5s %5s %10s %11s %9s", "layer", "kind", "map", "tiles",
+            "util", "cycles", "ns", "E total");
+    for (int k = 0; k < COMP_COUNT; k++)
+        if (show[k])
+            fprintf(f, " %8s", comp_name((comp_t)k));
+    fprintf(f, " %8s %10s %10s\n", "rng_mod", "rng_bits", "weights");
+
+    uint64_t mods = 0, wbits = 0, bits_all = 0;
+    for (uint32_t i = 0; i < s->n_layers; i++) {
+        const trc_layer_t *l = &s->layers[i];
+        double c[COMP_COUNT];
+        double e = trc_sum_layer_pj(s, i, c);
+        char map[8], w[24];
+        snprintf(map, sizeof map, l->mapping ? "%u" : "-", l->mapping);
+        fmt_bits(w, sizeof w, (double)l->weight_bits);
+        char util[8];
+        snprintf(util, sizeof util, l->tiles ? "%.0f%%" : "-", 100.0 * l->util);
+        fprintf(f, "%-14.14s %-7s %3s %5u %5s %10.0f %11.1f %9.3f", l->name, l->kind, map,
+                l->tiles, util, s->cycles[i] / T, s->cycles[i] / T * s->clk_ns, e / T / 1000.0);
+        for (int k = 0; k < COMP_COUNT; k++)
+            if (show[k])
+                fprintf(f, " %8.3f", c[k] / T / 1000.0);
+        fprintf(f, " %8u %10.0f %10s\n", l->rng_modules, s->rng_bits[i] / T, w);
+        mods += l->rng_modules;
+        wbits += l->weight_bits;
+        bits_all += s->rng_bits[i];
+    }
+
+    double e_img = trc_sum_total_pj(s);
+    uint64_t cyc_pass_sum = 0;
+    for (uint32_t i = 0; i < s->n_layers; i++)
+        cyc_pass_sum += s->cycles[i];
+    char w[24];
+    fmt_bits(w, sizeof w, (double)wbits);
+    char img[32];
+    snprintf(img, sizeof img, "per image (T=%u)", s->T);
+    fprintf(f, "\ntotals %22s %16s %16s %12s\n", "cycles", "latency", "energy", "random bits");
+    fprintf(f, "  %-18s %12.0f %13.3f us %13.3f nJ %12.0f\n", "per pass (mean)", cyc_pass_sum / T,
+            cyc_pass_sum / T * s->clk_ns / 1000.0, e_img / T / 1000.0, bits_all / T);
+    fprintf(f, "  %-18s %12llu %13.3f us %13.3f nJ %12llu\n", img, (unsigned long long)s->end_cyc,
+            s->end_cyc * s->clk_ns / 1000.0, e_img / 1000.0, (unsigned long long)bits_all);
+    fprintf(f, "  energy by component per image:");
+    for (int k = 0; k < COMP_COUNT; k++)
+        if (show[k])
+            fprintf(f, " %s %.1f%%", comp_name((comp_t)k), e_img > 0 ? 100.0 * comp_total[k] / e_img : 0.0);
+    fprintf(f, "\n  RNG modules %llu, weight memory %s (%llu cells)\n", (unsigned long long)mods, w,
+            (unsigned long long)(2 * wbits));
+}
+
+/* ---- Files ---- */
+
+/* Writes a CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+enum { F_LAYERS, F_STATS, F_RUN, F_COUNT };
+static const char *const final_name[F_COUNT] = {"layers.csv", "stats.csv", "run.json"};
+
+struct trc_out {
+    char dir[4096];
+    char tmp[F_COUNT][4200];
+    FILE *f[F_COUNT];
+    const trc_layer_t *layers;
+    uint32_t n_layers;
+    en_table_t en;
+    double clk_ns;
+    int failed; /* a write failed: commit refuses */
+};
+
+static void set_err(char *err, size_t n, const char *fmt, ...)
+{
+    if (!err || !n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, n, fmt, ap);
+    va_end(ap);
+}
+
+/* mkdir -p for one level chain. */
+static int make_dirs(const char *dir)
+{
+    char p[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof p)
+        return -1;
+    memcpy(p, dir, n + 1);
+    for (size_t i = 1; i < n; i++) {
+        if (p[i] == '/') {
+            p[i] = 0;
+            if (mkdir(p, 0777) != 0 && errno != EEXIST)
+                return -1;
+            p[i] = '/';
+        }
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+        return -1;
+    struct stat st;
+    if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+static void close_all(trc_out_t *o)
+{
+    for (int i = 0; i < F_COUNT; i++)
+        if (o->f[i]) {
+            fclose(o->f[i]);
+            o->f[i] = NULL;
+        }
+}
+
+void trc_out_abort(trc_out_t *o)
+{
+    if (!o)
+        return;
+    close_all(o);
+    for (int i = 0; i < F_COUNT; i++)
+        if (o->tmp[i][0])
+            unlink(o->tmp[i]);
+    free(o);
+}
+
+static int open_tmp(trc_out_t *o, int i, char *err, size_t errn)
+{
+    char name[sizeof o->tmp[i]];
+    snprintf(name, sizeof name, "%s/.%s.%ld.tmp", o->dir, final_name[i], (long)getpid());
+    memcpy(o->tmp[i], name, sizeof name);
+    o->f[i] = fopen(o->tmp[i], "w");
+    if (!o->f[i]) {
+        set_err(err, errn, "%s: cannot create: %s", o->tmp[i], strerror(errno));
+        o->tmp[i][0] = 0;
+        return ST_EIO;
+    }
+    return ST_OK;
+}
+
+int trc_out_open(const char *dir, const trc_layer_t *layers, uint32_t n_layers,
+                 const en_table_t *en, double clk_ns, trc_out_t **out, char *err, size_t errn)
+{
+    if (strlen(dir) >= sizeof(((trc_out_t *)0)->dir)) {
+        set_err(err, errn, "%s: output directory name too long", dir);
+        return ST_EIO;
+    }
+    if (make_dirs(dir) != 0) {
+        set_err(err, errn, "%s: cannot create output directory: %s", dir, strerror(errno));
+        return ST_EIO;
+    }
+    trc_out_t *o = st_calloc(1, sizeof *o);
+    if (!o)
+        return ST_ENOMEM;
+    strcpy(o->dir, dir);
+    o->layers = layers;
+    o->n_layers = n_layers;
+    o->en = *en;
+    o->clk_ns = clk_ns;
+    if (open_tmp(o, F_LAYERS, err, errn) || open_tmp(o, F_STATS, err, errn)) {
+        trc_out_abort(o);
+        return ST_EIO;
+    }
+    FILE *lf = o->f[F_LAYERS];
+    fprintf(lf, "layer,name,kind,pass,mapping,tiles,start_cycle,cycles,latency_ns,energy_pj");
+    for (int k = 0; k < COMP_COUNT; k++)
+        fprintf(lf, ",e_%s_pj", comp_name((comp_t)k));
+    fprintf(lf, ",rng_modules,rng_bits,rows_dropped,weight_bits\n");
+    fprintf(o->f[F_STATS], "layer,sample,path,stat,index,value,unit\n");
+    *out = o;
+    return ST_OK;
+}
+
+int trc_out_rec(trc_out_t *o, const trc_rec_t *r)
+{
+    const trc_layer_t *l = &o->layers[r->layer];
+    double c[COMP_COUNT];
+    en_by_comp_pj(&o->en, &r->acts, c);
+    double e = en_total_pj(&o->en, &r->acts);
+    FILE *lf = o->f[F_LAYERS];
+    fprintf(lf, "%u,", r->layer);
+    csv_field(lf, l->name);
+    fprintf(lf, ",%s,%u,%u,%u,%llu,%llu,%.6g,%.9g", l->kind, r->pass, l->mapping, l->tiles, (unsigned long long)r->start_cyc,
+            (unsigned long long)r->cycles, r->cycles * o->clk_ns, e);
+    for (int k = 0; k < COMP_COUNT; k++)
+        fprintf(lf, ",%.9g", c[k]);
+    fprintf(lf, ",%u,%llu,%llu,%llu\n", l->rng_modules, (unsigned long long)r->rng_bits,
+            (unsigned long long)r->rows_dropped, (unsigned long long)l->weight_bits);
+
+    FILE *sf = o->f[F_STATS];
+    csv_field(sf, l->name);
+    fprintf(sf, ",%u,layer,cycles,,%llu,cycle\n", r->pass, (unsigned long long)r->cycles);
+    csv_field(sf, l->name);
+    fprintf(sf, ",%u,layer,rng_bits,,%llu,bit\n", r->pass, (unsigned long long)r->rng_bits);
+    for (int a = 0; a < ACT_COUNT; a++) {
+        if (!r->acts.n[a])
+            continue;
+        const act_desc_t *d = act_desc((act_t)a);
+        csv_field(sf, l->name);
+        fprintf(sf, ",%u,layer.%s,%s,,%llu,count\n", r->pass, comp_name(d->comp),
+                d->name, (unsigned long long)r->acts.n[a]);
+    }
+    for (int k = 0; k < COMP_COUNT; k++)
+        if (c[k] > 0) {
+            csv_field(sf, l->name);
+            fprintf(sf, ",%u,layer.%s,energy,,%.9g,pJ\n", r->pass, comp_name((comp_t)k), c[k]);
+        }
+    if (ferror(lf) || ferror(sf))
+        o->failed = 1;
+    return o->failed ? ST_EIO : ST_OK;
+}
+
+int trc_out_block(trc_out_t *o, const char *path, uint32_t index, const stat_desc_t *descs,
+                  unsigned n, const void *stats)
+{
+    for (unsigned i = 0; i < n; i++)
+        fprintf(o->f[F_STATS], "*,*,%s,%s,%u,%llu,%s\n", path, descs[i].name, index,
+                (unsigned long long)stat_get(stats, &descs[i]), descs[i].unit);
+    if (ferror(o->f[F_STATS]))
+        o->failed = 1;
+    return o->failed ? ST_EIO : ST_OK;
+}
+
+/* Flushes, fsyncs and closes f; 0 on success. */
+static int finish_file(FILE *f)
+{
+    if (fflush(f) != 0 || ferror(f))
+        return -1;
+    if (fsync(fileno(f)) != 0 && errno != EINVAL && errno != EROFS)
+        return -1;
+    return 0;
+}
+
+int trc_out_commit(trc_out_t *o, const char *run_json, char *err, size_t errn)
+{
+    if (o->failed) {
+        set_err(err, errn, "%s: writing the traces failed: %s", o->dir, strerror(errno));
+        trc_out_abort(o);
+        return ST_EIO;
+    }
+    if (open_tmp(o, F_RUN, err, errn)) {
+        trc_out_abort(o);
+        return ST_EIO;
+    }
+    fputs(run_json, o->f[F_RUN]);
+    for (int i = 0; i < F_COUNT; i++) {
+        if (finish_file(o->f[i]) != 0) {
+            set_err(err, errn, "%s: cannot write: %s", o->tmp[i], strerror(errno));
+            trc_out_abort(o);
+            return ST_EIO;
+        }
+    }
+    int rc = 0;
+    for (int i = 0; i < F_COUNT; i++) {
+        rc |= fclose(o->f[i]);
+        o->f[i] = NULL;
+    }
+    if (rc != 0) {
+        set_err(err, errn, "%s: cannot write: %s", o->dir, strerror(errno));
+        trc_out_abort(o);
+        return ST_EIO;
+    }
+    for (int i = 0; i < F_COUNT; i++) {
+        char fin[4200];
+        snprintf(fin, sizeof fin, "%s/%s", o->dir, final_name[i]);
+        if (rename(o->tmp[i], fin) != 0) {
+            set_err(err, errn, "%s: cannot rename into place: %s", fin, strerror(errno));
+            trc_out_abort(o);
+            return ST_EIO;
+        }
+        o->tmp[i][0] = 0;
+    }
+    free(o);
+    return ST_OK;
+}
+
+void trc_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}

@@ -1,0 +1,539 @@
+/* cli.c - neuspin's command line: run, validate, config, list.
+ *
+ *   neuspin run [-a ARCH.yaml] [-w WORKLOAD] [-m 1|2] [-T N] [--seed S] [-o DIR] [-q]
+ *   neuspin validate [-a ARCH.yaml] FILE...
+ *   neuspin config [-a ARCH.yaml] [--list-params]
+ *   neuspin list
+ *   neuspin --version | --help
+ *
+ * Every bad argument is reported as "<cmdline>:1:COL: error: …", COL being the argument's
+ * column in the command line "neuspin ARG1 ARG2 …" (the program named neuspin whatever
+ * path started it, words joined by single spaces). */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "base/status.h"
+#include "sim.h"
+#include "trc.h"
+#include "wl.h"
+#include "wl_map.h"
+#include "yamldoc.h"
+
+#ifndef NEUSPIN_VERSION
+#define NEUSPIN_VERSION "0.0.0"
+#endif
+#ifndef NEUSPIN_GIT_DESCRIBE
+#define NEUSPIN_GIT_DESCRIBE "unknown"
+#endif
+
+#define DEFAULT_SEED 1u
+
+/* ---- Argument scanning ---- */
+
+typedef struct args {
+    int argc;
+    char **argv;
+    int i; /* next argument */
+} args_t;
+
+/* Column (1-based) of argv[k] in the command line joined by spaces. */
+static uint32_t arg_col(const args_t *a, int k)
+{
+    uint32_t col = 1;
+    for (int j = 0; j < k && j < a->argc; j++)
+        col += (j == 0 ? (uint32_t)strlen("neuspin") : (uint32_t)strlen(a->argv[j])) + 1;
+    return col;
+}
+
+static int usage_error(const args_t *a, int k, const char *fmt, const char *what)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, what);
+    fprintf(stderr, "<cmdline>:1:%u: error: %s\n", arg_col(a, k), msg);
+    return CLI_EUSAGE;
+}
+
+/* The value after option argv[a->i - 1]; NULL (and an error printed) when missing. */
+static const char *opt_value(args_t *a, const char *opt)
+{
+    if (a->i >= a->argc) {
+        usage_error(a, a->i - 1, "%s: expected a value after it", opt);
+        return NULL;
+    }
+    return a->argv[a->i++];
+}
+
+/* Parses a decimal unsigned integer in [lo, hi]; reports at argument k. */
+static int parse_u64(const args_t *a, int k, const char *opt, const char *s, uint64_t lo,
+                     uint64_t hi, uint64_t *out)
+{
+    int ok = *s != 0;
+    uint64_t v = 0;
+    for (const char *p = s; *p && ok; p++) {
+        if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
+            ok = 0;
+        else
+            v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (!ok || v < lo || v > hi) {
+        fprintf(stderr, "<cmdline>:1:%u: error: %s: expected integer in [%llu, %llu], got \"%s\"\n",
+                arg_col(a, k), opt, (unsigned long long)lo, (unsigned long long)hi, s);
+        return CLI_EUSAGE;
+    }
+    *out = v;
+    return CLI_OK;
+}
+
+/* ---- Loading ---- */
+
+/* Loads the architecture (a file, or the compiled-in default when path is NULL). */
+static int load_arch(const char *path, arch_t *arch)
+{
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    int st = path ? arch_load_file(path, arch, &dl) : arch_load_default(arch, &dl);
+    if (st != ST_OK) {
+        arch_diag_print(stderr, &dl);
+        return st == ST_ENOMEM ? CLI_ERUN : CLI_EUSAGE;
+    }
+    return CLI_OK;
+}
+
+static int load_workload(const char *spec, wl_net_t **net)
+{
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    int st = wl_load(spec ? spec : wl_builtin_default(), net, &dl);
+    if (st != ST_OK) {
+        arch_diag_print(stderr, &dl);
+        return st == ST_ENOMEM ? CLI_ERUN : CLI_EUSAGE;
+    }
+    return CLI_OK;
+}
+
+static int map_workload(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_map_t **map)
+{
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    int st = wl_map_build(net, arch, strategy, map, &dl);
+    if (st != ST_OK) {
+        arch_diag_print(stderr, &dl);
+        return st == ST_ENOMEM ? CLI_ERUN : CLI_EUSAGE;
+    }
+    return CLI_OK;
+}
+
+/* ---- run ---- */
+
+static const char run_help[] =
+    "usage: neuspin run [-a ARCH.yaml] [-w WORKLOAD] [-m 1|2] [-T N] [--seed S] [-o DIR] [-q]\n"
+    "\n"
+    "Simulates T Monte-Carlo passes of a binary Bayesian network on the architecture and\n"
+    "prints the per-layer latency, energy by component, RNG modules and random bits.\n"
+    "\n"
+    "  -a ARCH.yaml   architecture description (default: the built-in, configs/default.yaml)\n"
+    "  -w WORKLOAD    built-in name (see 'neuspin list') or a workload YAML file\n"
+    "                 (default: lenet5-mnist)\n"
+    "  -m 1|2         conv mapping strategy for layers without their own 'mapping'\n"
+    "                 (1: kernel unrolled into a column; 2: kernel split over K*K crossbars;\n"
+    "                 default: chip.mapping of the architecture)\n"
+    "  -T N           MC passes per input (default: the workload's mc_samples)\n"
+    "  --seed S       master seed of the dropout modules (default: 1)\n"
+    "  -o DIR         write DIR/layers.csv, DIR/stats.csv and DIR/run.json\n"
+    "  -q             do not print the table\n";
+
+static volatile sig_atomic_t g_stop = 0;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+/* Builds run.json in memory. */
+static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint32_t strategy,
+                      uint64_t seed, const trc_sum_t *sum, const sim_prog_t *prog,
+                      uint64_t rng_modules, uint64_t weight_bits)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    char *arch_text = arch_dump_string(arch);
+    uint64_t bits = 0;
+    for (uint32_t i = 0; i < sum->n_layers; i++)
+        bits += sum->rng_bits[i];
+    fprintf(f, "{\n  \"schema\": 1,\n  \"simulator\": \"neuspin\",\n  \"version\": ");
+    trc_json_string(f, NEUSPIN_VERSION " (" NEUSPIN_GIT_DESCRIBE ")");
+    fprintf(f, ",\n  \"command\": \"run\",\n  \"seed\": %llu,\n  \"mc_passes\": %u,\n",
+            (unsigned long long)seed, T);
+    fprintf(f, "  \"mapping_override\": %u,\n  \"clock_mhz\": %.17g,\n", strategy, arch->clk_mhz);
+    fprintf(f, "  \"time_unit\": \"cycle\",\n  \"cycle_ns\": %.17g,\n", arch_clk_ns(arch));
+    fprintf(f, "  \"workload\": {\"name\": ");
+    trc_json_string(f, net->name);
+    fprintf(f, ", \"source\": ");
+    trc_json_string(f, net->source);
+    fprintf(f, ", \"layers\": %u},\n  \"architecture_yaml\": ", net->n_layers);
+    trc_json_string(f, arch_text ? arch_text : "");
+    fprintf(f, ",\n  \"per_image\": {\"cycles\": %llu, \"latency_ns\": %.17g, \"energy_pj\": %.17g, "
+               "\"rng_bits\": %llu},\n",
+            (unsigned long long)sum->end_cyc, sum->end_cyc * arch_clk_ns(arch),
+            trc_sum_total_pj(sum), (unsigned long long)bits);
+    fprintf(f, "  \"hardware\": {\"rng_modules\": %llu, \"weight_bits\": %llu},\n",
+            (unsigned long long)rng_modules, (unsigned long long)weight_bits);
+    fprintf(f, "  \"programming\": {\"cycles\": %llu, \"energy_pj\": %.17g},\n",
+            (unsigned long long)prog->cycles, en_total_pj(&arch->energy, &prog->acts));
+    fprintf(f, "  \"files\": [\"layers.csv\", \"stats.csv\"]\n}\n");
+    free(arch_text);
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Fills the writers' static per-layer description (names borrowed from net). */
+static void describe_layers(const wl_net_t *net, const wl_map_t *map, trc_layer_t *out)
+{
+    for (uint32_t i = 0; i < net->n_layers; i++) {
+        const wl_layer_t *l = &net->layers[i];
+        const wl_layer_map_t *m = &map->layers[i];
+        trc_layer_t *t = &out[i];
+        t->name = l->name;
+        t->kind = wl_kind_name(l->kind);
+        t->mapping = m->strategy;
+        t->tiles = m->n_slices;
+        t->rng_modules = m->drng_modules;
+        t->n_mvm = m->n_mvm;
+        t->weight_bits = m->weight_bits;
+        t->util = m->cells_alloc ? (double)m->cells_used / (double)m->cells_alloc : 0.0;
+    }
+}
+
+static int cmd_run(args_t *a)
+{
+    const char *arch_path = NULL, *wl_spec = NULL, *out_dir = NULL;
+    uint64_t T = 0, strategy = 0, seed = DEFAULT_SEED;
+    int quiet = 0, rc;
+    while (a->i < a->argc) {
+        int k = a->i;
+        const char *o = a->argv[a->i++];
+        const char *v;
+        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+            fputs(run_help, stdout);
+            return CLI_OK;
+        } else if (!strcmp(o, "-q")) {
+            quiet = 1;
+        } else if (!strcmp(o, "-a") || !strcmp(o, "-w") || !strcmp(o, "-o")) {
+            if (!(v = opt_value(a, o)))
+                return CLI_EUSAGE;
+            *(o[1] == 'a' ? &arch_path : o[1] == 'w' ? &wl_spec : &out_dir) = v;
+        } else if (!strcmp(o, "-m")) {
+            if (!(v = opt_value(a, o)) || (rc = parse_u64(a, k + 1, o, v, 1, 2, &strategy)))
+                return CLI_EUSAGE;
+        } else if (!strcmp(o, "-T")) {
+            if (!(v = opt_value(a, o)) || (rc = parse_u64(a, k + 1, o, v, 1, 100000, &T)))
+                return CLI_EUSAGE;
+        } else if (!strcmp(o, "--seed")) {
+            if (!(v = opt_value(a, o)) || (rc = parse_u64(a, k + 1, o, v, 0, UINT64_MAX, &seed)))
+                return CLI_EUSAGE;
+        } else {
+            return usage_error(a, k, "unknown option '%s' for 'run' (see 'neuspin run --help')", o);
+        }
+    }
+
+    arch_t arch;
+    wl_net_t *net = NULL;
+    wl_map_t *map = NULL;
+    trc_layer_t *layers = NULL;
+    trc_sum_t *sum = NULL;
+    trc_out_t *out = NULL;
+    char err[512] = "";
+    if ((rc = load_arch(arch_path, &arch)) || (rc = load_workload(wl_spec, &net)))
+        goto done;
+    if (!T)
+        T = net->T;
+    if ((rc = map_workload(net, &arch, (uint32_t)strategy, &map)))
+        goto done;
+
+    rc = CLI_ERUN;
+    layers = st_calloc(net->n_layers, sizeof *layers);
+    if (!layers || trc_sum_create(layers, net->n_layers, (uint32_t)T, &arch.energy,
+                                  arch_clk_ns(&arch), &sum) != ST_OK) {
+        fprintf(stderr, "neuspin: error: out of memory\n");
+        goto done;
+    }
+    describe_layers(net, map, layers);
+    if (out_dir && trc_out_open(out_dir, layers, net->n_layers, &arch.energy, arch_clk_ns(&arch),
+                                &out, err, sizeof err) != ST_OK) {
+        fprintf(stderr, "neuspin: error: %s\n", err);
+        goto done;
+    }
+
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    sim_job_t job = {&arch, net, map, (uint32_t)T, seed, layers, sum, out, &g_stop};
+    sim_prog_t prog;
+    int st = sim_run(&job, &prog, err, sizeof err);
+    if (st == 1 || g_stop) {
+        fprintf(stderr, "neuspin: interrupted; no output written\n");
+        rc = CLI_EINTR;
+        goto done;
+    }
+    if (st != ST_OK) {
+        fprintf(stderr, "neuspin: error: %s\n", err);
+        goto done;
+    }
+
+    uint64_t mods = 0, wbits = 0;
+    for (uint32_t i = 0; i < net->n_layers; i++) {
+        mods += layers[i].rng_modules;
+        wbits += layers[i].weight_bits;
+    }
+    if (!quiet) {
+        char title[256];
+        snprintf(title, sizeof title, "neuspin %s: workload %s on architecture %s, T=%llu, seed %llu, "
+                 "%u of %u tiles (%.0f%% of their cells used)",
+                 NEUSPIN_VERSION, net->name, arch.name, (unsigned long long)T,
+                 (unsigned long long)seed, map->tiles_used, map->tiles_total,
+                 100.0 * map->utilization);
+        trc_print_table(stdout, sum, title);
+        printf("  weight programming (once, before inference): %llu cycles, %.3f nJ\n",
+               (unsigned long long)prog.cycles, en_total_pj(&arch.energy, &prog.acts) / 1000.0);
+    }
+    if (out) {
+        char *json = run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, sum, &prog, mods, wbits);
+        if (!json) {
+            fprintf(stderr, "neuspin: error: out of memory\n");
+            goto done;
+        }
+        st = trc_out_commit(out, json, err, sizeof err);
+        out = NULL;
+        free(json);
+        if (st != ST_OK) {
+            fprintf(stderr, "neuspin: error: %s\n", err);
+            goto done;
+        }
+        if (!quiet)
+            printf("  wrote %s/layers.csv, %s/stats.csv, %s/run.json\n", out_dir, out_dir, out_dir);
+    }
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "neuspin: error: writing to standard output failed: %s\n", strerror(errno));
+        goto done;
+    }
+    rc = CLI_OK;
+done:
+    trc_out_abort(out);
+    trc_sum_destroy(sum);
+    free(layers);
+    wl_map_destroy(map);
+    wl_net_destroy(net);
+    return rc;
+}
+
+/* ---- validate ---- */
+
+static const char validate_help[] =
+    "usage: neuspin validate [-a ARCH.yaml] FILE...\n"
+    "\n"
+    "Checks architecture and workload files.  A file with a 'layers' key is a workload: it\n"
+    "is also mapped onto ARCH (default: the built-in architecture) to check that it fits.\n"
+    "Prints 'FILE: ok' per valid file and every error otherwise.\n";
+
+/* 1 when `path` is a workload (its root mapping has 'layers'), 0 otherwise or unreadable. */
+static int is_workload_file(const char *path)
+{
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ydoc_t *d = NULL;
+    if (ydoc_load_file(path, &d, &dl) != ST_OK)
+        return 0;
+    int r = ydoc_kind(d, ydoc_root(d)) == YNODE_MAP && ydoc_map_get(d, ydoc_root(d), "layers");
+    ydoc_destroy(d);
+    return r;
+}
+
+static int cmd_validate(args_t *a)
+{
+    const char *arch_path = NULL;
+    int first = -1, rc = CLI_OK;
+    while (a->i < a->argc) {
+        const char *o = a->argv[a->i];
+        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+            fputs(validate_help, stdout);
+            return CLI_OK;
+        }
+        if (!strcmp(o, "-a")) {
+            a->i++;
+            if (!(arch_path = opt_value(a, o)))
+                return CLI_EUSAGE;
+            continue;
+        }
+        if (o[0] == '-' && o[1])
+            return usage_error(a, a->i, "unknown option '%s' for 'validate'", o);
+        if (first < 0)
+            first = a->i;
+        a->i++;
+    }
+    if (first < 0)
+        return usage_error(a, a->argc, "%s", "validate: expected at least one FILE");
+    arch_t arch;
+    if ((rc = load_arch(arch_path, &arch)))
+        return rc;
+    for (int k = first; k < a->argc; k++) {
+        const char *path = a->argv[k];
+        if (!strcmp(path, "-a")) {
+            k++;
+            continue;
+        }
+        int r;
+        if (is_workload_file(path)) {
+            wl_net_t *net = NULL;
+            wl_map_t *map = NULL;
+            arch_diag_list_t dl;
+            arch_diag_init(&dl);
+            if ((r = load_workload(path, &net)) == CLI_OK)
+                r = map_workload(net, &arch, 0, &map);
+            if (r == CLI_OK)
+                printf("%s: ok (workload '%s', %u layers, %u tiles)\n", path, net->name,
+                       net->n_layers, map->tiles_used);
+            wl_map_destroy(map);
+            wl_net_destroy(net);
+        } else {
+            arch_t tmp;
+            if ((r = load_arch(path, &tmp)) == CLI_OK)
+                printf("%s: ok (architecture '%s')\n", path, tmp.name);
+        }
+        if (r && !rc)
+            rc = r;
+    }
+    return rc;
+}
+
+/* ---- config, list ---- */
+
+static const char config_help[] =
+    "usage: neuspin config [-a ARCH.yaml] [--list-params]\n"
+    "\n"
+    "Prints the resolved architecture (every key, defaults filled in) as YAML that loads\n"
+    "back unchanged; --list-params prints the field reference (key, type, default, range,\n"
+    "unit, description) instead.\n";
+
+static int cmd_config(args_t *a)
+{
+    const char *arch_path = NULL;
+    int list = 0, rc;
+    while (a->i < a->argc) {
+        int k = a->i;
+        const char *o = a->argv[a->i++];
+        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+            fputs(config_help, stdout);
+            return CLI_OK;
+        } else if (!strcmp(o, "--list-params")) {
+            list = 1;
+        } else if (!strcmp(o, "-a")) {
+            if (!(arch_path = opt_value(a, o)))
+                return CLI_EUSAGE;
+        } else {
+            return usage_error(a, k, "unknown option '%s' for 'config'", o);
+        }
+    }
+    if (list)
+        return arch_list_params(stdout) == ST_OK ? CLI_OK : CLI_ERUN;
+    arch_t arch;
+    if ((rc = load_arch(arch_path, &arch)))
+        return rc;
+    return arch_dump_yaml(&arch, stdout) == ST_OK ? CLI_OK : CLI_ERUN;
+}
+
+static const char list_help[] =
+    "usage: neuspin list\n"
+    "\n"
+    "Lists the built-in workloads (usable as 'neuspin run -w NAME'): layers, MC samples T,\n"
+    "binary weights and input shape.\n";
+
+static int cmd_list(args_t *a)
+{
+    if (a->i < a->argc) {
+        if (!strcmp(a->argv[a->i], "-h") || !strcmp(a->argv[a->i], "--help")) {
+            fputs(list_help, stdout);
+            return CLI_OK;
+        }
+        return usage_error(a, a->i, "unexpected argument '%s' for 'list'", a->argv[a->i]);
+    }
+    printf("%-20s %7s %6s %12s  %s\n", "built-in workload", "layers", "T", "weights", "input");
+    for (size_t i = 0; i < wl_builtin_count(); i++) {
+        wl_net_t *net = NULL;
+        arch_diag_list_t dl;
+        arch_diag_init(&dl);
+        if (wl_load_builtin(wl_builtin_name(i), &net, &dl) != ST_OK) {
+            arch_diag_print(stderr, &dl);
+            return CLI_ERUN;
+        }
+        uint64_t w = 0;
+        for (uint32_t k = 0; k < net->n_layers; k++) {
+            const wl_layer_t *l = &net->layers[k];
+            if (wl_layer_is_mvm(l))
+                w += (uint64_t)l->k * l->k * l->cin * l->cout *
+                     (l->kind == WL_FC ? (uint64_t)l->hin * l->win : 1);
+        }
+        printf("%-20s %7u %6u %12llu  %ux%ux%u%s\n", net->name, net->n_layers, net->T,
+               (unsigned long long)w, net->in_c, net->in_h, net->in_w,
+               strcmp(net->name, wl_builtin_default()) ? "" : "  (default)");
+        wl_net_destroy(net);
+    }
+    return CLI_OK;
+}
+
+/* ---- main ---- */
+
+static const char main_help[] =
+    "usage: neuspin <command> [options]\n"
+    "\n"
+    "neuspin simulates spintronic (SOT-MRAM) computation-in-memory hardware running binary\n"
+    "Bayesian neural networks, cycle by cycle, with SystemC/TLM-2.0.\n"
+    "\n"
+    "commands:\n"
+    "  run        simulate a workload's MC passes; print and write per-layer costs\n"
+    "  validate   check architecture and workload files\n"
+    "  config     print the resolved architecture, or the parameter reference\n"
+    "  list       list the built-in workloads\n"
+    "\n"
+    "'neuspin <command> --help' describes each; 'neuspin --version' prints the version.\n";
+
+int cli_main(int argc, char **argv)
+{
+    args_t a = {argc, argv, 2};
+    if (argc < 2) {
+        fputs(main_help, stderr);
+        return CLI_EUSAGE;
+    }
+    const char *c = argv[1];
+    if (!strcmp(c, "-h") || !strcmp(c, "--help") || !strcmp(c, "help")) {
+        fputs(main_help, stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(c, "--version") || !strcmp(c, "version")) {
+        printf("neuspin %s (%s)\n", NEUSPIN_VERSION, NEUSPIN_GIT_DESCRIBE);
+        return CLI_OK;
+    }
+    if (!strcmp(c, "run"))
+        return cmd_run(&a);
+    if (!strcmp(c, "validate"))
+        return cmd_validate(&a);
+    if (!strcmp(c, "config"))
+        return cmd_config(&a);
+    if (!strcmp(c, "list"))
+        return cmd_list(&a);
+    a.i = 1;
+    return usage_error(&a, 1, "unknown command '%s' (expected run, validate, config or list)", c);
+}

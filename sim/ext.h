@@ -1,0 +1,51 @@
+// ext.h - the TLM-2.0 extension that carries a neuspin operation on a generic payload.
+//
+// The generic payload's address selects the target behind the bus (its port index); its
+// data pointer carries the dropout mask (DRAW fills it, MVM reads it).  The extension says
+// what to do and where the model adds its action counts.
+#ifndef NS_SIM_EXT_H
+#define NS_SIM_EXT_H
+
+#include <cstdint>
+#include <tlm>
+
+#include "energy.h"
+
+namespace ns {
+
+enum class Op : uint8_t {
+    Mvm,      // tile: one matrix-vector read of a slice
+    Draw,     // dropout bank: draw the mask of one input vector
+    Read,     // buffer: read n bits
+    Write,    // buffer: write n bits
+    Reduce,   // periphery: adder tree over n_partials partial sums of `cols` outputs
+    Activate, // periphery: n sign/threshold activations
+    Pool,     // periphery: n outputs over windows of `window`
+    Add       // periphery: n residual additions
+};
+
+struct OpExt : tlm::tlm_extension<OpExt> {
+    Op op = Op::Read;
+    uint64_t bus_bits = 0;     // bits this operation moves over the shared bus (0: none)
+    uint32_t pass = 0;
+    uint32_t mvm = 0;
+    uint32_t row_off = 0;      // Mvm: slice
+    uint32_t rows = 0;
+    uint32_t cols = 0;         // Mvm: columns; Reduce: outputs
+    uint32_t n_partials = 0;   // Reduce
+    uint32_t window = 0;       // Pool
+    uint64_t n = 0;            // Read/Write: bits; Activate/Add/Pool: elements
+    uint32_t dropped = 0;      // Draw: result
+    act_counts_t *acc = nullptr; // where the model adds its actions
+    int status = 0;            // ST_* returned by the model
+
+    tlm::tlm_extension_base *clone() const override { return new OpExt(*this); }
+    void copy_from(const tlm::tlm_extension_base &e) override
+    {
+        *this = static_cast<const OpExt &>(e);
+    }
+};
+
+} // namespace ns
+
+#endif

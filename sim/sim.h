@@ -1,0 +1,48 @@
+/* sim.h - the C entry into the SystemC/TLM-2.0 model (implemented in C++ in sim.cpp).
+ *
+ * sim_run elaborates one top (a controller, a bus, the global and scale buffers, the
+ * digital periphery, a dropout bank per stochastic layer and a module per used tile), runs
+ * the T MC passes layer by layer, and hands every (layer, pass) record to the sum and, when
+ * given, to the trace files.  SystemC elaborates one design per process, so sim_run can be
+ * called once per process. */
+#ifndef NS_SIM_H
+#define NS_SIM_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "trc.h"
+#include "wl.h"
+#include "wl_map.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sim_job {
+    const arch_t *arch;
+    const wl_net_t *net;
+    const wl_map_t *map;
+    uint32_t T;               /* MC passes, >= 1 */
+    uint64_t seed;            /* master seed of every dropout module */
+    const trc_layer_t *layers; /* [net->n_layers], for the writers */
+    trc_sum_t *sum;           /* receives every record */
+    trc_out_t *out;           /* trace files, or NULL */
+    volatile sig_atomic_t *stop; /* non-zero: stop at the next layer boundary (SIGINT), or NULL */
+} sim_job_t;
+
+/* Cost of programming the weights once, before inference (reported apart). */
+typedef struct sim_prog {
+    uint64_t cycles;   /* tiles program in parallel: the slowest tile */
+    act_counts_t acts;
+} sim_prog_t;
+
+/* Runs the job.  ST_OK; ST_EIO (trace write failed), ST_ERANGE/ST_EINVAL (a model refused
+ * a request: reported in err), ST_ENOMEM; 1 when stopped by *stop. */
+int sim_run(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

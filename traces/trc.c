@@ -125,7 +125,10 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
         for (int k = 0; k < COMP_COUNT; k++)
             if (show[k])
                 fprintf(f, " %8.3f", c[k] / T / 1000.0);
-        fprintf(f, " %8u %10.0f %10s\n", l->rng_modules, s->rng_bits[i] / T, w);
+        if (l->tiles)
+            fprintf(f, " %8u %10.0f %10s\n", l->rng_modules, s->rng_bits[i] / T, w);
+        else /* no crossbar: no dropout modules, no weights */
+            fprintf(f, " %8s %10s %10s\n", "-", "-", "-");
         mods += l->rng_modules;
         wbits += l->weight_bits;
         bits_all += s->rng_bits[i];

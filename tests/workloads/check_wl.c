@@ -113,8 +113,9 @@ START_TEST(test_lenet5_shapes)
     ck_assert_uint_eq(net->layers[1].stride, 2);
     ck_assert_uint_eq(net->layers[0].input, -1);
     ck_assert_int_eq(net->layers[5].input, 4);
-    /* Dropout 0.2 everywhere on conv/fc except the first conv. */
-    ck_assert_double_eq(net->layers[0].p, 0.0);
+    /* Dropout 0.2 on every conv/fc, the first conv included; none on the pools. */
+    ck_assert_double_eq(net->layers[0].p, 0.2);
+    ck_assert_double_eq(net->layers[1].p, 0.0);
     ck_assert_double_eq(net->layers[2].p, 0.2);
     ck_assert_double_eq(net->layers[6].p, 0.2);
     ck_assert_uint_eq(wl_layer_in_elems(&net->layers[4]), 400);
@@ -212,10 +213,9 @@ START_TEST(test_resnet18_structure)
         const wl_layer_t *f = &net->layers[a->from];
         ck_assert_uint_eq(f->cout * f->hout * f->wout, wl_layer_in_elems(a));
     }
-    /* Dropout on every conv/fc but the stem. */
+    /* Dropout on every conv/fc, the stem included; none on adds and the pool. */
     for (uint32_t i = 0; i < net->n_layers; i++)
-        if (wl_layer_is_mvm(&net->layers[i]))
-            ck_assert_double_eq(net->layers[i].p, i == 0 ? 0.0 : 0.2);
+        ck_assert_double_eq(net->layers[i].p, wl_layer_is_mvm(&net->layers[i]) ? 0.2 : 0.0);
     wl_net_destroy(net);
 }
 END_TEST

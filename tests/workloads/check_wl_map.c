@@ -666,7 +666,7 @@ START_TEST(test_tiles_do_not_fit_names_first_layer_past_the_end)
 END_TEST
 
 /* Dropout in the workload on an architecture without dropout hardware: one error per
- * layer with p > 0, at that layer.  LeNet-5 has dropout on conv2, fc1, fc2, fc3. */
+ * layer with p > 0, at that layer.  LeNet-5 has dropout on conv1, conv2, fc1, fc2, fc3. */
 START_TEST(test_dropout_without_hardware_is_an_error_at_each_layer)
 {
     arch_t a = make_arch(128, 128, 64, 128, 1);
@@ -675,13 +675,14 @@ START_TEST(test_dropout_without_hardware_is_an_error_at_each_layer)
     arch_diag_list_t dl;
     char buf[512], want[512];
     ck_assert_int_eq(map_fail(net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
-    ck_assert_uint_eq(dl.n, 4);
+    ck_assert_uint_eq(dl.n, 5);
     snprintf(want, sizeof want,
-             "<builtin:lenet5-mnist>:%u:%u: error: layers[2].dropout: the architecture has no "
+             "<builtin:lenet5-mnist>:%u:%u: error: layers[0].dropout: the architecture has no "
              "dropout hardware (dropout.impl: none)",
-             (unsigned)net->layers[2].line, (unsigned)net->layers[2].col);
+             (unsigned)net->layers[0].line, (unsigned)net->layers[0].col);
     ck_assert_str_eq(buf, want);
-    ck_assert_str_eq(dl.d[3].path, "layers[6].dropout");
+    ck_assert_str_eq(dl.d[1].path, "layers[2].dropout");
+    ck_assert_str_eq(dl.d[4].path, "layers[6].dropout");
 
     /* Without dropout in the workload the same architecture maps it. */
     for (uint32_t i = 0; i < net->n_layers; i++)

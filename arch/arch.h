@@ -28,11 +28,40 @@
 extern "C" {
 #endif
 
-/* Dropout hardware (dropout.impl).  Later schemes add entries here. */
+/* The Bayesian scheme (dropout.impl): where the randomness comes from and what hardware it
+ * needs (docs/schemes.md).  A workload layer with `dropout: p > 0` is a Bayesian layer;
+ * the scheme decides what that costs.  YAML names in brackets. */
 typedef enum {
-    ARCH_DROPOUT_NONE = 0, /* no stochastic hardware: dropout in the workload is an error */
-    ARCH_DROPOUT_SPINDROP  /* a module per word-line pair (input row), shared by `share` */
+    ARCH_DROPOUT_NONE = 0,      /* [none] deterministic BNN: no stochastic hardware, workload
+                                   dropout ignored, T forced to 1 */
+    ARCH_DROPOUT_SPINDROP,      /* [spindrop] a module per word-line pair (input row), shared
+                                   in time by `share` pairs; a fresh mask per input vector */
+    ARCH_DROPOUT_MC_DROPOUT,    /* [mc_dropout] one Bernoulli module per input neuron
+                                   (activation), a mask per pass */
+    ARCH_DROPOUT_MC_DROPCONNECT, /* [mc_dropconnect] one module per weight, a mask per pass */
+    ARCH_DROPOUT_SPATIAL,       /* [spatial_spindrop] one module per input feature map
+                                   (channel), a mask per pass */
+    ARCH_DROPOUT_SCALEDROP,     /* [scaledrop] one module per layer (or per model) dropping
+                                   the layer's scale vector, held in the SRAM scale buffer */
+    ARCH_DROPOUT_AFFINE,        /* [affine_dropout] two scalar masks per layer (gamma, beta)
+                                   before an inverted normalization unit */
+    ARCH_DROPOUT_SUBSET_VI,     /* [subset_vi] deterministic binary crossbar plus a second
+                                   crossbar of multi-level cells holding the Bayesian scale's
+                                   mean and deviation, sampled with SOT devices */
+    ARCH_DROPOUT_SPINBAYES      /* [spinbayes] arbiter.k crossbars per layer of quantized
+                                   posterior samples in multi-level cells; a stochastic
+                                   arbiter selects one per pass */
 } arch_dropout_t;
+
+/* Parameters of the schemes beyond the dropout modules (block bayes). */
+typedef struct arch_bayes {
+    uint32_t whole_model;   /* scaledrop: 1 = one module for the whole model, time-shared */
+    uint32_t adaptive_p;    /* scaledrop: 1 = layer-dependent p (docs/schemes.md) */
+    uint32_t scale_bits;    /* scaledrop/affine/subset_vi: bits of one scale (gamma, beta) value */
+    uint32_t param_bits;    /* subset_vi: bits per mean/deviation; spinbayes: bits per weight */
+    uint32_t mtjs_per_cell; /* MTJs in one multi-level SOT cell: floor(log2(m + 1)) bits */
+    uint32_t sample_bits;   /* subset_vi: random bits per scale sample */
+} arch_bayes_t;
 
 typedef struct arch {
     uint32_t version;    /* document version, 1 */
@@ -45,7 +74,8 @@ typedef struct arch {
     sbuf_params_t scale_buf; /* SRAM scale-vector / threshold buffer */
     uint32_t dropout_impl;   /* arch_dropout_t */
     drng_params_t drng;  /* dropout modules (block dropout); drng.clk_ns = 1000 / clk_mhz */
-    arb_params_t arb;    /* arbiter (block arbiter) */
+    arch_bayes_t bayes;  /* scheme parameters (block bayes) */
+    arb_params_t arb;    /* arbiter (block arbiter); arb.k is SpinBayes' crossbars per layer */
     bus_params_t bus;    /* interconnect */
     periph_params_t periph; /* adder tree, activation, pooling */
     en_table_t energy;   /* pJ per action (block energy, keys from act_desc()->key) */
@@ -92,6 +122,12 @@ char *arch_dump_string(const arch_t *a);
 /* Writes the field reference as Markdown: a table per block (key, type, default, min, max,
  * unit, description).  configs/README.md embeds exactly this output (a test diffs them). */
 int arch_list_params(FILE *f);
+
+/* YAML name of scheme s ("spindrop"), "?" when out of range. */
+const char *arch_dropout_name(uint32_t s);
+
+/* Bits one multi-level cell of m MTJs stores: floor(log2(m + 1)), at least 1. */
+uint32_t arch_mlc_bits(uint32_t mtjs_per_cell);
 
 /* Clock period in ns. */
 static inline double arch_clk_ns(const arch_t *a) { return 1000.0 / a->clk_mhz; }

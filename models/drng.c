@@ -43,14 +43,15 @@ void drng_philox(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t c2
         out[i] = r.v[i];
 }
 
-/* The physics needs a positive pulse, attempt time, stability, Ic0 and driver limit;
- * the negated comparisons also reject NaN. */
+/* The physics needs a positive pulse, attempt time, stability, Ic0 and driver limit, and
+ * finite non-negative spreads; the comparisons also reject NaN. */
 static int drng_params_ok(const drng_params_t *p)
 {
     return p->share >= 1 && p->t_set_cyc >= 1 && p->clk_ns > 0 && isfinite(p->clk_ns) &&
            p->tau0_ns > 0 && isfinite(p->tau0_ns) && p->delta > 0 && isfinite(p->delta) &&
            p->ic0_ua > 0 && isfinite(p->ic0_ua) && p->sigma_ic0_rel >= 0 &&
-           isfinite(p->sigma_ic0_rel) && p->i_max_ua > 0 && !isnan(p->i_max_ua);
+           isfinite(p->sigma_ic0_rel) && p->sigma_p >= 0 && isfinite(p->sigma_p) &&
+           p->i_max_ua > 0 && !isnan(p->i_max_ua);
 }
 
 double drng_psw(const drng_params_t *p, double i_ua, double ic0_ua, double t_ns)
@@ -74,11 +75,13 @@ int drng_current_for_p(const drng_params_t *p, double prob, double *i_ua)
     return ST_OK;
 }
 
-/* Standard normal for module m by Box-Muller on 2 x 53 bits of one Philox output. */
-static double drng_d2d_normal(uint32_t k0, uint32_t k1, uint32_t m, uint32_t layer)
+/* Standard normal number `which` of module m by Box-Muller on 2 x 53 bits of one Philox
+ * output at counter (m, which, 0, layer): 0 spreads Ic0, 1 spreads p. */
+static double drng_d2d_normal(uint32_t k0, uint32_t k1, uint32_t m, uint32_t which,
+                              uint32_t layer)
 {
     uint32_t r[4];
-    drng_philox(k0, k1 ^ DRNG_D2D_TAG, m, 0, 0, layer, r);
+    drng_philox(k0, k1 ^ DRNG_D2D_TAG, m, which, 0, layer, r);
     uint64_t a = (uint64_t)r[0] << 32 | r[1];
     uint64_t b = (uint64_t)r[2] << 32 | r[3];
     double u1 = ((double)(a >> 11) + 1.0) * 0x1p-53; /* (0, 1]: log stays finite */
@@ -120,11 +123,15 @@ int drng_create(const drng_params_t *p, uint64_t seed, uint32_t layer, uint32_t 
     for (uint32_t m = 0; m < d->modules; m++) {
         double ic0 = p->ic0_ua;
         if (p->sigma_ic0_rel > 0.0) {
-            ic0 *= 1.0 + p->sigma_ic0_rel * drng_d2d_normal(d->k0, d->k1, m, layer);
+            ic0 *= 1.0 + p->sigma_ic0_rel * drng_d2d_normal(d->k0, d->k1, m, 0, layer);
             if (ic0 < p->ic0_ua * 1e-6) /* a far tail draw: keep Ic0 physical (> 0) */
                 ic0 = p->ic0_ua * 1e-6;
         }
         double pm = drng_psw(p, i_ua, ic0, t);
+        if (p->sigma_p > 0.0) { /* skipped at 0, so the old masks stay bit-identical */
+            pm += p->sigma_p * drng_d2d_normal(d->k0, d->k1, m, 1, layer);
+            pm = pm < 0.0 ? 0.0 : pm > 1.0 ? 1.0 : pm;
+        }
         d->module_p[m] = pm;
         uint64_t thr = (uint64_t)(pm * DRNG_TWO_32 + 0.5); /* round(p_m * 2^32), up to 2^32 */
         uint64_t r_end = (uint64_t)(m + 1) * p->share;

@@ -7,7 +7,8 @@
  * so the driver picks the current I that gives the layer's dropout probability p at the
  * nominal Ic0.  Devices differ: each module's Ic0 is drawn once as
  * Ic0 * (1 + sigma_ic0_rel * N(0,1)), so its real probability p_m differs from p (the
- * device-to-device spread SpinDrop is shown to tolerate).  A switched MTJ means "drop".
+ * device-to-device spread SpinDrop is shown to tolerate); sigma_p adds a direct Gaussian
+ * spread of p_m.  A switched MTJ means "drop".
  *
  * One drng_t is the bank of dropout modules of one layer: a module per `share` consecutive
  * word-line pairs (input rows); a module serves its rows one after another, so a mask costs
@@ -44,6 +45,9 @@ typedef struct drng_params {
     double delta;         /* thermal stability factor of the dropout MTJ */
     double ic0_ua;        /* nominal critical switching current, uA */
     double sigma_ic0_rel; /* device-to-device spread of Ic0, std / mean, >= 0 */
+    double sigma_p;       /* extra spread of each module's p itself, std, >= 0 (SpinScaleDrop
+                             fits p across devices to a Gaussian): p_m += sigma_p * N(0,1),
+                             clamped to [0, 1]; 0 = off */
     double i_max_ua;      /* largest SET current the driver supplies, uA */
 } drng_params_t;
 

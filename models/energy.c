@@ -31,6 +31,8 @@ static const act_desc_t act_descs[ACT_COUNT] = {
     [ACT_ADD] = {"add", "e_add_pj", COMP_DIGITAL, "one partial-sum or residual addition"},
     [ACT_ACT] = {"act", "e_act_pj", COMP_DIGITAL, "one sign/threshold activation"},
     [ACT_POOL] = {"pool", "e_pool_pj", COMP_DIGITAL, "one pooling comparison or addition"},
+    [ACT_MUL] = {"mul", "e_mul_pj", COMP_DIGITAL,
+                 "one scale multiplication (scaledrop, subset vi, normalization)"},
     [ACT_BUS_BIT] = {"bus_bit", "e_bus_bit_pj", COMP_BUS, "one bit moved over the interconnect"},
 };
 

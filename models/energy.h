@@ -41,6 +41,7 @@ typedef enum {
     ACT_ADD,                /* one partial-sum or residual addition */
     ACT_ACT,                /* one sign/threshold activation */
     ACT_POOL,               /* one pooling comparison or addition */
+    ACT_MUL,                /* one scale multiplication (ScaleDrop, subset VI, normalization) */
     ACT_BUS_BIT,            /* one bit moved over the interconnect */
     ACT_COUNT
 } act_t;

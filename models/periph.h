@@ -22,12 +22,14 @@ typedef struct periph_params {
     uint32_t t_add_cyc;  /* cycles of one adder-tree level (or one residual add), >= 1 */
     uint32_t t_act_cyc;  /* cycles of one sign/threshold activation, >= 1 */
     uint32_t t_pool_cyc; /* cycles of one pooling comparison or addition, >= 1 */
+    uint32_t t_mul_cyc;  /* cycles of one scale multiplication, >= 1 */
 } periph_params_t;
 
 typedef struct periph_stats {
     uint64_t adds;        /* additions (adder tree and residual) */
     uint64_t activations; /* activations */
     uint64_t pool_ops;    /* pooling comparisons/additions */
+    uint64_t muls;        /* scale multiplications */
 } periph_stats_t;
 
 int periph_create(const periph_params_t *p, periph_t **out); /* ST_OK, ST_EINVAL, ST_ENOMEM */
@@ -50,6 +52,20 @@ int periph_pool(periph_t *x, uint64_t n_out, uint32_t window, uint64_t *cycles,
 
 /* n element-wise residual additions: *cycles = ceil(n / lanes) * t_add_cyc; ACT_ADD += n. */
 int periph_add(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
+
+/* Multiplies n outputs by their scale: *cycles = ceil(n / lanes) * t_mul_cyc; ACT_MUL += n. */
+int periph_scale(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
+
+/* Draws n scale samples s = mu + sigma * eps (subset VI; eps from the random bits):
+ * *cycles = ceil(n / lanes) * (t_mul_cyc + t_add_cyc); ACT_MUL += n; ACT_ADD += n. */
+int periph_sample(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
+
+/* Affine transform then inverted normalization of n outputs (Affine Dropout): the affine
+ * gamma * x + beta (1 mul + 1 add), the statistics (x^2: 1 mul; sum x and sum x^2: 2 adds)
+ * and the normalization ((x - mu) * inv_sigma: 1 add + 1 mul), so ACT_MUL += 3n and
+ * ACT_ADD += 4n; two sweeps over the outputs (statistics, then apply):
+ * *cycles = ceil(n / lanes) * 2 * (t_mul_cyc + t_add_cyc). */
+int periph_norm(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
 
 const periph_stats_t *periph_stats(const periph_t *x);
 void periph_stats_reset(periph_t *x);

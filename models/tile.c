@@ -1,12 +1,15 @@
 /* tile.c - one CIM tile: xbar + word-line decoder + sense amplifiers, read step by step
- * (decode -> array read -> sense), with the dropout mask deciding the driven rows. */
+ * (decode -> array read -> sense), with the dropout mask deciding the driven rows and an
+ * optional weight mask (DropConnect) the conducting cells. */
 #include "tile.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "base/bits.h"
 #include "base/status.h"
 #include "senseamp_int.h"
+#include "xbar_int.h"
 
 struct tile {
     tile_params_t p;
@@ -87,18 +90,55 @@ uint64_t tile_mvm_cycles(const tile_params_t *p, uint32_t rows, uint32_t cols)
     return (uint64_t)steps * ((uint64_t)p->wldec.t_decode_cyc + p->xbar.t_read_cyc + sense);
 }
 
+/* Conducting weights of the driven rows under a weight mask: for each driven row, the kept
+ * weights among the slice's columns, one word-wise range count per row.  The driven rows
+ * are walked through the set bits of the row mask, so dropped rows cost nothing. */
+static uint64_t tile_kept_weights(const tile_req_t *rq)
+{
+    const uint64_t stride = rq->wcols;
+    const uint64_t base = (uint64_t)rq->row_off * stride + rq->col_off;
+    uint64_t cells = 0;
+
+    if (!rq->mask) {
+        for (uint64_t r = 0; r < rq->rows; r++)
+            cells += bits_count(rq->wmask, base + r * stride, rq->cols);
+        return cells;
+    }
+    const uint64_t end = (uint64_t)rq->row_off + rq->rows;
+    for (uint64_t w = rq->row_off >> 6; w <= (end - 1) >> 6; w++) {
+        uint64_t bits = rq->mask[w];
+        if (w == rq->row_off >> 6)
+            bits &= ~bits_low(rq->row_off & 63); /* rows before the slice */
+        if (w == (end - 1) >> 6)
+            bits &= bits_low((unsigned)((end - 1) & 63) + 1); /* rows after it */
+        for (; bits; bits &= bits - 1) {
+            uint64_t r = w * 64 + (unsigned)__builtin_ctzll(bits) - rq->row_off;
+            cells += bits_count(rq->wmask, base + r * stride, rq->cols);
+        }
+    }
+    return cells;
+}
+
 int tile_mvm(tile_t *t, const tile_req_t *rq, uint64_t *cycles, act_counts_t *acc)
 {
     if (!t || !rq || !cycles || !acc || rq->rows == 0 || rq->rows > t->p.xbar.rows ||
         rq->cols == 0 || rq->cols > t->p.xbar.cols || rq->row_off > UINT32_MAX - rq->rows)
         return ST_EINVAL;
+    /* A weight mask row holds wcols weights: the slice's columns must lie inside it. */
+    if (rq->wmask && (rq->col_off > rq->wcols || rq->cols > rq->wcols - rq->col_off))
+        return ST_EINVAL;
     uint32_t driven = rq->mask ? tile_mask_count(rq->mask, rq->row_off, rq->rows) : rq->rows;
+    uint64_t mtjs = rq->cell_mtjs ? rq->cell_mtjs : 1;
+    uint64_t kept = rq->wmask ? tile_kept_weights(rq) : (uint64_t)driven * rq->cols;
+    uint64_t cells;
+    if (__builtin_mul_overflow(kept, mtjs, &cells))
+        return ST_ERANGE;
     xbar_req_t xr = {.rows_used = rq->rows, .cols_used = rq->cols, .rows_driven = driven};
     uint32_t steps = xbar_read_steps(&t->p.xbar, rq->rows);
     uint64_t c_xbar = 0, c_dec = 0, c_sa = 0;
 
     /* The request was checked against the crossbar above, so the parts cannot refuse it. */
-    if (xbar_mvm(t->xbar, &xr, &c_xbar, acc) != ST_OK ||
+    if (xbar_mvm_cells(t->xbar, &xr, cells, &c_xbar, acc) != ST_OK ||
         wldec_decode(t->wldec, steps, &c_dec, acc) != ST_OK ||
         senseamp_read_n(t->sa, rq->cols, steps, &c_sa, acc) != ST_OK)
         SIM_BUG("tile part refused a request the tile accepted");
@@ -144,24 +184,7 @@ void tile_stats_reset(tile_t *t)
     senseamp_stats_reset(t->sa);
 }
 
-/* Low k bits set, 1 <= k <= 64. */
-static inline uint64_t low_bits(unsigned k)
-{
-    return k == 64 ? ~(uint64_t)0 : ((uint64_t)1 << k) - 1;
-}
-
 uint32_t tile_mask_count(const uint64_t *mask, uint32_t off, uint32_t n)
 {
-    if (n == 0)
-        return 0;
-    uint64_t end = (uint64_t)off + n; /* one past the last bit; 64-bit so it cannot wrap */
-    uint64_t w0 = off >> 6, w1 = (end - 1) >> 6;
-    unsigned lo = off & 63, hi = (unsigned)((end - 1) & 63) + 1; /* bits [lo, 64) / [0, hi) */
-
-    if (w0 == w1)
-        return (uint32_t)__builtin_popcountll((mask[w0] >> lo) & low_bits(hi - lo));
-    uint32_t cnt = (uint32_t)__builtin_popcountll(mask[w0] >> lo);
-    for (uint64_t w = w0 + 1; w < w1; w++)
-        cnt += (uint32_t)__builtin_popcountll(mask[w]);
-    return cnt + (uint32_t)__builtin_popcountll(mask[w1] & low_bits(hi));
+    return (uint32_t)bits_count(mask, off, n); /* at most n set bits: fits 32 bits */
 }

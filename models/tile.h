@@ -5,7 +5,10 @@
  *   cycles = read_steps * (t_decode_cyc + t_read_cyc + sense_cycles(cols_used))
  * (no overlap between steps; see docs/timing.md).  The driven rows of this tile come from
  * the dropout mask: bit (row_off + r) of `mask` set means input row r is driven.  A NULL
- * mask drives every row (deterministic layer). */
+ * mask drives every row (deterministic layer).  Conducting cells, counted as
+ * ACT_XBAR_CELL_READ: for every driven row, its kept weights among the slice's columns
+ * (all cols without a weight mask), times cell_mtjs (a multi-level cell conducts through
+ * each of its MTJs). */
 #ifndef NS_TILE_H
 #define NS_TILE_H
 
@@ -34,6 +37,13 @@ typedef struct tile_req {
     uint32_t rows;        /* rows of the slice, 1..xbar.rows */
     uint32_t cols;        /* columns of the slice, 1..xbar.cols */
     const uint64_t *mask; /* layer mask, bit i = row i driven; NULL = all driven */
+    /* Optional, zero for a plain binary read: */
+    const uint64_t *wmask; /* DropConnect weight mask of the whole layer, row-major: bit
+                              r * wcols + c set = weight (r, c) kept; NULL = all kept */
+    uint32_t col_off;     /* first column of the slice in the layer (wmask index) */
+    uint32_t wcols;       /* columns of the layer (wmask row stride) */
+    uint32_t cell_mtjs;   /* MTJs conducting per weight cell: 0 or 1 = binary pair, m for a
+                              multi-level cell of m MTJs */
 } tile_req_t;
 
 typedef struct tile_stats {
@@ -47,7 +57,9 @@ int tile_create(const tile_params_t *p, tile_t **out);
 void tile_destroy(tile_t *t); /* NULL is a no-op */
 
 /* Serves one read (see file comment); adds the xbar, wldec and senseamp actions to acc.
- * ST_EINVAL when the slice does not fit the crossbar. */
+ * ST_EINVAL when the slice does not fit the crossbar or, with a weight mask, the columns
+ * [col_off, col_off + cols) do not fit in wcols; ST_ERANGE when the conducting cells
+ * overflow 64 bits.  Nothing is counted on error. */
 int tile_mvm(tile_t *t, const tile_req_t *rq, uint64_t *cycles, act_counts_t *acc);
 
 /* Cycles of one read of a rows x cols slice, independent of the mask. */

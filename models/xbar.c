@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "base/status.h"
+#include "xbar_int.h"
 
 struct xbar {
     xbar_params_t p;
@@ -46,19 +47,26 @@ uint32_t xbar_read_steps(const xbar_params_t *p, uint32_t rows_used)
     return rows_used / p->max_active_rows + (rows_used % p->max_active_rows != 0);
 }
 
-int xbar_mvm(xbar_t *x, const xbar_req_t *rq, uint64_t *cycles, act_counts_t *acc)
+int xbar_mvm_cells(xbar_t *x, const xbar_req_t *rq, uint64_t cells, uint64_t *cycles,
+                   act_counts_t *acc)
 {
     if (!x || !rq || !cycles || !acc || rq->rows_used == 0 || rq->rows_used > x->p.rows ||
         rq->cols_used == 0 || rq->cols_used > x->p.cols || rq->rows_driven > rq->rows_used)
         return ST_EINVAL;
     uint32_t steps = xbar_read_steps(&x->p, rq->rows_used);
-    uint64_t cells = (uint64_t)rq->rows_driven * rq->cols_used;
     *cycles = (uint64_t)steps * x->p.t_read_cyc;
     acc->n[ACT_XBAR_CELL_READ] += cells;
     x->st.mvms++;
     x->st.read_steps += steps;
     x->st.cell_reads += cells;
     return ST_OK;
+}
+
+int xbar_mvm(xbar_t *x, const xbar_req_t *rq, uint64_t *cycles, act_counts_t *acc)
+{
+    /* One conducting cell per driven pair and used column (the complementary pair). */
+    uint64_t cells = rq ? (uint64_t)rq->rows_driven * rq->cols_used : 0;
+    return xbar_mvm_cells(x, rq, cells, cycles, acc);
 }
 
 int xbar_program(xbar_t *x, uint32_t rows, uint32_t cols, uint64_t *cycles, act_counts_t *acc)

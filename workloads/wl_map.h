@@ -34,6 +34,31 @@ typedef struct wl_slice {
     uint32_t cols;    /* columns on this tile */
 } wl_slice_t;
 
+/* How a Bayesian layer draws its randomness (from the architecture's scheme). */
+typedef enum {
+    WL_STO_NONE = 0, /* deterministic layer */
+    WL_STO_VECTOR,   /* a draw of `units` bits per input vector (SpinDrop) */
+    WL_STO_PASS,     /* a draw of `units` bits per MC pass (MC-Dropout, DropConnect,
+                        Spatial-SpinDrop, ScaleDrop, Affine Dropout, subset VI) */
+    WL_STO_ARBITER   /* a one-hot selection among `copies` crossbar sets per pass (SpinBayes) */
+} wl_sto_t;
+
+/* What the units of a draw gate. */
+typedef enum {
+    WL_GRAN_ROW = 0, /* one unit per word-line pair (row) */
+    WL_GRAN_NEURON,  /* one per input neuron (activation), expanded to rows per vector */
+    WL_GRAN_CHANNEL, /* one per input channel, expanded to the K*K rows of each channel */
+    WL_GRAN_WEIGHT,  /* one per weight (row-major rows x cols) */
+    WL_GRAN_SCALAR   /* scalar masks (scale, gamma/beta) or scale samples: rows all driven */
+} wl_gran_t;
+
+/* Digital work per output element after the adder tree. */
+typedef enum {
+    WL_POST_NONE = 0,
+    WL_POST_SCALE,  /* multiply by the (sampled or dropped) scale: ScaleDrop, subset VI */
+    WL_POST_NORM    /* affine transform then inverted normalization: Affine Dropout */
+} wl_post_t;
+
 typedef struct wl_layer_map {
     uint32_t strategy;     /* 1 or 2; 0 for layers without crossbars (pool, add) */
     uint32_t rows, cols;   /* logical matrix (0 for pool/add) */
@@ -46,8 +71,27 @@ typedef struct wl_layer_map {
     uint64_t weight_bits;  /* rows * cols binary weights */
     uint64_t cells_used;   /* 2 * weight_bits (complementary 1T-1MTJ pairs) */
     uint64_t cells_alloc;  /* 2 * n_slices * X * Y */
-    uint32_t drng_modules; /* SpinDrop modules: sum over row groups of ceil(rows / share);
-                              0 when the layer has no dropout */
+    uint32_t drng_modules; /* physical RNG modules of the layer (docs/schemes.md); for
+                              SpinDrop the sum over row groups of ceil(rows / share); 0 when
+                              the layer is deterministic */
+    /* ---- Bayesian scheme (all zero / NONE for a deterministic layer) ---- */
+    uint32_t sto;          /* wl_sto_t */
+    uint32_t gran;         /* wl_gran_t of the units */
+    uint64_t units;        /* random bits per draw (SpinBayes: bits per arbiter try) */
+    double p;              /* probability of a unit being 1 (dropped): the layer's p, the
+                              adaptive p for ScaleDrop, 0.5 for subset-VI sample bits */
+    uint64_t rng_bits_pass; /* random bits per pass (SpinBayes: without rejected tries) */
+    uint32_t copies;       /* crossbar sets: arbiter.k for SpinBayes, else 1.  slices[] holds
+                              copies x slices_per_copy entries, copy-major */
+    uint32_t slices_per_copy;
+    uint32_t n_extra;      /* subset VI: slices of the scale crossbar, after the copies in
+                              slices[] (n_slices = copies * slices_per_copy + n_extra) */
+    uint32_t cell_mtjs;    /* MTJs conducting per weight cell read: 1 for binary pairs */
+    uint32_t post;         /* wl_post_t */
+    uint64_t bayes_bits;   /* Bayesian-parameter memory in bits (posterior samples, mean and
+                              deviation of the scale) */
+    uint64_t bayes_cells;  /* cells holding them (multi-level SOT cells) */
+    uint64_t sram_bits;    /* scale vector / gamma-beta bits held in the SRAM scale buffer */
 } wl_layer_map_t;
 
 typedef struct wl_map {
@@ -57,6 +101,9 @@ typedef struct wl_map {
     uint32_t tiles_total;
     double utilization;     /* sum cells_used / sum cells_alloc */
     uint64_t gbuf_peak_bits; /* largest live activation footprint (inputs + outputs + residual) */
+    uint32_t scheme;        /* arch_dropout_t it was mapped for */
+    uint32_t T;             /* MC passes the scheme allows: 1 for a deterministic map (scheme
+                               none, or no Bayesian layer), else 0 = as asked */
 } wl_map_t;
 
 /* Maps `net` on `arch`.  strategy: 0 = each layer's own `mapping`, else the arch default;

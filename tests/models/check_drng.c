@@ -36,6 +36,23 @@ static uint32_t popcount_words(const uint64_t *m, unsigned n)
     return c;
 }
 
+/* White-box reference of the device-spread normal: Box-Muller on Philox4x32-10 under the
+ * D2D key (seed, high word xored with drng.c's stream tag 0xD2D5EED0) at counter
+ * (m, which, 0, layer), which = 0 for the Ic0 spread and 1 for the p spread (drng.h). */
+static double ref_d2d_normal(uint64_t sd, uint32_t m, uint32_t which, uint32_t layer)
+{
+    uint32_t r[4];
+    drng_philox((uint32_t)sd, (uint32_t)(sd >> 32) ^ 0xD2D5EED0u, m, which, 0, layer, r);
+    uint64_t a = (uint64_t)r[0] << 32 | r[1], b = (uint64_t)r[2] << 32 | r[3];
+    double u1 = ((double)(a >> 11) + 1.0) * 0x1p-53, u2 = (double)(b >> 11) * 0x1p-53;
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586476925286766559 * u2);
+}
+
+static double clamp01(double x)
+{
+    return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+}
+
 /* ---- Core ---- */
 
 START_TEST(test_drng_philox_matches_random123_known_answers)
@@ -268,6 +285,90 @@ START_TEST(test_drng_device_spread_is_reproducible_and_per_layer)
 }
 END_TEST
 
+START_TEST(test_drng_sigma_p_zero_keeps_the_masks_of_before_sigma_p)
+{
+    /* Recorded from models/drng.c at commit cd44f74, before sigma_p existed: Ic0 spread
+     * 0.05, layer 2, 200 rows, p 0.3, pass 3, mvm 7. */
+    static const uint64_t old_mask[4] = {0x160fc29300e40fbfull, 0x4030671ff0fa0d9full,
+                                         0xbfdb4317efef3956ull, 0x00000000000000feull};
+    static const double old_p[3] = {0.12338590826434218, 0.085911897248453356,
+                                    0.048654980880566072};
+    drng_params_t p = good; /* sigma_p not named: zero, the old parameter set */
+    p.sigma_ic0_rel = 0.05;
+    drng_params_t q = p;
+    q.sigma_p = 0.0; /* explicitly off */
+    drng_t *a, *b;
+    uint64_t ma[4], mb[4], cyc;
+    uint32_t da = 0, db = 0;
+    ck_assert_int_eq(drng_create(&p, seed, 2, 200, 0.3, &a), ST_OK);
+    ck_assert_int_eq(drng_create(&q, seed, 2, 200, 0.3, &b), ST_OK);
+    ck_assert_int_eq(drng_draw(a, 3, 7, ma, &cyc, &acc, &da), ST_OK);
+    ck_assert_int_eq(drng_draw(b, 3, 7, mb, &cyc, &acc, &db), ST_OK);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_uint_eq(ma[i], old_mask[i]);
+        ck_assert_uint_eq(mb[i], old_mask[i]);
+    }
+    ck_assert_uint_eq(da, 90); /* 200 - popcount of the old mask */
+    ck_assert_uint_eq(db, 90);
+    for (uint32_t m = 0; m < 3; m++)
+        ck_assert_double_eq(drng_module_p(b, m), old_p[m]);
+    for (uint32_t m = 0; m < drng_modules(a); m++)
+        ck_assert_double_eq(drng_module_p(a, m), drng_module_p(b, m));
+    drng_destroy(a);
+    drng_destroy(b);
+}
+END_TEST
+
+START_TEST(test_drng_sigma_p_adds_the_counter_1_normal_after_the_ic0_spread)
+{
+    /* p_m = clamp(P_sw(I, Ic0 (1 + s_ic0 z0)) + sigma_p z1, 0, 1), z0 at counter
+     * (m, 0, 0, layer), z1 at (m, 1, 0, layer).  First without the Ic0 spread, then with. */
+    drng_params_t p = good;
+    p.sigma_p = 0.05;
+    drng_t *e;
+    ck_assert_int_eq(drng_create(&p, seed, 5, 400, 0.3, &e), ST_OK);
+    for (uint32_t m = 0; m < drng_modules(e); m++)
+        ck_assert_double_eq_tol(drng_module_p(e, m),
+                                clamp01(0.3 + 0.05 * ref_d2d_normal(seed, m, 1, 5)), 1e-12);
+    drng_destroy(e);
+    p.sigma_ic0_rel = 0.002;
+    ck_assert_int_eq(drng_create(&p, seed, 5, 400, 0.3, &e), ST_OK);
+    const double t_ns = good.t_set_cyc * good.clk_ns;
+    for (uint32_t m = 0; m < drng_modules(e); m++) {
+        double ic0 = good.ic0_ua * (1.0 + 0.002 * ref_d2d_normal(seed, m, 0, 5));
+        double pm = drng_psw(&p, drng_current_ua(e), ic0, t_ns);
+        ck_assert_double_eq_tol(drng_module_p(e, m),
+                                clamp01(pm + 0.05 * ref_d2d_normal(seed, m, 1, 5)), 1e-12);
+    }
+    drng_destroy(e);
+}
+END_TEST
+
+START_TEST(test_drng_sigma_p_spreads_module_p_around_p)
+{
+    /* sigma_p 0.05 alone, p 0.5, M = 10000 / 4 = 2500 modules: p_m = 0.5 + 0.05 z, and a
+     * clamp needs |z| > 10 (probability ~1.5e-23), so p_m is normal(0.5, 0.05).
+     * Mean: standard error 0.05 / sqrt(2500) = 1e-3; allowed 5 of those = 5e-3.
+     * Sample sd: relative standard error 1/sqrt(2 (M - 1)) = 0.0141; allowed 5 of those. */
+    drng_params_t p = good;
+    p.sigma_p = 0.05;
+    drng_t *e;
+    ck_assert_int_eq(drng_create(&p, seed, 0, 10000, 0.5, &e), ST_OK);
+    const uint32_t m_n = drng_modules(e);
+    ck_assert_uint_eq(m_n, 2500);
+    double sum = 0.0, sq = 0.0;
+    for (uint32_t m = 0; m < m_n; m++)
+        sum += drng_module_p(e, m);
+    double mean = sum / m_n;
+    for (uint32_t m = 0; m < m_n; m++)
+        sq += (drng_module_p(e, m) - mean) * (drng_module_p(e, m) - mean);
+    double sd = sqrt(sq / (m_n - 1));
+    ck_assert_double_le(fabs(mean - 0.5), 5.0 * 0.05 / sqrt(m_n));
+    ck_assert_double_le(fabs(sd / 0.05 - 1.0), 5.0 / sqrt(2.0 * (m_n - 1)));
+    drng_destroy(e);
+}
+END_TEST
+
 START_TEST(test_drng_stats_reset_and_descs)
 {
     uint64_t mask[16], cyc;
@@ -352,6 +453,37 @@ START_TEST(test_drng_module_with_p_one_drops_every_row)
 }
 END_TEST
 
+START_TEST(test_drng_sigma_p_clamps_module_p_to_the_unit_interval)
+{
+    /* sigma_p 2 at p 0.5: p_m < 0 when z < -0.25 and > 1 when z > 0.25, each with
+     * probability 0.40, so of 100 modules some clamp at each end (none: 0.6^100 ~ 6e-23).
+     * A module at 0 keeps all its rows, one at 1 drops them all, in every pass. */
+    drng_params_t p = good;
+    p.sigma_p = 2.0;
+    drng_t *e;
+    uint64_t mask[7], cyc; /* 400 rows */
+    ck_assert_int_eq(drng_create(&p, seed, 0, 400, 0.5, &e), ST_OK);
+    unsigned zeros = 0, ones = 0;
+    for (uint32_t m = 0; m < drng_modules(e); m++) {
+        double pm = drng_module_p(e, m);
+        ck_assert(pm >= 0.0 && pm <= 1.0);
+        zeros += pm == 0.0;
+        ones += pm == 1.0;
+    }
+    ck_assert_uint_gt(zeros, 0);
+    ck_assert_uint_gt(ones, 0);
+    for (uint32_t k = 0; k < 20; k++) {
+        ck_assert_int_eq(drng_draw(e, k, 0, mask, &cyc, &acc, NULL), ST_OK);
+        for (uint32_t r = 0; r < 400; r++) {
+            double pm = drng_module_p(e, r / 4);
+            if (pm == 0.0 || pm == 1.0)
+                ck_assert_uint_eq((mask[r / 64] >> (r % 64)) & 1, pm == 0.0);
+        }
+    }
+    drng_destroy(e);
+}
+END_TEST
+
 START_TEST(test_drng_extreme_probabilities_are_reachable)
 {
     double lo, hi;
@@ -379,7 +511,10 @@ static drng_params_t bad_param(int i)
     case 6: p.sigma_ic0_rel = -0.1; break;
     case 7: p.i_max_ua = 0.0; break;
     case 8: p.delta = NAN; break;
-    default: p.clk_ns = INFINITY; break;
+    case 9: p.clk_ns = INFINITY; break;
+    case 10: p.sigma_p = -0.01; break;
+    case 11: p.sigma_p = NAN; break;
+    default: p.sigma_p = INFINITY; break;
     }
     return p;
 }
@@ -486,6 +621,9 @@ Suite *drng_suite(void)
     tcase_add_test(core, test_drng_mvm_and_layer_select_different_masks);
     tcase_add_test(core, test_drng_device_spread_matches_propagated_std);
     tcase_add_test(core, test_drng_device_spread_is_reproducible_and_per_layer);
+    tcase_add_test(core, test_drng_sigma_p_zero_keeps_the_masks_of_before_sigma_p);
+    tcase_add_test(core, test_drng_sigma_p_adds_the_counter_1_normal_after_the_ic0_spread);
+    tcase_add_test(core, test_drng_sigma_p_spreads_module_p_around_p);
     tcase_add_test(core, test_drng_stats_reset_and_descs);
     suite_add_tcase(s, core);
     TCase *lim = tcase_create("Limits");
@@ -493,11 +631,12 @@ Suite *drng_suite(void)
     tcase_add_test(lim, test_drng_tail_bits_beyond_rows_are_zero);
     tcase_add_test(lim, test_drng_share_one_gives_a_module_per_row);
     tcase_add_test(lim, test_drng_module_with_p_one_drops_every_row);
+    tcase_add_test(lim, test_drng_sigma_p_clamps_module_p_to_the_unit_interval);
     tcase_add_test(lim, test_drng_extreme_probabilities_are_reachable);
     suite_add_tcase(s, lim);
     TCase *err = tcase_create("Errors");
     tcase_add_checked_fixture(err, setup, teardown);
-    tcase_add_loop_test(err, test_drng_create_rejects_bad_params_and_leaves_out, 0, 10);
+    tcase_add_loop_test(err, test_drng_create_rejects_bad_params_and_leaves_out, 0, 13);
     tcase_add_test(err, test_drng_rows_zero_or_prob_outside_open_unit_interval_is_einval);
     tcase_add_test(err, test_drng_current_above_i_max_is_erange);
     tcase_add_test(err, test_drng_negative_current_is_erange);

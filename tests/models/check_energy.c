@@ -14,14 +14,14 @@ static void hand_table(en_table_t *t, act_counts_t *c)
         [ACT_SA_SENSE] = 0.75,      [ACT_DRNG_SET] = 3.0,        [ACT_DRNG_SENSE] = 0.5,
         [ACT_DRNG_RESET] = 2.0,     [ACT_ARB_BIT] = 4.0,         [ACT_SBUF_READ_BIT] = 0.125,
         [ACT_SBUF_WRITE_BIT] = 0.25, [ACT_ADD] = 0.25,           [ACT_ACT] = 0.5,
-        [ACT_POOL] = 0.75,          [ACT_BUS_BIT] = 0.0625,
+        [ACT_POOL] = 0.75,          [ACT_MUL] = 1.5,             [ACT_BUS_BIT] = 0.0625,
     };
     static const uint64_t n[ACT_COUNT] = {
         [ACT_XBAR_CELL_READ] = 1000, [ACT_XBAR_CELL_WRITE] = 10, [ACT_WLDEC_DECODE] = 4,
         [ACT_SA_SENSE] = 64,         [ACT_DRNG_SET] = 8,         [ACT_DRNG_SENSE] = 8,
         [ACT_DRNG_RESET] = 8,        [ACT_ARB_BIT] = 2,          [ACT_SBUF_READ_BIT] = 256,
         [ACT_SBUF_WRITE_BIT] = 128,  [ACT_ADD] = 12,             [ACT_ACT] = 16,
-        [ACT_POOL] = 6,              [ACT_BUS_BIT] = 320,
+        [ACT_POOL] = 6,              [ACT_MUL] = 10,             [ACT_BUS_BIT] = 320,
     };
     for (int i = 0; i < ACT_COUNT; i++) {
         t->e_pj[i] = e[i];
@@ -47,6 +47,7 @@ START_TEST(test_energy_act_names_are_lower_case_enum_names)
     ck_assert_str_eq(act_desc(ACT_ADD)->name, "add");
     ck_assert_str_eq(act_desc(ACT_ACT)->name, "act");
     ck_assert_str_eq(act_desc(ACT_POOL)->name, "pool");
+    ck_assert_str_eq(act_desc(ACT_MUL)->name, "mul");
     ck_assert_str_eq(act_desc(ACT_BUS_BIT)->name, "bus_bit");
     for (int a = 0; a < ACT_COUNT; a++)
         for (const char *s = act_desc((act_t)a)->name; *s; s++)
@@ -84,10 +85,41 @@ START_TEST(test_energy_act_booked_to_component_of_enum_comment)
         [ACT_DRNG_RESET] = COMP_DRNG,     [ACT_ARB_BIT] = COMP_ARB,
         [ACT_SBUF_READ_BIT] = COMP_SBUF,  [ACT_SBUF_WRITE_BIT] = COMP_SBUF,
         [ACT_ADD] = COMP_DIGITAL,         [ACT_ACT] = COMP_DIGITAL,
-        [ACT_POOL] = COMP_DIGITAL,        [ACT_BUS_BIT] = COMP_BUS,
+        [ACT_POOL] = COMP_DIGITAL,        [ACT_MUL] = COMP_DIGITAL,
+        [ACT_BUS_BIT] = COMP_BUS,
     };
     for (int a = 0; a < ACT_COUNT; a++)
         ck_assert_int_eq(act_desc((act_t)a)->comp, want[a]);
+}
+END_TEST
+
+START_TEST(test_energy_mul_is_digital_with_key_e_mul_pj)
+{
+    en_table_t t = {{0}};
+    act_counts_t c = {{0}};
+    double by[COMP_COUNT];
+    ck_assert_str_eq(act_desc(ACT_MUL)->name, "mul");
+    ck_assert_str_eq(act_desc(ACT_MUL)->key, "e_mul_pj");
+    ck_assert_int_eq(act_desc(ACT_MUL)->comp, COMP_DIGITAL);
+    /* it sits between the pooling and the bus actions */
+    ck_assert_int_eq(ACT_MUL, ACT_POOL + 1);
+    ck_assert_int_eq(ACT_BUS_BIT, ACT_MUL + 1);
+    c.n[ACT_MUL] = 7;
+    t.e_pj[ACT_MUL] = 0.5;
+    en_by_comp_pj(&t, &c, by);
+    for (int k = 0; k < COMP_COUNT; k++)
+        ck_assert_double_eq_tol(by[k], k == COMP_DIGITAL ? 3.5 : 0.0, 1e-12); /* 7 * 0.5 */
+}
+END_TEST
+
+START_TEST(test_energy_every_act_has_a_table_row)
+{
+    /* A designated-initializer table silently leaves a forgotten row NULL. */
+    for (int a = 0; a < ACT_COUNT; a++) {
+        ck_assert_ptr_nonnull(act_desc((act_t)a)->name);
+        ck_assert_ptr_nonnull(act_desc((act_t)a)->key);
+        ck_assert_ptr_nonnull(act_desc((act_t)a)->desc);
+    }
 }
 END_TEST
 
@@ -110,9 +142,9 @@ START_TEST(test_energy_total_is_sum_of_counts_times_energy)
     act_counts_t c;
     hand_table(&t, &c);
     /* 1000*0.5 + 10*2 + 4*1.25 + 64*0.75 + 8*3 + 8*0.5 + 8*2 + 2*4 + 256*0.125 + 128*0.25
-     * + 12*0.25 + 16*0.5 + 6*0.75 + 320*0.0625
-     * = 500 + 20 + 5 + 48 + 24 + 4 + 16 + 8 + 32 + 32 + 3 + 8 + 4.5 + 20 = 724.5 pJ */
-    ck_assert_double_eq_tol(en_total_pj(&t, &c), 724.5, 1e-9);
+     * + 12*0.25 + 16*0.5 + 6*0.75 + 10*1.5 + 320*0.0625
+     * = 500 + 20 + 5 + 48 + 24 + 4 + 16 + 8 + 32 + 32 + 3 + 8 + 4.5 + 15 + 20 = 739.5 pJ */
+    ck_assert_double_eq_tol(en_total_pj(&t, &c), 739.5, 1e-9);
 }
 END_TEST
 
@@ -129,7 +161,8 @@ START_TEST(test_energy_by_comp_splits_total_by_component)
     ck_assert_double_eq_tol(by[COMP_DRNG], 44.0, 1e-9);    /* 8*3 + 8*0.5 + 8*2 */
     ck_assert_double_eq_tol(by[COMP_ARB], 8.0, 1e-9);      /* 2*4 */
     ck_assert_double_eq_tol(by[COMP_SBUF], 64.0, 1e-9);    /* 256*0.125 + 128*0.25 */
-    ck_assert_double_eq_tol(by[COMP_DIGITAL], 15.5, 1e-9); /* 12*0.25 + 16*0.5 + 6*0.75 */
+    /* 12*0.25 + 16*0.5 + 6*0.75 + 10*1.5 */
+    ck_assert_double_eq_tol(by[COMP_DIGITAL], 30.5, 1e-9);
     ck_assert_double_eq_tol(by[COMP_BUS], 20.0, 1e-9);     /* 320*0.0625 */
     double sum = 0.0;
     for (int k = 0; k < COMP_COUNT; k++)
@@ -213,6 +246,8 @@ Suite *energy_suite(void)
     tcase_add_test(core, test_energy_key_is_e_name_pj);
     tcase_add_test(core, test_energy_every_act_has_distinct_key);
     tcase_add_test(core, test_energy_act_booked_to_component_of_enum_comment);
+    tcase_add_test(core, test_energy_mul_is_digital_with_key_e_mul_pj);
+    tcase_add_test(core, test_energy_every_act_has_a_table_row);
     tcase_add_test(core, test_energy_comp_names_are_lower_case_short_names);
     tcase_add_test(core, test_energy_total_is_sum_of_counts_times_energy);
     tcase_add_test(core, test_energy_by_comp_splits_total_by_component);

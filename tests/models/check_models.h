@@ -20,6 +20,7 @@ Suite *bus_suite(void);
 Suite *periph_suite(void);
 Suite *drng_suite(void);
 Suite *arb_suite(void);
+Suite *dmask_suite(void);
 
 /* A stats struct is nothing but uint64_t counters, so a complete descriptor table has
  * exactly one row per field: distinct offsets inside the struct, aligned to 8, distinct

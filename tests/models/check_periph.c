@@ -1,11 +1,12 @@
-/* check_periph.c - adder tree, activation, pooling, residual adds (models/periph.c). */
+/* check_periph.c - adder tree, activation, pooling, residual adds and the scale arithmetic
+ * (models/periph.c). */
 #include "base/status.h"
 #include "check_models.h"
 #include "periph.h"
 
-/* 16 lanes; add 2, activation 1, pooling 3 cycles. */
+/* 16 lanes; add 2, activation 1, pooling 3, multiplication 5 cycles. */
 static const periph_params_t good = {.lanes = 16, .t_add_cyc = 2, .t_act_cyc = 1,
-                                     .t_pool_cyc = 3};
+                                     .t_pool_cyc = 3, .t_mul_cyc = 5};
 static periph_t *x;
 static act_counts_t acc;
 
@@ -81,6 +82,64 @@ START_TEST(test_periph_stats_sum_and_reset_zeroes)
     ck_assert_uint_eq(periph_stats(x)->adds, 0);
     ck_assert_uint_eq(periph_stats(x)->activations, 0);
     ck_assert_uint_eq(periph_stats(x)->pool_ops, 0);
+    ck_assert_int_eq(periph_scale(x, 4, &cyc, &acc), ST_OK); /* 4 muls */
+    ck_assert_uint_eq(periph_stats(x)->muls, 4);
+    periph_stats_reset(x);
+    ck_assert_uint_eq(periph_stats(x)->muls, 0);
+}
+END_TEST
+
+START_TEST(test_periph_scale_is_one_mul_per_output_in_lane_rounds)
+{
+    uint64_t cyc = 0;
+    ck_assert_int_eq(periph_scale(x, 40, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 15);            /* ceil(40/16) = 3 rounds * t_mul 5 */
+    ck_assert_uint_eq(acc.n[ACT_MUL], 40); /* one per output */
+    ck_assert_uint_eq(acc.n[ACT_ADD], 0);  /* a pure multiplication */
+    ck_assert_uint_eq(periph_stats(x)->muls, 40);
+    ck_assert_uint_eq(periph_stats(x)->adds, 0);
+}
+END_TEST
+
+START_TEST(test_periph_sample_is_one_mul_and_one_add_per_sample)
+{
+    uint64_t cyc = 0;
+    /* s = mu + sigma * eps */
+    ck_assert_int_eq(periph_sample(x, 40, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 21);            /* 3 rounds * (t_mul 5 + t_add 2) */
+    ck_assert_uint_eq(acc.n[ACT_MUL], 40);
+    ck_assert_uint_eq(acc.n[ACT_ADD], 40);
+    ck_assert_uint_eq(periph_stats(x)->muls, 40);
+    ck_assert_uint_eq(periph_stats(x)->adds, 40);
+}
+END_TEST
+
+START_TEST(test_periph_norm_is_three_muls_four_adds_in_two_sweeps)
+{
+    uint64_t cyc = 0;
+    /* affine 1 mul + 1 add; x^2 1 mul, sums 2 adds; (x - mu) * inv_sigma 1 add + 1 mul */
+    ck_assert_int_eq(periph_norm(x, 40, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 42);             /* 3 rounds * 2 sweeps * (5 + 2) */
+    ck_assert_uint_eq(acc.n[ACT_MUL], 120); /* 3 * 40 */
+    ck_assert_uint_eq(acc.n[ACT_ADD], 160); /* 4 * 40 */
+    ck_assert_uint_eq(periph_stats(x)->muls, 120);
+    ck_assert_uint_eq(periph_stats(x)->adds, 160);
+}
+END_TEST
+
+START_TEST(test_periph_scale_requests_touch_no_other_action)
+{
+    uint64_t cyc;
+    ck_assert_int_eq(periph_scale(x, 3, &cyc, &acc), ST_OK);
+    ck_assert_int_eq(periph_sample(x, 3, &cyc, &acc), ST_OK);
+    ck_assert_int_eq(periph_norm(x, 3, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_MUL], 15); /* 3 + 3 + 9 */
+    ck_assert_uint_eq(acc.n[ACT_ADD], 15); /* 0 + 3 + 12 */
+    for (int a = 0; a < ACT_COUNT; a++)
+        if (a != ACT_MUL && a != ACT_ADD)
+            ck_assert_uint_eq(acc.n[a], 0);
+    ck_assert_uint_eq(periph_stats(x)->activations, 0);
+    ck_assert_uint_eq(periph_stats(x)->pool_ops, 0);
 }
 END_TEST
 
@@ -92,6 +151,14 @@ START_TEST(test_periph_stat_descs_cover_every_counter)
     for (unsigned i = 0; i < periph_stat_ndescs; i++)
         if (!strcmp(periph_stat_descs[i].name, "pool_ops"))
             ck_assert_uint_eq(stat_get(periph_stats(x), &periph_stat_descs[i]), 10);
+    ck_assert_int_eq(periph_norm(x, 2, &cyc, &acc), ST_OK); /* 3 * 2 = 6 muls */
+    unsigned found = 0;
+    for (unsigned i = 0; i < periph_stat_ndescs; i++)
+        if (!strcmp(periph_stat_descs[i].name, "muls")) {
+            ck_assert_uint_eq(stat_get(periph_stats(x), &periph_stat_descs[i]), 6);
+            found++;
+        }
+    ck_assert_uint_eq(found, 1);
 }
 END_TEST
 
@@ -139,9 +206,62 @@ START_TEST(test_periph_one_input_window_costs_nothing)
 }
 END_TEST
 
+START_TEST(test_periph_scale_16_outputs_take_one_round_17_take_two)
+{
+    uint64_t c16 = 0, c17 = 0, s16 = 0, s17 = 0, n16 = 0, n17 = 0;
+    ck_assert_int_eq(periph_scale(x, 16, &c16, &acc), ST_OK);
+    ck_assert_int_eq(periph_scale(x, 17, &c17, &acc), ST_OK);
+    ck_assert_uint_eq(c16, 5);  /* 1 round * 5 */
+    ck_assert_uint_eq(c17, 10); /* 2 rounds * 5 */
+    ck_assert_int_eq(periph_sample(x, 16, &s16, &acc), ST_OK);
+    ck_assert_int_eq(periph_sample(x, 17, &s17, &acc), ST_OK);
+    ck_assert_uint_eq(s16, 7);  /* 1 * (5 + 2) */
+    ck_assert_uint_eq(s17, 14); /* 2 * (5 + 2) */
+    ck_assert_int_eq(periph_norm(x, 16, &n16, &acc), ST_OK);
+    ck_assert_int_eq(periph_norm(x, 17, &n17, &acc), ST_OK);
+    ck_assert_uint_eq(n16, 14); /* 1 * 2 * (5 + 2) */
+    ck_assert_uint_eq(n17, 28); /* 2 * 2 * (5 + 2) */
+}
+END_TEST
+
+START_TEST(test_periph_scale_requests_of_zero_outputs_cost_nothing)
+{
+    uint64_t c1 = 77, c2 = 77, c3 = 77;
+    ck_assert_int_eq(periph_scale(x, 0, &c1, &acc), ST_OK);
+    ck_assert_int_eq(periph_sample(x, 0, &c2, &acc), ST_OK);
+    ck_assert_int_eq(periph_norm(x, 0, &c3, &acc), ST_OK);
+    ck_assert_uint_eq(c1, 0); /* ceil(0/16) = 0 rounds, as periph_add(x, 0) */
+    ck_assert_uint_eq(c2, 0);
+    ck_assert_uint_eq(c3, 0);
+    ck_assert_uint_eq(acc.n[ACT_MUL], 0);
+    ck_assert_uint_eq(acc.n[ACT_ADD], 0);
+    ck_assert_uint_eq(periph_stats(x)->muls, 0);
+}
+END_TEST
+
+START_TEST(test_periph_largest_norm_that_fits_counts_3n_muls)
+{
+    /* n = floor((2^64 - 1) / 4) = 2^62 - 1: 4n = 2^64 - 4 adds fit; one lane rounds
+     * n * 2 * (1 + 1) = 4n cycles fit too. */
+    periph_params_t p = {.lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1,
+                         .t_mul_cyc = 1};
+    periph_t *y;
+    uint64_t cyc = 0;
+    const uint64_t n = UINT64_MAX / 4;
+    ck_assert_uint_eq(n, 0x3FFFFFFFFFFFFFFFull);
+    ck_assert_int_eq(periph_create(&p, &y), ST_OK);
+    ck_assert_int_eq(periph_norm(y, n, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, 0xFFFFFFFFFFFFFFFCull);         /* 4n */
+    ck_assert_uint_eq(acc.n[ACT_ADD], 0xFFFFFFFFFFFFFFFCull); /* 4n */
+    ck_assert_uint_eq(acc.n[ACT_MUL], 0xBFFFFFFFFFFFFFFDull); /* 3n = 3 * 2^62 - 3 */
+    periph_destroy(y);
+}
+END_TEST
+
 START_TEST(test_periph_largest_tree_has_32_levels)
 {
-    periph_params_t p = {.lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1};
+    periph_params_t p = {.lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1,
+                         .t_mul_cyc = 1};
     periph_t *y;
     uint64_t cyc = 0;
     ck_assert_int_eq(periph_create(&p, &y), ST_OK);
@@ -157,11 +277,13 @@ END_TEST
 
 /* ---- Errors ---- */
 
+/* good with one field zeroed each */
 static const periph_params_t bad[] = {
-    {.lanes = 0, .t_add_cyc = 2, .t_act_cyc = 1, .t_pool_cyc = 3},
-    {.lanes = 16, .t_add_cyc = 0, .t_act_cyc = 1, .t_pool_cyc = 3},
-    {.lanes = 16, .t_add_cyc = 2, .t_act_cyc = 0, .t_pool_cyc = 3},
-    {.lanes = 16, .t_add_cyc = 2, .t_act_cyc = 1, .t_pool_cyc = 0},
+    {.lanes = 0, .t_add_cyc = 2, .t_act_cyc = 1, .t_pool_cyc = 3, .t_mul_cyc = 5},
+    {.lanes = 16, .t_add_cyc = 0, .t_act_cyc = 1, .t_pool_cyc = 3, .t_mul_cyc = 5},
+    {.lanes = 16, .t_add_cyc = 2, .t_act_cyc = 0, .t_pool_cyc = 3, .t_mul_cyc = 5},
+    {.lanes = 16, .t_add_cyc = 2, .t_act_cyc = 1, .t_pool_cyc = 0, .t_mul_cyc = 5},
+    {.lanes = 16, .t_add_cyc = 2, .t_act_cyc = 1, .t_pool_cyc = 3, .t_mul_cyc = 0},
 };
 
 START_TEST(test_periph_create_rejects_bad_params_and_leaves_out)
@@ -202,6 +324,53 @@ START_TEST(test_periph_overflowing_pool_is_erange_and_counts_nothing)
 }
 END_TEST
 
+START_TEST(test_periph_overflowing_scale_requests_are_erange_and_count_nothing)
+{
+    uint64_t cyc = 77;
+    /* one lane, t_mul 2, t_add 1 */
+    periph_params_t p = {.lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1,
+                         .t_mul_cyc = 2};
+    periph_t *y;
+    ck_assert_int_eq(periph_create(&p, &y), ST_OK);
+    /* norm, counts only (fixture: 16 lanes): n = 2^62 -> 4n = 2^64 adds do not fit, while
+     * 3n muls and 2^58 rounds * 2 * 7 cycles would */
+    ck_assert_int_eq(periph_norm(x, (uint64_t)1 << 62, &cyc, &acc), ST_ERANGE);
+    /* norm, cycles only: n = 2^62 - 1 rounds * 2 * (2 + 1) = 6n > 2^64; 4n adds fit */
+    ck_assert_int_eq(periph_norm(y, ((uint64_t)1 << 62) - 1, &cyc, &acc), ST_ERANGE);
+    /* sample: (2^64 - 1) rounds * (2 + 1) cycles do not fit */
+    ck_assert_int_eq(periph_sample(y, UINT64_MAX, &cyc, &acc), ST_ERANGE);
+    /* scale: (2^64 - 1) rounds * t_mul 2 do not fit */
+    ck_assert_int_eq(periph_scale(y, UINT64_MAX, &cyc, &acc), ST_ERANGE);
+    ck_assert_uint_eq(cyc, 77);
+    for (int a = 0; a < ACT_COUNT; a++)
+        ck_assert_uint_eq(acc.n[a], 0);
+    ck_assert_uint_eq(periph_stats(y)->muls, 0);
+    ck_assert_uint_eq(periph_stats(y)->adds, 0);
+    ck_assert_uint_eq(periph_stats(x)->muls, 0);
+    ck_assert_uint_eq(periph_stats(x)->adds, 0);
+    /* one below the scale limit: 2^63 - 1 rounds * 2 = 2^64 - 2 cycles fit */
+    ck_assert_int_eq(periph_scale(y, ((uint64_t)1 << 63) - 1, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(cyc, UINT64_MAX - 1);
+    ck_assert_int_eq(periph_scale(y, (uint64_t)1 << 63, &cyc, &acc), ST_ERANGE); /* 2^64 */
+    periph_destroy(y);
+}
+END_TEST
+
+START_TEST(test_periph_scale_requests_with_null_arguments_are_einval)
+{
+    uint64_t cyc = 77;
+    ck_assert_int_eq(periph_scale(NULL, 1, &cyc, &acc), ST_EINVAL);
+    ck_assert_int_eq(periph_sample(NULL, 1, &cyc, &acc), ST_EINVAL);
+    ck_assert_int_eq(periph_norm(NULL, 1, &cyc, &acc), ST_EINVAL);
+    ck_assert_int_eq(periph_scale(x, 1, NULL, &acc), ST_EINVAL);
+    ck_assert_int_eq(periph_sample(x, 1, &cyc, NULL), ST_EINVAL);
+    ck_assert_int_eq(periph_norm(x, 1, NULL, &acc), ST_EINVAL);
+    ck_assert_uint_eq(cyc, 77);
+    ck_assert_uint_eq(acc.n[ACT_MUL], 0);
+    ck_assert_uint_eq(periph_stats(x)->muls, 0);
+}
+END_TEST
+
 START_TEST(test_periph_create_survives_every_allocation_failure)
 {
     periph_t *out;
@@ -223,6 +392,10 @@ Suite *periph_suite(void)
     tcase_add_test(core, test_periph_pool_costs_window_minus_one_ops_per_output);
     tcase_add_test(core, test_periph_residual_add_cycles_are_rounds_times_t_add);
     tcase_add_test(core, test_periph_stats_sum_and_reset_zeroes);
+    tcase_add_test(core, test_periph_scale_is_one_mul_per_output_in_lane_rounds);
+    tcase_add_test(core, test_periph_sample_is_one_mul_and_one_add_per_sample);
+    tcase_add_test(core, test_periph_norm_is_three_muls_four_adds_in_two_sweeps);
+    tcase_add_test(core, test_periph_scale_requests_touch_no_other_action);
     tcase_add_test(core, test_periph_stat_descs_cover_every_counter);
     suite_add_tcase(s, core);
     TCase *lim = tcase_create("Limits");
@@ -232,6 +405,9 @@ Suite *periph_suite(void)
     tcase_add_test(lim, test_periph_16_outputs_take_one_round_17_take_two);
     tcase_add_test(lim, test_periph_one_input_window_costs_nothing);
     tcase_add_test(lim, test_periph_largest_tree_has_32_levels);
+    tcase_add_test(lim, test_periph_scale_16_outputs_take_one_round_17_take_two);
+    tcase_add_test(lim, test_periph_scale_requests_of_zero_outputs_cost_nothing);
+    tcase_add_test(lim, test_periph_largest_norm_that_fits_counts_3n_muls);
     suite_add_tcase(s, lim);
     TCase *err = tcase_create("Errors");
     tcase_add_checked_fixture(err, setup, teardown);
@@ -239,6 +415,8 @@ Suite *periph_suite(void)
                         (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(err, test_periph_arguments_below_minimum_are_einval_and_count_nothing);
     tcase_add_test(err, test_periph_overflowing_pool_is_erange_and_counts_nothing);
+    tcase_add_test(err, test_periph_overflowing_scale_requests_are_erange_and_count_nothing);
+    tcase_add_test(err, test_periph_scale_requests_with_null_arguments_are_einval);
     tcase_add_test(err, test_periph_create_survives_every_allocation_failure);
     suite_add_tcase(s, err);
     return s;

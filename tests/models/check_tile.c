@@ -1,5 +1,5 @@
-/* check_tile.c - one CIM tile: decode -> read -> sense per step, mask-driven rows
- * (models/tile.c). */
+/* check_tile.c - one CIM tile: decode -> read -> sense per step, mask-driven rows, weight
+ * masks and multi-MTJ cells (models/tile.c). */
 #include "base/status.h"
 #include "check_models.h"
 #include "tile.h"
@@ -37,6 +37,33 @@ static uint32_t naive_count(const uint64_t *mask, uint32_t off, uint32_t n)
     for (uint64_t i = off; i < (uint64_t)off + n; i++)
         c += (mask[i / 64] >> (i % 64)) & 1;
     return c;
+}
+
+/* Reference conducting weights, one bit at a time: every driven row of the slice times its
+ * kept weights among the slice's columns. */
+static uint64_t naive_cells(const tile_req_t *rq)
+{
+    uint64_t cells = 0;
+    for (uint64_t r = 0; r < rq->rows; r++) {
+        uint64_t row = rq->row_off + r;
+        if (rq->mask && !((rq->mask[row / 64] >> (row % 64)) & 1))
+            continue;
+        for (uint64_t c = 0; c < rq->cols; c++) {
+            uint64_t i = row * rq->wcols + rq->col_off + c;
+            cells += rq->wmask ? (rq->wmask[i / 64] >> (i % 64)) & 1 : 1;
+        }
+    }
+    return cells;
+}
+
+/* An 8 x 10 layer weight mask: weight (r, c) kept iff r + c is even (80 bits, 2 words). */
+static void checker_wmask(uint64_t wm[2])
+{
+    wm[0] = wm[1] = 0;
+    for (unsigned r = 0; r < 8; r++)
+        for (unsigned c = 0; c < 10; c++)
+            if ((r + c) % 2 == 0)
+                wm[(r * 10 + c) / 64] |= (uint64_t)1 << ((r * 10 + c) % 64);
 }
 
 /* ---- Core ---- */
@@ -79,6 +106,91 @@ START_TEST(test_tile_mask_drives_only_set_rows_of_the_slice)
     ck_assert_uint_eq(tile_stats(t)->mvms, 1);
     ck_assert_uint_eq(tile_stats(t)->rows_driven, 34);
     ck_assert_uint_eq(tile_stats(t)->rows_dropped, 66); /* 100 - 34 */
+}
+END_TEST
+
+START_TEST(test_tile_weight_mask_counts_kept_weights_of_driven_rows_in_slice_columns)
+{
+    uint64_t wm[2], cyc = 0;
+    const uint64_t drop_row5 = ~((uint64_t)1 << 5); /* every row driven but row 5 */
+    checker_wmask(wm);
+    /* Slice rows 4..6, columns 2..6 of the 10-wide layer (row 6 is bits 62..66 and
+     * straddles the word boundary).  Kept (r + c even): row 4 -> c = 2, 4, 6: 3;
+     * row 5 -> c = 3, 5: 2; row 6 -> c = 2, 4, 6: 3.  All rows driven: 8 cells. */
+    tile_req_t rq = {.row_off = 4, .rows = 3, .cols = 5, .wmask = wm, .col_off = 2, .wcols = 10};
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 8);
+    ck_assert_uint_eq(tile_xbar_stats(t)->cell_reads, 8);
+    /* row 5 dropped: 3 + 3 = 6 more */
+    rq.mask = &drop_row5;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 14);
+    ck_assert_uint_eq(tile_stats(t)->rows_driven, 5);  /* 3 + 2 */
+    ck_assert_uint_eq(tile_stats(t)->rows_dropped, 1); /* the weight mask drops no row */
+    /* timing does not depend on either mask: 1 step * (2 + 3 + ceil(5/8) * 4) = 9 */
+    ck_assert_uint_eq(cyc, 9);
+    ck_assert_uint_eq(cyc, tile_mvm_cycles(&good, 3, 5));
+}
+END_TEST
+
+START_TEST(test_tile_cell_mtjs_multiplies_conducting_cells)
+{
+    uint64_t wm[2], cyc;
+    const uint64_t drop_row5 = ~((uint64_t)1 << 5);
+    checker_wmask(wm);
+    /* the read above (6 kept weights on driven rows) with 3-MTJ cells: 18 */
+    tile_req_t rq = {.row_off = 4, .rows = 3, .cols = 5, .mask = &drop_row5, .wmask = wm,
+                     .col_off = 2, .wcols = 10, .cell_mtjs = 3};
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 18);
+    /* without a weight mask: 100 rows * 50 cols * 3 MTJs = 15000 */
+    tile_req_t plain = {.rows = 100, .cols = 50, .cell_mtjs = 3};
+    act_counts_clear(&acc);
+    ck_assert_int_eq(tile_mvm(t, &plain, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 15000);
+    ck_assert_uint_eq(tile_xbar_stats(t)->cell_reads, 15018); /* 18 + 15000 */
+    /* cell_mtjs 1 is the binary pair: 5000 */
+    plain.cell_mtjs = 1;
+    act_counts_clear(&acc);
+    ck_assert_int_eq(tile_mvm(t, &plain, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 5000);
+    /* and the multi-level cell changes no other action: 4 decodes, 4 * 50 * 4 senses */
+    ck_assert_uint_eq(acc.n[ACT_WLDEC_DECODE], 4);
+    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 800);
+}
+END_TEST
+
+START_TEST(test_tile_weight_mask_count_matches_per_bit_reference)
+{
+    /* Layers of 200 rows and several widths; fixed LCG masks (Knuth's MMIX constants). */
+    static const uint32_t wcols[] = {1, 7, 64, 70, 130};
+    static const uint32_t row_offs[] = {0, 1, 37, 63, 64, 72};
+    uint64_t wm[(200 * 130 + 63) / 64], rm[4], s = 99;
+    for (unsigned i = 0; i < sizeof wm / sizeof wm[0]; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        wm[i] = s;
+    }
+    for (unsigned i = 0; i < 4; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        rm[i] = s;
+    }
+    unsigned checked = 0;
+    for (unsigned a = 0; a < sizeof wcols / sizeof wcols[0]; a++)
+        for (unsigned b = 0; b < sizeof row_offs / sizeof row_offs[0]; b++)
+            for (uint32_t col_off = 0; col_off < wcols[a]; col_off += 1 + wcols[a] / 5) {
+                uint32_t cols = wcols[a] - col_off < 64 ? wcols[a] - col_off : 64;
+                for (int masked = 0; masked < 2; masked++) {
+                    tile_req_t rq = {.row_off = row_offs[b], .rows = 128, .cols = cols,
+                                     .mask = masked ? rm : NULL, .wmask = wm,
+                                     .col_off = col_off, .wcols = wcols[a]};
+                    uint64_t cyc, want = naive_cells(&rq);
+                    act_counts_clear(&acc);
+                    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+                    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], want);
+                    checked++;
+                }
+            }
+    ck_assert_uint_ge(checked, 100); /* the sweep really ran */
 }
 END_TEST
 
@@ -181,6 +293,42 @@ START_TEST(test_tile_mask_count_of_empty_range_and_whole_words)
 }
 END_TEST
 
+START_TEST(test_tile_without_weight_mask_col_off_and_wcols_are_ignored)
+{
+    /* the plain read of test_tile_mask_drives_only_set_rows_of_the_slice: 34 * 50 */
+    tile_req_t rq = {.row_off = 60, .rows = 100, .cols = 50, .mask = every_third,
+                     .col_off = 1000, .wcols = 3};
+    uint64_t cyc = 0;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 1700);
+    ck_assert_uint_eq(cyc, 132);
+}
+END_TEST
+
+START_TEST(test_tile_weight_mask_slice_may_end_at_the_last_layer_column)
+{
+    uint64_t wm[2], cyc;
+    checker_wmask(wm);
+    /* columns 5..9 of rows 0..7: row r keeps c in 5..9 with r + c even -> 2 for even r
+     * (6, 8), 3 for odd r (5, 7, 9): 4 * 2 + 4 * 3 = 20 */
+    tile_req_t rq = {.rows = 8, .cols = 5, .wmask = wm, .col_off = 5, .wcols = 10};
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 20);
+}
+END_TEST
+
+START_TEST(test_tile_all_weights_dropped_reads_no_cell)
+{
+    const uint64_t zeros[2] = {0};
+    tile_req_t rq = {.rows = 8, .cols = 10, .wmask = zeros, .wcols = 10, .cell_mtjs = 4};
+    uint64_t cyc = 0;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 0);
+    ck_assert_uint_eq(tile_stats(t)->rows_driven, 8); /* the rows are still driven */
+    ck_assert_uint_eq(cyc, tile_mvm_cycles(&good, 8, 10));
+}
+END_TEST
+
 START_TEST(test_tile_all_rows_dropped_reads_no_cell)
 {
     const uint64_t zeros[4] = {0};
@@ -214,6 +362,54 @@ START_TEST(test_tile_slice_not_fitting_is_einval_and_counts_nothing)
     ck_assert_uint_eq(tile_xbar_stats(t)->mvms, 0);
     ck_assert_uint_eq(tile_wldec_stats(t)->decodes, 0);
     ck_assert_uint_eq(tile_sa_stats(t)->reads, 0);
+}
+END_TEST
+
+START_TEST(test_tile_weight_mask_slice_past_layer_columns_is_einval_and_counts_nothing)
+{
+    uint64_t wm[2], cyc = 77;
+    checker_wmask(wm);
+    tile_req_t rq = {.rows = 8, .cols = 5, .wmask = wm, .col_off = 6, .wcols = 10};
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_EINVAL); /* 6 + 5 > 10 */
+    rq.col_off = 11;
+    rq.cols = 1;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_EINVAL); /* starts past the row */
+    rq.col_off = 0;
+    rq.wcols = 0;
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_EINVAL); /* no columns at all */
+    rq.col_off = UINT32_MAX;
+    rq.cols = 2;
+    rq.wcols = UINT32_MAX; /* col_off + cols wraps 32 bits */
+    ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_EINVAL);
+    ck_assert_uint_eq(cyc, 77);
+    for (int a = 0; a < ACT_COUNT; a++)
+        ck_assert_uint_eq(acc.n[a], 0);
+    ck_assert_uint_eq(tile_stats(t)->mvms, 0);
+    ck_assert_uint_eq(tile_xbar_stats(t)->cell_reads, 0);
+}
+END_TEST
+
+START_TEST(test_tile_cells_overflowing_64_bits_are_erange)
+{
+    /* a 2^20 x 2^13 array read whole: 2^33 binary cells fit, times 2^31 MTJs = 2^64 not */
+    const tile_params_t big = {
+        .xbar = {.rows = 1u << 20, .cols = 1u << 13, .max_active_rows = 1u << 20,
+                 .t_read_cyc = 1, .t_write_cyc = 1},
+        .wldec = {.t_decode_cyc = 1},
+        .sa = {.cols_per_sa = 1, .psum_bits = 1, .t_sense_cyc = 1},
+    };
+    tile_t *b;
+    uint64_t cyc = 77;
+    tile_req_t rq = {.rows = 1u << 20, .cols = 1u << 13, .cell_mtjs = 1u << 31};
+    ck_assert_int_eq(tile_create(&big, &b), ST_OK);
+    ck_assert_int_eq(tile_mvm(b, &rq, &cyc, &acc), ST_ERANGE);
+    ck_assert_uint_eq(cyc, 77);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 0);
+    ck_assert_uint_eq(tile_stats(b)->mvms, 0);
+    rq.cell_mtjs = (1u << 31) - 1; /* 2^64 - 2^33 fits */
+    ck_assert_int_eq(tile_mvm(b, &rq, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], UINT64_MAX - (((uint64_t)1 << 33) - 1));
+    tile_destroy(b);
 }
 END_TEST
 
@@ -254,6 +450,9 @@ Suite *tile_suite(void)
     tcase_add_test(core, test_tile_cycles_are_steps_times_decode_read_and_sense);
     tcase_add_test(core, test_tile_counts_decodes_senses_and_cell_reads_per_step);
     tcase_add_test(core, test_tile_mask_drives_only_set_rows_of_the_slice);
+    tcase_add_test(core, test_tile_weight_mask_counts_kept_weights_of_driven_rows_in_slice_columns);
+    tcase_add_test(core, test_tile_cell_mtjs_multiplies_conducting_cells);
+    tcase_add_test(core, test_tile_weight_mask_count_matches_per_bit_reference);
     tcase_add_test(core, test_tile_part_stats_follow_the_read);
     tcase_add_test(core, test_tile_program_is_xbar_program);
     tcase_add_test(core, test_tile_mask_count_crosses_word_boundary);
@@ -265,11 +464,16 @@ Suite *tile_suite(void)
     tcase_add_test(lim, test_tile_32_rows_take_one_step_33_take_two);
     tcase_add_test(lim, test_tile_mask_count_of_empty_range_and_whole_words);
     tcase_add_test(lim, test_tile_all_rows_dropped_reads_no_cell);
+    tcase_add_test(lim, test_tile_without_weight_mask_col_off_and_wcols_are_ignored);
+    tcase_add_test(lim, test_tile_weight_mask_slice_may_end_at_the_last_layer_column);
+    tcase_add_test(lim, test_tile_all_weights_dropped_reads_no_cell);
     suite_add_tcase(s, lim);
     TCase *err = tcase_create("Errors");
     tcase_add_checked_fixture(err, setup, teardown);
     tcase_add_loop_test(err, test_tile_slice_not_fitting_is_einval_and_counts_nothing, 0,
                         (int)(sizeof bad_reqs / sizeof bad_reqs[0]));
+    tcase_add_test(err, test_tile_weight_mask_slice_past_layer_columns_is_einval_and_counts_nothing);
+    tcase_add_test(err, test_tile_cells_overflowing_64_bits_are_erange);
     tcase_add_test(err, test_tile_bad_part_params_are_einval_and_leave_out);
     tcase_add_test(err, test_tile_create_survives_every_allocation_failure);
     suite_add_tcase(s, err);

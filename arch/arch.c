@@ -1,9 +1,10 @@
-/* arch.c - the architecture schema (one table per block), its loaders, the cross-field
- * checks, and the two outputs driven by the same tables: the resolved YAML dump and the
- * Markdown field reference.  Sources of the defaults: configs/default.yaml and
- * docs/parameters.md. */
+/* arch.c - the architecture schema (one table per block), its loaders and built-ins, the
+ * cross-field checks, and the two outputs driven by the same tables: the resolved YAML
+ * dump and the Markdown field reference.  Sources of the defaults: configs/default.yaml
+ * and docs/parameters.md; the schemes' reference files: configs/schemes/. */
 #include "arch.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +13,27 @@
 
 #include "base/status.h"
 
+/* The built-in architectures, embedded at build time (arch/CMakeLists.txt). */
 extern const char arch_default_yaml[];
 extern const size_t arch_default_yaml_len;
+extern const char arch_scheme_spindrop[];
+extern const size_t arch_scheme_spindrop_len;
+extern const char arch_scheme_spatial_spindrop[];
+extern const size_t arch_scheme_spatial_spindrop_len;
+extern const char arch_scheme_scaledrop[];
+extern const size_t arch_scheme_scaledrop_len;
+extern const char arch_scheme_affine_dropout[];
+extern const size_t arch_scheme_affine_dropout_len;
+extern const char arch_scheme_subset_vi[];
+extern const size_t arch_scheme_subset_vi_len;
+extern const char arch_scheme_spinbayes[];
+extern const size_t arch_scheme_spinbayes_len;
+extern const char arch_scheme_mc_dropout[];
+extern const size_t arch_scheme_mc_dropout_len;
+extern const char arch_scheme_mc_dropconnect[];
+extern const size_t arch_scheme_mc_dropconnect_len;
+extern const char arch_scheme_deterministic[];
+extern const size_t arch_scheme_deterministic_len;
 
 /* ---- Schema ---- */
 
@@ -23,13 +43,19 @@ extern const size_t arch_default_yaml_len;
 #define ROW(k, ty, field, req, d, lo, hi, unit, desc) \
     {k, ty, offsetof(arch_t, field), req, d, NULL, lo, hi, unit, desc, NULL}
 #define U32(k, field, d, lo, hi, unit, desc) ROW(k, YF_U32, field, 0, d, lo, hi, unit, desc)
+#define BOOL(k, field, d, desc) ROW(k, YF_BOOL, field, 0, d, 0, 0, "-", desc)
 #define F64(k, field, d, lo, hi, unit, desc) ROW(k, YF_F64, field, 0, d, lo, hi, unit, desc)
 #define CYC(k, field, d, desc) U32(k, field, d, 1, 1000, "cycle", desc)
 #define EPJ(a, k, d, desc)                                                           \
     [a] = {k, YF_F64, offsetof(arch_t, energy.e_pj) + (a) * sizeof(double), 0, d, NULL, \
            0, 1e6, "pJ", desc, NULL}
 
-static const char *const dropout_names[] = {"none", "spindrop", NULL};
+/* YAML names of arch_dropout_t, in enum order. */
+static const char *const dropout_names[] = {
+    "none",           "spindrop",       "mc_dropout", "mc_dropconnect", "spatial_spindrop",
+    "scaledrop",      "affine_dropout", "subset_vi",  "spinbayes",      NULL};
+_Static_assert(sizeof dropout_names / sizeof dropout_names[0] == ARCH_DROPOUT_SPINBAYES + 2,
+               "one YAML name per arch_dropout_t");
 
 static const yfield_t top_fields[] = {
     ROW("version", YF_U32, version, 1, 0, 1, 1, "-", "document version; this neuspin reads 1"),
@@ -84,8 +110,9 @@ static const yfield_t scale_buf_fields[] = {
 
 static const yfield_t dropout_fields[] = {
     {"impl", YF_ENUM, offsetof(arch_t, dropout_impl), 0, ARCH_DROPOUT_SPINDROP, NULL, 0, 0, "-",
-     "dropout hardware", dropout_names},
-    U32("share", drng.share, 1, 1, 4096, "row", "word-line pairs served by one module"),
+     "the Bayesian scheme and its stochastic hardware (docs/schemes.md)", dropout_names},
+    U32("share", drng.share, 1, 1, 4096, "row",
+        "word-line pairs served by one module (spindrop)"),
     CYC("t_set_cyc", drng.t_set_cyc, 2, "SET pulse width"),
     CYC("t_sense_cyc", drng.t_sense_cyc, 1, "read of the MTJ state"),
     CYC("t_reset_cyc", drng.t_reset_cyc, 2, "RESET pulse back to P"),
@@ -94,12 +121,29 @@ static const yfield_t dropout_fields[] = {
     F64("ic0_ua", drng.ic0_ua, 110, 1, 10000, "uA", "nominal critical switching current"),
     F64("sigma_ic0_rel", drng.sigma_ic0_rel, 0.05, 0, 0.5, "-",
         "device-to-device spread of ic0, std / mean"),
+    F64("sigma_p", drng.sigma_p, 0, 0, 0.5, "-",
+        "spread of each module's p itself, std (scaledrop fits p to a Gaussian); 0 = off"),
     F64("i_max_ua", drng.i_max_ua, 200, 1, 100000, "uA", "largest SET current of the driver"),
 };
 
 static const yfield_t arbiter_fields[] = {
     U32("k", arb.k, 4, 2, 1024, "crossbar", "crossbars to choose among"),
     CYC("t_bit_cyc", arb.t_bit_cyc, 5, "cycles per random bit: SET + sense + RESET"),
+};
+
+static const yfield_t bayes_fields[] = {
+    BOOL("whole_model", bayes.whole_model, 0,
+         "scaledrop: one dropout module for the whole model, time-shared by its layers"),
+    BOOL("adaptive_p", bayes.adaptive_p, 0,
+         "scaledrop: layer-dependent p = max(0.01, p * weights / largest layer's weights)"),
+    U32("scale_bits", bayes.scale_bits, 8, 1, 32, "bit",
+        "bits of one scale, gamma or beta value in the scale buffer"),
+    U32("param_bits", bayes.param_bits, 4, 1, 16, "bit",
+        "subset_vi: bits per mean or deviation; spinbayes: bits per quantized weight"),
+    U32("mtjs_per_cell", bayes.mtjs_per_cell, 3, 1, 15, "MTJ",
+        "MTJs in one multi-level SOT cell, storing floor(log2(m + 1)) bits"),
+    U32("sample_bits", bayes.sample_bits, 4, 1, 32, "bit",
+        "subset_vi: random bits per scale sample (a quantized N(0,1))"),
 };
 
 static const yfield_t bus_fields[] = {
@@ -112,6 +156,7 @@ static const yfield_t periph_fields[] = {
     CYC("t_add_cyc", periph.t_add_cyc, 1, "cycles of one adder-tree level or residual add"),
     CYC("t_act_cyc", periph.t_act_cyc, 1, "cycles of one sign/threshold activation"),
     CYC("t_pool_cyc", periph.t_pool_cyc, 1, "cycles of one pooling comparison or addition"),
+    CYC("t_mul_cyc", periph.t_mul_cyc, 1, "cycles of one scale multiplication"),
 };
 
 /* Keys equal act_desc(a)->key (a test checks).  Defaults: docs/parameters.md derives each. */
@@ -129,6 +174,7 @@ static const yfield_t energy_fields[ACT_COUNT] = {
     EPJ(ACT_ADD, "e_add_pj", 0.03, "one partial-sum or residual addition"),
     EPJ(ACT_ACT, "e_act_pj", 0.03, "one sign/threshold activation"),
     EPJ(ACT_POOL, "e_pool_pj", 0.03, "one pooling comparison or addition"),
+    EPJ(ACT_MUL, "e_mul_pj", 0.2, "one scale multiplication"),
     EPJ(ACT_BUS_BIT, "e_bus_bit_pj", 0.1, "one bit over the interconnect"),
 };
 
@@ -146,17 +192,19 @@ static const arch_block_t blocks[] = {
           senseamp_fields),
     BLOCK("gbuf", "global activation buffer, SRAM", gbuf_fields),
     BLOCK("scale_buf", "scale-vector and threshold buffer, SRAM", scale_buf_fields),
-    BLOCK("dropout", "spintronic dropout modules (SpinDrop)", dropout_fields),
+    BLOCK("dropout", "Bayesian scheme and its spintronic dropout modules", dropout_fields),
     BLOCK("arbiter", "stochastic arbiter (SpinBayes)", arbiter_fields),
+    BLOCK("bayes", "parameters of the schemes beyond the dropout modules", bayes_fields),
     BLOCK("bus", "interconnect between the tiles and the global buffer", bus_fields),
     BLOCK("periph", "digital periphery: adder tree, activation, pooling", periph_fields),
     BLOCK("energy", "energy per action (Accelergy-style action table)", energy_fields),
 };
 
 /* Keys of the blocks, for skipping them while reading the top level. */
-static const char *const block_keys[] = {"clock",   "chip",    "xbar", "wldec",
-                                         "senseamp", "gbuf",   "scale_buf", "dropout",
-                                         "arbiter", "bus",     "periph", "energy", NULL};
+static const char *const block_keys[] = {"clock",   "chip",   "xbar",    "wldec",
+                                         "senseamp", "gbuf",  "scale_buf", "dropout",
+                                         "arbiter", "bayes",  "bus",     "periph",
+                                         "energy",  NULL};
 
 const arch_block_t *arch_blocks(size_t *n)
 {
@@ -238,9 +286,10 @@ static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_di
                     (unsigned)a->tile.sa.cols_per_sa);
         rc = ST_ECONFIG;
     }
-    if (a->dropout_impl == ARCH_DROPOUT_SPINDROP) {
+    if (a->dropout_impl != ARCH_DROPOUT_NONE) {
         /* A dropout layer may ask for any p in (0, 1); p = 0.5 is the one every SpinDrop
-         * network uses, so the driver must reach it. */
+         * network uses, and the one subset VI's sample bits and the SpinBayes arbiter draw
+         * at, so under every scheme with stochastic MTJs the driver must reach it. */
         drng_params_t p = a->drng;
         p.clk_ns = 1000.0 / a->clk_mhz;
         double i_ua;
@@ -352,6 +401,89 @@ int arch_load_default(arch_t *out, arch_diag_list_t *dl)
 const char *arch_default_text(void)
 {
     return arch_default_yaml;
+}
+
+/* ---- Built-ins ---- */
+
+typedef struct builtin {
+    const char *name;
+    const char *text;
+    const size_t *len;
+} builtin_t;
+
+/* "default" first, then the scheme reference configs in the order of arch.h. */
+static const builtin_t builtins[] = {
+    {"default", arch_default_yaml, &arch_default_yaml_len},
+    {"spindrop", arch_scheme_spindrop, &arch_scheme_spindrop_len},
+    {"spatial-spindrop", arch_scheme_spatial_spindrop, &arch_scheme_spatial_spindrop_len},
+    {"scaledrop", arch_scheme_scaledrop, &arch_scheme_scaledrop_len},
+    {"affine-dropout", arch_scheme_affine_dropout, &arch_scheme_affine_dropout_len},
+    {"subset-vi", arch_scheme_subset_vi, &arch_scheme_subset_vi_len},
+    {"spinbayes", arch_scheme_spinbayes, &arch_scheme_spinbayes_len},
+    {"mc-dropout", arch_scheme_mc_dropout, &arch_scheme_mc_dropout_len},
+    {"mc-dropconnect", arch_scheme_mc_dropconnect, &arch_scheme_mc_dropconnect_len},
+    {"deterministic", arch_scheme_deterministic, &arch_scheme_deterministic_len},
+};
+
+size_t arch_builtin_count(void)
+{
+    return N(builtins);
+}
+
+const char *arch_builtin_name(size_t i)
+{
+    return i < N(builtins) ? builtins[i].name : NULL;
+}
+
+const char *arch_builtin_text(size_t i)
+{
+    return i < N(builtins) ? builtins[i].text : NULL;
+}
+
+int arch_load(const char *spec, arch_t *out, arch_diag_list_t *dl)
+{
+    if (!spec || !out || !dl)
+        return ST_EINVAL;
+    for (size_t i = 0; i < N(builtins); i++)
+        if (strcmp(spec, builtins[i].name) == 0) {
+            char src[96];
+            snprintf(src, sizeof src, "<builtin:%s>", builtins[i].name);
+            return arch_load_string(src, builtins[i].text, *builtins[i].len, out, dl);
+        }
+    /* A missing file is most likely a mistyped built-in name, so name them all; any other
+     * failure to read (a directory, no permission) is arch_load_file's to report. */
+    errno = 0;
+    FILE *f = spec[0] ? fopen(spec, "rb") : NULL;
+    if (f) {
+        fclose(f);
+    } else if (spec[0] == '\0' || errno == ENOENT) {
+        char list[256];
+        size_t used = 0;
+        list[0] = '\0';
+        for (size_t i = 0; i < N(builtins) && used < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                     builtins[i].name);
+        arch_diag_add(dl, "<cmdline>", 0, 0, "", NULL,
+                      "no such file or built-in architecture '%s' (built-ins: %s)", spec, list);
+        return ST_EIO;
+    }
+    return arch_load_file(spec, out, dl);
+}
+
+/* ---- Queries ---- */
+
+const char *arch_dropout_name(uint32_t s)
+{
+    return s < N(dropout_names) - 1 ? dropout_names[s] : "?";
+}
+
+uint32_t arch_mlc_bits(uint32_t mtjs_per_cell)
+{
+    /* floor(log2(m + 1)): m MTJs give m + 1 distinguishable levels (0..m switched). */
+    uint32_t b = 0;
+    for (uint64_t v = (uint64_t)mtjs_per_cell + 1; v > 1; v >>= 1)
+        b++;
+    return b ? b : 1;
 }
 
 /* ---- Output ---- */

@@ -1,10 +1,10 @@
 /* arch.h - the architecture description: YAML (version 1) -> a validated arch_t.
  *
  * The document is a mapping of blocks (clock, chip, xbar, wldec, senseamp, gbuf, scale_buf,
- * dropout, arbiter, bus, periph, energy), each read through its schema table (key, type,
- * default, min, max, unit, description; see arch_blocks()).  Every key has a default except
- * `version`, so `version: 1` alone is the default architecture.  After the per-key checks
- * come the cross-field checks (e.g. senseamp.psum_bits must hold a count of
+ * dropout, arbiter, bayes, bus, periph, energy), each read through its schema table (key,
+ * type, default, min, max, unit, description; see arch_blocks()).  Every key has a default
+ * except `version`, so `version: 1` alone is the default architecture.  After the per-key
+ * checks come the cross-field checks (e.g. senseamp.psum_bits must hold a count of
  * max_active_rows).  All errors are collected; nothing is half-filled on error.
  *
  * The default architecture is configs/default.yaml, compiled into the binary. */
@@ -106,6 +106,19 @@ int arch_load_default(arch_t *out, arch_diag_list_t *dl);
 
 /* Text of the compiled-in default architecture. */
 const char *arch_default_text(void);
+
+/* Built-in architectures, compiled in: "default" (configs/default.yaml) and one reference
+ * configuration per scheme (configs/schemes/NAME.yaml), in this order: spindrop,
+ * spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes, mc-dropout,
+ * mc-dropconnect, deterministic.  `neuspin compare` without files compares the schemes. */
+size_t arch_builtin_count(void);
+const char *arch_builtin_name(size_t i);
+const char *arch_builtin_text(size_t i);
+
+/* Loads `spec`: a built-in name when it names one, else a file path ("<builtin:NAME>" in
+ * diagnostics).  Neither a built-in nor an existing file: ST_EIO with "no such file or
+ * built-in architecture 'x' (built-ins: …)" at <cmdline>. */
+int arch_load(const char *spec, arch_t *out, arch_diag_list_t *dl);
 
 /* Runs the cross-field checks on an already filled arch_t (used by the loaders and after
  * command-line overrides).  Errors point at `name` without a line. */

@@ -1,9 +1,11 @@
-/* wl_map.c - the mappers of wl_map.h: place each conv/fc layer's weight matrix on tiles.
+/* wl_map.c - the mappers of wl_map.h: place each conv/fc layer's weight matrix on tiles,
+ * and account for what the architecture's Bayesian scheme adds (docs/schemes.md).
  *
- * Two passes.  The first counts row groups, column groups and tiles in 64-bit arithmetic
- * and runs every check (dropout hardware, reachable p, tile budget, global-buffer
- * footprint); only when all pass does the second allocate and fill the slice lists, so a
- * workload far too large for the chip never allocates them. */
+ * Two passes.  The first counts row groups, column groups, crossbar copies and tiles in
+ * 64-bit arithmetic, works out each Bayesian layer's random units, RNG modules and memory,
+ * and runs every check (reachable p, module count, tile budget, global-buffer footprint);
+ * only when all pass does the second allocate and fill the slice lists, so a workload far
+ * too large for the chip never allocates them. */
 #include "wl_map.h"
 
 #include <float.h>
@@ -14,19 +16,44 @@
 
 #include "base/status.h"
 
-/* Geometry of one layer before any allocation. */
+/* Geometry and scheme accounting of one layer before any allocation. */
 typedef struct layer_plan {
     uint32_t strategy;   /* 1 or 2; 0 for pool/add */
     uint64_t rows;       /* logical rows (word-line pairs) */
     uint64_t cols;       /* logical columns (Cout) */
+    uint64_t cpw;        /* crossbar columns per weight in a copy (SpinBayes MLC), else 1 */
     uint64_t row_groups;
-    uint64_t col_groups;
-    uint64_t tiles;      /* row_groups * col_groups */
+    uint64_t col_groups; /* of one copy: ceil(cols * cpw / Y) */
+    uint64_t copies;     /* crossbar sets (SpinBayes: arbiter.k), 1 otherwise */
+    uint64_t per_copy;   /* row_groups * col_groups */
+    uint64_t extra_rows; /* subset VI scale crossbar: 2 rows (mean, deviation) ... */
+    uint64_t extra_cols; /* ... of cols * cells-per-parameter columns */
+    uint64_t n_extra;    /* its slices */
+    uint64_t tiles;      /* copies * per_copy + n_extra */
     uint64_t n_mvm;      /* input vectors per pass: hout * wout (fc: 1) */
     uint64_t first_tile; /* physical index of the layer's first tile */
+    /* Bayesian scheme (all zero for a deterministic layer) */
+    int bayes;           /* 1 = Bayesian layer: crossbar, p > 0, scheme not none */
+    uint32_t sto, gran, post;
+    uint64_t units, modules, rng_bits_pass;
+    double p;            /* probability the units are drawn with */
+    uint64_t bayes_bits, bayes_cells, sram_bits;
 } layer_plan_t;
 
 static uint64_t div_ceil(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+/* Saturating arithmetic: counts that overflow 64 bits are far past any tile budget, and
+ * saturating keeps them so instead of wrapping into a small number that would fit. */
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+    uint64_t r;
+    return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 /* Row group g of a layer: its first row and row count.  Strategy 1 cuts the row vector
  * into contiguous X-row pieces; strategy 2 cuts each kernel position's Cin rows. */
@@ -45,11 +72,14 @@ static void row_group(const wl_layer_t *l, const layer_plan_t *pl, uint32_t x, u
     }
 }
 
-/* Fills pl for layer l; ST_EINVAL when a hand-built layer breaks wl.h's invariants. */
+/* Fills pl's geometry for layer l; ST_EINVAL when a hand-built layer breaks wl.h's
+ * invariants.  Whether the layer is Bayesian is decided here, since SpinBayes copies and
+ * the subset-VI scale crossbar take tiles. */
 static int plan_layer(const wl_layer_t *l, const arch_t *a, uint32_t strategy,
                       layer_plan_t *pl)
 {
     uint32_t x = a->tile.xbar.rows, y = a->tile.xbar.cols;
+    uint32_t scheme = a->dropout_impl;
 
     memset(pl, 0, sizeof *pl);
     if (!wl_layer_is_mvm(l))
@@ -64,14 +94,122 @@ static int plan_layer(const wl_layer_t *l, const arch_t *a, uint32_t strategy,
     else
         pl->rows = (uint64_t)l->k * l->k * l->cin;
     pl->cols = l->cout;
+    pl->bayes = l->p > 0 && scheme != ARCH_DROPOUT_NONE;
+    pl->cpw = 1;
+    pl->copies = 1;
+    if (pl->bayes && scheme == ARCH_DROPOUT_SPINBAYES) {
+        if (a->arb.k < 2 || a->bayes.param_bits == 0)
+            return ST_EINVAL;
+        pl->cpw = div_ceil(a->bayes.param_bits, arch_mlc_bits(a->bayes.mtjs_per_cell));
+        pl->copies = a->arb.k;
+    }
     if (pl->strategy == 2 && l->kind == WL_CONV)
         pl->row_groups = (uint64_t)l->k * l->k * div_ceil(l->cin, x);
     else
         pl->row_groups = div_ceil(pl->rows, x);
-    pl->col_groups = div_ceil(pl->cols, y);
-    pl->tiles = pl->row_groups * pl->col_groups;
+    pl->col_groups = div_ceil(pl->cols * pl->cpw, y);
+    pl->per_copy = mul_sat(pl->row_groups, pl->col_groups);
+    if (pl->bayes && scheme == ARCH_DROPOUT_SUBSET_VI) {
+        if (a->bayes.param_bits == 0 || a->bayes.sample_bits == 0)
+            return ST_EINVAL;
+        pl->extra_rows = 2;
+        pl->extra_cols =
+            pl->cols * div_ceil(a->bayes.param_bits, arch_mlc_bits(a->bayes.mtjs_per_cell));
+        pl->n_extra = div_ceil(pl->extra_rows, x) * div_ceil(pl->extra_cols, y);
+    }
+    pl->tiles = add_sat(mul_sat(pl->copies, pl->per_copy), pl->n_extra);
     pl->n_mvm = l->kind == WL_FC ? 1 : (uint64_t)l->hout * l->wout;
     return ST_OK;
+}
+
+/* Fills the scheme part of pl (docs/schemes.md has the formulas and their sources).
+ * w_max: weights of the largest Bayesian layer (ScaleDrop's adaptive p); *first_done:
+ * whether a Bayesian layer came before (ScaleDrop's one module for the whole model). */
+static void plan_scheme(const wl_layer_t *l, const arch_t *a, uint64_t w_max, int *first_done,
+                        layer_plan_t *pl)
+{
+    uint64_t r = pl->rows, c = pl->cols, w = r * c;
+    uint32_t x = a->tile.xbar.rows;
+    int fc = l->kind == WL_FC;
+
+    if (!pl->bayes)
+        return;
+    pl->p = l->p;
+    switch (a->dropout_impl) {
+    case ARCH_DROPOUT_SPINDROP: {
+        uint32_t share = a->drng.share ? a->drng.share : 1;
+        pl->sto = WL_STO_VECTOR;
+        pl->gran = WL_GRAN_ROW;
+        pl->units = r;
+        for (uint64_t g = 0; g < pl->row_groups; g++) {
+            uint64_t off, n;
+            row_group(l, pl, x, g, &off, &n);
+            pl->modules += div_ceil(n, share);
+        }
+        pl->rng_bits_pass = r * pl->n_mvm;
+        break;
+    }
+    case ARCH_DROPOUT_MC_DROPOUT:
+        /* An fc row is an input neuron, so no expansion is needed there. */
+        pl->sto = WL_STO_PASS;
+        pl->gran = fc ? WL_GRAN_ROW : WL_GRAN_NEURON;
+        pl->units = fc ? r : wl_layer_in_elems(l);
+        pl->modules = pl->rng_bits_pass = pl->units;
+        break;
+    case ARCH_DROPOUT_MC_DROPCONNECT:
+        pl->sto = WL_STO_PASS;
+        pl->gran = WL_GRAN_WEIGHT;
+        pl->units = pl->modules = pl->rng_bits_pass = w;
+        break;
+    case ARCH_DROPOUT_SPATIAL:
+        /* Spatial dropout on an fc layer's 1 x 1 "maps" is plain dropout of its inputs. */
+        pl->sto = WL_STO_PASS;
+        pl->gran = fc ? WL_GRAN_ROW : WL_GRAN_CHANNEL;
+        pl->units = fc ? r : l->cin;
+        pl->modules = pl->rng_bits_pass = pl->units;
+        break;
+    case ARCH_DROPOUT_SCALEDROP:
+        pl->sto = WL_STO_PASS;
+        pl->gran = WL_GRAN_SCALAR;
+        pl->units = pl->rng_bits_pass = 1;
+        pl->modules = a->bayes.whole_model && *first_done ? 0 : 1;
+        pl->post = WL_POST_SCALE;
+        pl->sram_bits = c * a->bayes.scale_bits;
+        if (a->bayes.adaptive_p && w_max) {
+            double pa = l->p * (double)w / (double)w_max;
+            pl->p = pa > 0.01 ? pa : 0.01;
+        }
+        break;
+    case ARCH_DROPOUT_AFFINE:
+        pl->sto = WL_STO_PASS;
+        pl->gran = WL_GRAN_SCALAR;
+        pl->units = pl->modules = pl->rng_bits_pass = 2;
+        pl->post = WL_POST_NORM;
+        pl->sram_bits = 2 * c * a->bayes.scale_bits;
+        break;
+    case ARCH_DROPOUT_SUBSET_VI:
+        pl->sto = WL_STO_PASS;
+        pl->gran = WL_GRAN_SCALAR;
+        pl->units = pl->rng_bits_pass = c * a->bayes.sample_bits;
+        pl->modules = c;
+        pl->p = 0.5;
+        pl->post = WL_POST_SCALE;
+        pl->bayes_bits = 2 * c * a->bayes.param_bits;
+        pl->bayes_cells = pl->extra_rows * pl->extra_cols;
+        break;
+    case ARCH_DROPOUT_SPINBAYES:
+        pl->sto = WL_STO_ARBITER;
+        pl->gran = WL_GRAN_SCALAR;
+        pl->units = pl->rng_bits_pass = arb_bits_per_try(&a->arb);
+        pl->modules = 0; /* the arbiter is counted apart: one per layer */
+        pl->p = 0.5;
+        pl->bayes_bits = mul_sat(mul_sat(pl->copies, w), a->bayes.param_bits);
+        pl->bayes_cells = mul_sat(mul_sat(pl->copies, w), pl->cpw);
+        break;
+    default:
+        break;
+    }
+    *first_done = 1;
 }
 
 /* Live 1-bit activations while layer i runs: its inputs and output plus every earlier
@@ -98,8 +236,19 @@ static uint64_t live_bits(const wl_net_t *net, uint32_t i, const int32_t *last_u
     return sum;
 }
 
-/* Adds the error about a p no SET current reaches. */
-static void report_p_unreachable(const wl_net_t *net, uint32_t i, const arch_t *a,
+/* What the probability of a layer's random bits is called in diagnostics. */
+static const char *p_noun(const arch_t *a)
+{
+    switch (a->dropout_impl) {
+    case ARCH_DROPOUT_SUBSET_VI: return "sample-bit probability";
+    case ARCH_DROPOUT_SPINBAYES: return "arbiter-bit probability";
+    default: return "dropout probability";
+    }
+}
+
+/* Adds the error about a probability p (the one layer i draws with) that no SET current
+ * reaches. */
+static void report_p_unreachable(const wl_net_t *net, uint32_t i, const arch_t *a, double p,
                                  arch_diag_list_t *dl)
 {
     const wl_layer_t *l = &net->layers[i];
@@ -109,25 +258,58 @@ static void report_p_unreachable(const wl_net_t *net, uint32_t i, const arch_t *
 
     snprintf(path, sizeof path, "layers[%" PRIu32 "].dropout", i);
     unbounded.i_max_ua = DBL_MAX;
-    if (drng_current_for_p(&unbounded, l->p, &need) == ST_OK)
+    if (drng_current_for_p(&unbounded, p, &need) == ST_OK)
         arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
-                      "dropout probability %g needs a SET current of %.4g uA, more than "
+                      "%s %g needs a SET current of %.4g uA, more than "
                       "dropout.i_max_ua = %g uA",
-                      l->p, need, a->drng.i_max_ua);
+                      p_noun(a), p, need, a->drng.i_max_ua);
     else
         arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
-                      "dropout probability %g is below what the dropout module gives at zero "
+                      "%s %g is below what the dropout module gives at zero "
                       "current (dropout.i_max_ua = %g uA)",
-                      l->p, a->drng.i_max_ua);
+                      p_noun(a), p, a->drng.i_max_ua);
 }
 
-/* Fills lm from the plan: slices (row-group major), partial sums, dropout modules. */
+/* Writes the slices of one crossbar set: rows [0, rows) cut by row_group (or, for the
+ * subset-VI scale crossbar, into X-row pieces), `cols` columns cut into Y-column pieces,
+ * row-group major, on consecutive tiles from *tile.  Returns the partial sums per output
+ * (sum of read steps over row groups). */
+static uint64_t fill_slices(const wl_layer_t *l, const layer_plan_t *pl, const arch_t *a,
+                            int scale_xbar, uint64_t rows, uint64_t cols, wl_slice_t *out,
+                            uint64_t *tile)
+{
+    uint32_t x = a->tile.xbar.rows, y = a->tile.xbar.cols;
+    uint64_t psum = 0, groups = scale_xbar ? div_ceil(rows, x) : pl->row_groups;
+    uint64_t cgroups = div_ceil(cols, y), s = 0;
+
+    for (uint64_t g = 0; g < groups; g++) {
+        uint64_t off, n;
+        if (scale_xbar) {
+            off = g * x;
+            n = rows - off < x ? rows - off : x;
+        } else {
+            row_group(l, pl, x, g, &off, &n);
+        }
+        psum += xbar_read_steps(&a->tile.xbar, (uint32_t)n);
+        for (uint64_t c = 0; c < cgroups; c++, s++) {
+            wl_slice_t *sl = &out[s];
+            sl->tile = (uint32_t)(*tile)++;
+            sl->row_off = (uint32_t)off;
+            sl->rows = (uint32_t)n;
+            sl->col_off = (uint32_t)(c * y);
+            sl->cols = (uint32_t)((cols - c * y < y) ? cols - c * y : y);
+        }
+    }
+    return psum;
+}
+
+/* Fills lm from the plan: slices (copy-major, row-group major inside a copy, then the
+ * scale crossbar), partial sums, cells and the scheme's accounting. */
 static int fill_layer(const wl_layer_t *l, const layer_plan_t *pl, const arch_t *a,
                       wl_layer_map_t *lm)
 {
-    uint32_t x = a->tile.xbar.rows, y = a->tile.xbar.cols;
-    uint32_t share = a->drng.share ? a->drng.share : 1;
-    uint64_t psum = 0, modules = 0, s = 0;
+    uint64_t xy = (uint64_t)a->tile.xbar.rows * a->tile.xbar.cols;
+    uint64_t tile = pl->first_tile, psum = 0;
 
     lm->strategy = pl->strategy;
     lm->rows = (uint32_t)pl->rows;
@@ -136,28 +318,42 @@ static int fill_layer(const wl_layer_t *l, const layer_plan_t *pl, const arch_t 
     lm->row_groups = (uint32_t)pl->row_groups;
     lm->col_groups = (uint32_t)pl->col_groups;
     lm->n_slices = (uint32_t)pl->tiles;
+    lm->copies = (uint32_t)pl->copies;
+    lm->slices_per_copy = (uint32_t)pl->per_copy;
+    lm->n_extra = (uint32_t)pl->n_extra;
     lm->slices = st_calloc(pl->tiles, sizeof *lm->slices);
     if (!lm->slices)
         return ST_ENOMEM;
-    for (uint64_t g = 0; g < pl->row_groups; g++) {
-        uint64_t off, n;
-        row_group(l, pl, x, g, &off, &n);
-        psum += xbar_read_steps(&a->tile.xbar, (uint32_t)n);
-        modules += div_ceil(n, share);
-        for (uint64_t c = 0; c < pl->col_groups; c++, s++) {
-            wl_slice_t *sl = &lm->slices[s];
-            sl->tile = (uint32_t)(pl->first_tile + s);
-            sl->row_off = (uint32_t)off;
-            sl->rows = (uint32_t)n;
-            sl->col_off = (uint32_t)(c * y);
-            sl->cols = (uint32_t)((pl->cols - c * y < y) ? pl->cols - c * y : y);
-        }
-    }
+    for (uint64_t k = 0; k < pl->copies; k++)
+        psum = fill_slices(l, pl, a, 0, pl->rows, pl->cols * pl->cpw,
+                           lm->slices + k * pl->per_copy, &tile);
+    if (pl->n_extra)
+        fill_slices(l, pl, a, 1, pl->extra_rows, pl->extra_cols,
+                    lm->slices + pl->copies * pl->per_copy, &tile);
     lm->n_psum = (uint32_t)psum;
     lm->weight_bits = pl->rows * pl->cols;
-    lm->cells_used = 2 * lm->weight_bits;
-    lm->cells_alloc = 2 * pl->tiles * x * y;
-    lm->drng_modules = l->p > 0 ? (uint32_t)modules : 0;
+    if (pl->bayes && a->dropout_impl == ARCH_DROPOUT_SPINBAYES) {
+        /* SpinBayes: multi-level cells, one per crosspoint, on every slice. */
+        lm->cell_mtjs = a->bayes.mtjs_per_cell;
+        lm->cells_used = pl->bayes_cells;
+        lm->cells_alloc = pl->tiles * xy;
+    } else {
+        /* Binary weights in complementary pairs, plus the scale crossbar's multi-level
+         * cells (subset VI), one per crosspoint. */
+        lm->cell_mtjs = 1;
+        lm->cells_used = 2 * lm->weight_bits + pl->bayes_cells;
+        lm->cells_alloc = 2 * pl->per_copy * xy + pl->n_extra * xy;
+    }
+    lm->drng_modules = (uint32_t)pl->modules;
+    lm->sto = pl->sto;
+    lm->gran = pl->gran;
+    lm->units = pl->units;
+    lm->p = pl->p;
+    lm->rng_bits_pass = pl->rng_bits_pass;
+    lm->post = pl->post;
+    lm->bayes_bits = pl->bayes_bits;
+    lm->bayes_cells = pl->bayes_cells;
+    lm->sram_bits = pl->sram_bits;
     return ST_OK;
 }
 
@@ -170,36 +366,46 @@ static int check_plans(const wl_net_t *net, const arch_t *a, const layer_plan_t 
 
     for (uint32_t i = 0; i < net->n_layers; i++) {
         const wl_layer_t *l = &net->layers[i];
-        if (!wl_layer_is_mvm(l) || !(l->p > 0))
+        const layer_plan_t *pl = &plans[i];
+        if (!pl->bayes)
             continue;
-        if (a->dropout_impl == ARCH_DROPOUT_NONE) {
+        if (pl->modules > UINT32_MAX) {
             snprintf(path, sizeof path, "layers[%" PRIu32 "].dropout", i);
             arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
-                          "the architecture has no dropout hardware (dropout.impl: none)");
+                          "layer '%s' needs %" PRIu64 " random-number modules under %s; at "
+                          "most %" PRIu32 " fit",
+                          l->name, pl->modules, arch_dropout_name(a->dropout_impl),
+                          UINT32_MAX);
             (*errs)++;
-        } else {
-            double cur;
-            int rc = drng_current_for_p(&a->drng, l->p, &cur);
-            if (rc == ST_EINVAL)
-                return ST_EINVAL;
-            if (rc != ST_OK) {
-                report_p_unreachable(net, i, a, dl);
-                (*errs)++;
-            }
+        }
+        double cur;
+        int rc = drng_current_for_p(&a->drng, pl->p, &cur);
+        if (rc == ST_EINVAL)
+            return ST_EINVAL;
+        if (rc != ST_OK) {
+            report_p_unreachable(net, i, a, pl->p, dl);
+            (*errs)++;
         }
     }
     if (total > a->tiles) {
         for (uint32_t i = 0; i < net->n_layers; i++) {
             const layer_plan_t *pl = &plans[i];
             const wl_layer_t *l = &net->layers[i];
-            if (pl->tiles == 0 || pl->first_tile + pl->tiles <= a->tiles)
+            char how[128] = "";
+            if (pl->tiles == 0 || add_sat(pl->first_tile, pl->tiles) <= a->tiles)
                 continue;
+            if (pl->copies > 1)
+                snprintf(how, sizeof how, " (%" PRIu64 " crossbar copies of %" PRIu64 ")",
+                         pl->copies, pl->per_copy);
+            else if (pl->n_extra)
+                snprintf(how, sizeof how, " (%" PRIu64 " for weights, %" PRIu64 " for the "
+                         "scale crossbar)", pl->per_copy, pl->n_extra);
             snprintf(path, sizeof path, "layers[%" PRIu32 "]", i);
             arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
                           "layer '%s' needs tiles %" PRIu64 "..%" PRIu64
-                          " but the architecture has %" PRIu32 " (the workload needs %" PRIu64
+                          "%s but the architecture has %" PRIu32 " (the workload needs %" PRIu64
                           ", %" PRIu64 " missing)",
-                          l->name, pl->first_tile, pl->first_tile + pl->tiles - 1, a->tiles,
+                          l->name, pl->first_tile, pl->first_tile + pl->tiles - 1, how, a->tiles,
                           total, total - a->tiles);
             (*errs)++;
             break;
@@ -263,14 +469,15 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
     layer_plan_t *plans = NULL;
     wl_map_t *m = NULL;
     uint64_t total = 0, used = 0, alloc = 0, peak = 0;
-    uint32_t peak_at = 0, i;
+    uint32_t peak_at = 0, i, bayes_layers = 0;
     uint32_t eff;
     int rc;
 
     if (!net_is_sane(net) || !arch || !out || strategy > 2)
         return ST_EINVAL;
     eff = strategy ? strategy : arch->mapping;
-    if (eff < 1 || eff > 2 || arch->tile.xbar.rows == 0 || arch->tile.xbar.cols == 0)
+    if (eff < 1 || eff > 2 || arch->tile.xbar.rows == 0 || arch->tile.xbar.cols == 0 ||
+        arch->dropout_impl > ARCH_DROPOUT_SPINBAYES)
         return ST_EINVAL;
 
     plans = st_calloc(net->n_layers, sizeof *plans);
@@ -292,7 +499,20 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
             goto err_plans;
         }
         plans[i].first_tile = total;
-        total += plans[i].tiles;
+        total = add_sat(total, plans[i].tiles);
+    }
+    {
+        /* The scheme's accounting needs the largest Bayesian layer (adaptive p) and which
+         * Bayesian layer comes first (one module for the whole model). */
+        uint64_t w_max = 0;
+        int first_done = 0;
+        for (i = 0; i < net->n_layers; i++)
+            if (plans[i].bayes && plans[i].rows * plans[i].cols > w_max)
+                w_max = plans[i].rows * plans[i].cols;
+        for (i = 0; i < net->n_layers; i++) {
+            plan_scheme(&net->layers[i], arch, w_max, &first_done, &plans[i]);
+            bayes_layers += plans[i].bayes;
+        }
     }
 
     rc = gbuf_peak(net, &peak, &peak_at);
@@ -343,6 +563,8 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
     m->tiles_total = arch->tiles;
     m->utilization = alloc ? (double)used / (double)alloc : 0.0;
     m->gbuf_peak_bits = peak;
+    m->scheme = arch->dropout_impl;
+    m->T = arch->dropout_impl == ARCH_DROPOUT_NONE || bayes_layers == 0 ? 1 : 0;
     free(plans);
     *out = m;
     return ST_OK;

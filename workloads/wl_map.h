@@ -12,7 +12,12 @@
  *  fc layers and 1x1 convolutions map the same under both.
  * Every row group yields one partial sum per column per read step; the adder tree adds
  * n_psum = sum over row groups of read steps.  Tiles are assigned in layer order, each tile
- * to one layer (weight-stationary, no reprogramming between layers or passes). */
+ * to one layer (weight-stationary, no reprogramming between layers or passes).
+ *
+ * The architecture's Bayesian scheme (dropout.impl) decides what a layer with dropout
+ * p > 0 (a Bayesian layer) costs: its random units, RNG modules and extra memory, and for
+ * SpinBayes (arbiter.k crossbar copies) and subset VI (a scale crossbar) extra tiles.
+ * docs/schemes.md gives every formula and its source. */
 #ifndef NS_WL_MAP_H
 #define NS_WL_MAP_H
 
@@ -64,29 +69,40 @@ typedef struct wl_layer_map {
     uint32_t rows, cols;   /* logical matrix (0 for pool/add) */
     uint32_t n_mvm;        /* input vectors per pass: hout * wout (fc: 1) */
     uint32_t row_groups;   /* distinct row ranges */
-    uint32_t col_groups;
+    uint32_t col_groups;   /* of one copy (SpinBayes: ceil(cols * cpw / Y), see copies) */
     uint32_t n_psum;       /* partial sums per output per read: sum of read steps of groups */
-    uint32_t n_slices;     /* tiles used = row_groups * col_groups */
-    wl_slice_t *slices;    /* owned; row-group major */
+    uint32_t n_slices;     /* tiles used = copies * row_groups * col_groups + n_extra */
+    wl_slice_t *slices;    /* owned; copy-major, row-group major within a copy, then the
+                              n_extra scale-crossbar slices */
     uint64_t weight_bits;  /* rows * cols binary weights */
-    uint64_t cells_used;   /* 2 * weight_bits (complementary 1T-1MTJ pairs) */
-    uint64_t cells_alloc;  /* 2 * n_slices * X * Y */
+    uint64_t cells_used;   /* 2 * weight_bits (complementary 1T-1MTJ pairs), + bayes_cells
+                              for subset VI; SpinBayes: bayes_cells (multi-level cells) */
+    uint64_t cells_alloc;  /* 2 * X * Y per binary slice, X * Y per multi-level slice (one
+                              multi-level cell per crosspoint: SpinBayes copies, the subset-VI
+                              scale crossbar) */
     uint32_t drng_modules; /* physical RNG modules of the layer (docs/schemes.md); for
                               SpinDrop the sum over row groups of ceil(rows / share); 0 when
-                              the layer is deterministic */
+                              the layer is deterministic, and for SpinBayes, whose one
+                              arbiter per Bayesian layer is counted apart */
     /* ---- Bayesian scheme (all zero / NONE for a deterministic layer) ---- */
     uint32_t sto;          /* wl_sto_t */
     uint32_t gran;         /* wl_gran_t of the units */
     uint64_t units;        /* random bits per draw (SpinBayes: bits per arbiter try) */
     double p;              /* probability of a unit being 1 (dropped): the layer's p, the
-                              adaptive p for ScaleDrop, 0.5 for subset-VI sample bits */
+                              adaptive p for ScaleDrop, 0.5 for subset-VI sample bits and
+                              SpinBayes arbiter bits */
     uint64_t rng_bits_pass; /* random bits per pass (SpinBayes: without rejected tries) */
-    uint32_t copies;       /* crossbar sets: arbiter.k for SpinBayes, else 1.  slices[] holds
-                              copies x slices_per_copy entries, copy-major */
+    uint32_t copies;       /* crossbar sets: arbiter.k for SpinBayes, else 1 (0 for pool/add).
+                              slices[] holds copies x slices_per_copy entries, copy-major.
+                              A SpinBayes copy puts cpw = ceil(param_bits / mlc bits) cells
+                              of weight (r, c) in columns c * cpw .. c * cpw + cpw - 1, so
+                              its slices' col_off/cols count cell columns */
     uint32_t slices_per_copy;
     uint32_t n_extra;      /* subset VI: slices of the scale crossbar, after the copies in
                               slices[] (n_slices = copies * slices_per_copy + n_extra) */
-    uint32_t cell_mtjs;    /* MTJs conducting per weight cell read: 1 for binary pairs */
+    uint32_t cell_mtjs;    /* MTJs conducting per weight cell read: 1 for binary pairs,
+                              bayes.mtjs_per_cell for SpinBayes (the subset-VI scale
+                              crossbar's cells also have bayes.mtjs_per_cell MTJs) */
     uint32_t post;         /* wl_post_t */
     uint64_t bayes_bits;   /* Bayesian-parameter memory in bits (posterior samples, mean and
                               deviation of the scale) */
@@ -107,11 +123,14 @@ typedef struct wl_map {
 } wl_map_t;
 
 /* Maps `net` on `arch`.  strategy: 0 = each layer's own `mapping`, else the arch default;
- * 1 or 2 forces it for every layer without its own.  Errors (ST_ECONFIG, collected), each
- * at a layer's line: "layers[i]: layer 'x' needs tiles A..B but the architecture has M (the
- * workload needs N, N-M missing)" at the first layer past the last tile; dropout in the
- * workload while dropout.impl is none; a p no SET current up to dropout.i_max_ua reaches;
- * live activations (gbuf_peak_bits) larger than the global buffer.
+ * 1 or 2 forces it for every layer without its own.  Under dropout.impl none the
+ * workload's dropout is ignored (every layer deterministic, T = 1).  Errors (ST_ECONFIG,
+ * collected), each at a layer's line: "layers[i]: layer 'x' needs tiles A..B but the
+ * architecture has M (the workload needs N, N-M missing)" at the first layer past the last
+ * tile (copies and the scale crossbar included); a probability the layer draws with (its p,
+ * the adaptive p, or 0.5) that no SET current up to dropout.i_max_ua reaches; more RNG
+ * modules than 32 bits count; live activations (gbuf_peak_bits) larger than the global
+ * buffer.
  * ST_OK, ST_ECONFIG, ST_ENOMEM, or ST_EINVAL (a hand-built net or arch that breaks wl.h /
  * arch_check); *out untouched on error. */
 int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_map_t **out,

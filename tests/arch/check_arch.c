@@ -75,17 +75,20 @@ static const char every_key[] =
     "senseamp: {cols_per_sa: 4, psum_bits: 9, t_sense_cyc: 2}\n"
     "gbuf: {words: 100, word_bits: 128, t_read_cyc: 2, t_write_cyc: 3}\n"
     "scale_buf: {words: 50, word_bits: 32, t_read_cyc: 4, t_write_cyc: 5}\n"
-    "dropout: {impl: spindrop, share: 4, t_set_cyc: 3, t_sense_cyc: 2, t_reset_cyc: 4,\n"
-    "          tau0_ns: 0.5, delta: 45, ic0_ua: 120, sigma_ic0_rel: 0.1, i_max_ua: 300}\n"
+    "dropout: {impl: scaledrop, share: 4, t_set_cyc: 3, t_sense_cyc: 2, t_reset_cyc: 4,\n"
+    "          tau0_ns: 0.5, delta: 45, ic0_ua: 120, sigma_ic0_rel: 0.1, sigma_p: 0.03,\n"
+    "          i_max_ua: 300}\n"
     "arbiter: {k: 8, t_bit_cyc: 9}\n"
+    "bayes: {whole_model: true, adaptive_p: true, scale_bits: 16, param_bits: 6,\n"
+    "        mtjs_per_cell: 7, sample_bits: 5}\n"
     "bus: {width_bits: 512, t_hop_cyc: 0}\n"
-    "periph: {lanes: 64, t_add_cyc: 2, t_act_cyc: 3, t_pool_cyc: 4}\n"
+    "periph: {lanes: 64, t_add_cyc: 2, t_act_cyc: 3, t_pool_cyc: 4, t_mul_cyc: 5}\n"
     "energy:\n"
     "  e_xbar_cell_read_pj: 1.01\n  e_xbar_cell_write_pj: 1.02\n  e_wldec_decode_pj: 1.03\n"
     "  e_sa_sense_pj: 1.04\n  e_drng_set_pj: 1.05\n  e_drng_sense_pj: 1.06\n"
     "  e_drng_reset_pj: 1.07\n  e_arb_bit_pj: 1.08\n  e_sbuf_read_bit_pj: 1.09\n"
     "  e_sbuf_write_bit_pj: 1.1\n  e_add_pj: 1.11\n  e_act_pj: 1.12\n  e_pool_pj: 1.13\n"
-    "  e_bus_bit_pj: 0.000123\n";
+    "  e_mul_pj: 1.14\n  e_bus_bit_pj: 0.000123\n";
 
 /* ---- Core ---- */
 
@@ -105,6 +108,16 @@ START_TEST(test_arch_default_is_the_schema_defaults)
     ck_assert(a.energy.e_pj[ACT_ARB_BIT] == 0.0585);
     ck_assert(a.drng.clk_ns == 1.0);
     ck_assert_str_eq(a.name, "spindrop-default");
+    /* The keys the schemes added, with the defaults the brief gives. */
+    ck_assert(a.drng.sigma_p == 0.0);
+    ck_assert_uint_eq(a.periph.t_mul_cyc, 1);
+    ck_assert(a.energy.e_pj[ACT_MUL] == 0.2);
+    ck_assert_uint_eq(a.bayes.whole_model, 0);
+    ck_assert_uint_eq(a.bayes.adaptive_p, 0);
+    ck_assert_uint_eq(a.bayes.scale_bits, 8);
+    ck_assert_uint_eq(a.bayes.param_bits, 4);
+    ck_assert_uint_eq(a.bayes.mtjs_per_cell, 3);
+    ck_assert_uint_eq(a.bayes.sample_bits, 4);
 }
 END_TEST
 
@@ -148,7 +161,7 @@ START_TEST(test_arch_every_key_lands_in_its_field)
     ck_assert_uint_eq(a.scale_buf.word_bits, 32);
     ck_assert_uint_eq(a.scale_buf.t_read_cyc, 4);
     ck_assert_uint_eq(a.scale_buf.t_write_cyc, 5);
-    ck_assert_uint_eq(a.dropout_impl, ARCH_DROPOUT_SPINDROP);
+    ck_assert_uint_eq(a.dropout_impl, ARCH_DROPOUT_SCALEDROP);
     ck_assert_uint_eq(a.drng.share, 4);
     ck_assert_uint_eq(a.drng.t_set_cyc, 3);
     ck_assert_uint_eq(a.drng.t_sense_cyc, 2);
@@ -157,17 +170,25 @@ START_TEST(test_arch_every_key_lands_in_its_field)
     ck_assert(a.drng.delta == 45.0);
     ck_assert(a.drng.ic0_ua == 120.0);
     ck_assert(a.drng.sigma_ic0_rel == 0.1);
+    ck_assert(a.drng.sigma_p == 0.03);
     ck_assert(a.drng.i_max_ua == 300.0);
     ck_assert_uint_eq(a.arb.k, 8);
     ck_assert_uint_eq(a.arb.t_bit_cyc, 9);
+    ck_assert_uint_eq(a.bayes.whole_model, 1);
+    ck_assert_uint_eq(a.bayes.adaptive_p, 1);
+    ck_assert_uint_eq(a.bayes.scale_bits, 16);
+    ck_assert_uint_eq(a.bayes.param_bits, 6);
+    ck_assert_uint_eq(a.bayes.mtjs_per_cell, 7);
+    ck_assert_uint_eq(a.bayes.sample_bits, 5);
     ck_assert_uint_eq(a.bus.width_bits, 512);
     ck_assert_uint_eq(a.bus.t_hop_cyc, 0);
     ck_assert_uint_eq(a.periph.lanes, 64);
     ck_assert_uint_eq(a.periph.t_add_cyc, 2);
     ck_assert_uint_eq(a.periph.t_act_cyc, 3);
     ck_assert_uint_eq(a.periph.t_pool_cyc, 4);
-    static const double e[ACT_COUNT] = {1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07,
-                                        1.08, 1.09, 1.1,  1.11, 1.12, 1.13, 0.000123};
+    ck_assert_uint_eq(a.periph.t_mul_cyc, 5);
+    static const double e[ACT_COUNT] = {1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07, 1.08,
+                                        1.09, 1.1,  1.11, 1.12, 1.13, 1.14, 0.000123};
     for (int i = 0; i < ACT_COUNT; i++)
         ck_assert_msg(a.energy.e_pj[i] == e[i], "energy %d", i);
 }
@@ -195,8 +216,8 @@ START_TEST(test_arch_schema_rows_are_consistent)
     const arch_block_t *bl = arch_blocks(&nb);
     static const char *const want_blocks[] = {"",         "clock",   "chip",      "xbar",
                                               "wldec",    "senseamp", "gbuf",     "scale_buf",
-                                              "dropout",  "arbiter", "bus",       "periph",
-                                              "energy"};
+                                              "dropout",  "arbiter", "bayes",     "bus",
+                                              "periph",   "energy"};
     ck_assert_uint_eq(nb, sizeof want_blocks / sizeof want_blocks[0]);
     unsigned char used[sizeof(arch_t)] = {0};
     for (size_t i = 0; i < nb; i++) {
@@ -221,7 +242,7 @@ START_TEST(test_arch_schema_rows_are_consistent)
                               bl[i].key, r->key);
         }
     }
-    ck_assert_uint_eq(total, 2 + 1 + 2 + 5 + 1 + 3 + 4 + 4 + 10 + 2 + 2 + 4 + ACT_COUNT);
+    ck_assert_uint_eq(total, 2 + 1 + 2 + 5 + 1 + 3 + 4 + 4 + 11 + 2 + 6 + 2 + 5 + ACT_COUNT);
 }
 END_TEST
 
@@ -275,7 +296,8 @@ START_TEST(test_arch_dump_string_matches_dump_yaml)
     ck_assert_uint_eq(fread(t, 1, (size_t)n, f), (size_t)n);
     ck_assert_str_eq(t, s);
     ck_assert_ptr_nonnull(strstr(s, "\nversion: 1\nname: \"every key\"\nclock:\n  clk_mhz: 500\n"));
-    ck_assert_ptr_nonnull(strstr(s, "\ndropout:\n  impl: spindrop\n  share: 4\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\ndropout:\n  impl: scaledrop\n  share: 4\n"));
+    ck_assert_ptr_nonnull(strstr(s, "\nbayes:\n  whole_model: true\n  adaptive_p: true\n"));
     free(t);
     free(s);
     fclose(f);
@@ -296,14 +318,19 @@ START_TEST(test_arch_list_params_has_a_row_per_key)
         rows++;
     for (char *p = t; (p = strstr(p, "### ")) != NULL; p++)
         heads++;
-    ck_assert_uint_eq(rows, 2 + 1 + 2 + 5 + 1 + 3 + 4 + 4 + 10 + 2 + 2 + 4 + ACT_COUNT);
-    ck_assert_uint_eq(heads, 13);
+    ck_assert_uint_eq(rows, 2 + 1 + 2 + 5 + 1 + 3 + 4 + 4 + 11 + 2 + 6 + 2 + 5 + ACT_COUNT);
+    ck_assert_uint_eq(heads, 14);
     ck_assert_ptr_nonnull(
         strstr(t, "\n| `rows` | integer | 128 | 1 | 4096 | row | word-line pairs (weights per "
                   "column) |\n"));
     ck_assert_ptr_nonnull(strstr(t, "\n| `version` | integer | required | 1 | 1 | - |"));
-    ck_assert_ptr_nonnull(strstr(t, "\n| `impl` | enum | spindrop | - | - | - | dropout hardware: "
-                                    "one of `none`, `spindrop` |\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n| `impl` | enum | spindrop | - | - | - | the Bayesian "
+                                    "scheme and its stochastic hardware (docs/schemes.md): one "
+                                    "of `none`, `spindrop`, `mc_dropout`, `mc_dropconnect`, "
+                                    "`spatial_spindrop`, `scaledrop`, `affine_dropout`, "
+                                    "`subset_vi`, `spinbayes` |\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n| `whole_model` | bool | false | - | - | - |"));
+    ck_assert_ptr_nonnull(strstr(t, "\n| `mtjs_per_cell` | integer | 3 | 1 | 15 | MTJ |"));
     ck_assert_ptr_nonnull(strstr(t, "\n| `e_xbar_cell_read_pj` | number | 0.0035 | 0 | 1000000 | "
                                     "pJ |"));
     free(t);
@@ -416,6 +443,231 @@ START_TEST(test_arch_check_uses_the_clock_not_a_stale_clk_ns)
 }
 END_TEST
 
+/* ---- Schemes and built-ins ---- */
+
+START_TEST(test_arch_dropout_names_in_enum_order_and_each_loads)
+{
+    /* The YAML names, written out from the brief, in arch_dropout_t order. */
+    static const char *const want[] = {"none",           "spindrop",         "mc_dropout",
+                                       "mc_dropconnect", "spatial_spindrop", "scaledrop",
+                                       "affine_dropout", "subset_vi",        "spinbayes"};
+    ck_assert_uint_eq(ARCH_DROPOUT_SPINBAYES + 1, 9);
+    ck_assert_uint_eq(ARCH_DROPOUT_SPATIAL, 4);
+    for (uint32_t i = 0; i < 9; i++) {
+        char text[128];
+        arch_t a;
+        arch_diag_list_t dl;
+        ck_assert_str_eq(arch_dropout_name(i), want[i]);
+        snprintf(text, sizeof text, "version: 1\ndropout: {impl: %s}\n", want[i]);
+        ck_assert_int_eq(load(text, &a, &dl), ST_OK);
+        ck_assert_uint_eq(a.dropout_impl, i);
+    }
+    ck_assert_str_eq(arch_dropout_name(9), "?");
+    ck_assert_str_eq(arch_dropout_name(UINT32_MAX), "?");
+}
+END_TEST
+
+START_TEST(test_arch_unknown_dropout_impl_lists_all_nine)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("version: 1\ndropout: {impl: spin_bayes}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    ck_assert_str_eq(line_of(&dl, 0),
+                     "a.yaml:2:17: error: dropout.impl: expected one of none, spindrop, "
+                     "mc_dropout, mc_dropconnect, spatial_spindrop, scaledrop, affine_dropout, "
+                     "subset_vi or spinbayes, got \"spin_bayes\"");
+}
+END_TEST
+
+START_TEST(test_arch_bayes_keys_are_range_checked)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    /* Inclusive bounds from the brief: scale_bits [1, 32], param_bits [1, 16],
+     * mtjs_per_cell [1, 15], sample_bits [1, 32], sigma_p [0, 0.5], t_mul_cyc [1, 1000]. */
+    ck_assert_int_eq(load("version: 1\nbayes: {scale_bits: 32, param_bits: 16, mtjs_per_cell: "
+                          "15, sample_bits: 32}\ndropout: {sigma_p: 0.5}\n"
+                          "periph: {t_mul_cyc: 1000}\n",
+                          &a, &dl),
+                     ST_OK);
+    ck_assert_int_eq(load("version: 1\nbayes: {mtjs_per_cell: 16}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0), "a.yaml:2:24: error: bayes.mtjs_per_cell: must be between "
+                                      "1 and 15 inclusive, got 16");
+    ck_assert_int_eq(load("version: 1\nbayes: {param_bits: 0}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0), "a.yaml:2:21: error: bayes.param_bits: must be between 1 "
+                                      "and 16 inclusive, got 0");
+    ck_assert_int_eq(load("version: 1\ndropout: {sigma_p: 0.6}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0), "a.yaml:2:20: error: dropout.sigma_p: must be between 0 "
+                                      "and 0.5 inclusive, got 0.6");
+    ck_assert_int_eq(load("version: 1\nbayes: {whole_model: 1}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0), "a.yaml:2:22: error: bayes.whole_model: expected true or "
+                                      "false, got \"1\"");
+}
+END_TEST
+
+START_TEST(test_arch_mlc_bits_is_floor_log2_of_levels)
+{
+    /* m MTJs give m + 1 levels: 1 -> 2 levels (1 bit), 2 -> 3 (1), 3 -> 4 (2), 7 -> 8 (3),
+     * 15 -> 16 (4); in between: 4..6 -> 5..7 levels (2), 8 -> 9 (3); 0 -> at least 1. */
+    ck_assert_uint_eq(arch_mlc_bits(1), 1);
+    ck_assert_uint_eq(arch_mlc_bits(2), 1);
+    ck_assert_uint_eq(arch_mlc_bits(3), 2);
+    ck_assert_uint_eq(arch_mlc_bits(7), 3);
+    ck_assert_uint_eq(arch_mlc_bits(15), 4);
+    ck_assert_uint_eq(arch_mlc_bits(4), 2);
+    ck_assert_uint_eq(arch_mlc_bits(6), 2);
+    ck_assert_uint_eq(arch_mlc_bits(8), 3);
+    ck_assert_uint_eq(arch_mlc_bits(0), 1);
+    ck_assert_uint_eq(arch_mlc_bits(UINT32_MAX), 32);
+}
+END_TEST
+
+/* Every scheme with stochastic MTJs draws at p = 0.5 somewhere, so the driver check
+ * (107.086 uA needed, see test_arch_spindrop_driver_must_reach_half) applies to all
+ * eight; none alone skips it. */
+START_TEST(test_arch_driver_checked_under_every_stochastic_scheme)
+{
+    for (uint32_t i = 1; i < 9; i++) {
+        char text[128];
+        arch_t a;
+        arch_diag_list_t dl;
+        snprintf(text, sizeof text, "version: 1\ndropout: {impl: %s, i_max_ua: 107}\n",
+                 arch_dropout_name(i));
+        ck_assert_msg(load(text, &a, &dl) == ST_ECONFIG, "%s", arch_dropout_name(i));
+        ck_assert_str_eq(dl.d[0].path, "dropout.i_max_ua");
+    }
+}
+END_TEST
+
+START_TEST(test_arch_builtins_are_default_then_the_schemes_in_order)
+{
+    static const char *const want[] = {"default",        "spindrop",   "spatial-spindrop",
+                                       "scaledrop",      "affine-dropout", "subset-vi",
+                                       "spinbayes",      "mc-dropout", "mc-dropconnect",
+                                       "deterministic"};
+    ck_assert_uint_eq(arch_builtin_count(), 10);
+    for (size_t i = 0; i < 10; i++) {
+        ck_assert_str_eq(arch_builtin_name(i), want[i]);
+        ck_assert_ptr_nonnull(strstr(arch_builtin_text(i), "version: 1\n"));
+    }
+    ck_assert_str_eq(arch_builtin_text(0), arch_default_text());
+    ck_assert_ptr_null(arch_builtin_name(10));
+    ck_assert_ptr_null(arch_builtin_text(10));
+}
+END_TEST
+
+/* "block.key,block.key,…" of the schema fields in which a differs from b. */
+static void differing_keys(const arch_t *a, const arch_t *b, char *out, size_t n)
+{
+    size_t nb, used = 0;
+    const arch_block_t *bl = arch_blocks(&nb);
+    out[0] = '\0';
+    for (size_t i = 0; i < nb; i++)
+        for (size_t j = 0; j < bl[i].n_fields; j++) {
+            const yfield_t *r = &bl[i].fields[j];
+            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset,
+                       field_size(r)) != 0)
+                used += (size_t)snprintf(out + used, n - used, "%s%s%s%s", used ? "," : "",
+                                         bl[i].key, bl[i].key[0] ? "." : "", r->key);
+        }
+}
+
+/* Each built-in loads through arch_load, and a scheme's file differs from the default
+ * only in its name, its dropout.impl and its own parameters (the brief's list; keys that
+ * restate a default, like spinbayes' arbiter.k 4, do not differ).  SpinBayes also has more
+ * tiles: its k copies of every Bayesian layer are its hardware. */
+START_TEST(test_arch_load_each_builtin_differs_only_in_its_scheme)
+{
+    static const struct {
+        const char *name;
+        uint32_t impl;
+        const char *differs;
+    } want[] = {
+        {"default", ARCH_DROPOUT_SPINDROP, ""},
+        {"spindrop", ARCH_DROPOUT_SPINDROP, "name"},
+        {"spatial-spindrop", ARCH_DROPOUT_SPATIAL, "name,dropout.impl"},
+        {"scaledrop", ARCH_DROPOUT_SCALEDROP, "name,dropout.impl,dropout.sigma_p"},
+        {"affine-dropout", ARCH_DROPOUT_AFFINE, "name,dropout.impl"},
+        {"subset-vi", ARCH_DROPOUT_SUBSET_VI, "name,dropout.impl"},
+        {"spinbayes", ARCH_DROPOUT_SPINBAYES, "name,chip.tiles,dropout.impl,bayes.param_bits"},
+        {"mc-dropout", ARCH_DROPOUT_MC_DROPOUT, "name,dropout.impl"},
+        {"mc-dropconnect", ARCH_DROPOUT_MC_DROPCONNECT, "name,dropout.impl"},
+        {"deterministic", ARCH_DROPOUT_NONE, "name,dropout.impl"},
+    };
+    arch_t def;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_default(&def, &dl), ST_OK);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        arch_t a;
+        char diff[512];
+        arch_diag_init(&dl);
+        ck_assert_msg(arch_load(want[i].name, &a, &dl) == ST_OK, "%s", want[i].name);
+        ck_assert_uint_eq(dl.n, 0);
+        ck_assert_uint_eq(a.dropout_impl, want[i].impl);
+        ck_assert_str_eq(a.name, i == 0 ? "spindrop-default" : want[i].name);
+        differing_keys(&a, &def, diff, sizeof diff);
+        ck_assert_msg(strcmp(diff, want[i].differs) == 0, "%s differs in %s, expected %s",
+                      want[i].name, diff, want[i].differs);
+    }
+    /* The scheme parameters the brief names, read back. */
+    arch_t a;
+    ck_assert_int_eq(arch_load("spinbayes", &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.arb.k, 4);
+    ck_assert_uint_eq(a.bayes.param_bits, 2);
+    ck_assert_uint_eq(a.bayes.mtjs_per_cell, 3);
+    ck_assert_int_eq(arch_load("scaledrop", &a, &dl), ST_OK);
+    ck_assert(a.drng.sigma_p == 0.02);
+    ck_assert_int_eq(arch_load("subset-vi", &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.bayes.param_bits, 4);
+    ck_assert_uint_eq(a.bayes.sample_bits, 4);
+}
+END_TEST
+
+START_TEST(test_arch_load_unknown_name_lists_the_builtins)
+{
+    static const char list[] = "(built-ins: default, spindrop, spatial-spindrop, scaledrop, "
+                               "affine-dropout, subset-vi, spinbayes, mc-dropout, "
+                               "mc-dropconnect, deterministic)";
+    char want[512];
+    arch_t a, before;
+    arch_diag_list_t dl;
+    memset(&a, 0x5a, sizeof a);
+    before = a;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load("spin-bayes", &a, &dl), ST_EIO);
+    ck_assert_mem_eq(&a, &before, sizeof a);
+    ck_assert_uint_eq(dl.n, 1);
+    ck_assert_uint_eq(dl.d[0].line, 0);
+    snprintf(want, sizeof want,
+             "<cmdline>: error: no such file or built-in architecture 'spin-bayes' %s", list);
+    ck_assert_str_eq(line_of(&dl, 0), want);
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load("", &a, &dl), ST_EIO);
+    snprintf(want, sizeof want, "<cmdline>: error: no such file or built-in architecture '' %s",
+             list);
+    ck_assert_str_eq(line_of(&dl, 0), want);
+    ck_assert_int_eq(arch_load(NULL, &a, &dl), ST_EINVAL);
+}
+END_TEST
+
+START_TEST(test_arch_load_takes_a_path_when_no_builtin_matches)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load(NS_SOURCE_DIR "/configs/spindrop-shared.yaml", &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.drng.share, 4);
+    ck_assert_int_eq(arch_load(NS_SOURCE_DIR "/configs/schemes/spinbayes.yaml", &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.dropout_impl, ARCH_DROPOUT_SPINBAYES);
+    /* An existing path that cannot be read is the file loader's error, not "no such". */
+    ck_assert_int_eq(arch_load(NS_SOURCE_DIR "/configs", &a, &dl), ST_EIO);
+    ck_assert_str_eq(line_of(&dl, 0), NS_SOURCE_DIR "/configs: error: cannot read file: Is a "
+                                                    "directory");
+}
+END_TEST
+
 /* ---- Errors ---- */
 
 START_TEST(test_arch_out_is_untouched_on_error)
@@ -522,6 +774,11 @@ Suite *arch_suite(void)
     tcase_add_test(core, test_arch_dump_round_trips_awkward_values);
     tcase_add_test(core, test_arch_dump_string_matches_dump_yaml);
     tcase_add_test(core, test_arch_list_params_has_a_row_per_key);
+    tcase_add_test(core, test_arch_dropout_names_in_enum_order_and_each_loads);
+    tcase_add_test(core, test_arch_mlc_bits_is_floor_log2_of_levels);
+    tcase_add_test(core, test_arch_builtins_are_default_then_the_schemes_in_order);
+    tcase_add_test(core, test_arch_load_each_builtin_differs_only_in_its_scheme);
+    tcase_add_test(core, test_arch_load_takes_a_path_when_no_builtin_matches);
     suite_add_tcase(s, core);
     TCase *lim = tcase_create("Limits");
     tcase_add_test(lim, test_arch_psum_bits_must_hold_a_count_of_max_active_rows);
@@ -530,6 +787,8 @@ Suite *arch_suite(void)
     tcase_add_test(lim, test_arch_spindrop_driver_must_reach_half);
     tcase_add_test(lim, test_arch_check_without_yaml_names_the_source);
     tcase_add_test(lim, test_arch_check_uses_the_clock_not_a_stale_clk_ns);
+    tcase_add_test(lim, test_arch_bayes_keys_are_range_checked);
+    tcase_add_test(lim, test_arch_driver_checked_under_every_stochastic_scheme);
     suite_add_tcase(s, lim);
     TCase *err = tcase_create("Errors");
     tcase_add_test(err, test_arch_out_is_untouched_on_error);
@@ -537,6 +796,8 @@ Suite *arch_suite(void)
     tcase_add_test(err, test_arch_unknown_version_stops_there);
     tcase_add_test(err, test_arch_empty_document_asks_for_version_1);
     tcase_add_test(err, test_arch_load_fails_cleanly_at_every_allocation);
+    tcase_add_test(err, test_arch_unknown_dropout_impl_lists_all_nine);
+    tcase_add_test(err, test_arch_load_unknown_name_lists_the_builtins);
     suite_add_tcase(s, err);
     return s;
 }

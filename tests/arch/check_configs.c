@@ -1,4 +1,5 @@
-/* check_configs.c - the files in the repository: every configs/<name>.yaml loads, every
+/* check_configs.c - the files in the repository: every configs/<name>.yaml and
+ * configs/schemes/<name>.yaml loads (the latter equal to their built-ins), every
  * tests/configs/bad/<rule>.yaml fails with exactly the first line in <rule>.expect, the
  * default file is complete and compiled in, and configs/README.md and docs/parameters.md
  * agree with the schema.  Directories are scanned, so a new file is covered by itself. */
@@ -127,6 +128,42 @@ START_TEST(test_configs_examples_are_valid)
 }
 END_TEST
 
+/* Every configs/schemes/<name>.yaml loads, is the compiled-in built-in <name> byte for
+ * byte, and there is one per scheme built-in (arch_builtin_name(1..9)), no more. */
+START_TEST(test_configs_scheme_files_are_valid_and_compiled_in)
+{
+    char *names[MAX_FILES];
+    to_source_dir();
+    size_t n = list_dir("configs/schemes", ".yaml", names);
+    ck_assert_uint_eq(n, 9);
+    ck_assert_uint_eq(arch_builtin_count(), 1 + n);
+    for (size_t i = 0; i < n; i++) {
+        char path[512], got[1024] = "";
+        snprintf(path, sizeof path, "configs/schemes/%s", names[i]);
+        arch_t a;
+        arch_diag_list_t dl;
+        arch_diag_init(&dl);
+        int rc = arch_load_file(path, &a, &dl);
+        if (dl.n)
+            arch_diag_format(&dl.d[0], got, sizeof got);
+        ck_assert_msg(rc == ST_OK, "%s: %s", path, got);
+        size_t k = 1;
+        while (k < arch_builtin_count() &&
+               !(strncmp(arch_builtin_name(k), names[i], strlen(names[i]) - 5) == 0 &&
+                 arch_builtin_name(k)[strlen(names[i]) - 5] == '\0'))
+            k++;
+        ck_assert_msg(k < arch_builtin_count(), "%s is not a built-in", path);
+        char *text = slurp(path, NULL);
+        ck_assert_msg(strcmp(text, arch_builtin_text(k)) == 0, "%s differs from its built-in",
+                      path);
+        /* The file names itself after its built-in. */
+        ck_assert_str_eq(a.name, arch_builtin_name(k));
+        free(text);
+        free(names[i]);
+    }
+}
+END_TEST
+
 START_TEST(test_configs_examples_say_what_they_show)
 {
     arch_t a;
@@ -242,6 +279,7 @@ Suite *configs_suite(void)
     Suite *s = suite_create("configs");
     TCase *core = tcase_create("Core");
     tcase_add_test(core, test_configs_examples_are_valid);
+    tcase_add_test(core, test_configs_scheme_files_are_valid_and_compiled_in);
     tcase_add_test(core, test_configs_examples_say_what_they_show);
     tcase_add_test(core, test_configs_default_names_every_key);
     tcase_add_test(core, test_configs_default_is_the_compiled_in_text);

@@ -17,7 +17,9 @@
 
 /* X x Y crossbars, `tiles` of them, max_active_rows mar, SpinDrop modules shared by
  * `share` rows.  Dropout physics: 10 ns SET pulse, tau0 1 ns, delta 40, Ic0 100 uA,
- * driver limit 200 uA (p = 0.2 needs about 90.5 uA, see test_p_above_driver_limit). */
+ * driver limit 200 uA (p = 0.2 needs about 90.5 uA, see test_p_above_driver_limit; p = 0.5
+ * about 93.3 uA).  Scheme parameters: the schema defaults (8-bit scales, 4-bit parameters,
+ * 3-MTJ cells of 2 bits, 4-bit samples, k = 4 crossbars per SpinBayes layer). */
 static arch_t make_arch(uint32_t x, uint32_t y, uint32_t tiles, uint32_t mar, uint32_t share)
 {
     arch_t a;
@@ -51,6 +53,12 @@ static arch_t make_arch(uint32_t x, uint32_t y, uint32_t tiles, uint32_t mar, ui
     a.drng.ic0_ua = 100.0;
     a.drng.sigma_ic0_rel = 0.0;
     a.drng.i_max_ua = 200.0;
+    a.arb.k = 4;
+    a.arb.t_bit_cyc = 12;
+    a.bayes.scale_bits = 8;
+    a.bayes.param_bits = 4;
+    a.bayes.mtjs_per_cell = 3;
+    a.bayes.sample_bits = 4;
     return a;
 }
 
@@ -637,6 +645,406 @@ START_TEST(test_rows_beyond_32_bits_is_an_error)
 }
 END_TEST
 
+/* ---- Bayesian schemes ---- */
+
+/* What one Bayesian layer costs under one scheme. */
+typedef struct scheme_want {
+    uint32_t scheme;
+    uint32_t sto, gran, post;
+    uint64_t units, bits_pass;
+    uint32_t modules;
+    double p;
+    uint64_t sram_bits, bayes_bits, bayes_cells;
+    uint32_t copies, per_copy, n_extra, n_slices, cell_mtjs;
+} scheme_want_t;
+
+/* Asserts every accounting field of lm against w; what names the case in messages. */
+static void assert_scheme(const wl_layer_map_t *lm, const scheme_want_t *w, const char *what)
+{
+#define EQ(f, v)                                                                          \
+    ck_assert_msg((uint64_t)(f) == (uint64_t)(v), "%s %s: %s = %llu, expected %llu", what, \
+                  arch_dropout_name(w->scheme), #f, (unsigned long long)(f),               \
+                  (unsigned long long)(v))
+    EQ(lm->sto, w->sto);
+    EQ(lm->gran, w->gran);
+    EQ(lm->post, w->post);
+    EQ(lm->units, w->units);
+    EQ(lm->rng_bits_pass, w->bits_pass);
+    EQ(lm->drng_modules, w->modules);
+    EQ(lm->sram_bits, w->sram_bits);
+    EQ(lm->bayes_bits, w->bayes_bits);
+    EQ(lm->bayes_cells, w->bayes_cells);
+    EQ(lm->copies, w->copies);
+    EQ(lm->slices_per_copy, w->per_copy);
+    EQ(lm->n_extra, w->n_extra);
+    EQ(lm->n_slices, w->n_slices);
+    EQ(lm->cell_mtjs, w->cell_mtjs);
+#undef EQ
+    ck_assert_msg(fabs(lm->p - w->p) < 1e-12, "%s %s: p = %g, expected %g", what,
+                  arch_dropout_name(w->scheme), lm->p, w->p);
+}
+
+/* The conv layer of the scheme tests: 3x3, Cin 64 -> Cout 64, 32x32 input, pad 1, so a
+ * 32x32 output; dropout 0.2.  R = 3*3*64 = 576 rows, C = 64, V = 32*32 = 1024 vectors,
+ * N = 64*32*32 = 65536 input neurons, W = 576*64 = 36864 weights.  Binary tiles on
+ * 128x128: strategy 1 ceil(576/128) = 5 row groups (4 x 128 + 64), strategy 2 9 kernel
+ * positions x ceil(64/128) = 9 row groups of 64; one column group either way.
+ * Scheme parameters (make_arch): scale_bits 8, param_bits 4, 3 MTJs -> 2 bits per cell so
+ * 2 cells per parameter, sample_bits 4, k 4, share 1. */
+static const scheme_want_t conv_want[2][9] = {
+    { /* strategy 1: 5 binary tiles */
+     {ARCH_DROPOUT_NONE, WL_STO_NONE, 0, WL_POST_NONE, 0, 0, 0, 0.0, 0, 0, 0, 1, 5, 0, 5, 1},
+     /* SpinDrop: a module per row, 4*128 + 64 = 576 = R; units R; bits per pass R*V =
+      * 576*1024 = 589824 (a fresh mask per vector). */
+     {ARCH_DROPOUT_SPINDROP, WL_STO_VECTOR, WL_GRAN_ROW, WL_POST_NONE, 576, 589824, 576, 0.2,
+      0, 0, 0, 1, 5, 0, 5, 1},
+     /* MC-Dropout: one per input neuron, N = 65536, once per pass. */
+     {ARCH_DROPOUT_MC_DROPOUT, WL_STO_PASS, WL_GRAN_NEURON, WL_POST_NONE, 65536, 65536, 65536,
+      0.2, 0, 0, 0, 1, 5, 0, 5, 1},
+     /* MC-DropConnect: one per weight, R*C = 576*64 = 36864. */
+     {ARCH_DROPOUT_MC_DROPCONNECT, WL_STO_PASS, WL_GRAN_WEIGHT, WL_POST_NONE, 36864, 36864,
+      36864, 0.2, 0, 0, 0, 1, 5, 0, 5, 1},
+     /* Spatial-SpinDrop: one per channel, Cin = 64 = SpinDrop's 576 / 9. */
+     {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0,
+      0, 1, 5, 0, 5, 1},
+     /* ScaleDrop: one scalar, one module; scale vector C * 8 = 512 bits of SRAM. */
+     {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 512, 0,
+      0, 1, 5, 0, 5, 1},
+     /* Affine Dropout: two scalars (gamma, beta), two modules; 2 * 64 * 8 = 1024 bits. */
+     {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
+      1, 5, 0, 5, 1},
+     /* Subset VI: C * 4 = 256 sample bits at p 0.5 from C = 64 SOT RNGs; mean and deviation
+      * 2 * 64 * 4 = 512 bits in 2 * 64 * 2 = 256 cells: 2 rows x 128 columns, one 128x128
+      * slice after the 5 weight tiles -> 6. */
+     {ARCH_DROPOUT_SUBSET_VI, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 256, 256, 64, 0.5, 0,
+      512, 256, 1, 5, 1, 6, 1},
+     /* SpinBayes: log2 4 = 2 arbiter bits at p 0.5, no dropout modules; 4 copies of a
+      * matrix 576 x (64 * 2 cells) = 576 x 128: 5 tiles each -> 20 = 4 x 5; posterior
+      * 4 * 36864 * 4 = 589824 bits in 4 * 36864 * 2 = 294912 three-MTJ cells. */
+     {ARCH_DROPOUT_SPINBAYES, WL_STO_ARBITER, WL_GRAN_SCALAR, WL_POST_NONE, 2, 2, 0, 0.5, 0,
+      589824, 294912, 4, 5, 0, 20, 3},
+    },
+    { /* strategy 2: 9 binary tiles; every count but the tiles as under strategy 1 */
+     {ARCH_DROPOUT_NONE, WL_STO_NONE, 0, WL_POST_NONE, 0, 0, 0, 0.0, 0, 0, 0, 1, 9, 0, 9, 1},
+     /* SpinDrop: 9 row groups of 64 rows: 9 * 64 = 576 modules, as under strategy 1. */
+     {ARCH_DROPOUT_SPINDROP, WL_STO_VECTOR, WL_GRAN_ROW, WL_POST_NONE, 576, 589824, 576, 0.2,
+      0, 0, 0, 1, 9, 0, 9, 1},
+     {ARCH_DROPOUT_MC_DROPOUT, WL_STO_PASS, WL_GRAN_NEURON, WL_POST_NONE, 65536, 65536, 65536,
+      0.2, 0, 0, 0, 1, 9, 0, 9, 1},
+     {ARCH_DROPOUT_MC_DROPCONNECT, WL_STO_PASS, WL_GRAN_WEIGHT, WL_POST_NONE, 36864, 36864,
+      36864, 0.2, 0, 0, 0, 1, 9, 0, 9, 1},
+     /* Spatial-SpinDrop: still Cin = 64, each module driving its channel's row in all 9
+      * kernel-position crossbars. */
+     {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0,
+      0, 1, 9, 0, 9, 1},
+     {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 512, 0,
+      0, 1, 9, 0, 9, 1},
+     {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
+      1, 9, 0, 9, 1},
+     /* 9 weight tiles + 1 scale slice = 10. */
+     {ARCH_DROPOUT_SUBSET_VI, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 256, 256, 64, 0.5, 0,
+      512, 256, 1, 9, 1, 10, 1},
+     /* 4 copies x 9 = 36. */
+     {ARCH_DROPOUT_SPINBAYES, WL_STO_ARBITER, WL_GRAN_SCALAR, WL_POST_NONE, 2, 2, 0, 0.5, 0,
+      589824, 294912, 4, 9, 0, 36, 3},
+    },
+};
+
+/* The fc layer: 1024 -> 100, dropout 0.2.  R = N = 1024, C = 100, V = 1, W = 102400;
+ * ceil(1024/128) = 8 row groups x 1 column group = 8 tiles under both strategies. */
+static const scheme_want_t fc_want[9] = {
+    {ARCH_DROPOUT_NONE, WL_STO_NONE, 0, WL_POST_NONE, 0, 0, 0, 0.0, 0, 0, 0, 1, 8, 0, 8, 1},
+    /* SpinDrop: 8 x 128 = 1024 modules; bits per pass R * V = 1024. */
+    {ARCH_DROPOUT_SPINDROP, WL_STO_VECTOR, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0,
+     0, 0, 1, 8, 0, 8, 1},
+    /* MC-Dropout: N = R = 1024; an fc row is an input neuron (gran ROW, no expansion). */
+    {ARCH_DROPOUT_MC_DROPOUT, WL_STO_PASS, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0,
+     0, 0, 1, 8, 0, 8, 1},
+    /* MC-DropConnect: 1024 * 100 = 102400. */
+    {ARCH_DROPOUT_MC_DROPCONNECT, WL_STO_PASS, WL_GRAN_WEIGHT, WL_POST_NONE, 102400, 102400,
+     102400, 0.2, 0, 0, 0, 1, 8, 0, 8, 1},
+    /* Spatial-SpinDrop on fc: one module per input neuron, R = 1024 (a 1x1 map). */
+    {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0, 0,
+     0, 1, 8, 0, 8, 1},
+    /* ScaleDrop: 100 * 8 = 800 SRAM bits. */
+    {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 800, 0, 0,
+     1, 8, 0, 8, 1},
+    /* Affine: 2 * 100 * 8 = 1600. */
+    {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1600, 0, 0, 1,
+     8, 0, 8, 1},
+    /* Subset VI: 100 * 4 = 400 bits from 100 RNGs; 2 * 100 * 4 = 800 bits in 2 * 100 * 2 =
+     * 400 cells: 2 rows x 200 columns -> ceil(200/128) = 2 slices; 8 + 2 = 10. */
+    {ARCH_DROPOUT_SUBSET_VI, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 400, 400, 100, 0.5, 0,
+     800, 400, 1, 8, 2, 10, 1},
+    /* SpinBayes: 100 weights x 2 cells = 200 cell columns -> 2 column groups, so a copy is
+     * 8 x 2 = 16 tiles (not 8: 4-bit weights need 2 cells); 4 copies = 64.  4 * 102400 * 4
+     * = 1638400 bits in 4 * 102400 * 2 = 819200 cells. */
+    {ARCH_DROPOUT_SPINBAYES, WL_STO_ARBITER, WL_GRAN_SCALAR, WL_POST_NONE, 2, 2, 0, 0.5, 0,
+     1638400, 819200, 4, 16, 0, 64, 3},
+};
+
+START_TEST(test_schemes_conv3x3_c64_under_both_strategies)
+{
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 32, 64, 3, 1, 1, 0.2)};
+    wl_net_t net = mk_net(l, 1, 64, 32);
+    ck_assert_uint_eq(l[0].hout, 32);
+    for (uint32_t strat = 1; strat <= 2; strat++)
+        for (uint32_t k = 0; k < 9; k++) {
+            const scheme_want_t *w = &conv_want[strat - 1][k];
+            arch_t a = make_arch(128, 128, 64, 128, 1);
+            char what[32];
+            a.dropout_impl = w->scheme;
+            snprintf(what, sizeof what, "conv s%u", (unsigned)strat);
+            wl_map_t *m = map_ok(&net, &a, strat);
+            ck_assert_uint_eq(m->scheme, w->scheme);
+            ck_assert_uint_eq(m->T, w->scheme == ARCH_DROPOUT_NONE ? 1 : 0);
+            ck_assert_uint_eq(m->tiles_used, w->n_slices);
+            assert_scheme(&m->layers[0], w, what);
+            wl_map_destroy(m);
+        }
+}
+END_TEST
+
+START_TEST(test_schemes_fc_the_same_under_both_strategies)
+{
+    wl_layer_t l[] = {mk_fc("f", -1, 1024, 100, 0.2)};
+    wl_net_t net = mk_net(l, 1, 1024, 1);
+    for (uint32_t strat = 1; strat <= 2; strat++)
+        for (uint32_t k = 0; k < 9; k++) {
+            arch_t a = make_arch(128, 128, 64, 128, 1);
+            char what[32];
+            a.dropout_impl = fc_want[k].scheme;
+            snprintf(what, sizeof what, "fc s%u", (unsigned)strat);
+            wl_map_t *m = map_ok(&net, &a, strat);
+            assert_scheme(&m->layers[0], &fc_want[k], what);
+            wl_map_destroy(m);
+        }
+}
+END_TEST
+
+/* Spatial-SpinDrop needs 9x fewer modules than SpinDrop on a 3x3 conv (K*K*Cin / Cin), and
+ * the ratio holds for any Cin under both strategies (share 1). */
+START_TEST(test_spatial_has_k_squared_fewer_modules_than_spindrop)
+{
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 200, 8, 32, 3, 1, 1, 0.2)};
+    wl_net_t net = mk_net(l, 1, 200, 8);
+    for (uint32_t strat = 1; strat <= 2; strat++) {
+        arch_t a = make_arch(128, 128, 64, 128, 1);
+        wl_map_t *sd = map_ok(&net, &a, strat);
+        a.dropout_impl = ARCH_DROPOUT_SPATIAL;
+        wl_map_t *sp = map_ok(&net, &a, strat);
+        ck_assert_uint_eq(sd->layers[0].drng_modules, 1800); /* 9 * 200 rows */
+        ck_assert_uint_eq(sp->layers[0].drng_modules, 200);
+        ck_assert_uint_eq(sd->layers[0].drng_modules, 9 * sp->layers[0].drng_modules);
+        wl_map_destroy(sd);
+        wl_map_destroy(sp);
+    }
+}
+END_TEST
+
+/* Cells under the schemes that add memory (conv of the table, strategy 1):
+ *   subset VI: 2 * 36864 binary cells + 256 scale cells = 73984 used; 5 binary slices x
+ *     2 * 16384 + 1 multi-level slice x 16384 = 180224 allocated;
+ *   SpinBayes: 294912 multi-level cells used of 20 slices x 16384 = 327680.
+ * weight_bits keeps its binary meaning (the layer's 36864 weights) under both. */
+START_TEST(test_scheme_cells_count_copies_and_the_scale_crossbar)
+{
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 32, 64, 3, 1, 1, 0.2)};
+    wl_net_t net = mk_net(l, 1, 64, 32);
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_SUBSET_VI;
+    wl_map_t *m = map_ok(&net, &a, 1);
+    const wl_layer_map_t *lm = &m->layers[0];
+    ck_assert_uint_eq(lm->weight_bits, 36864);
+    ck_assert_uint_eq(lm->cells_used, 73984);
+    ck_assert_uint_eq(lm->cells_alloc, 180224);
+    ck_assert_double_eq_tol(m->utilization, 73984.0 / 180224.0, 1e-12);
+    /* The scale slice: the 6th tile, 2 rows x 128 columns from (0, 0). */
+    const wl_slice_t *x = &lm->slices[5];
+    ck_assert_uint_eq(x->tile, 5);
+    ck_assert_uint_eq(x->row_off, 0);
+    ck_assert_uint_eq(x->rows, 2);
+    ck_assert_uint_eq(x->col_off, 0);
+    ck_assert_uint_eq(x->cols, 128);
+    wl_map_destroy(m);
+
+    a.dropout_impl = ARCH_DROPOUT_SPINBAYES;
+    m = map_ok(&net, &a, 1);
+    lm = &m->layers[0];
+    ck_assert_uint_eq(lm->weight_bits, 36864);
+    ck_assert_uint_eq(lm->cells_used, 294912);
+    ck_assert_uint_eq(lm->cells_alloc, 327680);
+    /* Copy j, row group g on tile 5j + g: rows as in the binary mapping, 64 * 2 = 128 cell
+     * columns (2 cells per 4-bit weight, adjacent). */
+    for (uint32_t j = 0; j < 4; j++)
+        for (uint32_t g = 0; g < 5; g++) {
+            const wl_slice_t *sl = &lm->slices[j * 5 + g];
+            ck_assert_uint_eq(sl->tile, j * 5 + g);
+            ck_assert_uint_eq(sl->row_off, g * 128);
+            ck_assert_uint_eq(sl->rows, g < 4 ? 128 : 64);
+            ck_assert_uint_eq(sl->col_off, 0);
+            ck_assert_uint_eq(sl->cols, 128);
+        }
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* The fc's extra slices (subset VI): 2 rows x 200 columns -> tiles 8 (cols 0..127) and 9
+ * (128..199); SpinBayes' copy j, row group g, column group c is slice 16j + 2g + c with
+ * 128 or 200 - 128 = 72 cell columns. */
+START_TEST(test_scheme_slices_of_the_fc_layer)
+{
+    wl_layer_t l[] = {mk_fc("f", -1, 1024, 100, 0.2)};
+    wl_net_t net = mk_net(l, 1, 1024, 1);
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_SUBSET_VI;
+    wl_map_t *m = map_ok(&net, &a, 1);
+    const wl_layer_map_t *lm = &m->layers[0];
+    for (uint32_t c = 0; c < 2; c++) {
+        const wl_slice_t *x = &lm->slices[8 + c];
+        ck_assert_uint_eq(x->tile, 8 + c);
+        ck_assert_uint_eq(x->rows, 2);
+        ck_assert_uint_eq(x->col_off, c * 128);
+        ck_assert_uint_eq(x->cols, c ? 72 : 128);
+    }
+    wl_map_destroy(m);
+    a.dropout_impl = ARCH_DROPOUT_SPINBAYES;
+    m = map_ok(&net, &a, 2);
+    lm = &m->layers[0];
+    ck_assert_uint_eq(lm->col_groups, 2);
+    for (uint32_t j = 0; j < 4; j++)
+        for (uint32_t g = 0; g < 8; g++)
+            for (uint32_t c = 0; c < 2; c++) {
+                const wl_slice_t *sl = &lm->slices[16 * j + 2 * g + c];
+                ck_assert_uint_eq(sl->tile, 16 * j + 2 * g + c);
+                ck_assert_uint_eq(sl->row_off, g * 128);
+                ck_assert_uint_eq(sl->col_off, c * 128);
+                ck_assert_uint_eq(sl->cols, c ? 72 : 128);
+            }
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* Under every scheme a layer with p = 0 is deterministic (NONE, 1 copy, no extra slices),
+ * a pool takes nothing, and tiles stay consecutive after a SpinBayes or subset-VI layer.
+ * Net: c0 3x3 Cin 64 (p 0.2; 5 binary tiles), pool, c1 3x3 Cin 64 on 16x16 (p 0; 5). */
+START_TEST(test_deterministic_layers_are_none_under_every_scheme)
+{
+    /* Tiles of c0 per scheme: 5, except subset VI 6 and SpinBayes 20 (table above). */
+    static const uint32_t c0_tiles[9] = {5, 5, 5, 5, 5, 5, 5, 6, 20};
+    wl_layer_t l[] = {mk_conv("c0", WL_CONV, -1, 64, 32, 64, 3, 1, 1, 0.2),
+                      mk_conv("p", WL_MAXPOOL, 0, 64, 32, 0, 2, 2, 0, 0),
+                      mk_conv("c1", WL_CONV, 1, 64, 16, 64, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 3, 64, 32);
+    for (uint32_t k = 0; k < 9; k++) {
+        arch_t a = make_arch(128, 128, 64, 128, 1);
+        a.dropout_impl = k;
+        wl_map_t *m = map_ok(&net, &a, 1);
+        const wl_layer_map_t *p = &m->layers[1], *c1 = &m->layers[2];
+        ck_assert_uint_eq(p->sto, WL_STO_NONE);
+        ck_assert_uint_eq(p->n_slices, 0);
+        ck_assert_uint_eq(c1->sto, WL_STO_NONE);
+        ck_assert_uint_eq(c1->drng_modules, 0);
+        ck_assert_uint_eq(c1->units, 0);
+        ck_assert_uint_eq(c1->copies, 1);
+        ck_assert_uint_eq(c1->n_extra, 0);
+        ck_assert_uint_eq(c1->cell_mtjs, 1);
+        ck_assert_uint_eq(c1->n_slices, 5);
+        ck_assert_uint_eq(c1->sram_bits + c1->bayes_bits + c1->bayes_cells, 0);
+        ck_assert_uint_eq(c1->slices[0].tile, c0_tiles[k]);
+        ck_assert_uint_eq(m->tiles_used, c0_tiles[k] + 5);
+        wl_map_destroy(m);
+    }
+}
+END_TEST
+
+/* bayes.whole_model: one ScaleDrop module for the whole model, on its first Bayesian layer.
+ * ResNet-18 has dropout on its 21 conv/fc layers (stem, 4 + 5 + 5 + 5 block and
+ * downsample convs, fc): 21 modules per layer, 1 for the whole model. */
+START_TEST(test_scaledrop_whole_model_counts_one_module)
+{
+    arch_t a = make_arch(128, 128, 1024, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_SCALEDROP;
+    wl_net_t *net = load_builtin("resnet18-cifar10");
+    uint32_t bayes = 0, first = UINT32_MAX;
+    for (uint32_t i = 0; i < net->n_layers; i++)
+        if (wl_layer_is_mvm(&net->layers[i]) && net->layers[i].p > 0) {
+            bayes++;
+            if (first == UINT32_MAX)
+                first = i;
+        }
+    ck_assert_uint_eq(bayes, 21);
+    for (uint32_t whole = 0; whole <= 1; whole++) {
+        uint32_t modules = 0;
+        a.bayes.whole_model = whole;
+        wl_map_t *m = map_ok(net, &a, 1);
+        for (uint32_t i = 0; i < net->n_layers; i++) {
+            modules += m->layers[i].drng_modules;
+            if (m->layers[i].sto != WL_STO_NONE)
+                ck_assert_uint_eq(m->layers[i].drng_modules, !whole || i == first ? 1 : 0);
+        }
+        ck_assert_uint_eq(modules, whole ? 1 : 21);
+        wl_map_destroy(m);
+    }
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* bayes.adaptive_p: p_l = max(0.01, p * W_l / W_max).  LeNet-5, p 0.2 everywhere, weights
+ * conv1 25*6 = 150, conv2 150*16 = 2400, fc1 400*120 = 48000 (W_max), fc2 120*84 = 10080,
+ * fc3 84*10 = 840:  0.2*150/48000 = 0.000625 -> 0.01;  0.2*2400/48000 = 0.01;  0.2;
+ * 0.2*10080/48000 = 0.042;  0.2*840/48000 = 0.0035 -> 0.01.  Off: 0.2 everywhere.  Other
+ * schemes ignore the flag. */
+START_TEST(test_scaledrop_adaptive_p_scales_with_layer_size)
+{
+    static const uint32_t at[5] = {0, 2, 4, 5, 6};
+    static const double want[5] = {0.01, 0.01, 0.2, 0.042, 0.01};
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_SCALEDROP;
+    a.bayes.adaptive_p = 1;
+    wl_net_t *net = load_builtin("lenet5-mnist");
+    wl_map_t *m = map_ok(net, &a, 1);
+    for (unsigned i = 0; i < 5; i++)
+        ck_assert_double_eq_tol(m->layers[at[i]].p, want[i], 1e-12);
+    wl_map_destroy(m);
+    a.bayes.adaptive_p = 0;
+    m = map_ok(net, &a, 1);
+    for (unsigned i = 0; i < 5; i++)
+        ck_assert_double_eq_tol(m->layers[at[i]].p, 0.2, 1e-12);
+    wl_map_destroy(m);
+    a.bayes.adaptive_p = 1;
+    a.dropout_impl = ARCH_DROPOUT_SPINDROP;
+    m = map_ok(net, &a, 1);
+    ck_assert_double_eq_tol(m->layers[0].p, 0.2, 1e-12);
+    wl_map_destroy(m);
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* SpinBayes on the built-in spinbayes architecture (k 4, 2-bit weights in 3-MTJ cells: 1
+ * cell per weight) takes k x the binary tiles: LeNet-5 4 x 9 = 36 (strategy 1) and 4 x 56
+ * = 224 (strategy 2) of 1024. */
+START_TEST(test_spinbayes_takes_k_times_the_binary_tiles)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load("spinbayes", &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.arb.k, 4);
+    ck_assert_uint_eq(a.bayes.param_bits, 2);
+    wl_net_t *net = load_builtin("lenet5-mnist");
+    wl_map_t *m = map_ok(net, &a, 1);
+    ck_assert_uint_eq(m->tiles_used, 36);
+    ck_assert_uint_eq(m->layers[4].copies, 4); /* fc1: 4 tiles per copy */
+    ck_assert_uint_eq(m->layers[4].slices_per_copy, 4);
+    wl_map_destroy(m);
+    m = map_ok(net, &a, 2);
+    ck_assert_uint_eq(m->tiles_used, 224);
+    wl_map_destroy(m);
+    wl_net_destroy(net);
+}
+END_TEST
+
 /* ---- Errors ---- */
 
 /* LeNet-5 needs 9 tiles on 128x128 (see above); with 8, fc3 (layers[6], tile 8) is the
@@ -665,31 +1073,170 @@ START_TEST(test_tiles_do_not_fit_names_first_layer_past_the_end)
 }
 END_TEST
 
-/* Dropout in the workload on an architecture without dropout hardware: one error per
- * layer with p > 0, at that layer.  LeNet-5 has dropout on conv1, conv2, fc1, fc2, fc3. */
-START_TEST(test_dropout_without_hardware_is_an_error_at_each_layer)
+/* dropout.impl none is the deterministic BNN: the workload's dropout is ignored (no error
+ * any more), every layer is NONE with no modules, and the map allows one pass (T = 1).
+ * LeNet-5 has dropout 0.2 on conv1, conv2, fc1, fc2, fc3. */
+START_TEST(test_none_ignores_workload_dropout_and_forces_t_1)
 {
     arch_t a = make_arch(128, 128, 64, 128, 1);
     a.dropout_impl = ARCH_DROPOUT_NONE;
+    a.drng.i_max_ua = 1.0; /* reaches no p at all: never checked under none */
     wl_net_t *net = load_builtin("lenet5-mnist");
-    arch_diag_list_t dl;
-    char buf[512], want[512];
-    ck_assert_int_eq(map_fail(net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
-    ck_assert_uint_eq(dl.n, 5);
-    snprintf(want, sizeof want,
-             "<builtin:lenet5-mnist>:%u:%u: error: layers[0].dropout: the architecture has no "
-             "dropout hardware (dropout.impl: none)",
-             (unsigned)net->layers[0].line, (unsigned)net->layers[0].col);
-    ck_assert_str_eq(buf, want);
-    ck_assert_str_eq(dl.d[1].path, "layers[2].dropout");
-    ck_assert_str_eq(dl.d[4].path, "layers[6].dropout");
+    ck_assert(net->layers[0].p == 0.2 && net->layers[6].p == 0.2);
+    wl_map_t *m = map_ok(net, &a, 1);
+    ck_assert_uint_eq(m->scheme, ARCH_DROPOUT_NONE);
+    ck_assert_uint_eq(m->T, 1);
+    ck_assert_uint_eq(m->tiles_used, 9); /* the binary mapping, as without dropout */
+    for (uint32_t i = 0; i < net->n_layers; i++) {
+        const wl_layer_map_t *lm = &m->layers[i];
+        ck_assert_uint_eq(lm->sto, WL_STO_NONE);
+        ck_assert_uint_eq(lm->drng_modules, 0);
+        ck_assert_uint_eq(lm->units, 0);
+        ck_assert_uint_eq(lm->rng_bits_pass, 0);
+        ck_assert(lm->p == 0.0);
+        ck_assert_uint_eq(lm->post, WL_POST_NONE);
+    }
+    wl_map_destroy(m);
 
-    /* Without dropout in the workload the same architecture maps it. */
+    /* The same net on SpinDrop is Bayesian: T as asked (0). */
+    a.dropout_impl = ARCH_DROPOUT_SPINDROP;
+    a.drng.i_max_ua = 200.0;
+    m = map_ok(net, &a, 1);
+    ck_assert_uint_eq(m->scheme, ARCH_DROPOUT_SPINDROP);
+    ck_assert_uint_eq(m->T, 0);
+    wl_map_destroy(m);
+    /* Without a Bayesian layer even SpinDrop gives T = 1. */
     for (uint32_t i = 0; i < net->n_layers; i++)
         net->layers[i].p = 0;
-    wl_map_t *m = map_ok(net, &a, 1);
+    m = map_ok(net, &a, 1);
+    ck_assert_uint_eq(m->T, 1);
     wl_map_destroy(m);
     wl_net_destroy(net);
+}
+END_TEST
+
+/* The tile budget counts SpinBayes copies: ResNet-18 needs 4 x 698 = 2792 tiles; the
+ * built-in spinbayes architecture has 4096, cut here to the default chip's 1024.  Cumulative, 4 x the binary tiles of each conv:
+ * stem 4; stage 1 4 x 20 -> 84; s2b1 conva 20, convb 36, down 4 -> 144; s2b2 36 + 36 ->
+ * 216; s3b1 72 + 144 + 8 -> 440; s3b2 144 + 144 -> 728; s4b1_conva 4 x 72 = 288 -> 1016;
+ * s4b1_convb 4 x 144 = 576 needs tiles 1016..1591: the first past the end. */
+START_TEST(test_spinbayes_copies_count_against_the_tile_budget)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    char buf[512];
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load("spinbayes", &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.tiles, 4096);
+    a.tiles = 1024;
+    wl_net_t *net = load_builtin("resnet18-cifar10");
+    ck_assert_int_eq(map_fail(net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    ck_assert_str_eq(dl.d[0].msg, "layer 's4b1_convb' needs tiles 1016..1591 (4 crossbar "
+                                  "copies of 144) but the architecture has 1024 (the workload "
+                                  "needs 2792, 1768 missing)");
+    a.tiles = 2792; /* exactly enough */
+    wl_map_t *m = map_ok(net, &a, 1);
+    ck_assert_uint_eq(m->tiles_used, 2792);
+    wl_map_destroy(m);
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* ... and the subset-VI scale crossbar: the table's conv needs 5 + 1 tiles. */
+START_TEST(test_subset_vi_scale_crossbar_counts_against_the_tile_budget)
+{
+    arch_t a = make_arch(128, 128, 5, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_SUBSET_VI;
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 32, 64, 3, 1, 1, 0.2)};
+    wl_net_t net = mk_net(l, 1, 64, 32);
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_str_eq(dl.d[0].msg, "layer 'c' needs tiles 0..5 (5 for weights, 1 for the scale "
+                                  "crossbar) but the architecture has 5 (the workload needs 6, "
+                                  "1 missing)");
+    a.tiles = 6;
+    wl_map_t *m = map_ok(&net, &a, 1);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* Subset-VI sample bits and SpinBayes arbiter bits are drawn at p = 0.5, which needs
+ * 100 * (1 - ln(10 / ln 2) / 40) = 93.33 uA: a 92 uA driver serves p = 0.2 (90.49 uA)
+ * for the dropout schemes but not them. */
+START_TEST(test_half_probability_of_vi_and_arbiter_bits_is_checked)
+{
+    double need = 100.0 * (1.0 - log(10.0 / log(2.0)) / 40.0);
+    ck_assert_double_eq_tol(need, 93.33, 0.005);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 8, 8, 8, 3, 1, 1, 0.2)};
+    wl_net_t net = mk_net(l, 1, 8, 8);
+    arch_diag_list_t dl;
+    char buf[512];
+    for (uint32_t k = 1; k < 9; k++) {
+        arch_t a = make_arch(128, 128, 64, 128, 1);
+        a.dropout_impl = k;
+        a.drng.i_max_ua = 92.0;
+        if (k != ARCH_DROPOUT_SUBSET_VI && k != ARCH_DROPOUT_SPINBAYES) {
+            wl_map_t *m = map_ok(&net, &a, 1);
+            wl_map_destroy(m);
+            continue;
+        }
+        ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+        ck_assert_str_eq(buf, k == ARCH_DROPOUT_SUBSET_VI
+                                  ? "hand.yaml:10:5: error: layers[0].dropout: sample-bit "
+                                    "probability 0.5 needs a SET current of 93.33 uA, more than "
+                                    "dropout.i_max_ua = 92 uA"
+                                  : "hand.yaml:10:5: error: layers[0].dropout: arbiter-bit "
+                                    "probability 0.5 needs a SET current of 93.33 uA, more than "
+                                    "dropout.i_max_ua = 92 uA");
+    }
+}
+END_TEST
+
+/* ScaleDrop's adaptive p is the one checked: LeNet-5's conv1 draws at 0.01 (see
+ * test_scaledrop_adaptive_p_scales_with_layer_size), which needs 100 * (1 - ln(-10 /
+ * ln(0.99)) / 40) = 82.74 uA, less than p = 0.2; so a driver limit of 85 uA passes with
+ * adaptive p only where p_l is small and fails at fc1 (p 0.2, 90.49 uA). */
+START_TEST(test_scaledrop_checks_the_adaptive_p)
+{
+    double need = 100.0 * (1.0 - log(-10.0 / log(0.99)) / 40.0);
+    ck_assert_double_eq_tol(need, 82.74, 0.005);
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_SCALEDROP;
+    a.bayes.adaptive_p = 1;
+    a.drng.i_max_ua = 85.0;
+    wl_net_t *net = load_builtin("lenet5-mnist");
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    /* fc1 (0.2: 90.49 uA) and fc2 (0.042: tau = -10 / ln(0.958) = 233.1 ns, 100 * (1 -
+     * ln(233.1) / 40) = 86.37 uA) fail; conv1, conv2, fc3 at 0.01 pass. */
+    ck_assert_uint_eq(dl.n, 2);
+    ck_assert_str_eq(dl.d[0].path, "layers[4].dropout");
+    ck_assert_str_eq(dl.d[0].msg, "dropout probability 0.2 needs a SET current of 90.49 uA, "
+                                  "more than dropout.i_max_ua = 85 uA");
+    ck_assert_str_eq(dl.d[1].msg, "dropout probability 0.042 needs a SET current of 86.37 uA, "
+                                  "more than dropout.i_max_ua = 85 uA");
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* drng_modules is 32 bits: DropConnect on an fc 65536 -> 65537 needs 65536 * 65537 =
+ * 4295032832 modules, one more column group than 2^32 - 1 allows.  An error, not a wrapped
+ * count (the 512 x 513 = 262656 tiles would fit). */
+START_TEST(test_modules_beyond_32_bits_is_an_error)
+{
+    arch_t a = make_arch(128, 128, 1u << 20, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_MC_DROPCONNECT;
+    wl_layer_t l[] = {mk_fc("f", -1, 65536, 65537, 0.2)};
+    wl_net_t net = mk_net(l, 1, 65536, 1);
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    ck_assert_str_eq(dl.d[0].msg, "layer 'f' needs 4295032832 random-number modules under "
+                                  "mc_dropconnect; at most 4294967295 fit");
 }
 END_TEST
 
@@ -731,11 +1278,12 @@ START_TEST(test_p_below_zero_current_is_an_error)
 }
 END_TEST
 
-/* Errors are collected: missing dropout hardware and too few tiles in one run. */
+/* Errors are collected: an unreachable p (0.1 needs more than a 50 uA driver gives) and
+ * too few tiles in one run. */
 START_TEST(test_errors_are_collected)
 {
     arch_t a = make_arch(128, 128, 1, 128, 1);
-    a.dropout_impl = ARCH_DROPOUT_NONE;
+    a.drng.i_max_ua = 50.0;
     wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0.1)};
     wl_net_t net = mk_net(l, 1, 64, 8);
     arch_diag_list_t dl;
@@ -834,7 +1382,21 @@ Suite *wl_map_suite(void)
     tcase_add_test(limits, test_gbuf_too_small_names_layer_and_sizes);
     tcase_add_test(limits, test_rows_beyond_32_bits_is_an_error);
     tcase_add_test(errors, test_tiles_do_not_fit_names_first_layer_past_the_end);
-    tcase_add_test(errors, test_dropout_without_hardware_is_an_error_at_each_layer);
+    tcase_add_test(core, test_none_ignores_workload_dropout_and_forces_t_1);
+    tcase_add_test(core, test_schemes_conv3x3_c64_under_both_strategies);
+    tcase_add_test(core, test_schemes_fc_the_same_under_both_strategies);
+    tcase_add_test(core, test_spatial_has_k_squared_fewer_modules_than_spindrop);
+    tcase_add_test(core, test_scheme_cells_count_copies_and_the_scale_crossbar);
+    tcase_add_test(core, test_scheme_slices_of_the_fc_layer);
+    tcase_add_test(core, test_deterministic_layers_are_none_under_every_scheme);
+    tcase_add_test(core, test_scaledrop_whole_model_counts_one_module);
+    tcase_add_test(core, test_scaledrop_adaptive_p_scales_with_layer_size);
+    tcase_add_test(core, test_spinbayes_takes_k_times_the_binary_tiles);
+    tcase_add_test(errors, test_spinbayes_copies_count_against_the_tile_budget);
+    tcase_add_test(errors, test_subset_vi_scale_crossbar_counts_against_the_tile_budget);
+    tcase_add_test(errors, test_half_probability_of_vi_and_arbiter_bits_is_checked);
+    tcase_add_test(errors, test_scaledrop_checks_the_adaptive_p);
+    tcase_add_test(errors, test_modules_beyond_32_bits_is_an_error);
     tcase_add_test(errors, test_p_above_driver_limit_reports_the_current_needed);
     tcase_add_test(errors, test_p_below_zero_current_is_an_error);
     tcase_add_test(errors, test_errors_are_collected);

@@ -11,6 +11,7 @@
  * path started it, words joined by single spaces). */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "cli_int.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -38,12 +39,6 @@
 
 /* ---- Argument scanning ---- */
 
-typedef struct args {
-    int argc;
-    char **argv;
-    int i; /* next argument */
-} args_t;
-
 /* Column (1-based) of argv[k] in the command line joined by spaces. */
 static uint32_t arg_col(const args_t *a, int k)
 {
@@ -53,7 +48,7 @@ static uint32_t arg_col(const args_t *a, int k)
     return col;
 }
 
-static int usage_error(const args_t *a, int k, const char *fmt, const char *what)
+int cli_usage_error(const args_t *a, int k, const char *fmt, const char *what)
 {
     char msg[512];
     snprintf(msg, sizeof msg, fmt, what);
@@ -62,18 +57,18 @@ static int usage_error(const args_t *a, int k, const char *fmt, const char *what
 }
 
 /* The value after option argv[a->i - 1]; NULL (and an error printed) when missing. */
-static const char *opt_value(args_t *a, const char *opt)
+const char *cli_opt_value(args_t *a, const char *opt)
 {
     if (a->i >= a->argc) {
-        usage_error(a, a->i - 1, "%s: expected a value after it", opt);
+        cli_usage_error(a, a->i - 1, "%s: expected a value after it", opt);
         return NULL;
     }
     return a->argv[a->i++];
 }
 
 /* Parses a decimal unsigned integer in [lo, hi]; reports at argument k. */
-static int parse_u64(const args_t *a, int k, const char *opt, const char *s, uint64_t lo,
-                     uint64_t hi, uint64_t *out)
+int cli_parse_u64(const args_t *a, int k, const char *opt, const char *s, uint64_t lo,
+                  uint64_t hi, uint64_t *out)
 {
     int ok = *s != 0;
     uint64_t v = 0;
@@ -94,12 +89,12 @@ static int parse_u64(const args_t *a, int k, const char *opt, const char *s, uin
 
 /* ---- Loading ---- */
 
-/* Loads the architecture (a file, or the compiled-in default when path is NULL). */
-static int load_arch(const char *path, arch_t *arch)
+/* Loads the architecture (a built-in name or a file; the compiled-in default when NULL). */
+int cli_load_arch(const char *spec, arch_t *arch)
 {
     arch_diag_list_t dl;
     arch_diag_init(&dl);
-    int st = path ? arch_load_file(path, arch, &dl) : arch_load_default(arch, &dl);
+    int st = spec ? arch_load(spec, arch, &dl) : arch_load_default(arch, &dl);
     if (st != ST_OK) {
         arch_diag_print(stderr, &dl);
         return st == ST_ENOMEM ? CLI_ERUN : CLI_EUSAGE;
@@ -134,12 +129,14 @@ static int map_workload(const wl_net_t *net, const arch_t *arch, uint32_t strate
 /* ---- run ---- */
 
 static const char run_help[] =
-    "usage: neuspin run [-a ARCH.yaml] [-w WORKLOAD] [-m 1|2] [-T N] [--seed S] [-o DIR] [-q]\n"
+    "usage: neuspin run [-a ARCH] [-w WORKLOAD] [-m 1|2] [-T N] [--seed S] [-o DIR] [-q]\n"
     "\n"
     "Simulates T Monte-Carlo passes of a binary Bayesian network on the architecture and\n"
     "prints the per-layer latency, energy by component, RNG modules and random bits.\n"
     "\n"
-    "  -a ARCH.yaml   architecture description (default: the built-in, configs/default.yaml)\n"
+    "  -a ARCH        architecture: a YAML file or a built-in name (default, spindrop,\n"
+    "                 spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes,\n"
+    "                 mc-dropout, mc-dropconnect, deterministic; default: configs/default.yaml)\n"
     "  -w WORKLOAD    built-in name (see 'neuspin list') or a workload YAML file\n"
     "                 (default: lenet5-mnist)\n"
     "  -m 1|2         conv mapping strategy for layers without their own 'mapping'\n"
@@ -161,7 +158,7 @@ static void on_signal(int sig)
 /* Builds run.json in memory. */
 static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint32_t strategy,
                       uint64_t seed, const trc_sum_t *sum, const sim_prog_t *prog,
-                      uint64_t rng_modules, uint64_t weight_bits)
+                      const wl_map_t *map)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -169,14 +166,20 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
     if (!f)
         return NULL;
     char *arch_text = arch_dump_string(arch);
-    uint64_t bits = 0;
-    for (uint32_t i = 0; i < sum->n_layers; i++)
+    uint64_t bits = 0, mods = 0, wbits = 0, bbits = 0, sbits = 0;
+    for (uint32_t i = 0; i < sum->n_layers; i++) {
         bits += sum->rng_bits[i];
+        mods += sum->layers[i].rng_modules;
+        wbits += sum->layers[i].weight_bits;
+        bbits += sum->layers[i].bayes_bits;
+        sbits += sum->layers[i].sram_bits;
+    }
     fprintf(f, "{\n  \"schema\": 1,\n  \"simulator\": \"neuspin\",\n  \"version\": ");
     trc_json_string(f, NEUSPIN_VERSION " (" NEUSPIN_GIT_DESCRIBE ")");
     fprintf(f, ",\n  \"command\": \"run\",\n  \"seed\": %llu,\n  \"mc_passes\": %u,\n",
             (unsigned long long)seed, T);
     fprintf(f, "  \"mapping_override\": %u,\n  \"clock_mhz\": %.17g,\n", strategy, arch->clk_mhz);
+    fprintf(f, "  \"scheme\": \"%s\",\n", arch_dropout_name(arch->dropout_impl));
     fprintf(f, "  \"time_unit\": \"cycle\",\n  \"cycle_ns\": %.17g,\n", arch_clk_ns(arch));
     fprintf(f, "  \"workload\": {\"name\": ");
     trc_json_string(f, net->name);
@@ -188,8 +191,10 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
                "\"rng_bits\": %llu},\n",
             (unsigned long long)sum->end_cyc, sum->end_cyc * arch_clk_ns(arch),
             trc_sum_total_pj(sum), (unsigned long long)bits);
-    fprintf(f, "  \"hardware\": {\"rng_modules\": %llu, \"weight_bits\": %llu},\n",
-            (unsigned long long)rng_modules, (unsigned long long)weight_bits);
+    fprintf(f, "  \"hardware\": {\"rng_modules\": %llu, \"weight_bits\": %llu, \"bayes_bits\": %llu, "
+               "\"sram_bits\": %llu, \"tiles_used\": %u, \"tiles\": %u},\n",
+            (unsigned long long)mods, (unsigned long long)wbits, (unsigned long long)bbits,
+            (unsigned long long)sbits, map->tiles_used, map->tiles_total);
     fprintf(f, "  \"programming\": {\"cycles\": %llu, \"energy_pj\": %.17g},\n",
             (unsigned long long)prog->cycles, en_total_pj(&arch->energy, &prog->acts));
     fprintf(f, "  \"files\": [\"layers.csv\", \"stats.csv\"]\n}\n");
@@ -212,10 +217,15 @@ static void describe_layers(const wl_net_t *net, const wl_map_t *map, trc_layer_
         t->kind = wl_kind_name(l->kind);
         t->mapping = m->strategy;
         t->tiles = m->n_slices;
-        t->rng_modules = m->drng_modules;
+        /* a SpinBayes arbiter is one stochastic unit of its layer */
+        t->rng_modules = m->drng_modules + (m->sto == WL_STO_ARBITER ? 1u : 0u);
         t->n_mvm = m->n_mvm;
-        t->weight_bits = m->weight_bits;
+        /* SpinBayes keeps no binary weights: its posterior samples are bayes_bits */
+        t->weight_bits = m->sto == WL_STO_ARBITER ? 0 : m->weight_bits;
         t->util = m->cells_alloc ? (double)m->cells_used / (double)m->cells_alloc : 0.0;
+        t->bayes_bits = m->bayes_bits;
+        t->bayes_cells = m->bayes_cells;
+        t->sram_bits = m->sram_bits;
     }
 }
 
@@ -234,20 +244,20 @@ static int cmd_run(args_t *a)
         } else if (!strcmp(o, "-q")) {
             quiet = 1;
         } else if (!strcmp(o, "-a") || !strcmp(o, "-w") || !strcmp(o, "-o")) {
-            if (!(v = opt_value(a, o)))
+            if (!(v = cli_opt_value(a, o)))
                 return CLI_EUSAGE;
             *(o[1] == 'a' ? &arch_path : o[1] == 'w' ? &wl_spec : &out_dir) = v;
         } else if (!strcmp(o, "-m")) {
-            if (!(v = opt_value(a, o)) || (rc = parse_u64(a, k + 1, o, v, 1, 2, &strategy)))
+            if (!(v = cli_opt_value(a, o)) || (rc = cli_parse_u64(a, k + 1, o, v, 1, 2, &strategy)))
                 return CLI_EUSAGE;
         } else if (!strcmp(o, "-T")) {
-            if (!(v = opt_value(a, o)) || (rc = parse_u64(a, k + 1, o, v, 1, 100000, &T)))
+            if (!(v = cli_opt_value(a, o)) || (rc = cli_parse_u64(a, k + 1, o, v, 1, 100000, &T)))
                 return CLI_EUSAGE;
         } else if (!strcmp(o, "--seed")) {
-            if (!(v = opt_value(a, o)) || (rc = parse_u64(a, k + 1, o, v, 0, UINT64_MAX, &seed)))
+            if (!(v = cli_opt_value(a, o)) || (rc = cli_parse_u64(a, k + 1, o, v, 0, UINT64_MAX, &seed)))
                 return CLI_EUSAGE;
         } else {
-            return usage_error(a, k, "unknown option '%s' for 'run' (see 'neuspin run --help')", o);
+            return cli_usage_error(a, k, "unknown option '%s' for 'run' (see 'neuspin run --help')", o);
         }
     }
 
@@ -258,12 +268,20 @@ static int cmd_run(args_t *a)
     trc_sum_t *sum = NULL;
     trc_out_t *out = NULL;
     char err[512] = "";
-    if ((rc = load_arch(arch_path, &arch)) || (rc = load_workload(wl_spec, &net)))
+    if ((rc = cli_load_arch(arch_path, &arch)) || (rc = load_workload(wl_spec, &net)))
         goto done;
-    if (!T)
-        T = net->T;
     if ((rc = map_workload(net, &arch, (uint32_t)strategy, &map)))
         goto done;
+    if (map->T == 1) { /* a deterministic map: one pass tells everything */
+        if (T > 1)
+            fprintf(stderr, "neuspin: note: %s: no Bayesian layer to sample, running one pass "
+                            "(T = 1) instead of %llu\n",
+                    arch.dropout_impl == ARCH_DROPOUT_NONE ? "scheme none" : net->name,
+                    (unsigned long long)T);
+        T = 1;
+    } else if (!T) {
+        T = net->T;
+    }
 
     rc = CLI_ERUN;
     layers = st_calloc(net->n_layers, sizeof *layers);
@@ -294,16 +312,12 @@ static int cmd_run(args_t *a)
         goto done;
     }
 
-    uint64_t mods = 0, wbits = 0;
-    for (uint32_t i = 0; i < net->n_layers; i++) {
-        mods += layers[i].rng_modules;
-        wbits += layers[i].weight_bits;
-    }
     if (!quiet) {
         char title[256];
-        snprintf(title, sizeof title, "neuspin %s: workload %s on architecture %s, T=%llu, seed %llu, "
-                 "%u of %u tiles (%.0f%% of their cells used)",
-                 NEUSPIN_VERSION, net->name, arch.name, (unsigned long long)T,
+        snprintf(title, sizeof title, "neuspin %s: workload %s on architecture %s (scheme %s), T=%llu, "
+                 "seed %llu, %u of %u tiles (%.0f%% of their cells used)",
+                 NEUSPIN_VERSION, net->name, arch.name, arch_dropout_name(arch.dropout_impl),
+                 (unsigned long long)T,
                  (unsigned long long)seed, map->tiles_used, map->tiles_total,
                  100.0 * map->utilization);
         trc_print_table(stdout, sum, title);
@@ -311,7 +325,7 @@ static int cmd_run(args_t *a)
                (unsigned long long)prog.cycles, en_total_pj(&arch.energy, &prog.acts) / 1000.0);
     }
     if (out) {
-        char *json = run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, sum, &prog, mods, wbits);
+        char *json = run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, sum, &prog, map);
         if (!json) {
             fprintf(stderr, "neuspin: error: out of memory\n");
             goto done;
@@ -374,20 +388,20 @@ static int cmd_validate(args_t *a)
         }
         if (!strcmp(o, "-a")) {
             a->i++;
-            if (!(arch_path = opt_value(a, o)))
+            if (!(arch_path = cli_opt_value(a, o)))
                 return CLI_EUSAGE;
             continue;
         }
         if (o[0] == '-' && o[1])
-            return usage_error(a, a->i, "unknown option '%s' for 'validate'", o);
+            return cli_usage_error(a, a->i, "unknown option '%s' for 'validate'", o);
         if (first < 0)
             first = a->i;
         a->i++;
     }
     if (first < 0)
-        return usage_error(a, a->argc, "%s", "validate: expected at least one FILE");
+        return cli_usage_error(a, a->argc, "%s", "validate: expected at least one FILE");
     arch_t arch;
-    if ((rc = load_arch(arch_path, &arch)))
+    if ((rc = cli_load_arch(arch_path, &arch)))
         return rc;
     for (int k = first; k < a->argc; k++) {
         const char *path = a->argv[k];
@@ -410,7 +424,7 @@ static int cmd_validate(args_t *a)
             wl_net_destroy(net);
         } else {
             arch_t tmp;
-            if ((r = load_arch(path, &tmp)) == CLI_OK)
+            if ((r = cli_load_arch(path, &tmp)) == CLI_OK)
                 printf("%s: ok (architecture '%s')\n", path, tmp.name);
         }
         if (r && !rc)
@@ -441,16 +455,16 @@ static int cmd_config(args_t *a)
         } else if (!strcmp(o, "--list-params")) {
             list = 1;
         } else if (!strcmp(o, "-a")) {
-            if (!(arch_path = opt_value(a, o)))
+            if (!(arch_path = cli_opt_value(a, o)))
                 return CLI_EUSAGE;
         } else {
-            return usage_error(a, k, "unknown option '%s' for 'config'", o);
+            return cli_usage_error(a, k, "unknown option '%s' for 'config'", o);
         }
     }
     if (list)
         return arch_list_params(stdout) == ST_OK ? CLI_OK : CLI_ERUN;
     arch_t arch;
-    if ((rc = load_arch(arch_path, &arch)))
+    if ((rc = cli_load_arch(arch_path, &arch)))
         return rc;
     return arch_dump_yaml(&arch, stdout) == ST_OK ? CLI_OK : CLI_ERUN;
 }
@@ -468,7 +482,7 @@ static int cmd_list(args_t *a)
             fputs(list_help, stdout);
             return CLI_OK;
         }
-        return usage_error(a, a->i, "unexpected argument '%s' for 'list'", a->argv[a->i]);
+        return cli_usage_error(a, a->i, "unexpected argument '%s' for 'list'", a->argv[a->i]);
     }
     printf("%-20s %7s %6s %12s  %s\n", "built-in workload", "layers", "T", "weights", "input");
     for (size_t i = 0; i < wl_builtin_count(); i++) {
@@ -504,6 +518,7 @@ static const char main_help[] =
     "\n"
     "commands:\n"
     "  run        simulate a workload's MC passes; print and write per-layer costs\n"
+    "  compare    run one workload on several architectures (schemes) side by side\n"
     "  validate   check architecture and workload files\n"
     "  config     print the resolved architecture, or the parameter reference\n"
     "  list       list the built-in workloads\n"
@@ -534,6 +549,8 @@ int cli_main(int argc, char **argv)
         return cmd_config(&a);
     if (!strcmp(c, "list"))
         return cmd_list(&a);
+    if (!strcmp(c, "compare"))
+        return cli_compare(&a);
     a.i = 1;
-    return usage_error(&a, 1, "unknown command '%s' (expected run, validate, config or list)", c);
+    return cli_usage_error(&a, 1, "unknown command '%s' (expected run, compare, validate, config or list)", c);
 }

@@ -21,7 +21,12 @@ enum class Op : uint8_t {
     Reduce,   // periphery: adder tree over n_partials partial sums of `cols` outputs
     Activate, // periphery: n sign/threshold activations
     Pool,     // periphery: n outputs over windows of `window`
-    Add       // periphery: n residual additions
+    Add,      // periphery: n residual additions
+    Expand,   // dropout bank: row mask of vector `mvm` from the pass's unit mask (`units`)
+    Select,   // arbiter: one-hot selection of a crossbar set for pass `pass` (-> sel)
+    Scale,    // periphery: n scale multiplications
+    Sample,   // periphery: n scale samples mu + sigma * eps
+    Norm      // periphery: affine + inverted normalization of n outputs
 };
 
 struct OpExt : tlm::tlm_extension<OpExt> {
@@ -35,7 +40,12 @@ struct OpExt : tlm::tlm_extension<OpExt> {
     uint32_t n_partials = 0;   // Reduce
     uint32_t window = 0;       // Pool
     uint64_t n = 0;            // Read/Write: bits; Activate/Add/Pool: elements
-    uint32_t dropped = 0;      // Draw: result
+    uint32_t dropped = 0;      // Draw, Expand: undriven rows / dropped units (result)
+    uint32_t sel = 0;          // Select: result
+    const uint64_t *units = nullptr; // Expand: the pass's unit mask; Mvm: DropConnect weights
+    uint32_t col_off = 0;      // Mvm: first column of the slice (weight-mask index)
+    uint32_t wcols = 0;        // Mvm: columns of the layer (weight-mask stride)
+    uint32_t cell_mtjs = 0;    // Mvm: MTJs per weight cell (multi-level cells)
     act_counts_t *acc = nullptr; // where the model adds its actions
     int status = 0;            // ST_* returned by the model
 

@@ -45,18 +45,40 @@ int TileModule::serve(OpExt &op, tlm::tlm_generic_payload &gp, uint64_t &cycles)
 {
     if (op.op != Op::Mvm)
         return ST_EINVAL;
-    tile_req_t rq = {op.row_off, op.rows, op.cols, mask_of(gp)};
+    tile_req_t rq = {op.row_off, op.rows,  op.cols,  mask_of(gp),
+                     op.units,   op.col_off, op.wcols, op.cell_mtjs};
     return tile_mvm(m_tile, &rq, &cycles, op.acc);
 }
 
-DrngModule::DrngModule(sc_core::sc_module_name name, drng_t *drng) : TargetBase(name), m_drng(drng) {}
+DrngModule::DrngModule(sc_core::sc_module_name name, drng_t *drng, const dmask_geom_t &geom,
+                       dmask_gran_t gran)
+    : TargetBase(name), m_drng(drng), m_geom(geom), m_gran(gran)
+{
+}
 DrngModule::~DrngModule() { drng_destroy(m_drng); }
 
 int DrngModule::serve(OpExt &op, tlm::tlm_generic_payload &gp, uint64_t &cycles)
 {
-    if (op.op != Op::Draw)
+    switch (op.op) {
+    case Op::Draw:
+        return drng_draw(m_drng, op.pass, op.mvm, mask_of(gp), &cycles, op.acc, &op.dropped);
+    case Op::Expand:
+        cycles = 0; // the mask-distribution wiring is combinational
+        op.dropped = dmask_rows(&m_geom, m_gran, op.units, op.mvm, mask_of(gp));
+        return ST_OK;
+    default:
         return ST_EINVAL;
-    return drng_draw(m_drng, op.pass, op.mvm, mask_of(gp), &cycles, op.acc, &op.dropped);
+    }
+}
+
+ArbModule::ArbModule(sc_core::sc_module_name name, arb_t *arb) : TargetBase(name), m_arb(arb) {}
+ArbModule::~ArbModule() { arb_destroy(m_arb); }
+
+int ArbModule::serve(OpExt &op, tlm::tlm_generic_payload &, uint64_t &cycles)
+{
+    if (op.op != Op::Select)
+        return ST_EINVAL;
+    return arb_draw(m_arb, op.pass, &op.sel, &cycles, op.acc);
 }
 
 SbufModule::SbufModule(sc_core::sc_module_name name, sbuf_t *sbuf) : TargetBase(name), m_sbuf(sbuf) {}
@@ -84,6 +106,9 @@ int PeriphModule::serve(OpExt &op, tlm::tlm_generic_payload &, uint64_t &cycles)
     case Op::Activate: return periph_activate(m_periph, op.n, &cycles, op.acc);
     case Op::Pool: return periph_pool(m_periph, op.n, op.window, &cycles, op.acc);
     case Op::Add: return periph_add(m_periph, op.n, &cycles, op.acc);
+    case Op::Scale: return periph_scale(m_periph, op.n, &cycles, op.acc);
+    case Op::Sample: return periph_sample(m_periph, op.n, &cycles, op.acc);
+    case Op::Norm: return periph_norm(m_periph, op.n, &cycles, op.acc);
     default: return ST_EINVAL;
     }
 }

@@ -13,8 +13,10 @@
 
 #include "ext.h"
 
+#include "arb.h"
 #include "base/stat.h"
 #include "bus.h"
+#include "dmask.h"
 #include "drng.h"
 #include "periph.h"
 #include "sbuf.h"
@@ -66,9 +68,13 @@ class TileModule : public TargetBase {
     tile_t *m_tile;
 };
 
+// A layer's dropout modules: draws unit masks (Draw) and routes them to the word-line
+// pairs of each input vector (Expand, through dmask: wiring, no cycles).
 class DrngModule : public TargetBase {
   public:
-    DrngModule(sc_core::sc_module_name name, drng_t *drng); // takes ownership
+    // Takes ownership of drng; geom and gran describe what a unit gates.
+    DrngModule(sc_core::sc_module_name name, drng_t *drng, const dmask_geom_t &geom,
+               dmask_gran_t gran);
     ~DrngModule() override;
     const drng_t *model() const { return m_drng; }
 
@@ -77,6 +83,22 @@ class DrngModule : public TargetBase {
 
   private:
     drng_t *m_drng;
+    dmask_geom_t m_geom;
+    dmask_gran_t m_gran;
+};
+
+// SpinBayes' stochastic arbiter of one layer.
+class ArbModule : public TargetBase {
+  public:
+    ArbModule(sc_core::sc_module_name name, arb_t *arb); // takes ownership
+    ~ArbModule() override;
+    const arb_t *model() const { return m_arb; }
+
+  protected:
+    int serve(OpExt &op, tlm::tlm_generic_payload &gp, uint64_t &cycles) override;
+
+  private:
+    arb_t *m_arb;
 };
 
 class SbufModule : public TargetBase {

@@ -25,6 +25,9 @@ namespace ns {
 
 using sc_core::sc_time;
 
+// Whole cycles in a delay (delays are exact cycle multiples: models count cycles).
+static uint64_t cycles_of(const sc_time &t) { return static_cast<uint64_t>(t / cycle_time()); }
+
 // Port indices on the bus (payload addresses).
 enum : unsigned { PORT_GBUF = 0, PORT_SCALE = 1, PORT_PERIPH = 2, PORT_FIRST_DYNAMIC = 3 };
 
@@ -32,10 +35,12 @@ class Controller : public sc_core::sc_module {
   public:
     tlm_utils::simple_initiator_socket<Controller> socket;
 
-    Controller(sc_core::sc_module_name name, const sim_job_t &job,
-               std::vector<unsigned> drng_port, std::vector<unsigned> tile_port, size_t mask_words)
+    Controller(sc_core::sc_module_name name, const sim_job_t &job, std::vector<unsigned> drng_port,
+               std::vector<unsigned> arb_port, std::vector<unsigned> tile_port, size_t mask_words,
+               size_t unit_words)
         : sc_module(name), socket("socket"), m_job(job), m_drng_port(std::move(drng_port)),
-          m_tile_port(std::move(tile_port)), m_mask(mask_words ? mask_words : 1, 0)
+          m_arb_port(std::move(arb_port)), m_tile_port(std::move(tile_port)),
+          m_mask(mask_words ? mask_words : 1, 0), m_units(unit_words ? unit_words : 1, 0)
     {
         SC_HAS_PROCESS(Controller);
         SC_THREAD(run);
@@ -75,17 +80,67 @@ class Controller : public sc_core::sc_module {
         m_op.bus_bits = bus_bits;
     }
 
+    uint32_t setup_layer_pass(uint32_t i, trc_rec_t &rec); // m_op.pass is set
     void run_mvm_layer(uint32_t i, uint32_t pass, trc_rec_t &rec);
     void run_other_layer(uint32_t i, trc_rec_t &rec);
     void run();
 
     const sim_job_t &m_job;
     std::vector<unsigned> m_drng_port; // per layer; 0 = no dropout bank
+    std::vector<unsigned> m_arb_port;  // per layer; 0 = no arbiter
     std::vector<unsigned> m_tile_port; // per physical tile
-    std::vector<uint64_t> m_mask;      // the current input vector's dropout mask
+    std::vector<uint64_t> m_mask;      // the current input vector's row mask
+    std::vector<uint64_t> m_units;     // the current pass's unit mask (per-pass schemes)
     tlm::tlm_generic_payload m_gp;
     OpExt m_op;
 };
+
+// Once per layer and pass, before the first vector: the thresholds (one scale-buffer word
+// per output channel) and the scheme's scale vector or gamma/beta latch into the
+// periphery; the scheme's per-pass randomness is drawn (a unit mask, or the arbiter's
+// selection); subset VI reads its scale crossbar and samples the scale.  Returns the
+// crossbar set (copy) the vectors use.
+uint32_t Controller::setup_layer_pass(uint32_t i, trc_rec_t &rec)
+{
+    const wl_layer_map_t &m = m_job.map->layers[i];
+    set_op(Op::Read, uint64_t(m.cols) * m_job.arch->scale_buf.word_bits);
+    sc_time t = send(PORT_SCALE);
+    if (m.sram_bits) {
+        set_op(Op::Read, m.sram_bits);
+        t += send(PORT_SCALE);
+    }
+    uint32_t copy = 0;
+    if (m.sto == WL_STO_PASS) {
+        set_op(Op::Draw);
+        m_op.mvm = 0;
+        const sc_time d = send(m_drng_port[i], m_units.data());
+        rec.rng_cycles += cycles_of(d);
+        t += d;
+    } else if (m.sto == WL_STO_ARBITER) {
+        set_op(Op::Select);
+        const sc_time d = send(m_arb_port[i]);
+        rec.rng_cycles += cycles_of(d);
+        t += d;
+        copy = m_op.sel;
+    }
+    if (m.n_extra) { // subset VI: mean and deviation rows of the scale crossbar, in parallel
+        sc_time extra = sc_core::SC_ZERO_TIME;
+        const wl_slice_t *xs = m.slices + size_t(m.copies) * m.slices_per_copy;
+        for (uint32_t s = 0; s < m.n_extra; s++) {
+            set_op(Op::Mvm);
+            m_op.row_off = 0;
+            m_op.rows = xs[s].rows;
+            m_op.cols = xs[s].cols;
+            m_op.units = nullptr;
+            m_op.cell_mtjs = m_job.arch->bayes.mtjs_per_cell; // multi-level cells
+            extra = std::max(extra, send(m_tile_port[xs[s].tile]));
+        }
+        set_op(Op::Sample, m.cols);
+        t += extra + send(PORT_PERIPH);
+    }
+    wait(t);
+    return copy;
+}
 
 void Controller::run_mvm_layer(uint32_t i, uint32_t pass, trc_rec_t &rec)
 {
@@ -93,31 +148,37 @@ void Controller::run_mvm_layer(uint32_t i, uint32_t pass, trc_rec_t &rec)
     const unsigned drng = m_drng_port[i];
     m_op.acc = &rec.acts;
     m_op.pass = pass;
-
-    // Thresholds (one scale-buffer word per output channel) latch once per layer and pass.
-    set_op(Op::Read, uint64_t(m.cols) * m_job.arch->scale_buf.word_bits);
-    wait(send(PORT_SCALE));
+    const uint32_t copy = setup_layer_pass(i, rec);
+    const wl_slice_t *slices = m.slices + size_t(copy) * m.slices_per_copy;
+    const bool per_vector = m.sto == WL_STO_VECTOR;
+    const bool expand = m.sto == WL_STO_PASS && m.gran != WL_GRAN_WEIGHT && m.gran != WL_GRAN_SCALAR;
+    const uint64_t *wmask = m.sto == WL_STO_PASS && m.gran == WL_GRAN_WEIGHT ? m_units.data() : nullptr;
 
     for (uint32_t v = 0; v < m.n_mvm && status == ST_OK; v++) {
         m_op.mvm = v;
         set_op(Op::Read, m.rows, m.rows);
         sc_time t = send(PORT_GBUF);
         uint64_t *mask = nullptr;
-        if (drng) {
-            set_op(Op::Draw);
-            t = std::max(t, send(drng, m_mask.data()));
+        if (per_vector || expand) {
+            set_op(per_vector ? Op::Draw : Op::Expand);
+            m_op.units = m_units.data();
+            const sc_time d = send(drng, m_mask.data());
+            rec.rng_cycles += cycles_of(d);
+            t = std::max(t, d);
             mask = m_mask.data();
-            rec.rng_bits += m.rows;
             rec.rows_dropped += m_op.dropped;
         }
         sc_time tiles = sc_core::SC_ZERO_TIME;
-        m_op.op = Op::Mvm;
-        m_op.bus_bits = 0;
-        for (uint32_t s = 0; s < m.n_slices; s++) {
-            const wl_slice_t &sl = m.slices[s];
+        set_op(Op::Mvm);
+        m_op.units = wmask;
+        m_op.wcols = m.cols;
+        m_op.cell_mtjs = m.cell_mtjs;
+        for (uint32_t s = 0; s < m.slices_per_copy; s++) {
+            const wl_slice_t &sl = slices[s];
             m_op.row_off = sl.row_off;
             m_op.rows = sl.rows;
             m_op.cols = sl.cols;
+            m_op.col_off = sl.col_off;
             tiles = std::max(tiles, send(m_tile_port[sl.tile], mask));
         }
         t += tiles;
@@ -127,12 +188,19 @@ void Controller::run_mvm_layer(uint32_t i, uint32_t pass, trc_rec_t &rec)
             m_op.cols = m.cols;
             t += send(PORT_PERIPH);
         }
+        if (m.post != WL_POST_NONE) {
+            set_op(m.post == WL_POST_SCALE ? Op::Scale : Op::Norm, m.cols);
+            t += send(PORT_PERIPH);
+        }
         set_op(Op::Activate, m.cols);
         t += send(PORT_PERIPH);
         set_op(Op::Write, m.cols, m.cols);
         t += send(PORT_GBUF);
         wait(t);
     }
+    // Every random bit is one SET/sense/RESET of a stochastic MTJ, in a dropout module or
+    // in the arbiter.
+    rec.rng_bits = rec.acts.n[ACT_DRNG_SET] + rec.acts.n[ACT_ARB_BIT];
 }
 
 void Controller::run_other_layer(uint32_t i, trc_rec_t &rec)
@@ -196,6 +264,7 @@ struct Top {
     std::unique_ptr<SbufModule> gbuf, scale;
     std::unique_ptr<PeriphModule> periph;
     std::vector<std::unique_ptr<DrngModule>> drngs; // per layer, null without dropout
+    std::vector<std::unique_ptr<ArbModule>> arbs;   // per layer, null without an arbiter
     std::vector<std::unique_ptr<TileModule>> tiles; // per used tile
 };
 
@@ -226,25 +295,52 @@ static int elaborate(const sim_job_t &job, Top &top, sim_prog_t *prog, char *err
     top.bus->initiator.bind(top.periph->socket); // PORT_PERIPH
     unsigned next_port = PORT_FIRST_DYNAMIC;
 
-    std::vector<unsigned> drng_port(job.net->n_layers, 0);
+    std::vector<unsigned> drng_port(job.net->n_layers, 0), arb_port(job.net->n_layers, 0);
     top.drngs.resize(job.net->n_layers);
-    size_t mask_words = 1;
+    top.arbs.resize(job.net->n_layers);
+    size_t mask_words = 1, unit_words = 1;
     for (uint32_t i = 0; i < job.net->n_layers; i++) {
         const wl_layer_t &l = job.net->layers[i];
         const wl_layer_map_t &m = map.layers[i];
-        if (!wl_layer_is_mvm(&l) || l.p <= 0 || a.dropout_impl == ARCH_DROPOUT_NONE)
+        mask_words = std::max<size_t>(mask_words, (m.rows + 63) / 64);
+        if (m.sto == WL_STO_ARBITER) {
+            arb_t *arb = nullptr;
+            if ((st = arb_create(&a.arb, job.seed, i, &arb)) != ST_OK) {
+                snprintf(err, errn, "layer '%s': cannot build its arbiter: %s", l.name, st_str(st));
+                return st;
+            }
+            std::string name = std::string("arb_") + l.name;
+            top.arbs[i].reset(new ArbModule(sc_core::sc_gen_unique_name(name.c_str()), arb));
+            top.bus->initiator.bind(top.arbs[i]->socket);
+            arb_port[i] = next_port++;
             continue;
+        }
+        if (m.sto != WL_STO_VECTOR && m.sto != WL_STO_PASS)
+            continue;
+        // A per-pass draw spreads its units over the layer's physical modules, each drawing
+        // its share in turn (subset VI: one module per scale element, sample_bits each); a
+        // per-vector bank shares as the architecture says.
+        drng_params_t dp = a.drng;
+        if (m.sto == WL_STO_PASS && m.drng_modules > 0)
+            dp.share = uint32_t((m.units + m.drng_modules - 1) / m.drng_modules);
         drng_t *d = nullptr;
-        if ((st = drng_create(&a.drng, job.seed, i, m.rows, l.p, &d)) != ST_OK) {
+        if (m.units > UINT32_MAX ||
+            (st = drng_create(&dp, job.seed, i, uint32_t(m.units), m.p, &d)) != ST_OK) {
+            if (m.units > UINT32_MAX)
+                st = ST_ERANGE;
             snprintf(err, errn, "layer '%s': cannot build its dropout modules: %s", l.name,
                      st_str(st));
             return st;
         }
+        const dmask_geom_t geom = {l.cin, l.hin, l.win, l.k, l.stride, l.pad, l.wout, m.rows};
+        const dmask_gran_t gran = m.gran == WL_GRAN_NEURON    ? DMASK_NEURON
+                                  : m.gran == WL_GRAN_CHANNEL ? DMASK_CHANNEL
+                                                              : DMASK_ROW;
         std::string name = std::string("drng_") + l.name;
-        top.drngs[i].reset(new DrngModule(sc_core::sc_gen_unique_name(name.c_str()), d));
+        top.drngs[i].reset(new DrngModule(sc_core::sc_gen_unique_name(name.c_str()), d, geom, gran));
         top.bus->initiator.bind(top.drngs[i]->socket);
         drng_port[i] = next_port++;
-        mask_words = std::max<size_t>(mask_words, (m.rows + 63) / 64);
+        unit_words = std::max<size_t>(unit_words, (m.units + 63) / 64);
     }
 
     std::vector<unsigned> tile_port(a.tiles, 0);
@@ -273,8 +369,8 @@ static int elaborate(const sim_job_t &job, Top &top, sim_prog_t *prog, char *err
             tile_port[sl.tile] = next_port++;
         }
     }
-    top.ctrl.reset(new Controller("controller", job, std::move(drng_port), std::move(tile_port),
-                                  mask_words));
+    top.ctrl.reset(new Controller("controller", job, std::move(drng_port), std::move(arb_port),
+                                  std::move(tile_port), mask_words, unit_words));
     top.ctrl->socket.bind(top.bus->target);
     return ST_OK;
 }
@@ -297,10 +393,14 @@ static int dump_blocks(const sim_job_t &job, const Top &top)
         st |= trc_out_block(o, "chip.tile.adapter", idx, adapter_stat_descs, adapter_stat_ndescs,
                             &t->adapter_stats());
     }
-    for (uint32_t i = 0; i < top.drngs.size(); i++)
+    for (uint32_t i = 0; i < top.drngs.size(); i++) {
         if (top.drngs[i])
             st |= trc_out_block(o, "chip.drng", i, drng_stat_descs, drng_stat_ndescs,
                                 drng_stats(top.drngs[i]->model()));
+        if (top.arbs[i])
+            st |= trc_out_block(o, "chip.arb", i, arb_stat_descs, arb_stat_ndescs,
+                                arb_stats(top.arbs[i]->model()));
+    }
     st |= trc_out_block(o, "chip.gbuf", 0, sbuf_stat_descs, sbuf_stat_ndescs, sbuf_stats(top.gbuf->model()));
     st |= trc_out_block(o, "chip.scale_buf", 0, sbuf_stat_descs, sbuf_stat_ndescs,
                         sbuf_stats(top.scale->model()));

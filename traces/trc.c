@@ -28,8 +28,9 @@ int trc_sum_create(const trc_layer_t *layers, uint32_t n_layers, uint32_t T,
     s->cycles = st_calloc(n_layers, sizeof *s->cycles);
     s->rng_bits = st_calloc(n_layers, sizeof *s->rng_bits);
     s->rows_dropped = st_calloc(n_layers, sizeof *s->rows_dropped);
+    s->rng_cycles = st_calloc(n_layers, sizeof *s->rng_cycles);
     s->acts = st_calloc(n_layers, sizeof *s->acts);
-    if (!s->cycles || !s->rng_bits || !s->rows_dropped || !s->acts) {
+    if (!s->cycles || !s->rng_bits || !s->rows_dropped || !s->rng_cycles || !s->acts) {
         trc_sum_destroy(s);
         return ST_ENOMEM;
     }
@@ -44,6 +45,7 @@ void trc_sum_destroy(trc_sum_t *s)
     free(s->cycles);
     free(s->rng_bits);
     free(s->rows_dropped);
+    free(s->rng_cycles);
     free(s->acts);
     free(s);
 }
@@ -54,6 +56,7 @@ void trc_sum_add(trc_sum_t *s, const trc_rec_t *r)
     s->cycles[r->layer] += r->cycles;
     s->rng_bits[r->layer] += r->rng_bits;
     s->rows_dropped[r->layer] += r->rows_dropped;
+    s->rng_cycles[r->layer] += r->rng_cycles;
     act_counts_add(&s->acts[r->layer], &r->acts);
     if (r->start_cyc + r->cycles > s->end_cyc)
         s->end_cyc = r->start_cyc + r->cycles;
@@ -108,7 +111,7 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
     for (int k = 0; k < COMP_COUNT; k++)
         if (show[k])
             fprintf(f, " %8s", comp_name((comp_t)k));
-    fprintf(f, " %8s %10s %10s\n", "rng_mod", "rng_bits", "weights");
+    fprintf(f, " %8s %10s %10s\n", "rng_mod", "rng_bits", "memory");
 
     uint64_t mods = 0, wbits = 0, bits_all = 0;
     for (uint32_t i = 0; i < s->n_layers; i++) {
@@ -117,7 +120,7 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
         double e = trc_sum_layer_pj(s, i, c);
         char map[8], w[24];
         snprintf(map, sizeof map, l->mapping ? "%u" : "-", l->mapping);
-        fmt_bits(w, sizeof w, (double)l->weight_bits);
+        fmt_bits(w, sizeof w, (double)(l->weight_bits + l->bayes_bits + l->sram_bits));
         char util[8];
         snprintf(util, sizeof util, l->tiles ? "%.0f%%" : "-", 100.0 * l->util);
         fprintf(f, "%-14.14s %-7s %3s %5u %5s %10.0f %11.1f %9.3f", l->name, l->kind, map,
@@ -130,7 +133,7 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
         else /* no crossbar: no dropout modules, no weights */
             fprintf(f, " %8s %10s %10s\n", "-", "-", "-");
         mods += l->rng_modules;
-        wbits += l->weight_bits;
+        wbits += l->weight_bits + l->bayes_bits + l->sram_bits;
         bits_all += s->rng_bits[i];
     }
 
@@ -151,8 +154,16 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
     for (int k = 0; k < COMP_COUNT; k++)
         if (show[k])
             fprintf(f, " %s %.1f%%", comp_name((comp_t)k), e_img > 0 ? 100.0 * comp_total[k] / e_img : 0.0);
-    fprintf(f, "\n  RNG modules %llu, weight memory %s (%llu cells)\n", (unsigned long long)mods, w,
-            (unsigned long long)(2 * wbits));
+    uint64_t cells = 0, stoch = 0, cyc_all = 0;
+    for (uint32_t i = 0; i < s->n_layers; i++) {
+        cells += 2 * s->layers[i].weight_bits + s->layers[i].bayes_cells;
+        stoch += s->rng_cycles[i];
+        cyc_all += s->cycles[i];
+    }
+    fprintf(f, "\n  RNG modules %llu, stochastic units busy %.1f%% of the cycles, memory %s "
+               "(%llu crossbar cells)\n",
+            (unsigned long long)mods, cyc_all ? 100.0 * (double)stoch / (double)cyc_all : 0.0, w,
+            (unsigned long long)cells);
 }
 
 /* ---- Files ---- */
@@ -284,7 +295,8 @@ int trc_out_open(const char *dir, const trc_layer_t *layers, uint32_t n_layers,
     fprintf(lf, "layer,name,kind,pass,mapping,tiles,start_cycle,cycles,latency_ns,energy_pj");
     for (int k = 0; k < COMP_COUNT; k++)
         fprintf(lf, ",e_%s_pj", comp_name((comp_t)k));
-    fprintf(lf, ",rng_modules,rng_bits,rows_dropped,weight_bits\n");
+    fprintf(lf, ",rng_modules,rng_bits,rng_cycles,rows_dropped,weight_bits,bayes_bits,bayes_cells,"
+                "sram_bits\n");
     fprintf(o->f[F_STATS], "layer,sample,path,stat,index,value,unit\n");
     *out = o;
     return ST_OK;
@@ -303,8 +315,11 @@ int trc_out_rec(trc_out_t *o, const trc_rec_t *r)
             (unsigned long long)r->cycles, r->cycles * o->clk_ns, e);
     for (int k = 0; k < COMP_COUNT; k++)
         fprintf(lf, ",%.9g", c[k]);
-    fprintf(lf, ",%u,%llu,%llu,%llu\n", l->rng_modules, (unsigned long long)r->rng_bits,
-            (unsigned long long)r->rows_dropped, (unsigned long long)l->weight_bits);
+    fprintf(lf, ",%u,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n", l->rng_modules,
+            (unsigned long long)r->rng_bits, (unsigned long long)r->rng_cycles,
+            (unsigned long long)r->rows_dropped, (unsigned long long)l->weight_bits,
+            (unsigned long long)l->bayes_bits, (unsigned long long)l->bayes_cells,
+            (unsigned long long)l->sram_bits);
 
     FILE *sf = o->f[F_STATS];
     csv_field(sf, l->name);

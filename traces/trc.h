@@ -31,6 +31,10 @@ typedef struct trc_layer {
     uint32_t n_mvm;        /* input vectors per pass */
     uint64_t weight_bits;  /* binary weights stored */
     double util;           /* cells used / cells of its tiles; 0 without tiles */
+    uint64_t bayes_bits;   /* Bayesian-parameter memory (posterior samples, scale mean and
+                              deviation) in multi-level cells */
+    uint64_t sram_bits;    /* scheme state in the SRAM scale buffer (scale vector, gamma/beta) */
+    uint64_t bayes_cells;  /* multi-level cells holding bayes_bits */
 } trc_layer_t;
 
 /* What one layer cost in one MC pass. */
@@ -41,6 +45,8 @@ typedef struct trc_rec {
     uint64_t cycles;       /* cycles it took */
     uint64_t rng_bits;     /* random bits drawn */
     uint64_t rows_dropped; /* word-line pairs left undriven */
+    uint64_t rng_cycles;   /* cycles the stochastic units (dropout modules, arbiter, VI
+                              sampling) were busy; they may overlap other work */
     act_counts_t acts;     /* actions */
 } trc_rec_t;
 
@@ -54,6 +60,7 @@ typedef struct trc_sum {
     uint64_t *cycles;           /* [n_layers] summed over passes */
     uint64_t *rng_bits;         /* [n_layers] */
     uint64_t *rows_dropped;     /* [n_layers] */
+    uint64_t *rng_cycles;       /* [n_layers] */
     act_counts_t *acts;         /* [n_layers] */
     uint64_t end_cyc;           /* cycle the last pass ended: latency per image */
 } trc_sum_t;

@@ -58,12 +58,14 @@ struct Fixture {
     }
 };
 
-void load_toy(Fixture &f, uint32_t strategy = 0)
+void load_toy(Fixture &f, uint32_t strategy = 0, int scheme = -1)
 {
     arch_diag_list_t dl;
     arch_diag_init(&dl);
     const std::string dir = std::string(NS_SOURCE_DIR) + "/tests/golden/toy2/";
     ck_assert_int_eq(arch_load_file((dir + "arch.yaml").c_str(), &f.arch, &dl), ST_OK);
+    if (scheme >= 0)
+        f.arch.dropout_impl = uint32_t(scheme);
     ck_assert_int_eq(wl_load_file((dir + "net.yaml").c_str(), &f.net, &dl), ST_OK);
     ck_assert_int_eq(wl_map_build(f.net, &f.arch, strategy, &f.map, &dl), ST_OK);
     ck_assert_uint_le(f.net->n_layers, 8);
@@ -72,14 +74,14 @@ void load_toy(Fixture &f, uint32_t strategy = 0)
         f.layers[i].name = f.net->layers[i].name;
         f.layers[i].kind = wl_kind_name(f.net->layers[i].kind);
     }
-    ck_assert_int_eq(trc_sum_create(f.layers, f.net->n_layers, f.net->T, &f.arch.energy,
+    ck_assert_int_eq(trc_sum_create(f.layers, f.net->n_layers, f.map->T ? f.map->T : f.net->T, &f.arch.energy,
                                     arch_clk_ns(&f.arch), &f.sum),
                      ST_OK);
 }
 
 int run_toy(Fixture &f, sim_prog_t &prog, volatile sig_atomic_t *stop = nullptr)
 {
-    sim_job_t job = {&f.arch, f.net, f.map, f.net->T, 1, f.layers, f.sum, nullptr, stop};
+    sim_job_t job = {&f.arch, f.net, f.map, f.sum->T, 1, f.layers, f.sum, nullptr, stop};
     char err[256] = "";
     return sim_run(&job, &prog, err, sizeof err);
 }
@@ -175,6 +177,85 @@ START_TEST(test_sim_masks_are_the_drng_models_keyed_draws)
 }
 END_TEST
 
+
+// Every scheme on toy2 (the architecture's dropout.impl swapped; fc1 stays deterministic:
+// 30 cycles and 272 pJ per pass under every scheme).  fc2 (4 rows, 2 cols, p = 0.5, one
+// vector) per pass, worked out from the toy2 numbers (file comment), with mul 1 pJ and
+// t_mul 1, arbiter bits 10 pJ and 5 cycles (t_bit_cyc default), bayes.param_bits 2 in
+// 3-MTJ cells (2 bits each, so one cell per parameter):
+//  base: thresholds 2 cycles (16 bits, 4 pJ); input 3 cycles; tile 5; activation 1; write
+//   3; energy without randomness 52.75 pJ + 2 pJ per driven row (2 columns x 1 pJ).
+//  none: 2 + 3 + 5 + 1 + 3 = 14 cycles; all 4 rows driven: 60.75 pJ; one pass (T = 1).
+//  spindrop: the mask (5 cycles) hides the input (3): 16 cycles; 4 bits x 15 pJ = 60 pJ:
+//   120.75 - 2d for d dropped rows.
+//  mc_dropout, spatial_spindrop (on fc both are one module per input row, a mask per pass):
+//   the 4-bit draw (5 cycles) in the set-up: 2 + 5 + 3 + 5 + 1 + 3 = 19; 120.75 - 2d.
+//  mc_dropconnect: an 8-bit draw per pass (8 modules, 5 cycles): 19 cycles; every row
+//   driven, cells = kept weights w: 52.75 + 120 + w = 172.75 + w.
+//  scaledrop: scale vector 2 x 8 bits = 2 words (2 cycles, 4 pJ), 1-bit draw (5 cycles,
+//   15 pJ), 2 scale multiplies (1 cycle, 2 pJ): 2 + 2 + 5 + 3 + 5 + 1 + 1 + 3 = 22 cycles;
+//   60.75 + 4 + 15 + 2 = 81.75 pJ.
+//  affine_dropout: gamma and beta 2 x 2 x 8 bits = 4 words (4 cycles, 8 pJ), 2-bit draw (5,
+//   30 pJ), normalization of 2 outputs: 2 sweeps x (1 + 1) = 4 cycles, 6 muls + 8 adds =
+//   6 + 56 pJ: 2 + 4 + 5 + 3 + 5 + 4 + 1 + 3 = 27 cycles; 60.75 + 8 + 30 + 62 = 160.75.
+//  subset_vi: 2 x 4 sample bits on 2 modules (4 bits each: 20 cycles, 120 pJ); the scale
+//   crossbar (2 rows x 2 cell columns, 3 MTJs a cell): decode 1 + read 1 + sense
+//   ceil(2/2) x 3 = 5 cycles, 12 cells x 1 + 2 + 2 x 3 x 3 = 32 pJ; 2 samples (2 cycles,
+//   2 muls + 2 adds = 16 pJ); per vector 2 scale multiplies (1 cycle, 2 pJ):
+//   2 + 20 + 5 + 2 + 3 + 5 + 1 + 1 + 3 = 42 cycles; 60.75 + 120 + 32 + 16 + 2 = 230.75 pJ.
+//  spinbayes: the arbiter draws 2 bits for 4 copies (never rejects: 10 cycles, 20 pJ); the
+//   chosen copy's 3-MTJ cells conduct 3 x 8 = 24 cells: 2 + 10 + 3 + 5 + 1 + 3 = 24 cycles;
+//   52.75 + 24 + 20 = 96.75 pJ.
+struct SchemeCase {
+    uint32_t scheme;
+    uint64_t fc2_cycles;  // per pass
+    double fc2_pj;        // per pass, before the mask terms
+    double per_dropped_row; // pJ removed per dropped row
+    bool weight_mask;     // energy + kept weights instead (DropConnect)
+};
+
+static const SchemeCase scheme_cases[] = {
+    {ARCH_DROPOUT_NONE, 14, 60.75, 0, false},
+    {ARCH_DROPOUT_SPINDROP, 16, 120.75, 2, false},
+    {ARCH_DROPOUT_MC_DROPOUT, 19, 120.75, 2, false},
+    {ARCH_DROPOUT_MC_DROPCONNECT, 19, 172.75, 0, true},
+    {ARCH_DROPOUT_SPATIAL, 19, 120.75, 2, false},
+    {ARCH_DROPOUT_SCALEDROP, 22, 81.75, 0, false},
+    {ARCH_DROPOUT_AFFINE, 27, 160.75, 0, false},
+    {ARCH_DROPOUT_SUBSET_VI, 42, 230.75, 0, false},
+    {ARCH_DROPOUT_SPINBAYES, 24, 96.75, 0, false},
+};
+
+START_TEST(test_sim_each_scheme_costs_the_hand_count)
+{
+    const SchemeCase &c = scheme_cases[_i];
+    Fixture f;
+    sim_prog_t prog;
+    load_toy(f, 0, int(c.scheme));
+    const uint32_t T = c.scheme == ARCH_DROPOUT_NONE ? 1 : 2;
+    ck_assert_uint_eq(f.sum->T, T);
+    ck_assert_int_eq(run_toy(f, prog), ST_OK);
+    ck_assert_uint_eq(f.sum->cycles[0], T * 30);
+    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 0, nullptr), T * 272.0, 1e-9);
+    ck_assert_uint_eq(f.sum->cycles[1], T * c.fc2_cycles);
+    double want = T * c.fc2_pj - c.per_dropped_row * double(f.sum->rows_dropped[1]);
+    if (c.weight_mask) { // kept weights of the two passes' 8-unit draws, 1 pJ each
+        drng_params_t dp = f.arch.drng;
+        dp.share = 1; // 8 units on 8 modules
+        drng_t *d = nullptr;
+        ck_assert_int_eq(drng_create(&dp, 1, 1, 8, 0.5, &d), ST_OK);
+        for (uint32_t pass = 0; pass < T; pass++) {
+            uint64_t kept = 0, cyc = 0;
+            act_counts_t acc = {};
+            ck_assert_int_eq(drng_draw(d, pass, 0, &kept, &cyc, &acc, nullptr), ST_OK);
+            want += double(__builtin_popcountll(kept));
+        }
+        drng_destroy(d);
+    }
+    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 1, nullptr), want, 1e-9);
+}
+END_TEST
+
 extern "C" Suite *sim_suite(void)
 {
     Suite *s = suite_create("sim");
@@ -184,6 +265,8 @@ extern "C" Suite *sim_suite(void)
     tcase_add_test(tc, test_sim_toy2_rng_bits_are_rows_times_vectors_times_passes);
     tcase_add_test(tc, test_sim_toy2_programming_is_reported_apart);
     tcase_add_test(tc, test_sim_masks_are_the_drng_models_keyed_draws);
+    tcase_add_loop_test(tc, test_sim_each_scheme_costs_the_hand_count, 0,
+                        int(sizeof scheme_cases / sizeof scheme_cases[0]));
     suite_add_tcase(s, tc);
     TCase *te = tcase_create("Limits");
     tcase_add_test(te, test_sim_stop_flag_stops_before_the_next_layer);

@@ -41,7 +41,7 @@ rows=$(($(wc -l < "$T/d1/layers.csv") - 1))
 check "layers.csv has a row per layer x pass (7 x 3 = 21, got $rows)" "[ $rows -eq 21 ]"
 
 # --- every subcommand has --help; --version ---
-for c in run validate config list; do
+for c in run compare validate config list; do
   "$NS" $c --help > "$T/h.txt"
   check "'$c --help' exits 0 and prints usage" "[ $? -eq 0 ] && grep -q '^usage: neuspin $c' $T/h.txt"
 done
@@ -64,7 +64,7 @@ expect_err "-m 3 is refused" '<cmdline>:1:16: error: -m: expected integer in [1,
   "$NS" run -m 3
 expect_err "an unknown option is refused" "<cmdline>:1:13: error: unknown option '--fast' for 'run' (see 'neuspin run --help')" 2 \
   "$NS" run --fast
-expect_err "an unknown command is refused" "<cmdline>:1:9: error: unknown command 'jog' (expected run, validate, config or list)" 2 \
+expect_err "an unknown command is refused" "<cmdline>:1:9: error: unknown command 'jog' (expected run, compare, validate, config or list)" 2 \
   "$NS" jog
 expect_err "a missing value is refused" "<cmdline>:1:13: error: -w: expected a value after it" 2 \
   "$NS" run -w
@@ -98,6 +98,32 @@ check "validate accepts the default architecture and a built-in workload" "[ $? 
 "$NS" config > "$T/c.yaml"
 "$NS" config -a "$T/c.yaml" > "$T/c2.yaml"
 check "config output loads back to the same configuration" "[ -s $T/c.yaml ] && cmp -s $T/c.yaml $T/c2.yaml"
+
+# --- every reference configuration loads and runs ---
+for f in "$SRC"/configs/*.yaml "$SRC"/configs/schemes/*.yaml; do
+  "$NS" run -a "$f" -w lenet5-mnist -T 1 -q 2> "$T/err.txt"
+  check "$(basename "$(dirname "$f")")/$(basename "$f") runs" "[ $? -eq 0 ]"
+done
+
+# --- compare: every scheme side by side ---
+"$NS" compare -T 1 -o "$T/cmp" > "$T/cmp.txt" 2> /dev/null
+check "compare without arguments exits 0" "[ $? -eq 0 ]"
+check "compare sets the nine schemes side by side" \
+  "[ \$(sed -n 's/^scheme *//p' $T/cmp.txt | wc -w) -eq 9 ]"
+rows=$(($(wc -l < "$T/cmp/compare.csv") - 1))
+check "compare.csv has a row per architecture x layer (9 x 7 = 63, got $rows)" "[ $rows -eq 63 ]"
+# LeNet-5 RNG modules, by hand: SpinDrop one per word-line pair: conv1 5*5*1 = 25,
+# conv2 5*5*6 = 150, fc 400 + 120 + 84 -> 779; Spatial-SpinDrop one per input channel on
+# convs (1 + 6) and one per input on fc -> 611; ScaleDrop one per Bayesian layer -> 5.
+mods() { awk -F, -v a="$1" '$1 == a { s += $10 } END { print s }' "$T/cmp/compare.csv"; }
+check "SpinDrop uses 779 modules on LeNet-5 (got $(mods spindrop))" "[ $(mods spindrop) -eq 779 ]"
+check "Spatial-SpinDrop uses 611 (got $(mods spatial-spindrop))" "[ $(mods spatial-spindrop) -eq 611 ]"
+check "ScaleDrop uses 5 (got $(mods scaledrop))" "[ $(mods scaledrop) -eq 5 ]"
+check "the deterministic BNN draws no random bit" \
+  "[ \$(awk -F, '\$1 == \"deterministic\" { s += \$11 } END { print s + 0 }' $T/cmp/compare.csv) -eq 0 ]"
+expect_err "compare refuses an unknown architecture before running" \
+  "<cmdline>: error: no such file or built-in architecture 'nope' (built-ins: default, spindrop, spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes, mc-dropout, mc-dropconnect, deterministic)" 2 \
+  "$NS" compare spindrop nope
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

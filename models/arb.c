@@ -33,6 +33,12 @@ uint32_t arb_bits_per_try(const arb_params_t *p)
     return p->k <= 1 ? 0 : 32 - (uint32_t)__builtin_clz(p->k - 1);
 }
 
+double arb_expected_bits(const arb_params_t *p)
+{
+    const uint32_t b = arb_bits_per_try(p);
+    return p->k < 2 ? 0.0 : (double)b * (double)((uint64_t)1 << b) / (double)p->k;
+}
+
 int arb_create(const arb_params_t *p, uint64_t seed, uint32_t layer, arb_t **out)
 {
     if (!p || !out || p->k < 2 || p->k > 1024 || p->t_bit_cyc == 0)

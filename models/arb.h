@@ -36,6 +36,10 @@ void arb_destroy(arb_t *a); /* NULL is a no-op */
 /* Bits per try: ceil(log2 k). */
 uint32_t arb_bits_per_try(const arb_params_t *p);
 
+/* Expected random bits of one selection: b * 2^b / k (the mean number of tries of the
+ * rejection, 2^b / k, times b bits); exact when k is a power of two. */
+double arb_expected_bits(const arb_params_t *p);
+
 /* Selects the crossbar of MC pass `pass`: *sel in [0, k); *cycles = bits drawn * t_bit_cyc;
  * ACT_ARB_BIT += bits drawn.  Gives up after 64 rejected tries with ST_ERANGE (probability
  * below 2^-64). */

@@ -173,6 +173,14 @@ double drng_current_ua(const drng_t *d)
     return d->i_ua;
 }
 
+void drng_draw_cost(const drng_params_t *p, uint64_t units, uint64_t *cycles, act_counts_t *acc)
+{
+    *cycles = (uint64_t)p->share * ((uint64_t)p->t_set_cyc + p->t_sense_cyc + p->t_reset_cyc);
+    acc->n[ACT_DRNG_SET] += units;
+    acc->n[ACT_DRNG_SENSE] += units;
+    acc->n[ACT_DRNG_RESET] += units;
+}
+
 int drng_draw(drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask, uint64_t *cycles,
               act_counts_t *acc, uint32_t *dropped)
 {
@@ -201,11 +209,7 @@ int drng_draw(drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask, uint64_t *
     }
 
     const uint32_t ndrop = rows - (uint32_t)kept;
-    *cycles = (uint64_t)d->p.share *
-              ((uint64_t)d->p.t_set_cyc + d->p.t_sense_cyc + d->p.t_reset_cyc);
-    acc->n[ACT_DRNG_SET] += rows;
-    acc->n[ACT_DRNG_SENSE] += rows;
-    acc->n[ACT_DRNG_RESET] += rows;
+    drng_draw_cost(&d->p, rows, cycles, acc);
     if (dropped)
         *dropped = ndrop;
     d->st.masks++;

@@ -95,6 +95,12 @@ double drng_current_ua(const drng_t *d);
 int drng_draw(drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask, uint64_t *cycles,
               act_counts_t *acc, uint32_t *dropped);
 
+/* What a draw of `units` bits costs, without drawing (the analytic mode): every module
+ * serves `p->share` units in turn, *cycles = share * (t_set + t_sense + t_reset);
+ * ACT_DRNG_SET, ACT_DRNG_SENSE and ACT_DRNG_RESET += units.  drng_draw charges exactly
+ * this. */
+void drng_draw_cost(const drng_params_t *p, uint64_t units, uint64_t *cycles, act_counts_t *acc);
+
 const drng_stats_t *drng_stats(const drng_t *d);
 void drng_stats_reset(drng_t *d);
 extern const stat_desc_t drng_stat_descs[];

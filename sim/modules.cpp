@@ -120,7 +120,7 @@ BusModule::BusModule(sc_core::sc_module_name name, bus_t *bus)
 }
 BusModule::~BusModule() { bus_destroy(m_bus); }
 
-void BusModule::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
+void BusModule::b_transport(int, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
 {
     OpExt *op = nullptr;
     gp.get_extension(op);

@@ -9,6 +9,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
 #include "ext.h"
@@ -25,7 +26,11 @@
 namespace ns {
 
 // One cycle of simulated time.
-inline sc_core::sc_time cycle_time() { return sc_core::sc_time(1, sc_core::SC_NS); }
+inline const sc_core::sc_time &cycle_time()
+{
+    static const sc_core::sc_time one(1, sc_core::SC_NS);
+    return one;
+}
 
 // Adapter statistics, exported through the same descriptor mechanism as the models.
 struct AdapterStats {
@@ -131,7 +136,7 @@ class PeriphModule : public TargetBase {
 // the bits an operation moves (OpExt::bus_bits) before forwarding it.
 class BusModule : public sc_core::sc_module {
   public:
-    tlm_utils::simple_target_socket<BusModule> target;
+    tlm_utils::multi_passthrough_target_socket<BusModule> target; // one binding per engine
     tlm_utils::multi_passthrough_initiator_socket<BusModule> initiator;
 
     BusModule(sc_core::sc_module_name name, bus_t *bus); // takes ownership
@@ -142,7 +147,7 @@ class BusModule : public sc_core::sc_module {
     const AdapterStats &adapter_stats() const { return m_stats; }
 
   private:
-    void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    void b_transport(int id, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     bus_t *m_bus;
     AdapterStats m_stats;
 };

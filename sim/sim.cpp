@@ -1,14 +1,23 @@
-// sim.cpp - elaboration of the top and the controller that streams the T MC passes.
+// sim.cpp - elaboration of the top and the layer engines that stream the T MC passes.
 //
-// Schedule (docs/timing.md): layer by layer, pass after pass.  For each input vector of a
-// crossbar layer: the global-buffer read of the input (over the bus) and the dropout
-// mask draw start together; then every tile of the layer reads in parallel; then the adder
-// tree, the activation and the write-back of the outputs, in sequence.  The controller
-// waits for the whole vector, so time stamps are exact cycle boundaries.
+// Every layer has an engine (an SC_THREAD, the initiator of its operations) that runs its
+// passes in order; within a pass it works output row by output row, vector by vector, as
+// docs/timing.md describes.  The engines share three resources, each behind an Arbiter:
+// the global activation path (global buffer + bus), the digital periphery and the scale
+// buffer.  A request made at cycle t is decided half a cycle later, at t + 0.5, when every
+// request of cycle t is in, by static priority (the lower layer index wins); the granted
+// operation occupies the resource from cycle t (or from the cycle it was freed) for the
+// cycles its model returns.  Two timing kernels run the same engine program:
+//  - event: engines wait for exact cycle times and arbiters are woken by request and release
+//    events only, so idle cycles are skipped;
+//  - cycle: the reference; a clock steps every cycle, engines advance on its rising edges and
+//    arbiters decide on every falling edge.
+// Tests prove the two give identical cycles and action counts.
 #include "sim.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,163 +34,416 @@ namespace ns {
 
 using sc_core::sc_time;
 
-// Whole cycles in a delay (delays are exact cycle multiples: models count cycles).
-static uint64_t cycles_of(const sc_time &t) { return static_cast<uint64_t>(t / cycle_time()); }
-
 // Port indices on the bus (payload addresses).
 enum : unsigned { PORT_GBUF = 0, PORT_SCALE = 1, PORT_PERIPH = 2, PORT_FIRST_DYNAMIC = 3 };
 
-class Controller : public sc_core::sc_module {
+// wait_inputs: every row of the input.
+static const uint32_t ALL_ROWS = UINT32_MAX;
+
+// Shared resources.
+enum Res : unsigned { RES_GAP = 0, RES_PERIPH, RES_SCALE, RES_COUNT };
+static const char *const res_name[RES_COUNT] = {"arb_gbuf_bus", "arb_periph", "arb_scale_buf"};
+
+// Whole cycles in a delay (delays are exact cycle multiples: models count cycles).
+static uint64_t cycles_of(const sc_time &t) { return static_cast<uint64_t>(t / cycle_time()); }
+static uint64_t now_cycle() { return cycles_of(sc_core::sc_time_stamp()); }
+static sc_time at_cycle(uint64_t c) { return cycle_time() * static_cast<double>(c); }
+
+// How time advances: event skips to the next boundary, cycle steps the clock.
+class Clocking {
   public:
-    tlm_utils::simple_initiator_socket<Controller> socket;
-
-    Controller(sc_core::sc_module_name name, const sim_job_t &job, std::vector<unsigned> drng_port,
-               std::vector<unsigned> arb_port, std::vector<unsigned> tile_port, size_t mask_words,
-               size_t unit_words)
-        : sc_module(name), socket("socket"), m_job(job), m_drng_port(std::move(drng_port)),
-          m_arb_port(std::move(arb_port)), m_tile_port(std::move(tile_port)),
-          m_mask(mask_words ? mask_words : 1, 0), m_units(unit_words ? unit_words : 1, 0)
+    explicit Clocking(bool cycle)
+        : m_clk(cycle ? new sc_core::sc_clock("clk", cycle_time(), 0.5, sc_core::SC_ZERO_TIME, true)
+                      : nullptr)
     {
-        SC_HAS_PROCESS(Controller);
-        SC_THREAD(run);
-        m_gp.set_extension(&m_op);
     }
-    ~Controller() override { m_gp.clear_extension(&m_op); }
-    Controller(const Controller &) = delete;
-    Controller &operator=(const Controller &) = delete;
+    bool cycle_mode() const { return m_clk != nullptr; }
+    sc_core::sc_clock *clk() { return m_clk.get(); }
 
-    int status = ST_OK;     // first model or writer failure
-    std::string error;      // its one-line reason
-    bool stopped = false;   // stopped by *job.stop
+    // Returns at cycle c (now when c is past).
+    void wait_until(uint64_t c)
+    {
+        const sc_time t = at_cycle(c);
+        if (!m_clk) {
+            if (t > sc_core::sc_time_stamp())
+                sc_core::wait(t - sc_core::sc_time_stamp());
+            return;
+        }
+        while (sc_core::sc_time_stamp() < t)
+            sc_core::wait(m_clk->posedge_event());
+    }
+
+    // Waits for e; the clocked reference also wakes on every rising edge.
+    void wait_on(sc_core::sc_event &e)
+    {
+        if (m_clk)
+            sc_core::wait(e | m_clk->posedge_event());
+        else
+            sc_core::wait(e);
+    }
 
   private:
-    // Sends op to `port` with a fresh local delay and returns the delay.  A failure is
-    // recorded; the caller checks `status`.
-    sc_time send(unsigned port, uint64_t *data = nullptr)
+    std::unique_ptr<sc_core::sc_clock> m_clk;
+};
+
+// A shared resource: requests of cycle t are decided at t + 0.5 by static priority.
+class Arbiter : public sc_core::sc_module {
+  public:
+    sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> busy; // for the waveform (grant and release)
+
+    Arbiter(sc_core::sc_module_name name, unsigned clients, Clocking &clk)
+        : sc_module(name), busy("busy", false), m_clk(clk), m_req(clients, 0),
+          m_grant(clients, 0), m_ev(clients)
     {
-        sc_time d = sc_core::SC_ZERO_TIME;
-        m_gp.set_address(port);
-        m_gp.set_data_ptr(reinterpret_cast<unsigned char *>(data));
-        m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        m_op.status = ST_OK;
-        socket->b_transport(m_gp, d);
-        if (!m_gp.is_response_ok() && status == ST_OK) {
-            status = m_op.status != ST_OK ? m_op.status : ST_EINVAL;
-            error = "model refused an operation on bus port " + std::to_string(port) + " (" +
-                    st_str(status) + ")";
-        }
-        return d;
+        SC_HAS_PROCESS(Arbiter);
+        SC_METHOD(decide);
+        if (clk.cycle_mode())
+            sensitive << clk.clk()->negedge_event();
+        else
+            sensitive << m_decide;
+        dont_initialize();
+    }
+    Arbiter(const Arbiter &) = delete;
+    Arbiter &operator=(const Arbiter &) = delete;
+
+    // Called by client `who` at an integer cycle t; returns once granted, at t' + 0.5 for the
+    // cycle t' >= t the operation starts in.
+    uint64_t acquire(unsigned who)
+    {
+        m_req[who] = 1;
+        m_pending++;
+        if (!m_clk.cycle_mode())
+            m_decide.notify(cycle_time() * 0.5);
+        while (!m_grant[who])
+            sc_core::wait(m_ev[who]);
+        m_grant[who] = 0;
+        return now_cycle(); // floor(t' + 0.5) = t'
     }
 
+    // Called by the holder at the integer cycle its operation ends.
+    void release()
+    {
+        m_busy = false;
+        busy.write(false);
+        if (m_pending && !m_clk.cycle_mode())
+            m_decide.notify(cycle_time() * 0.5);
+    }
+
+    uint64_t grants() const { return m_grants; }
+
+  private:
+    void decide()
+    {
+        if (m_busy || !m_pending)
+            return;
+        for (unsigned i = 0; i < m_req.size(); i++) {
+            if (!m_req[i])
+                continue;
+            m_req[i] = 0;
+            m_pending--;
+            m_busy = true;
+            m_grants++;
+            busy.write(true);
+            m_grant[i] = 1;
+            m_ev[i].notify(sc_core::SC_ZERO_TIME);
+            return;
+        }
+    }
+
+    Clocking &m_clk;
+    std::vector<char> m_req, m_grant;
+    std::vector<sc_core::sc_event> m_ev;
+    sc_core::sc_event m_decide;
+    unsigned m_pending = 0;
+    bool m_busy = false;
+    uint64_t m_grants = 0;
+};
+
+// Progress of one layer: rows of its output done in its current pass.
+struct LayerProgress {
+    uint32_t pass = 0; // passes fully done
+    uint32_t rows = 0; // rows done in pass `pass`
+    uint32_t total_rows = 1;
+    sc_core::sc_event ev;
+
+    bool has(uint32_t p, uint32_t r) const { return pass > p || (pass == p && rows >= r); }
+    void row_done()
+    {
+        if (++rows == total_rows) {
+            pass++;
+            rows = 0;
+        }
+        ev.notify(sc_core::SC_ZERO_TIME);
+    }
+};
+
+class Top;
+
+// One layer's engine: the initiator of all its operations.
+class Engine : public sc_core::sc_module {
+  public:
+    tlm_utils::simple_initiator_socket<Engine> socket;
+    sc_core::sc_signal<bool> tiles_busy, rng_busy; // for the waveform
+
+    Engine(sc_core::sc_module_name name, Top &top, uint32_t layer);
+    ~Engine() override { m_gp.clear_extension(&m_op); }
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    unsigned drng_port = 0, arb_port = 0;
+
+  private:
+    void run();
+    void run_pass(uint32_t pass, trc_rec_t &rec);
+    void wait_inputs(uint32_t pass, uint32_t need_rows);
+    uint32_t setup_pass(trc_rec_t &rec);
+    void run_vector(uint32_t v, uint32_t copy, trc_rec_t &rec);
+    void run_other_row();
+
+    sc_time send(unsigned port, uint64_t *data = nullptr);
     void set_op(Op op, uint64_t n = 0, uint64_t bus_bits = 0)
     {
         m_op.op = op;
         m_op.n = n;
         m_op.bus_bits = bus_bits;
     }
+    // Runs the operations that fn issues on shared resource r: acquire, call, wait, release.
+    template <class Fn> void on(Res r, Fn fn);
 
-    uint32_t setup_layer_pass(uint32_t i, trc_rec_t &rec); // m_op.pass is set
-    void run_mvm_layer(uint32_t i, uint32_t pass, trc_rec_t &rec);
-    void run_other_layer(uint32_t i, trc_rec_t &rec);
-    void run();
-
-    const sim_job_t &m_job;
-    std::vector<unsigned> m_drng_port; // per layer; 0 = no dropout bank
-    std::vector<unsigned> m_arb_port;  // per layer; 0 = no arbiter
-    std::vector<unsigned> m_tile_port; // per physical tile
-    std::vector<uint64_t> m_mask;      // the current input vector's row mask
-    std::vector<uint64_t> m_units;     // the current pass's unit mask (per-pass schemes)
+    Top &m_top;
+    const uint32_t m_layer;
     tlm::tlm_generic_payload m_gp;
     OpExt m_op;
+    std::vector<uint64_t> m_mask, m_units;
 };
 
-// Once per layer and pass, before the first vector: the thresholds (one scale-buffer word
-// per output channel) and the scheme's scale vector or gamma/beta latch into the
-// periphery; the scheme's per-pass randomness is drawn (a unit mask, or the arbiter's
-// selection); subset VI reads its scale crossbar and samples the scale.  Returns the
-// crossbar set (copy) the vectors use.
-uint32_t Controller::setup_layer_pass(uint32_t i, trc_rec_t &rec)
-{
-    const wl_layer_map_t &m = m_job.map->layers[i];
-    set_op(Op::Read, uint64_t(m.cols) * m_job.arch->scale_buf.word_bits);
-    sc_time t = send(PORT_SCALE);
-    if (m.sram_bits) {
-        set_op(Op::Read, m.sram_bits);
-        t += send(PORT_SCALE);
+// The elaborated design: owns every module.
+class Top {
+  public:
+    const sim_job_t &job;
+    Clocking clocking;
+    std::unique_ptr<BusModule> bus;
+    std::unique_ptr<SbufModule> gbuf, scale;
+    std::unique_ptr<PeriphModule> periph;
+    std::unique_ptr<Arbiter> arb[RES_COUNT];
+    std::vector<std::unique_ptr<DrngModule>> drngs; // per layer, null without dropout
+    std::vector<std::unique_ptr<ArbModule>> arbs;   // per layer, null without an arbiter
+    std::vector<std::unique_ptr<TileModule>> tiles; // per used tile
+    std::vector<unsigned> tile_port;                // per physical tile
+    std::vector<std::unique_ptr<Engine>> engines;   // per layer
+    std::vector<LayerProgress> progress;            // per layer
+    uint32_t prefix = 0;   // layers before the first Bayesian one (reused when asked)
+    int status = ST_OK;    // first failure
+    std::string error;     // its one-line reason
+    bool stopped = false;  // stopped by *job.stop
+    unsigned running = 0;  // engines not finished
+
+    Top(const sim_job_t &j) : job(j), clocking(j.timing == SIM_TIMING_CYCLE) {}
+
+    void fail(int st, const std::string &why)
+    {
+        if (status == ST_OK) {
+            status = st;
+            error = why;
+        }
+        sc_core::sc_stop();
     }
+
+    // Records leave in (pass, layer) order whatever order layers finish in, so outputs do
+    // not depend on the timing kernel; only the records in flight are held.
+    void emit(const trc_rec_t &rec)
+    {
+        m_pending.emplace(std::make_pair(rec.pass, rec.layer), rec);
+        for (auto it = m_pending.begin(); it != m_pending.end() && it->first == m_next;
+             it = m_pending.begin()) {
+            trc_sum_add(job.sum, &it->second);
+            if (job.out && trc_out_rec(job.out, &it->second) != ST_OK && status == ST_OK)
+                fail(ST_EIO, "writing the traces failed");
+            m_pending.erase(it);
+            if (++m_next.second == job.net->n_layers) {
+                m_next.second = 0;
+                m_next.first++;
+            }
+        }
+    }
+
+    void engine_done()
+    {
+        if (--running == 0)
+            sc_core::sc_stop(); // the clock of the cycle kernel never runs dry
+    }
+
+  private:
+    std::map<std::pair<uint32_t, uint32_t>, trc_rec_t> m_pending;
+    std::pair<uint32_t, uint32_t> m_next{0, 0};
+};
+
+Engine::Engine(sc_core::sc_module_name name, Top &top, uint32_t layer)
+    : sc_module(name), socket("socket"), tiles_busy("tiles_busy", false),
+      rng_busy("rng_busy", false), m_top(top), m_layer(layer)
+{
+    SC_HAS_PROCESS(Engine);
+    SC_THREAD(run);
+    m_gp.set_extension(&m_op);
+    const wl_layer_map_t &m = top.job.map->layers[layer];
+    m_mask.assign((m.rows + 63) / 64 + 1, 0);
+    m_units.assign((m.units + 63) / 64 + 1, 0);
+}
+
+sc_time Engine::send(unsigned port, uint64_t *data)
+{
+    sc_time d = sc_core::SC_ZERO_TIME;
+    m_gp.set_address(port);
+    m_gp.set_data_ptr(reinterpret_cast<unsigned char *>(data));
+    m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    m_op.status = ST_OK;
+    socket->b_transport(m_gp, d);
+    if (!m_gp.is_response_ok()) {
+        const int st = m_op.status != ST_OK ? m_op.status : ST_EINVAL;
+        m_top.fail(st, "model refused an operation of layer '" +
+                           std::string(m_top.job.net->layers[m_layer].name) + "' on bus port " +
+                           std::to_string(port) + " (" + st_str(st) + ")");
+    }
+    return d;
+}
+
+// A shared-resource operation lasts at least one cycle, so it always ends on a cycle
+// boundary after its grant (docs/timing.md).
+template <class Fn> void Engine::on(Res r, Fn fn)
+{
+    const uint64_t start = m_top.arb[r]->acquire(m_layer);
+    const uint64_t cycles = std::max<uint64_t>(1, cycles_of(fn()));
+    m_top.clocking.wait_until(start + cycles);
+    m_top.arb[r]->release();
+}
+
+// Blocks until the layer's inputs hold `need_rows` rows of pass `pass` (its input layer and,
+// for an add, the added layer).
+void Engine::wait_inputs(uint32_t pass, uint32_t need_rows)
+{
+    const wl_layer_t &l = m_top.job.net->layers[m_layer];
+    for (int32_t src : {l.input, l.kind == WL_ADD ? l.from : -1}) {
+        if (src < 0)
+            continue;
+        LayerProgress &p = m_top.progress[size_t(src)];
+        const bool reused = uint32_t(src) < m_top.prefix && pass > 0; // held from pass 0
+        const uint32_t rows = need_rows == ALL_ROWS ? p.total_rows : need_rows;
+        while (!p.has(reused ? 0 : pass, rows))
+            m_top.clocking.wait_on(p.ev);
+    }
+}
+
+// Once per layer and pass: thresholds and the scheme's scale vector or gamma/beta latch
+// from the scale buffer; the per-pass randomness is drawn (a unit mask, or the arbiter's
+// pick); subset VI reads its scale crossbar and samples the scale.  Returns the crossbar
+// set (copy) the vectors use.
+uint32_t Engine::setup_pass(trc_rec_t &rec)
+{
+    const wl_layer_map_t &m = m_top.job.map->layers[m_layer];
+    on(RES_SCALE, [&] {
+        set_op(Op::Read, uint64_t(m.cols) * m_top.job.arch->scale_buf.word_bits);
+        sc_time t = send(PORT_SCALE);
+        if (m.sram_bits) {
+            set_op(Op::Read, m.sram_bits);
+            t += send(PORT_SCALE);
+        }
+        return t;
+    });
     uint32_t copy = 0;
-    if (m.sto == WL_STO_PASS) {
-        set_op(Op::Draw);
-        m_op.mvm = 0;
-        const sc_time d = send(m_drng_port[i], m_units.data());
+    if (m.sto == WL_STO_PASS || m.sto == WL_STO_ARBITER) {
+        const uint64_t t0 = now_cycle();
+        sc_time d;
+        rng_busy.write(true);
+        if (m.sto == WL_STO_PASS) {
+            set_op(Op::Draw);
+            m_op.mvm = 0;
+            d = send(drng_port, m_units.data());
+        } else {
+            set_op(Op::Select);
+            d = send(arb_port);
+            copy = m_op.sel;
+        }
         rec.rng_cycles += cycles_of(d);
-        t += d;
-    } else if (m.sto == WL_STO_ARBITER) {
-        set_op(Op::Select);
-        const sc_time d = send(m_arb_port[i]);
-        rec.rng_cycles += cycles_of(d);
-        t += d;
-        copy = m_op.sel;
+        m_top.clocking.wait_until(t0 + cycles_of(d));
+        rng_busy.write(false);
     }
     if (m.n_extra) { // subset VI: mean and deviation rows of the scale crossbar, in parallel
+        const uint64_t t0 = now_cycle();
         sc_time extra = sc_core::SC_ZERO_TIME;
         const wl_slice_t *xs = m.slices + size_t(m.copies) * m.slices_per_copy;
+        tiles_busy.write(true);
         for (uint32_t s = 0; s < m.n_extra; s++) {
             set_op(Op::Mvm);
             m_op.row_off = 0;
             m_op.rows = xs[s].rows;
             m_op.cols = xs[s].cols;
+            m_op.col_off = 0;
             m_op.units = nullptr;
-            m_op.cell_mtjs = m_job.arch->bayes.mtjs_per_cell; // multi-level cells
-            extra = std::max(extra, send(m_tile_port[xs[s].tile]));
+            m_op.cell_mtjs = m_top.job.arch->bayes.mtjs_per_cell; // multi-level cells
+            extra = std::max(extra, send(m_top.tile_port[xs[s].tile]));
         }
-        set_op(Op::Sample, m.cols);
-        t += extra + send(PORT_PERIPH);
+        m_top.clocking.wait_until(t0 + cycles_of(extra));
+        tiles_busy.write(false);
+        on(RES_PERIPH, [&] {
+            set_op(Op::Sample, m.cols);
+            return send(PORT_PERIPH);
+        });
     }
-    wait(t);
     return copy;
 }
 
-void Controller::run_mvm_layer(uint32_t i, uint32_t pass, trc_rec_t &rec)
+// One input vector of a crossbar layer: input fetch over the bus (with the mask draw or
+// expansion in parallel), every tile in parallel, the periphery chain, the write-back.
+void Engine::run_vector(uint32_t v, uint32_t copy, trc_rec_t &rec)
 {
-    const wl_layer_map_t &m = m_job.map->layers[i];
-    const unsigned drng = m_drng_port[i];
-    m_op.acc = &rec.acts;
-    m_op.pass = pass;
-    const uint32_t copy = setup_layer_pass(i, rec);
-    const wl_slice_t *slices = m.slices + size_t(copy) * m.slices_per_copy;
+    const wl_layer_map_t &m = m_top.job.map->layers[m_layer];
     const bool per_vector = m.sto == WL_STO_VECTOR;
     const bool expand = m.sto == WL_STO_PASS && m.gran != WL_GRAN_WEIGHT && m.gran != WL_GRAN_SCALAR;
-    const uint64_t *wmask = m.sto == WL_STO_PASS && m.gran == WL_GRAN_WEIGHT ? m_units.data() : nullptr;
+    m_op.mvm = v;
 
-    for (uint32_t v = 0; v < m.n_mvm && status == ST_OK; v++) {
-        m_op.mvm = v;
+    const uint64_t t0 = now_cycle();
+    uint64_t *mask = nullptr;
+    uint64_t mask_end = t0;
+    if (per_vector || expand) { // the dropout bank is the layer's own: no arbitration
+        set_op(per_vector ? Op::Draw : Op::Expand);
+        m_op.units = m_units.data();
+        const uint64_t d = cycles_of(send(drng_port, m_mask.data()));
+        if (per_vector) {
+            rec.rng_cycles += d;
+            rng_busy.write(true);
+        }
+        mask = m_mask.data();
+        mask_end = t0 + d;
+        rec.rows_dropped += m_op.dropped;
+    }
+    on(RES_GAP, [&] {
         set_op(Op::Read, m.rows, m.rows);
-        sc_time t = send(PORT_GBUF);
-        uint64_t *mask = nullptr;
-        if (per_vector || expand) {
-            set_op(per_vector ? Op::Draw : Op::Expand);
-            m_op.units = m_units.data();
-            const sc_time d = send(drng, m_mask.data());
-            rec.rng_cycles += cycles_of(d);
-            t = std::max(t, d);
-            mask = m_mask.data();
-            rec.rows_dropped += m_op.dropped;
-        }
-        sc_time tiles = sc_core::SC_ZERO_TIME;
-        set_op(Op::Mvm);
-        m_op.units = wmask;
-        m_op.wcols = m.cols;
-        m_op.cell_mtjs = m.cell_mtjs;
-        for (uint32_t s = 0; s < m.slices_per_copy; s++) {
-            const wl_slice_t &sl = slices[s];
-            m_op.row_off = sl.row_off;
-            m_op.rows = sl.rows;
-            m_op.cols = sl.cols;
-            m_op.col_off = sl.col_off;
-            tiles = std::max(tiles, send(m_tile_port[sl.tile], mask));
-        }
-        t += tiles;
+        return send(PORT_GBUF);
+    });
+    m_top.clocking.wait_until(mask_end);
+    rng_busy.write(false);
+
+    const uint64_t t1 = now_cycle();
+    const wl_slice_t *slices = m.slices + size_t(copy) * m.slices_per_copy;
+    sc_time tiles = sc_core::SC_ZERO_TIME;
+    set_op(Op::Mvm);
+    m_op.units = m.sto == WL_STO_PASS && m.gran == WL_GRAN_WEIGHT ? m_units.data() : nullptr;
+    m_op.wcols = m.cols;
+    m_op.cell_mtjs = m.cell_mtjs;
+    tiles_busy.write(true);
+    for (uint32_t s = 0; s < m.slices_per_copy; s++) {
+        const wl_slice_t &sl = slices[s];
+        m_op.row_off = sl.row_off;
+        m_op.rows = sl.rows;
+        m_op.cols = sl.cols;
+        m_op.col_off = sl.col_off;
+        tiles = std::max(tiles, send(m_top.tile_port[sl.tile], mask));
+    }
+    m_top.clocking.wait_until(t1 + cycles_of(tiles));
+    tiles_busy.write(false);
+
+    on(RES_PERIPH, [&] {
+        sc_time t = sc_core::SC_ZERO_TIME;
         if (m.n_psum > 1) {
             set_op(Op::Reduce);
             m_op.n_partials = m.n_psum;
@@ -193,86 +455,123 @@ void Controller::run_mvm_layer(uint32_t i, uint32_t pass, trc_rec_t &rec)
             t += send(PORT_PERIPH);
         }
         set_op(Op::Activate, m.cols);
-        t += send(PORT_PERIPH);
+        return t + send(PORT_PERIPH);
+    });
+    on(RES_GAP, [&] {
         set_op(Op::Write, m.cols, m.cols);
-        t += send(PORT_GBUF);
-        wait(t);
-    }
-    // Every random bit is one SET/sense/RESET of a stochastic MTJ, in a dropout module or
-    // in the arbiter.
-    rec.rng_bits = rec.acts.n[ACT_DRNG_SET] + rec.acts.n[ACT_ARB_BIT];
+        return send(PORT_GBUF);
+    });
 }
 
-void Controller::run_other_layer(uint32_t i, trc_rec_t &rec)
+// One output row of a pooling or residual-add layer: read its inputs, the periphery's
+// operation, write the row back.
+void Engine::run_other_row()
 {
-    const wl_layer_t &l = m_job.net->layers[i];
-    m_op.acc = &rec.acts;
-    const uint64_t in = wl_layer_in_elems(&l), out = wl_layer_out_elems(&l);
-    sc_time t;
-    if (l.kind == WL_ADD) {
-        set_op(Op::Read, 2 * out, 2 * out); // both operands
-        t = send(PORT_GBUF);
-        set_op(Op::Add, out);
-        t += send(PORT_PERIPH);
-    } else { // max or average pooling
+    const wl_layer_t &l = m_top.job.net->layers[m_layer];
+    const uint64_t out = uint64_t(l.cout) * l.wout;
+    on(RES_GAP, [&] {
+        // an add reads both operand rows; a pool its k input rows (overlapping windows
+        // are read again, as for convolutions)
+        const uint64_t in = l.kind == WL_ADD ? 2 * out : uint64_t(l.cin) * l.k * l.win;
         set_op(Op::Read, in, in);
-        t = send(PORT_GBUF);
-        set_op(Op::Pool, out);
-        m_op.window = l.k * l.k;
-        t += send(PORT_PERIPH);
-    }
-    set_op(Op::Write, out, out);
-    t += send(PORT_GBUF);
-    wait(t);
+        return send(PORT_GBUF);
+    });
+    on(RES_PERIPH, [&] {
+        if (l.kind == WL_ADD) {
+            set_op(Op::Add, out);
+        } else {
+            set_op(Op::Pool, out);
+            m_op.window = l.k * l.k;
+        }
+        return send(PORT_PERIPH);
+    });
+    on(RES_GAP, [&] {
+        set_op(Op::Write, out, out);
+        return send(PORT_GBUF);
+    });
 }
 
-void Controller::run()
+void Engine::run_pass(uint32_t pass, trc_rec_t &rec)
 {
-    const uint32_t n = m_job.net->n_layers;
-    for (uint32_t pass = 0; pass < m_job.T && status == ST_OK; pass++) {
-        for (uint32_t i = 0; i < n && status == ST_OK; i++) {
-            if (m_job.stop && *m_job.stop) {
-                stopped = true;
-                return; // no event is pending: sc_start() returns
-            }
-            trc_rec_t rec = {};
-            rec.layer = i;
-            rec.pass = pass;
-            const uint64_t t0 = static_cast<uint64_t>(sc_core::sc_time_stamp() / cycle_time());
-            rec.start_cyc = t0;
-            if (wl_layer_is_mvm(&m_job.net->layers[i]))
-                run_mvm_layer(i, pass, rec);
-            else
-                run_other_layer(i, rec);
-            rec.cycles = static_cast<uint64_t>(sc_core::sc_time_stamp() / cycle_time()) - t0;
-            if (status != ST_OK)
-                break;
-            trc_sum_add(m_job.sum, &rec);
-            if (m_job.out && trc_out_rec(m_job.out, &rec) != ST_OK) {
-                status = ST_EIO;
-                error = "writing the traces failed";
+    const wl_layer_t &l = m_top.job.net->layers[m_layer];
+    LayerProgress &self = m_top.progress[m_layer];
+    m_op.acc = &rec.acts;
+    m_op.pass = pass;
+    const bool mvm = wl_layer_is_mvm(&l) != 0;
+    const uint32_t copy = mvm ? setup_pass(rec) : 0;
+    const uint32_t wout = l.kind == WL_FC ? 1 : l.wout;
+    for (uint32_t oh = 0; oh < self.total_rows && m_top.status == ST_OK; oh++) {
+        // Input rows this output row reads: all of them for an fc layer, the same row for
+        // an add, the window's last row (oh * stride + k - 1 - pad) for a conv or a pool.
+        uint32_t need = ALL_ROWS;
+        if (l.kind == WL_ADD) {
+            need = oh + 1;
+        } else if (l.kind != WL_FC) {
+            const uint64_t last = uint64_t(oh) * l.stride + l.k; // one past, before padding
+            need = uint32_t(std::min<uint64_t>(l.hin, last > l.pad ? last - l.pad : 0));
+        }
+        wait_inputs(pass, need);
+        if (mvm)
+            for (uint32_t ow = 0; ow < wout && m_top.status == ST_OK; ow++)
+                run_vector(oh * wout + ow, copy, rec);
+        else
+            run_other_row();
+        self.row_done();
+    }
+}
+
+void Engine::run()
+{
+    const sim_job_t &job = m_top.job;
+    const uint32_t n = job.net->n_layers;
+    const bool layerwise = job.arch->schedule == ARCH_SCHED_LAYER;
+    LayerProgress &self = m_top.progress[m_layer];
+    for (uint32_t pass = 0; pass < job.T && m_top.status == ST_OK; pass++) {
+        if (layerwise) { // the previous layer in program order must have finished
+            if (m_layer > 0) {
+                LayerProgress &p = m_top.progress[m_layer - 1];
+                while (!p.has(pass + 1, 0))
+                    m_top.clocking.wait_on(p.ev);
+            } else if (pass > 0) {
+                LayerProgress &p = m_top.progress[n - 1];
+                while (!p.has(pass, 0))
+                    m_top.clocking.wait_on(p.ev);
             }
         }
+        if (job.stop && *job.stop) {
+            m_top.stopped = true;
+            sc_core::sc_stop();
+            return;
+        }
+        trc_rec_t rec = {};
+        rec.layer = m_layer;
+        rec.pass = pass;
+        rec.start_cyc = now_cycle();
+        if (m_layer < m_top.prefix && pass > 0) {
+            // its pass-0 output is held in the global buffer: nothing runs
+            self.pass++;
+            self.ev.notify(sc_core::SC_ZERO_TIME);
+        } else {
+            run_pass(pass, rec);
+        }
+        if (m_top.status != ST_OK)
+            return;
+        rec.cycles = now_cycle() - rec.start_cyc;
+        // Every random bit is one SET/sense/RESET of a stochastic MTJ, in a dropout module
+        // or in the arbiter.
+        rec.rng_bits = rec.acts.n[ACT_DRNG_SET] + rec.acts.n[ACT_ARB_BIT];
+        m_top.emit(rec);
     }
-    // Returning leaves no pending event, so sc_start() returns (no sc_stop() banner).
+    m_top.engine_done();
 }
 
-// The elaborated design: owns every module.
-struct Top {
-    std::unique_ptr<Controller> ctrl;
-    std::unique_ptr<BusModule> bus;
-    std::unique_ptr<SbufModule> gbuf, scale;
-    std::unique_ptr<PeriphModule> periph;
-    std::vector<std::unique_ptr<DrngModule>> drngs; // per layer, null without dropout
-    std::vector<std::unique_ptr<ArbModule>> arbs;   // per layer, null without an arbiter
-    std::vector<std::unique_ptr<TileModule>> tiles; // per used tile
-};
-
-// Throws nothing: returns ST_* and fills err on a model that refuses its parameters.
-static int elaborate(const sim_job_t &job, Top &top, sim_prog_t *prog, char *err, size_t errn)
+// Builds the top; returns ST_* and fills err on a model that refuses its parameters.
+static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
 {
+    const sim_job_t &job = top.job;
     const arch_t &a = *job.arch;
     const wl_map_t &map = *job.map;
+    const uint32_t n = job.net->n_layers;
     bus_t *bus = nullptr;
     sbuf_t *gbuf = nullptr, *scale = nullptr;
     periph_t *periph = nullptr;
@@ -294,15 +593,24 @@ static int elaborate(const sim_job_t &job, Top &top, sim_prog_t *prog, char *err
     top.bus->initiator.bind(top.scale->socket);  // PORT_SCALE
     top.bus->initiator.bind(top.periph->socket); // PORT_PERIPH
     unsigned next_port = PORT_FIRST_DYNAMIC;
+    for (unsigned r = 0; r < RES_COUNT; r++)
+        top.arb[r].reset(new Arbiter(res_name[r], n, top.clocking));
 
-    std::vector<unsigned> drng_port(job.net->n_layers, 0), arb_port(job.net->n_layers, 0);
-    top.drngs.resize(job.net->n_layers);
-    top.arbs.resize(job.net->n_layers);
-    size_t mask_words = 1, unit_words = 1;
-    for (uint32_t i = 0; i < job.net->n_layers; i++) {
+    top.progress = std::vector<LayerProgress>(n);
+    top.prefix = 0;
+    if (a.reuse_prefix)
+        while (top.prefix < n && map.layers[top.prefix].sto == WL_STO_NONE)
+            top.prefix++;
+    if (top.prefix == n)
+        top.prefix = 0; // nothing Bayesian: every pass would be the same; keep them all
+
+    top.drngs.resize(n);
+    top.arbs.resize(n);
+    std::vector<unsigned> drng_port(n, 0), arb_port(n, 0);
+    for (uint32_t i = 0; i < n; i++) {
         const wl_layer_t &l = job.net->layers[i];
         const wl_layer_map_t &m = map.layers[i];
-        mask_words = std::max<size_t>(mask_words, (m.rows + 63) / 64);
+        top.progress[i].total_rows = l.kind == WL_FC ? 1 : l.hout;
         if (m.sto == WL_STO_ARBITER) {
             arb_t *arb = nullptr;
             if ((st = arb_create(&a.arb, job.seed, i, &arb)) != ST_OK) {
@@ -340,11 +648,9 @@ static int elaborate(const sim_job_t &job, Top &top, sim_prog_t *prog, char *err
         top.drngs[i].reset(new DrngModule(sc_core::sc_gen_unique_name(name.c_str()), d, geom, gran));
         top.bus->initiator.bind(top.drngs[i]->socket);
         drng_port[i] = next_port++;
-        unit_words = std::max<size_t>(unit_words, (m.units + 63) / 64);
     }
 
-    std::vector<unsigned> tile_port(a.tiles, 0);
-    std::vector<uint64_t> tile_prog_cycles(a.tiles, 0);
+    top.tile_port.assign(a.tiles, 0);
     prog->cycles = 0;
     act_counts_clear(&prog->acts);
     for (uint32_t i = 0; i < map.n_layers; i++) {
@@ -366,12 +672,17 @@ static int elaborate(const sim_job_t &job, Top &top, sim_prog_t *prog, char *err
             std::string name = "tile_" + std::to_string(sl.tile);
             top.tiles.emplace_back(new TileModule(name.c_str(), t));
             top.bus->initiator.bind(top.tiles.back()->socket);
-            tile_port[sl.tile] = next_port++;
+            top.tile_port[sl.tile] = next_port++;
         }
     }
-    top.ctrl.reset(new Controller("controller", job, std::move(drng_port), std::move(arb_port),
-                                  std::move(tile_port), mask_words, unit_words));
-    top.ctrl->socket.bind(top.bus->target);
+    for (uint32_t i = 0; i < n; i++) {
+        std::string name = std::string("engine_") + job.net->layers[i].name;
+        top.engines.emplace_back(new Engine(sc_core::sc_gen_unique_name(name.c_str()), top, i));
+        top.engines.back()->drng_port = drng_port[i];
+        top.engines.back()->arb_port = arb_port[i];
+        top.engines.back()->socket.bind(top.bus->target);
+    }
+    top.running = n;
     return ST_OK;
 }
 
@@ -412,20 +723,55 @@ static int dump_blocks(const sim_job_t &job, const Top &top)
     return st == ST_OK ? ST_OK : ST_EIO;
 }
 
+// Traces every block's busy/idle signal (resources, and each layer's tiles and stochastic
+// units) into a VCD file.
+static sc_core::sc_trace_file *open_vcd(const char *path, Top &top)
+{
+    std::string base(path);
+    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0)
+        base.resize(base.size() - 4); // SystemC appends the extension
+    sc_core::sc_trace_file *tf = sc_core::sc_create_vcd_trace_file(base.c_str());
+    if (!tf)
+        return nullptr;
+    tf->set_time_unit(100, sc_core::SC_PS); // grants fall on half cycles (docs/timing.md)
+    for (unsigned r = 0; r < RES_COUNT; r++)
+        sc_core::sc_trace(tf, top.arb[r]->busy, std::string(res_name[r]) + "_busy");
+    for (size_t i = 0; i < top.engines.size(); i++) {
+        const std::string name = top.job.net->layers[i].name;
+        sc_core::sc_trace(tf, top.engines[i]->tiles_busy, name + "_tiles_busy");
+        if (top.drngs[i] || top.arbs[i])
+            sc_core::sc_trace(tf, top.engines[i]->rng_busy, name + "_rng_busy");
+    }
+    if (top.clocking.clk())
+        sc_core::sc_trace(tf, *top.clocking.clk(), "clk");
+    return tf;
+}
+
 } // namespace ns
 
 extern "C" int sim_run(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn)
 {
-    ns::Top top;
-    int st = ns::elaborate(*job, top, prog, err, errn);
+    if (job->timing == SIM_TIMING_ANALYTIC)
+        return sim_analytic(job, prog, err, errn);
+    // sc_stop() reports "Simulation stopped by user" as an info; neuspin prints its own.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    ns::Top top(*job);
+    int st = ns::elaborate(top, prog, err, errn);
     if (st != ST_OK)
         return st;
-    sc_core::sc_start();
-    if (top.ctrl->status != ST_OK) {
-        snprintf(err, errn, "%s", top.ctrl->error.c_str());
-        return top.ctrl->status;
+    sc_core::sc_trace_file *tf = nullptr;
+    if (job->vcd_path && !(tf = ns::open_vcd(job->vcd_path, top))) {
+        snprintf(err, errn, "%s: cannot create the waveform file", job->vcd_path);
+        return ST_EIO;
     }
-    if (top.ctrl->stopped)
+    sc_core::sc_start();
+    if (tf)
+        sc_core::sc_close_vcd_trace_file(tf);
+    if (top.status != ST_OK) {
+        snprintf(err, errn, "%s", top.error.c_str());
+        return top.status;
+    }
+    if (top.stopped)
         return 1;
     if (job->out && ns::dump_blocks(*job, top) != ST_OK) {
         snprintf(err, errn, "writing the block statistics failed");

@@ -20,6 +20,13 @@
 extern "C" {
 #endif
 
+/* How time advances (`--timing`; docs/timing.md). */
+typedef enum {
+    SIM_TIMING_EVENT = 0, /* SystemC/TLM-2.0, events only at operation boundaries */
+    SIM_TIMING_CYCLE,     /* the reference: every process clocked, stepping each cycle */
+    SIM_TIMING_ANALYTIC   /* closed-form per-layer formulas, no SystemC (analytic.c) */
+} sim_timing_t;
+
 typedef struct sim_job {
     const arch_t *arch;
     const wl_net_t *net;
@@ -30,6 +37,8 @@ typedef struct sim_job {
     trc_sum_t *sum;           /* receives every record */
     trc_out_t *out;           /* trace files, or NULL */
     volatile sig_atomic_t *stop; /* non-zero: stop at the next layer boundary (SIGINT), or NULL */
+    uint32_t timing;          /* sim_timing_t */
+    const char *vcd_path;     /* write block busy/idle waveforms here (event, cycle), or NULL */
 } sim_job_t;
 
 /* Cost of programming the weights once, before inference (reported apart). */
@@ -39,8 +48,19 @@ typedef struct sim_prog {
 } sim_prog_t;
 
 /* Runs the job.  ST_OK; ST_EIO (trace write failed), ST_ERANGE/ST_EINVAL (a model refused
- * a request: reported in err), ST_ENOMEM; 1 when stopped by *stop. */
+ * a request: reported in err), ST_ENOMEM; 1 when stopped by *stop.  SIM_TIMING_ANALYTIC is
+ * handed to sim_analytic. */
 int sim_run(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn);
+
+/* The analytic mode (analytic.c, C): the same layer records from closed-form per-layer
+ * formulas over the same C models, without SystemC.  Cycles are exact for the layer
+ * schedule (nothing contends there); with the pipelined schedule each layer reports its
+ * own busy cycles and the image latency is a lower bound (docs/timing.md).  Energy uses
+ * expected mask counts instead of sampled masks.  Same returns as sim_run. */
+int sim_analytic(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn);
+
+/* Estimated waveform changes of a run (two per block operation): what --vcd would write. */
+uint64_t sim_estimate_toggles(const wl_net_t *net, const wl_map_t *map, uint32_t T);
 
 #ifdef __cplusplus
 }

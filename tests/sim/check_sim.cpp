@@ -81,7 +81,8 @@ void load_toy(Fixture &f, uint32_t strategy = 0, int scheme = -1)
 
 int run_toy(Fixture &f, sim_prog_t &prog, volatile sig_atomic_t *stop = nullptr)
 {
-    sim_job_t job = {&f.arch, f.net, f.map, f.sum->T, 1, f.layers, f.sum, nullptr, stop};
+    sim_job_t job = {&f.arch, f.net, f.map, f.sum->T, 1, f.layers, f.sum, nullptr, stop,
+                     SIM_TIMING_EVENT, nullptr};
     char err[256] = "";
     return sim_run(&job, &prog, err, sizeof err);
 }

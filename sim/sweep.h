@@ -1,0 +1,151 @@
+/* sweep.h - design-space sweep files: loading, expanding and validating the points (C11,
+ * no processes; sweep_cmd.c runs them).  docs/sweeps.md is the user's reference.
+ *
+ *   version: 1
+ *   base: {arch: default, workload: lenet5-mnist, T: 2, seed: 1, mapping: 1}
+ *   mode: product            # or zip; default product
+ *   axes:
+ *     - {key: xbar.rows, values: [64, 128, 256]}
+ *     - {key: chip.tiles, range: {from: 64, to: 512, step: 64}}
+ *     - {key: xbar.cols, range: {from: 32, to: 512, mul: 2}}
+ *     - {key: workload, values: [lenet5-mnist, nets/my-net.yaml]}
+ *
+ * An axis key is an architecture key path as in the architecture file (`neuspin config
+ * --list-params`) or one of the run-level keys T, mapping, workload, seed, timing.  Every value goes
+ * through the key's schema row when the file is loaded (errors at the value's line); every
+ * point is then built and checked (arch_check, the workload mapped onto it) before anything
+ * runs, and a point that fails is reported as
+ *
+ *   sweep.yaml:9:5: error: point 17 (xbar.rows=64, chip.tiles=8): layers[2]: ...
+ *
+ * Order: `product` varies the last axis fastest (nested loops in the order written); `zip`
+ * takes the i-th value of every axis, all axes of equal length.  Relative paths (base.arch,
+ * base.workload, workload values) are resolved against the sweep file's directory.
+ *
+ * Seeds: point i runs with sweep_seed(master, i) (splitmix64), unless a `seed` axis gives
+ * its seed directly; never from the rank, the shard or the time. */
+#ifndef NS_SIM_SWEEP_H
+#define NS_SIM_SWEEP_H
+
+#include <stdint.h>
+
+#include "arch.h"
+#include "wl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SWEEP_MAX_AXES 32
+#define SWEEP_MAX_POINTS 10000000ull /* larger sweeps are refused at the axes */
+
+/* What an axis sets. */
+typedef enum {
+    SWEEP_KEY_ARCH = 0, /* an architecture key (row) */
+    SWEEP_KEY_T,        /* MC passes, `neuspin run -T` */
+    SWEEP_KEY_MAPPING,  /* conv mapping strategy, `-m` */
+    SWEEP_KEY_WORKLOAD, /* built-in name or file, `-w` */
+    SWEEP_KEY_SEED,     /* the point's seed, `--seed` */
+    SWEEP_KEY_TIMING    /* timing mode, `--timing event|cycle|analytic` */
+} sweep_key_t;
+
+/* One value of an axis. */
+typedef struct sweep_value {
+    char *text;             /* canonical text (owned): the summary column, and what -p gets */
+    int node;               /* its node in the file (a range's values: the range) */
+    unsigned char raw[64];  /* SWEEP_KEY_ARCH: the field's bytes as arch_t holds them */
+    uint64_t num;           /* T, mapping, seed; SWEEP_KEY_WORKLOAD: index into wl[] */
+} sweep_value_t;
+
+typedef struct sweep_axis {
+    char key[96];           /* as written: "xbar.rows", "T", ... */
+    uint32_t kind;          /* sweep_key_t */
+    const yfield_t *row;    /* SWEEP_KEY_ARCH: the schema row (offset into arch_t) */
+    uint32_t n_values;
+    sweep_value_t *values;  /* owned */
+} sweep_axis_t;
+
+/* A distinct workload of the sweep (base or a workload axis value). */
+typedef struct sweep_wl {
+    char *given;            /* as written (owned) */
+    char *spec;             /* built-in name or resolved path, what the child gets (owned) */
+    wl_net_t *net;          /* loaded (owned) */
+} sweep_wl_t;
+
+typedef struct sweep {
+    char *path;             /* the sweep file as given (owned) */
+    char *arch_given;       /* base.arch as written, NULL for the default (owned) */
+    char *arch_spec;        /* built-in name or resolved path; NULL for the default (owned) */
+    arch_t base;            /* the base architecture */
+    uint32_t base_wl;       /* index into wl[] */
+    uint64_t T;             /* base.T; 0 = the workload's mc_samples */
+    uint64_t mapping;       /* base.mapping; 0 = the architecture's */
+    uint64_t seed;          /* master seed (base.seed, default 1) */
+    uint32_t timing;        /* base.timing: 0 = not given (run's default), else 1 + index
+                               into sweep_timing_names */
+    int zip;                /* mode: zip */
+    uint32_t n_axes;
+    sweep_axis_t *axes;     /* owned */
+    uint64_t n_points;
+    uint32_t n_wl;
+    sweep_wl_t *wl;         /* owned */
+    ydoc_t *doc;            /* the file (owned), kept for diagnostics at its nodes */
+    int axes_node;          /* `axes` (or the root): where point errors go without a better place */
+} sweep_t;
+
+/* ---- Lifecycle ---- */
+/* Loads `path` (through ydoc: the architecture loader's diagnostics), checks every axis
+ * value against its key, loads the base architecture and every workload.  Points are not
+ * checked yet (sweep_check).  ST_OK; ST_EIO / ST_ECONFIG with diagnostics; ST_ENOMEM.
+ * *out untouched on error; free with sweep_destroy. */
+int sweep_load(const char *path, sweep_t **out, arch_diag_list_t *dl);
+
+/* Same from text; `path` names it and is the base of relative paths. */
+int sweep_load_string(const char *path, const char *text, size_t len, sweep_t **out,
+                      arch_diag_list_t *dl);
+
+void sweep_destroy(sweep_t *s); /* NULL is a no-op */
+
+/* Builds every point and checks it: arch_check, then the workload mapped onto the
+ * architecture with the point's strategy.  Errors are collected (dl caps what it keeps)
+ * and *n_bad counts the failed points.  ST_OK, ST_ECONFIG or ST_ENOMEM. */
+int sweep_check(const sweep_t *s, arch_diag_list_t *dl, uint64_t *n_bad);
+
+/* ---- Points ---- */
+/* The value index of every axis at point i (idx has n_axes entries). */
+void sweep_point_index(const sweep_t *s, uint64_t i, uint32_t *idx);
+
+/* Point i's architecture (base + its arch-key values; not checked). */
+void sweep_point_arch(const sweep_t *s, uint64_t i, arch_t *a);
+
+/* Point i's run-level settings: T (0 = the workload's), mapping (0 = the architecture's),
+ * seed, and the index of its workload in s->wl. */
+void sweep_point_run(const sweep_t *s, uint64_t i, uint64_t *T, uint64_t *mapping,
+                     uint64_t *seed, uint32_t *wl);
+
+/* "xbar.rows=64, chip.tiles=8" for point i (cut to n bytes). */
+void sweep_point_label(const sweep_t *s, uint64_t i, char *buf, size_t n);
+
+/* Point i's timing mode ("event", "cycle", "analytic"), NULL for the run's default. */
+const char *sweep_point_timing(const sweep_t *s, uint64_t i);
+
+/* The timing modes, NULL-terminated, in the order of `neuspin run --timing`. */
+extern const char *const sweep_timing_names[];
+
+/* The i-th seed of master: the (i+1)-th output of splitmix64 started at master
+ * (z = master + (i+1) * 0x9E3779B97F4A7C15, then the splitmix64 finalizer). */
+uint64_t sweep_seed(uint64_t master, uint64_t i);
+
+/* Digits of the point ids: at least 4, enough for n_points - 1 ("0017"). */
+int sweep_id_width(const sweep_t *s);
+
+/* The argument vector of point i's child:
+ *   neuspin run [-a ARCH] [-p KEY=VALUE]... -w WORKLOAD [-T N] [-m M] [--timing X] --seed S
+ *               -q -o DIR
+ * in one allocation (free(*argv) frees it all).  ST_OK or ST_ENOMEM. */
+int sweep_point_argv(const sweep_t *s, uint64_t i, const char *dir, char ***argv);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

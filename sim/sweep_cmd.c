@@ -1,0 +1,919 @@
+/* sweep_cmd.c - `neuspin sweep`: run every point of a sweep file as its own child
+ * (`neuspin run … -q -o DIR/points/<id>`), N at a time, and write DIR/summary.csv.
+ *
+ * Order of work: load the sweep file and check every point (nothing runs when one is
+ * invalid); write DIR/sweep.json; pick this process's points (the shard's, then this MPI
+ * rank's share of them); skip the complete ones under --resume; run the rest; gather the
+ * rows on rank 0, which writes the summary sorted by point index.  A point is complete
+ * when its run.json exists: `neuspin run` renames it into place last.
+ *
+ * Waiting: SIGCHLD, SIGINT and SIGTERM are blocked except inside pselect, so a child's end
+ * or a stop request wakes the loop at once without a race; the 250 ms timeout also covers
+ * a signal delivered to another thread (MPI's) and redraws the progress bar. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/status.h"
+#include "child.h"
+#include "cli.h"
+#include "cli_int.h"
+#include "sweep.h"
+#include "sweep_int.h"
+#include "sweep_mpi.h"
+#include "trc.h"
+
+#ifndef NEUSPIN_VERSION
+#define NEUSPIN_VERSION "0.0.0"
+#endif
+#ifndef NEUSPIN_GIT_DESCRIBE
+#define NEUSPIN_GIT_DESCRIBE "unknown"
+#endif
+
+static const char sweep_help[] =
+    "usage: neuspin sweep SWEEP.yaml -o DIR [-j N] [--resume] [--shard I/N] [--dry-run]\n"
+    "\n"
+    "Runs every point of a sweep file (docs/sweeps.md) as its own 'neuspin run', N at a\n"
+    "time, each into DIR/points/<id>/, and writes DIR/summary.csv (a row per point, sorted\n"
+    "by point) and DIR/sweep.json.  Every point is checked before the first one runs.  A\n"
+    "failed point is recorded (status failed, its first error line; all of it in\n"
+    "DIR/points/<id>/stderr.txt) and the sweep goes on.  Ctrl-C stops launching, ends the\n"
+    "running points and writes the summary of the finished ones.\n"
+    "\n"
+    "  -o DIR         output directory (required)\n"
+    "  -j N           points run at a time (default 1)\n"
+    "  --resume       skip the points DIR already holds complete; run the others\n"
+    "  --shard I/N    run only the points whose index % N == I and write\n"
+    "                 DIR/summary.shard-I-of-N.csv (default from SLURM_ARRAY_TASK_ID and\n"
+    "                 SLURM_ARRAY_TASK_COUNT); 'neuspin merge' joins the shards\n"
+    "  --dry-run      check the file and print each point's command line; run nothing\n"
+    "\n"
+    "Started by mpirun (built with NEUSPIN_WITH_MPI), the ranks share the points and rank 0\n"
+    "writes the summary.  Exit status: 0 all points ok, 1 some failed, 2 invalid input,\n"
+    "130 interrupted.\n";
+
+enum { PT_PENDING = 0, PT_RUNNING, PT_OK, PT_FAILED, PT_INTERRUPTED };
+
+typedef struct job {
+    pid_t pid;
+    uint64_t k;             /* position in sel */
+    struct timespec start;
+} job_t;
+
+typedef struct runner {
+    const sweep_t *s;
+    const char *dir;
+    int width;              /* digits of point ids */
+    uint64_t *sel;          /* point indices this process runs, ascending */
+    uint64_t n_sel;
+    unsigned char *state;   /* PT_* per sel entry */
+    char **err;             /* first error line per failed sel entry (owned) */
+    job_t *jobs;
+    int n_jobs, max_jobs;
+    uint64_t next;          /* next sel position to launch */
+    uint64_t done, failed, skipped, interrupted;
+    uint64_t finished_here; /* points run to an end by this process */
+    uint64_t stop_after;    /* NEUSPIN_SWEEP_STOP_AFTER: behave as if interrupted after K */
+    int tty, rank, size;
+    double t0, last_draw;
+} runner_t;
+
+static volatile sig_atomic_t g_stop;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void on_chld(int sig)
+{
+    (void)sig;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* ---- Files ---- */
+
+char *sweep_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t k = fread(buf + n, 1, cap - n - 1, f);
+        n += k;
+        if (n + 1 < cap)
+            break;
+        char *b = realloc(buf, cap * 2);
+        if (!b) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = b;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        errno = bad ? EIO : ENOMEM;
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+int sweep_write_file(const char *dir, const char *name, const char *text, size_t n)
+{
+    char tmp[4300], fin[4300];
+    snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+    snprintf(fin, sizeof fin, "%s/%s", dir, name);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "neuspin: error: %s: cannot create: %s\n", tmp, strerror(errno));
+        return -1;
+    }
+    int bad = fwrite(text, 1, n, f) != n;
+    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, fin) != 0) {
+        fprintf(stderr, "neuspin: error: %s: cannot write: %s\n", fin, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+    const sweep_row_t *x = a, *y = b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int sweep_write_rows(const char *dir, const char *name, const char *header, sweep_row_t *rows,
+                     size_t n)
+{
+    qsort(rows, n, sizeof *rows, row_cmp);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) {
+        fprintf(stderr, "neuspin: error: out of memory\n");
+        return -1;
+    }
+    fprintf(m, "%s\n", header);
+    for (size_t i = 0; i < n; i++)
+        fprintf(m, "%s\n", rows[i].text);
+    if (fclose(m) != 0) {
+        free(buf);
+        fprintf(stderr, "neuspin: error: out of memory\n");
+        return -1;
+    }
+    int rc = sweep_write_file(dir, name, buf, len);
+    free(buf);
+    return rc;
+}
+
+uint64_t sweep_manifest_points(const char *json)
+{
+    const char *p = json ? strstr(json, "\"points\": ") : NULL;
+    return p ? strtoull(p + 10, NULL, 10) : 0;
+}
+
+void sweep_csv_field(char *buf, size_t cap, size_t *o, const char *s)
+{
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (*o + 1 >= cap)
+        return;
+    if (quote)
+        buf[(*o)++] = '"';
+    for (; *s && *o + 3 < cap; s++) {
+        if (*s == '"')
+            buf[(*o)++] = '"';
+        buf[(*o)++] = (*s == '\n' || *s == '\r') ? ' ' : *s;
+    }
+    if (quote && *o + 1 < cap)
+        buf[(*o)++] = '"';
+    buf[*o] = '\0';
+}
+
+/* ---- Manifest ---- */
+
+/* DIR/sweep.json: what the sweep is, enough to check that DIR holds this sweep and for
+ * merge to know how many points there are.  No time or host: identical for every run. */
+static char *manifest(const sweep_t *s, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    if (!f)
+        return NULL;
+    fprintf(f, "{\n  \"schema\": 1,\n  \"simulator\": \"neuspin\",\n  \"version\": ");
+    trc_json_string(f, NEUSPIN_VERSION " (" NEUSPIN_GIT_DESCRIBE ")");
+    fprintf(f, ",\n  \"command\": \"sweep\",\n  \"sweep_file\": ");
+    trc_json_string(f, s->path);
+    fprintf(f, ",\n  \"mode\": \"%s\",\n  \"points\": %llu,\n  \"id_width\": %d,\n",
+            s->zip ? "zip" : "product", (unsigned long long)s->n_points, sweep_id_width(s));
+    fprintf(f, "  \"master_seed\": %llu,\n  \"seed_mixing\": \"splitmix64: point i runs with "
+               "the (i+1)-th output of splitmix64 started at master_seed, unless a seed axis "
+               "gives it\",\n",
+            (unsigned long long)s->seed);
+    fprintf(f, "  \"base\": {\"arch\": ");
+    trc_json_string(f, s->arch_given ? s->arch_given : "default");
+    fprintf(f, ", \"workload\": ");
+    trc_json_string(f, s->wl[s->base_wl].given);
+    fprintf(f, ", \"T\": %llu, \"mapping\": %llu, \"timing\": \"%s\"},\n  \"axes\": [",
+            (unsigned long long)s->T, (unsigned long long)s->mapping,
+            s->timing ? sweep_timing_names[s->timing - 1] : "default");
+    for (uint32_t k = 0; k < s->n_axes; k++) {
+        fprintf(f, "%s\n    {\"key\": ", k ? "," : "");
+        trc_json_string(f, s->axes[k].key);
+        fprintf(f, ", \"values\": [");
+        for (uint32_t j = 0; j < s->axes[k].n_values; j++) {
+            if (j)
+                fputs(", ", f);
+            trc_json_string(f, s->axes[k].values[j].text);
+        }
+        fputs("]}", f);
+    }
+    fprintf(f, "%s],\n  \"points_dir\": \"points/<id>, id = the point index, %d digits\"\n}\n",
+            s->n_axes ? "\n  " : "", sweep_id_width(s));
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* 1 when a and b are the same manifest but for the sweep file's path. */
+static int same_sweep(const char *a, const char *b)
+{
+    for (;;) {
+        const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+        size_t la = ea ? (size_t)(ea - a) : strlen(a), lb = eb ? (size_t)(eb - b) : strlen(b);
+        int pa = strncmp(a, "  \"sweep_file\":", 15) == 0, pb = strncmp(b, "  \"sweep_file\":", 15) == 0;
+        if (!(pa && pb) && (la != lb || memcmp(a, b, la) != 0))
+            return 0;
+        if (!ea || !eb)
+            return !ea && !eb;
+        a = ea + 1;
+        b = eb + 1;
+    }
+}
+
+/* ---- Rows ---- */
+
+static void point_dir(const runner_t *r, uint64_t i, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/points/%0*llu", r->dir, r->width, (unsigned long long)i);
+}
+
+/* "point,<axis keys>,seed,<metrics>" (no seed column when an axis is the seed). */
+static char *summary_header(const sweep_t *s)
+{
+    size_t cap = 256 + (size_t)s->n_axes * 200, o = 0;
+    char *h = malloc(cap);
+    if (!h)
+        return NULL;
+    int seed_axis = 0;
+    o = (size_t)snprintf(h, cap, "point");
+    for (uint32_t k = 0; k < s->n_axes; k++) {
+        h[o++] = ',';
+        sweep_csv_field(h, cap, &o, s->axes[k].key);
+        seed_axis |= s->axes[k].kind == SWEEP_KEY_SEED;
+    }
+    o += (size_t)snprintf(h + o, cap - o, "%s,%s", seed_axis ? "" : ",seed", SWEEP_METRIC_COLUMNS);
+    return h;
+}
+
+/* The summary row of point i: its axis values, seed, and the figures of its run (ok) or
+ * the error (failed).  Returns a malloc'd line, NULL on ENOMEM. */
+static char *summary_row(const runner_t *r, uint64_t k)
+{
+    const sweep_t *s = r->s;
+    uint64_t i = r->sel[k], T, mapping, seed;
+    uint32_t wl, idx[SWEEP_MAX_AXES];
+    int seed_axis = 0;
+    sweep_point_index(s, i, idx);
+    sweep_point_run(s, i, &T, &mapping, &seed, &wl);
+    size_t cap = 1024 + (size_t)s->n_axes * 200, o = 0;
+    char *row = malloc(cap), dir[4200], err[512] = "";
+    if (!row)
+        return NULL;
+    o = (size_t)snprintf(row, cap, "%llu", (unsigned long long)i);
+    for (uint32_t a = 0; a < s->n_axes; a++) {
+        row[o++] = ',';
+        sweep_csv_field(row, cap, &o, s->axes[a].values[idx[a]].text);
+        seed_axis |= s->axes[a].kind == SWEEP_KEY_SEED;
+    }
+    if (!seed_axis)
+        o += (size_t)snprintf(row + o, cap - o, ",%llu", (unsigned long long)seed);
+    if (r->state[k] == PT_OK) {
+        cli_run_t run;
+        point_dir(r, i, dir, sizeof dir);
+        if (cli_read_layers(dir, &run, err, sizeof err) == ST_OK) {
+            double e = 0;
+            uint64_t bits = 0, mem = 0, mods = 0, tiles = 0;
+            for (uint32_t l = 0; l < run.n_layers; l++) {
+                const cli_layer_t *x = &run.layers[l];
+                e += x->e_pj;
+                bits += x->rng_bits;
+                mods += x->rng_modules;
+                tiles += x->tiles;
+                mem += x->weight_bits + x->bayes_bits + x->sram_bits;
+            }
+            arch_t a;
+            sweep_point_arch(s, i, &a);
+            snprintf(row + o, cap - o, ",%.10g,%.10g,%llu,%llu,%llu,%llu,ok,", e,
+                     (double)run.end_cyc * arch_clk_ns(&a), (unsigned long long)mods,
+                     (unsigned long long)bits, (unsigned long long)mem,
+                     (unsigned long long)tiles);
+            free(run.layers);
+            return row;
+        }
+    } else if (r->err[k]) {
+        snprintf(err, sizeof err, "%s", r->err[k]);
+    }
+    o += (size_t)snprintf(row + o, cap - o, ",,,,,,,failed,");
+    sweep_csv_field(row, cap, &o, err);
+    return row;
+}
+
+/* ---- Progress ---- */
+
+static void fmt_dur(char *b, size_t n, double s)
+{
+    long t = (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(b, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(b, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+static void draw(runner_t *r, int force)
+{
+    double t = now_s();
+    if (!r->tty || (!force && t - r->last_draw < 0.2))
+        return;
+    r->last_draw = t;
+    uint64_t total = r->n_sel, ran = r->done - r->skipped, left = total - r->done;
+    char bar[33], el[32], eta[32] = "-";
+    int w = 30, fill = total ? (int)(r->done * (uint64_t)w / total) : w;
+    for (int i = 0; i < w; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[w] = '\0';
+    fmt_dur(el, sizeof el, t - r->t0);
+    if (ran && left)
+        fmt_dur(eta, sizeof eta, (t - r->t0) / (double)ran * (double)left);
+    else if (!left)
+        snprintf(eta, sizeof eta, "0:00");
+    fprintf(stderr, "\r[%s] %llu/%llu done, %llu failed, %d running, %s elapsed, ETA %s\033[K",
+            bar, (unsigned long long)r->done, (unsigned long long)total,
+            (unsigned long long)r->failed, r->n_jobs, el, eta);
+    fflush(stderr);
+}
+
+/* One line per finished point when stderr is not a terminal. */
+static void report(runner_t *r, uint64_t k, const char *what, double secs)
+{
+    if (r->tty) {
+        draw(r, 1);
+        return;
+    }
+    char who[32] = "";
+    if (r->size > 1)
+        snprintf(who, sizeof who, "rank %d: ", r->rank);
+    fprintf(stderr, "%spoint %llu/%llu %s (%.2f s)%s%s\n", who, (unsigned long long)r->sel[k],
+            (unsigned long long)r->s->n_points, what, secs, r->err[k] ? ": " : "",
+            r->err[k] ? r->err[k] : "");
+}
+
+/* ---- Running ---- */
+
+/* First line of a file (at most n-1 bytes), "" when empty or unreadable. */
+static void first_line(const char *path, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    if (fgets(buf, (int)n, f))
+        buf[strcspn(buf, "\r\n")] = '\0';
+    fclose(f);
+}
+
+static void set_err(runner_t *r, uint64_t k, const char *msg)
+{
+    free(r->err[k]);
+    r->err[k] = malloc(strlen(msg) + 1);
+    if (r->err[k])
+        strcpy(r->err[k], msg);
+}
+
+/* Records the end of job j (exit code rc). */
+static void finish(runner_t *r, int j, int rc)
+{
+    job_t *jb = &r->jobs[j];
+    uint64_t k = jb->k, i = r->sel[k];
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double secs = (double)(t.tv_sec - jb->start.tv_sec) + (t.tv_nsec - jb->start.tv_nsec) * 1e-9;
+    char dir[4200], path[4300], line[400];
+    struct stat st;
+    point_dir(r, i, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    int complete = rc == 0 && stat(path, &st) == 0;
+    snprintf(path, sizeof path, "%s/stderr.txt", dir);
+    if (complete) {
+        r->state[k] = PT_OK;
+        if (stat(path, &st) == 0 && st.st_size == 0)
+            unlink(path);
+    } else if (g_stop && rc != 0) {
+        /* ended by the stop (or at the same moment): not finished, run again on --resume */
+        r->state[k] = PT_INTERRUPTED;
+        r->interrupted++;
+        unlink(path);
+    } else {
+        r->state[k] = PT_FAILED;
+        first_line(path, line, sizeof line);
+        if (!line[0])
+            snprintf(line, sizeof line, "neuspin run exited with status %d and no message", rc);
+        set_err(r, k, line);
+    }
+    r->jobs[j] = r->jobs[--r->n_jobs];
+    if (r->state[k] == PT_INTERRUPTED)
+        return;
+    r->done++;
+    r->finished_here++;
+    if (r->state[k] == PT_FAILED)
+        r->failed++;
+    report(r, k, r->state[k] == PT_OK ? "ok" : "failed", secs);
+    if (r->stop_after && r->finished_here >= r->stop_after)
+        g_stop = 1;
+}
+
+/* Starts sel entry k; on failure to start, records it as failed. */
+static void launch(runner_t *r, uint64_t k)
+{
+    uint64_t i = r->sel[k];
+    char dir[4200], path[4300];
+    point_dir(r, i, dir, sizeof dir);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(path, sizeof path, "%s: cannot create: %s", dir, strerror(errno));
+        goto fail;
+    }
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    unlink(path); /* a rerun that fails must not look complete */
+    snprintf(path, sizeof path, "%s/stderr.txt", dir);
+    char **argv = NULL;
+    if (sweep_point_argv(r->s, i, dir, &argv) != ST_OK) {
+        snprintf(path, sizeof path, "out of memory");
+        goto fail;
+    }
+    job_t *jb = &r->jobs[r->n_jobs];
+    int e = cli_spawn(argv, NULL, path, &jb->pid);
+    free(argv);
+    if (e) {
+        snprintf(path, sizeof path, "cannot start neuspin run: %s", strerror(e));
+        goto fail;
+    }
+    jb->k = k;
+    clock_gettime(CLOCK_MONOTONIC, &jb->start);
+    r->n_jobs++;
+    r->state[k] = PT_RUNNING;
+    return;
+fail:
+    r->state[k] = PT_FAILED;
+    set_err(r, k, path);
+    r->done++;
+    r->failed++;
+    r->finished_here++;
+    report(r, k, "failed", 0);
+}
+
+/* Reaps every job that ended. */
+static void reap(runner_t *r, int block)
+{
+    for (int j = 0; j < r->n_jobs;) {
+        int ws;
+        pid_t p = waitpid(r->jobs[j].pid, &ws, block ? 0 : WNOHANG);
+        if (p == r->jobs[j].pid) {
+            finish(r, j, cli_exit_code(ws));
+            continue; /* job j now holds the last job */
+        }
+        if (p < 0 && errno == EINTR)
+            continue;
+        if (p < 0) { /* not our child any more: cannot happen; count it failed */
+            finish(r, j, 1);
+            continue;
+        }
+        j++;
+    }
+}
+
+static void run_points(runner_t *r)
+{
+    struct sigaction sa, old_int, old_term, old_chld;
+    sigset_t block, orig;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop; /* no SA_RESTART: pselect must return */
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sa.sa_handler = on_chld;
+    sigaction(SIGCHLD, &sa, &old_chld);
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &block, &orig);
+
+    for (;;) {
+        reap(r, 0);
+        if (g_stop)
+            break;
+        while (r->n_jobs < r->max_jobs && r->next < r->n_sel && !g_stop) {
+            uint64_t k = r->next++;
+            if (r->state[k] == PT_PENDING)
+                launch(r, k);
+        }
+        if (g_stop)
+            break;
+        if (r->n_jobs == 0 && r->next >= r->n_sel)
+            break;
+        draw(r, 0);
+        struct timespec to = {0, 250 * 1000 * 1000};
+        pselect(0, NULL, NULL, NULL, &to, &orig);
+    }
+    if (g_stop) {
+        for (int j = 0; j < r->n_jobs; j++)
+            kill(r->jobs[j].pid, SIGTERM);
+        reap(r, 1);
+    }
+    sigprocmask(SIG_SETMASK, &orig, NULL);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGCHLD, &old_chld, NULL);
+    if (r->tty) {
+        draw(r, 1);
+        fputc('\n', stderr);
+    }
+}
+
+/* ---- The command ---- */
+
+static int mkdir_p(const char *dir)
+{
+    char p[4400];
+    snprintf(p, sizeof p, "%s", dir);
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *s = '/';
+        }
+    return mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* --shard I/N into *I, *N; CLI_OK or CLI_EUSAGE (printed). */
+static int parse_shard(const args_t *a, int k, const char *v, uint64_t *I, uint64_t *N)
+{
+    const char *slash = strchr(v, '/');
+    char left[32];
+    if (!slash || (size_t)(slash - v) >= sizeof left || !slash[1])
+        return cli_usage_error(a, k, "--shard: expected I/N (e.g. 0/4), got \"%s\"", v);
+    memcpy(left, v, (size_t)(slash - v));
+    left[slash - v] = '\0';
+    if (cli_parse_u64(a, k, "--shard N", slash + 1, 1, 1000000, N) ||
+        cli_parse_u64(a, k, "--shard I", left, 0, *N - 1, I))
+        return CLI_EUSAGE;
+    return CLI_OK;
+}
+
+/* Shard from a Slurm job array, when --shard was not given.  CLI_OK or CLI_EUSAGE. */
+static int slurm_shard(uint64_t *I, uint64_t *N, int *have)
+{
+    const char *id = getenv("SLURM_ARRAY_TASK_ID"), *cnt = getenv("SLURM_ARRAY_TASK_COUNT"),
+               *min = getenv("SLURM_ARRAY_TASK_MIN"), *max = getenv("SLURM_ARRAY_TASK_MAX");
+    if (!id || !cnt)
+        return CLI_OK;
+    char *e1, *e2, *e3 = NULL, *e4 = NULL;
+    unsigned long long i = strtoull(id, &e1, 10), n = strtoull(cnt, &e2, 10),
+                       m = min ? strtoull(min, &e3, 10) : 0,
+                       x = max ? strtoull(max, &e4, 10) : m + n - 1;
+    /* Only an array of consecutive ids maps onto shards: --array=3,7 (a rerun of two
+     * tasks) would otherwise run the wrong points. */
+    if (*e1 || *e2 || (min && *e3) || (max && *e4) || n == 0 || i < m || i - m >= n ||
+        x - m + 1 != n) {
+        fprintf(stderr, "neuspin: error: SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_COUNT=%s: "
+                        "expected an array of consecutive task ids (sbatch --array=0-%llu); "
+                        "to rerun some tasks, give --shard I/N\n",
+                id, cnt, n ? n - 1 : 0);
+        return CLI_EUSAGE;
+    }
+    *I = i - m;
+    *N = n;
+    *have = 1;
+    return CLI_OK;
+}
+
+/* Parses rank texts "S <code> <ok> <failed> <interrupted>\n" + "R <index>\t<row>\n"...
+ * into rows (borrowing from all) and totals. */
+static size_t parse_gathered(char *all, sweep_row_t *rows, uint64_t *ok, uint64_t *failed,
+                             uint64_t *intr)
+{
+    size_t n = 0;
+    for (char *p = all; *p;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        if (p[0] == 'S') {
+            unsigned long long a = 0, b = 0, c = 0;
+            if (sscanf(p, "S %llu %llu %llu", &a, &b, &c) == 3) {
+                *ok += a;
+                *failed += b;
+                *intr += c;
+            }
+        } else if (p[0] == 'R') {
+            char *tab = strchr(p, '\t');
+            if (tab) {
+                rows[n].index = strtoull(p + 2, NULL, 10);
+                rows[n].text = tab + 1;
+                n++;
+            }
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return n;
+}
+
+int cli_sweep(args_t *a)
+{
+    const char *file = NULL, *out = NULL;
+    uint64_t jobs = 1, shard_i = 0, shard_n = 1;
+    int resume = 0, dry = 0, have_shard = 0, rc;
+    while (a->i < a->argc) {
+        int k = a->i;
+        const char *o = a->argv[a->i++], *v;
+        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+            fputs(sweep_help, stdout);
+            return CLI_OK;
+        } else if (!strcmp(o, "--resume")) {
+            resume = 1;
+        } else if (!strcmp(o, "--dry-run")) {
+            dry = 1;
+        } else if (!strcmp(o, "-o")) {
+            if (!(out = cli_opt_value(a, o)))
+                return CLI_EUSAGE;
+        } else if (!strcmp(o, "-j")) {
+            if (!(v = cli_opt_value(a, o)) || cli_parse_u64(a, k + 1, o, v, 1, 1024, &jobs))
+                return CLI_EUSAGE;
+        } else if (!strcmp(o, "--shard")) {
+            if (!(v = cli_opt_value(a, o)) || parse_shard(a, k + 1, v, &shard_i, &shard_n))
+                return CLI_EUSAGE;
+            have_shard = 1;
+        } else if (o[0] == '-' && o[1]) {
+            return cli_usage_error(a, k, "unknown option '%s' for 'sweep' (see 'neuspin sweep --help')", o);
+        } else if (file) {
+            return cli_usage_error(a, k, "unexpected argument '%s': one sweep file at a time", o);
+        } else {
+            file = o;
+        }
+    }
+    if (!file)
+        return cli_usage_error(a, a->argc, "%s", "sweep: expected a sweep file (see 'neuspin sweep --help')");
+    if (!out && !dry)
+        return cli_usage_error(a, a->argc, "%s", "sweep: expected -o DIR");
+    if (!have_shard && (rc = slurm_shard(&shard_i, &shard_n, &have_shard)))
+        return rc;
+
+    int rank = 0, size = 1;
+    if (sweep_mpi_init(&rank, &size) != 0)
+        return CLI_ERUN;
+
+    /* Every rank loads and checks (the same file gives the same answer); rank 0 speaks. */
+    sweep_t *s = NULL;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    rc = CLI_OK;
+    int st = sweep_load(file, &s, &dl);
+    uint64_t n_bad = 0;
+    if (st == ST_OK)
+        st = sweep_check(s, &dl, &n_bad);
+    if (st != ST_OK) {
+        if (rank == 0) {
+            arch_diag_print(stderr, &dl);
+            if (n_bad)
+                fprintf(stderr, "neuspin: %llu of %llu points invalid; nothing was run\n",
+                        (unsigned long long)n_bad, (unsigned long long)s->n_points);
+        }
+        rc = st == ST_ENOMEM ? CLI_ERUN : CLI_EUSAGE;
+        goto out_early;
+    }
+
+    runner_t r;
+    memset(&r, 0, sizeof r);
+    r.s = s;
+    r.dir = out;
+    r.width = sweep_id_width(s);
+    r.rank = rank;
+    r.size = size;
+    r.max_jobs = (int)jobs;
+    r.tty = isatty(STDERR_FILENO);
+    const char *stop = getenv("NEUSPIN_SWEEP_STOP_AFTER");
+    r.stop_after = stop ? strtoull(stop, NULL, 10) : 0;
+    /* This process's points: the shard's, then every size-th of them from rank. */
+    uint64_t n_shard = s->n_points / shard_n + (shard_i < s->n_points % shard_n);
+    r.sel = malloc((n_shard / (uint64_t)size + 1) * sizeof *r.sel);
+    if (!r.sel) {
+        fprintf(stderr, "neuspin: error: out of memory\n");
+        rc = CLI_ERUN;
+        goto out_early;
+    }
+    for (uint64_t i = shard_i, pos = 0; i < s->n_points; i += shard_n, pos++)
+        if (pos % (uint64_t)size == (uint64_t)rank)
+            r.sel[r.n_sel++] = i;
+
+    if (dry) {
+        if (rank == 0)
+            printf("# %llu points%s; the command line of each\n",
+                   (unsigned long long)s->n_points, have_shard ? " (this shard's)" : "");
+        for (uint64_t k = 0; k < r.n_sel; k++) {
+            char dir[4200], **argv = NULL;
+            snprintf(dir, sizeof dir, "%s/points/%0*llu", out ? out : "DIR", r.width,
+                     (unsigned long long)r.sel[k]);
+            if (sweep_point_argv(s, r.sel[k], dir, &argv) != ST_OK) {
+                rc = CLI_ERUN;
+                break;
+            }
+            for (char **p = argv; *p; p++)
+                printf("%s%s", p == argv ? "" : " ", *p);
+            printf("\n");
+            free(argv);
+        }
+        free(r.sel);
+        goto out_early;
+    }
+
+    /* The output directory: it must hold this sweep or nothing. */
+    char path[4300];
+    size_t mlen = 0;
+    char *man = manifest(s, &mlen), *old = NULL;
+    snprintf(path, sizeof path, "%s/points", out);
+    int setup = 0;
+    if (!man) {
+        fprintf(stderr, "neuspin: error: out of memory\n");
+        setup = CLI_ERUN;
+    } else if (mkdir_p(path) != 0) {
+        fprintf(stderr, "neuspin: error: %s: cannot create: %s\n", path, strerror(errno));
+        setup = CLI_ERUN;
+    } else {
+        snprintf(path, sizeof path, "%s/sweep.json", out);
+        if ((old = sweep_read_file(path, NULL)) && !same_sweep(old, man)) {
+            if (rank == 0)
+                fprintf(stderr, "neuspin: error: %s holds another sweep (%s differs); use "
+                                "another -o DIR\n", out, path);
+            setup = CLI_EUSAGE;
+        } else if (rank == 0 && (!old || strcmp(old, man) != 0) &&
+                   sweep_write_file(out, "sweep.json", man, mlen) != 0) {
+            setup = CLI_ERUN;
+        }
+    }
+    free(old);
+    free(man);
+    r.state = calloc(r.n_sel ? r.n_sel : 1, 1);
+    r.err = calloc(r.n_sel ? r.n_sel : 1, sizeof *r.err);
+    r.jobs = calloc((size_t)jobs, sizeof *r.jobs);
+    if (!setup && (!r.state || !r.err || !r.jobs)) {
+        fprintf(stderr, "neuspin: error: out of memory\n");
+        setup = CLI_ERUN;
+    }
+    setup = sweep_mpi_max(setup);
+    if (setup) {
+        rc = setup;
+        goto out;
+    }
+
+    if (resume) {
+        for (uint64_t k = 0; k < r.n_sel; k++) {
+            char dir[4200];
+            struct stat sb;
+            point_dir(&r, r.sel[k], dir, sizeof dir);
+            snprintf(path, sizeof path, "%s/run.json", dir);
+            if (stat(path, &sb) == 0) {
+                r.state[k] = PT_OK;
+                r.done++;
+                r.skipped++;
+            }
+        }
+        char who[32] = "";
+        if (size > 1)
+            snprintf(who, sizeof who, "rank %d: ", rank);
+        fprintf(stderr, "%sresume: %llu of %llu points already complete, %llu to run\n", who,
+                (unsigned long long)r.skipped, (unsigned long long)r.n_sel,
+                (unsigned long long)(r.n_sel - r.skipped));
+    }
+
+    r.t0 = now_s();
+    g_stop = 0;
+    run_points(&r);
+    int code = g_stop && r.done < r.n_sel ? CLI_EINTR : r.failed ? CLI_ERUN : CLI_OK;
+
+    /* This rank's rows as text, gathered on rank 0. */
+    char *mine = NULL;
+    size_t mine_len = 0;
+    FILE *m = open_memstream(&mine, &mine_len);
+    int bad = !m;
+    if (m) {
+        fprintf(m, "S %llu %llu %llu\n", (unsigned long long)(r.done - r.failed),
+                (unsigned long long)r.failed,
+                (unsigned long long)(r.n_sel - r.done));
+        for (uint64_t k = 0; k < r.n_sel; k++) {
+            if (r.state[k] != PT_OK && r.state[k] != PT_FAILED)
+                continue;
+            char *row = summary_row(&r, k);
+            if (!row) {
+                bad = 1;
+                break;
+            }
+            fprintf(m, "R %llu\t%s\n", (unsigned long long)r.sel[k], row);
+            free(row);
+        }
+        bad |= fclose(m) != 0;
+    }
+    char *all = NULL;
+    size_t all_len = 0;
+    if (bad || sweep_mpi_gather(mine ? mine : "", bad ? 0 : mine_len, &all, &all_len) != 0) {
+        fprintf(stderr, "neuspin: error: out of memory\n");
+        code = CLI_ERUN;
+    }
+    free(mine);
+    code = sweep_mpi_max(code);
+    if (rank == 0 && all) {
+        uint64_t ok = 0, failed = 0, left = 0;
+        size_t lines = 1;
+        for (const char *p = all; *p; p++)
+            lines += *p == '\n';
+        sweep_row_t *rows = malloc(lines * sizeof *rows);
+        char *header = summary_header(s), name[96];
+        if (have_shard)
+            snprintf(name, sizeof name, "summary.shard-%llu-of-%llu.csv",
+                     (unsigned long long)shard_i, (unsigned long long)shard_n);
+        else
+            snprintf(name, sizeof name, "summary.csv");
+        if (!rows || !header) {
+            fprintf(stderr, "neuspin: error: out of memory\n");
+            code = CLI_ERUN;
+        } else {
+            size_t n = parse_gathered(all, rows, &ok, &failed, &left);
+            if (sweep_write_rows(out, name, header, rows, n) != 0)
+                code = CLI_ERUN;
+            else if (code == CLI_EINTR)
+                fprintf(stderr, "neuspin: interrupted: %llu ok, %llu failed, %llu not run; wrote "
+                                "%s/%s; run again with --resume to continue\n",
+                        (unsigned long long)ok, (unsigned long long)failed,
+                        (unsigned long long)left, out, name);
+            else
+                fprintf(stderr, "neuspin: %llu points: %llu ok, %llu failed; wrote %s/%s "
+                                "(%.1f s)\n",
+                        (unsigned long long)(ok + failed), (unsigned long long)ok,
+                        (unsigned long long)failed, out, name, now_s() - r.t0);
+        }
+        free(rows);
+        free(header);
+    }
+    free(all);
+    rc = code;
+out:
+    for (uint64_t k = 0; r.err && k < r.n_sel; k++)
+        free(r.err[k]);
+    free(r.err);
+    free(r.state);
+    free(r.jobs);
+    free(r.sel);
+out_early:
+    sweep_destroy(s);
+    sweep_mpi_finalize();
+    return rc;
+}

@@ -1,11 +1,20 @@
 /* yamldoc.c - the raw YAML layer (see yamldoc.h): load a whole document with libyaml, vet
- * it (encoding, one document, duplicate keys, alias expansion), and apply schema tables.
+ * it (encoding, nesting depth, one document, duplicate keys, includes, alias expansion),
+ * and apply schema tables.
  *
  * Loading runs in this order, each step stopping at its first error:
- *   read file -> UTF-8 and control-character check -> yaml_parser_load ->
- *   no second document -> duplicate keys -> expanded size through aliases.
+ *   read file -> UTF-8 and control-character check -> nesting depth (libyaml's event
+ *   parser, stopped at the bound) -> yaml_parser_load -> no second document -> duplicate
+ *   keys -> !include (each file loaded by these same steps, then merged) -> duplicate keys
+ *   again when an include was a key -> expanded size and depth through aliases.
  * An empty document is not an error here (ydoc_root gives 0): each caller knows what the
- * document should have held and says so. */
+ * document should have held and says so.
+ *
+ * Includes: the included document's nodes are appended to the including document through
+ * libyaml's public document API, and the `!include` scalar swaps places with the included
+ * root, so every reference to the scalar (its parent, an alias) now reaches the included
+ * tree.  Each node remembers its source text (node_src), so diagnostics name the file and
+ * echo the line a node came from, followed by "(included from a.yaml:7:9)". */
 #define _POSIX_C_SOURCE 200809L /* stat() */
 
 #include "yamldoc.h"
@@ -22,15 +31,41 @@
 #include "base/status.h"
 
 #define YDOC_MAX_NODES 1000000u      /* expanded node bound (alias bombs) */
-#define YDOC_MAX_BYTES (64ul << 20)  /* larger files are refused before parsing */
+#define YDOC_MAX_BYTES (64ul << 20)  /* larger files (or files with their includes) are
+                                        refused before parsing */
+#define YDOC_MAX_DEPTH 64u           /* nested collections, aliases followed: deeper is
+                                        refused (libyaml's scanner is quadratic in it) */
+#define YDOC_MAX_INCLUDE_DEPTH 16u   /* files open at once through !include */
+#define YDOC_MAX_INCLUDES 256u       /* !include resolutions in one load */
+#define YDOC_INCLUDE_TAG "!include"
 
-struct ydoc {
-    yaml_document_t doc;
-    int loaded;  /* doc holds a document that yaml_document_delete must free */
+/* One source text: the document's own file, or a file an !include brought in. */
+typedef struct ysrc {
     char *name;  /* file name used in diagnostics */
     char *text;  /* the source, NUL-terminated, kept to echo lines */
     size_t len;  /* bytes of text */
+    char *chain; /* where it was included: "b.yaml:2:7, from a.yaml:7:9"; "" for the top */
+} ysrc_t;
+
+struct ydoc {
+    yaml_document_t doc;
+    int loaded;         /* doc holds a document that yaml_document_delete must free */
+    ysrc_t *src;        /* src[0]: the document's own text; then included files */
+    uint32_t n_src;
+    uint32_t *node_src; /* [k - 1]: index in src of node k; NULL while all are src[0]'s */
 };
+
+/* Files being loaded through !include (cycle detection and bounds); NULL for text. */
+typedef struct yinc {
+    struct {
+        dev_t dev;
+        ino_t ino;
+        const char *name;
+    } open[YDOC_MAX_INCLUDE_DEPTH + 1]; /* [0] the top file, [depth - 1] the innermost */
+    uint32_t depth;
+    uint32_t includes; /* resolved so far */
+    size_t bytes;      /* text read so far, every file */
+} yinc_t;
 
 /* ---- Source text: line breaks, UTF-8, echo lines ---- */
 
@@ -91,12 +126,12 @@ static int yaml_printable(uint32_t c)
 }
 
 /* Byte offset of the start of line `line` (1-based); len when past the end. */
-static size_t line_start(const ydoc_t *d, uint32_t line)
+static size_t line_start(const ysrc_t *s, uint32_t line)
 {
-    const unsigned char *s = (const unsigned char *)d->text;
+    const unsigned char *t = (const unsigned char *)s->text;
     size_t i = 0;
-    for (uint32_t l = 1; l < line && i < d->len;) {
-        size_t b = brk_len(s + i, d->len - i);
+    for (uint32_t l = 1; l < line && i < s->len;) {
+        size_t b = brk_len(t + i, s->len - i);
         if (b) {
             i += b;
             l++;
@@ -109,13 +144,13 @@ static size_t line_start(const ydoc_t *d, uint32_t line)
 
 /* Copies line `line` (1-based) into out[n] for echoing; bytes that are not printable UTF-8
  * become '?', so an echo never writes raw garbage to the terminal. */
-static void line_text(const ydoc_t *d, uint32_t line, char *out, size_t n)
+static void line_text(const ysrc_t *s, uint32_t line, char *out, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)d->text;
-    size_t i = line == 0 ? d->len : line_start(d, line), o = 0;
-    while (i < d->len && !brk_len(s + i, d->len - i)) {
+    const unsigned char *t = (const unsigned char *)s->text;
+    size_t i = line == 0 ? s->len : line_start(s, line), o = 0;
+    while (i < s->len && !brk_len(t + i, s->len - i)) {
         uint32_t cp;
-        size_t k = utf8_len(s + i, d->len - i, &cp);
+        size_t k = utf8_len(t + i, s->len - i, &cp);
         int bad = k == 0 || !yaml_printable(cp);
         size_t w = bad ? 1 : k;
         if (o + w >= n)
@@ -123,49 +158,67 @@ static void line_text(const ydoc_t *d, uint32_t line, char *out, size_t n)
         if (bad)
             out[o] = '?';
         else
-            memcpy(out + o, s + i, k);
+            memcpy(out + o, t + i, k);
         o += w;
         i += k ? k : 1;
     }
     out[o] = '\0';
 }
 
-static void add_at(const ydoc_t *d, arch_diag_list_t *dl, uint32_t line, uint32_t col,
-                   const char *path, const char *fmt, ...)
+/* Index in d->src of the text node came from. */
+static uint32_t src_of(const ydoc_t *d, int node)
+{
+    size_t n = (size_t)(d->doc.nodes.top - d->doc.nodes.start);
+    if (!d->node_src || node <= 0 || (size_t)node > n)
+        return 0;
+    return d->node_src[node - 1];
+}
+
+static void add_src(const ydoc_t *d, uint32_t si, arch_diag_list_t *dl, uint32_t line,
+                    uint32_t col, const char *path, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
+    __attribute__((format(printf, 7, 8)))
 #endif
     ;
 
-/* Appends an error at line:col (1-based; 0 = none), echoing that line. */
-static void add_at(const ydoc_t *d, arch_diag_list_t *dl, uint32_t line, uint32_t col,
-                   const char *path, const char *fmt, ...)
+/* Appends an error at line:col (1-based; 0 = none) of source si, echoing that line; the
+ * include chain of the source follows the message. */
+static void add_src(const ydoc_t *d, uint32_t si, arch_diag_list_t *dl, uint32_t line,
+                    uint32_t col, const char *path, const char *fmt, ...)
 {
     char msg[sizeof dl->d[0].msg], src[sizeof dl->d[0].src] = "";
+    const ysrc_t *s = &d->src[si];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int k = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (s->chain && s->chain[0] && k >= 0 && (size_t)k < sizeof msg)
+        snprintf(msg + k, sizeof msg - (size_t)k, " (included from %s)", s->chain);
     /* Finding a line scans the text from the start: skip it for errors only counted. */
     if (line && dl->n < ARCH_DIAG_MAX)
-        line_text(d, line, src, sizeof src);
-    arch_diag_add(dl, d->name, line, col, path, src, "%s", msg);
+        line_text(s, line, src, sizeof src);
+    arch_diag_add(dl, s->name, line, col, path, src, "%s", msg);
 }
+
+/* The document's own text (src[0]) before any include is merged. */
+#define add_at(d, dl, line, col, path, ...) \
+    add_src((d), 0, (dl), (line), (col), (path), __VA_ARGS__)
 
 /* Checks that the text is UTF-8 made of characters YAML allows.  libyaml checks this too,
  * but reports only a byte offset; we give line and column. */
 static int check_text(const ydoc_t *d, arch_diag_list_t *dl)
 {
-    const unsigned char *s = (const unsigned char *)d->text;
+    const ysrc_t *src = &d->src[0];
+    const unsigned char *s = (const unsigned char *)src->text;
     uint32_t line = 1, col = 1;
-    for (size_t i = 0; i < d->len;) {
-        size_t b = brk_len(s + i, d->len - i);
+    for (size_t i = 0; i < src->len;) {
+        size_t b = brk_len(s + i, src->len - i);
         if (b) {
             i += b, line++, col = 1;
             continue;
         }
         uint32_t cp;
-        size_t k = utf8_len(s + i, d->len - i, &cp);
+        size_t k = utf8_len(s + i, src->len - i, &cp);
         if (k == 0) {
             add_at(d, dl, line, col, "", "expected UTF-8 text, got byte 0x%02x", s[i]);
             return ST_ECONFIG;
@@ -191,6 +244,13 @@ static char *dup_str(const char *s)
     return p;
 }
 
+static void src_free(ysrc_t *s)
+{
+    free(s->name);
+    free(s->text);
+    free(s->chain);
+}
+
 /* Safe on a partly built handle: load_owned's failure paths all end here. */
 void ydoc_destroy(ydoc_t *d)
 {
@@ -198,8 +258,10 @@ void ydoc_destroy(ydoc_t *d)
         return;
     if (d->loaded)
         yaml_document_delete(&d->doc);
-    free(d->name);
-    free(d->text);
+    for (uint32_t i = 0; i < d->n_src; i++)
+        src_free(&d->src[i]);
+    free(d->src);
+    free(d->node_src);
     free(d);
 }
 
@@ -211,20 +273,21 @@ static void oom(const char *name, arch_diag_list_t *dl)
 /* Reports libyaml's error: its problem at its mark, and its context as a note. */
 static int parser_error(const ydoc_t *d, const yaml_parser_t *p, arch_diag_list_t *dl)
 {
+    const ysrc_t *src = &d->src[0];
     if (p->error == YAML_MEMORY_ERROR) {
-        oom(d->name, dl);
+        oom(src->name, dl);
         return ST_ENOMEM;
     }
     uint32_t line, col;
     if (p->error == YAML_READER_ERROR) {
         /* Only a byte offset is known: count lines and characters up to it. */
-        const unsigned char *s = (const unsigned char *)d->text;
-        size_t end = p->problem_offset < d->len ? p->problem_offset : d->len;
+        const unsigned char *s = (const unsigned char *)src->text;
+        size_t end = p->problem_offset < src->len ? p->problem_offset : src->len;
         line = 1, col = 1;
         for (size_t i = 0; i < end;) {
-            size_t b = brk_len(s + i, d->len - i);
+            size_t b = brk_len(s + i, src->len - i);
             uint32_t cp;
-            size_t k = b ? b : utf8_len(s + i, d->len - i, &cp);
+            size_t k = b ? b : utf8_len(s + i, src->len - i, &cp);
             i += k ? k : 1;
             if (b)
                 line++, col = 1;
@@ -237,13 +300,13 @@ static int parser_error(const ydoc_t *d, const yaml_parser_t *p, arch_diag_list_
     }
     const char *problem = p->problem ? p->problem : "invalid YAML";
     /* libyaml reports a tab used as indentation as an unexpected character. */
-    size_t at = line_start(d, line);
-    for (uint32_t c = 1; c < col && at < d->len; c++) {
+    size_t at = line_start(src, line);
+    for (uint32_t c = 1; c < col && at < src->len; c++) {
         uint32_t cp;
-        size_t k = utf8_len((const unsigned char *)d->text + at, d->len - at, &cp);
+        size_t k = utf8_len((const unsigned char *)src->text + at, src->len - at, &cp);
         at += k ? k : 1;
     }
-    if (at < d->len && d->text[at] == '\t')
+    if (at < src->len && src->text[at] == '\t')
         add_at(d, dl, line, col, "", "%s; YAML indents with spaces, not tabs", problem);
     else
         add_at(d, dl, line, col, "", "%s", problem);
@@ -254,6 +317,47 @@ static int parser_error(const ydoc_t *d, const yaml_parser_t *p, arch_diag_list_
         arch_diag_note(dl, (uint32_t)p->context_mark.line + 1,
                        (uint32_t)p->context_mark.column + 1, "%s", p->context);
     return ST_ECONFIG;
+}
+
+/* Runs libyaml's event parser over the text only as far as needed to see whether
+ * collections nest deeper than YDOC_MAX_DEPTH, and refuses the text if so.  libyaml's
+ * scanner walks its stack of possible simple keys (one per open flow collection) at every
+ * token, so deep flow nesting costs quadratic time in yaml_parser_load: 30,000 '[' take
+ * seconds, a million take hours.  Stopping the event stream at the bound keeps every
+ * later step linear.  Syntax errors are left to the full load, which reports them. */
+static int check_depth(const ydoc_t *d, arch_diag_list_t *dl)
+{
+    const ysrc_t *src = &d->src[0];
+    yaml_parser_t p;
+    yaml_event_t e;
+    uint32_t depth = 0;
+    int rc = ST_OK, done = 0;
+    if (!yaml_parser_initialize(&p)) {
+        oom(src->name, dl);
+        return ST_ENOMEM;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)src->text, src->len);
+    while (!done && yaml_parser_parse(&p, &e)) {
+        if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > YDOC_MAX_DEPTH) {
+                add_at(d, dl, (uint32_t)e.start_mark.line + 1, (uint32_t)e.start_mark.column + 1,
+                       "", "collections nest deeper than %u levels", YDOC_MAX_DEPTH);
+                rc = ST_ECONFIG;
+                done = 1;
+            }
+        } else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        } else if (e.type == YAML_STREAM_END_EVENT) {
+            done = 1;
+        }
+        yaml_event_delete(&e);
+    }
+    if (p.error == YAML_MEMORY_ERROR) {
+        oom(src->name, dl);
+        rc = ST_ENOMEM;
+    }
+    yaml_parser_delete(&p);
+    return rc;
 }
 
 /* Scalar key of one mapping pair, for sorting. */
@@ -275,9 +379,15 @@ static int kent_cmp(const void *a, const void *b)
     return x->pair < y->pair ? -1 : x->pair > y->pair;
 }
 
-static int mark_before(const yaml_mark_t *a, const yaml_mark_t *b)
+/* Whether node a comes before node b: by source (the including file first), then mark. */
+static int node_before(const ydoc_t *d, int a, int b)
 {
-    return a->line < b->line || (a->line == b->line && a->column < b->column);
+    uint32_t sa = src_of(d, a), sb = src_of(d, b);
+    if (sa != sb)
+        return sa < sb;
+    const yaml_mark_t *ma = &d->doc.nodes.start[a - 1].start_mark;
+    const yaml_mark_t *mb = &d->doc.nodes.start[b - 1].start_mark;
+    return ma->line < mb->line || (ma->line == mb->line && ma->column < mb->column);
 }
 
 /* Rejects duplicate scalar keys in every mapping (libyaml keeps them), reporting the one
@@ -289,14 +399,15 @@ static int check_dups(ydoc_t *d, arch_diag_list_t *dl)
     size_t n = (size_t)(d->doc.nodes.top - nodes), most = 0;
     for (size_t i = 0; i < n; i++)
         if (nodes[i].type == YAML_MAPPING_NODE) {
-            size_t k = (size_t)(nodes[i].data.mapping.pairs.top - nodes[i].data.mapping.pairs.start);
+            yaml_node_t *x = &nodes[i];
+            size_t k = (size_t)(x->data.mapping.pairs.top - x->data.mapping.pairs.start);
             most = k > most ? k : most;
         }
     if (most < 2)
         return ST_OK;
     kent_t *e = st_malloc(most * sizeof *e);
     if (!e) {
-        oom(d->name, dl);
+        oom(d->src[0].name, dl);
         return ST_ENOMEM;
     }
     int first = 0, second = 0; /* the duplicate to report: node indices of both keys */
@@ -316,10 +427,7 @@ static int check_dups(ydoc_t *d, arch_diag_list_t *dl)
                 run = j;
                 continue;
             }
-            yaml_node_t *cand = yaml_document_get_node(&d->doc, e[j].node);
-            if (!second ||
-                mark_before(&cand->start_mark,
-                            &yaml_document_get_node(&d->doc, second)->start_mark)) {
+            if (!second || node_before(d, e[j].node, second)) {
                 first = e[run].node;
                 second = e[j].node;
             }
@@ -331,8 +439,11 @@ static int check_dups(ydoc_t *d, arch_diag_list_t *dl)
     uint32_t l, c, fl, fc;
     ydoc_mark(d, second, &l, &c);
     ydoc_mark(d, first, &fl, &fc);
-    add_at(d, dl, l, c, "", "duplicate key '%s'", ydoc_scalar(d, second));
-    arch_diag_note(dl, fl, fc, "first defined here");
+    const char *key = ydoc_scalar(d, second); /* a scalar: only scalar keys are compared */
+    ydoc_error(d, second, dl, "", "duplicate key '%s'", key ? key : "");
+    /* A note has no file of its own: give it only when both keys share a source. */
+    if (src_of(d, first) == src_of(d, second))
+        arch_diag_note(dl, fl, fc, "first defined here");
     return ST_ECONFIG;
 }
 
@@ -356,19 +467,21 @@ static int child(const yaml_node_t *x, size_t i)
 
 /* Counts the nodes of the tree as a reader that follows aliases would see it (aliases are
  * shared nodes in libyaml's model, so memoize per node), iteratively so deep nesting cannot
- * overflow the C stack.  Refuses more than YDOC_MAX_NODES, and cycles (an anchored
- * collection that contains its own alias). */
+ * overflow the C stack.  Refuses more than YDOC_MAX_NODES, nesting deeper than
+ * YDOC_MAX_DEPTH (an alias counts as the tree it names, so the height of a shared node is
+ * memoized too), and cycles (an anchored collection that contains its own alias). */
 static int check_expansion(ydoc_t *d, arch_diag_list_t *dl)
 {
     size_t n = (size_t)(d->doc.nodes.top - d->doc.nodes.start);
     uint64_t *cnt = st_calloc(n + 1, sizeof *cnt);
+    uint32_t *height = st_calloc(n + 1, sizeof *height); /* levels of collections below */
     unsigned char *state = st_calloc(n + 1, 1); /* 0 new, 1 on the stack, 2 done */
     struct frame { int node; size_t next; } *st = st_calloc(n + 1, sizeof *st);
     int rc = ST_OK;
     if (n == 0)
         goto out; /* empty document */
-    if (!cnt || !state || !st) {
-        oom(d->name, dl);
+    if (!cnt || !height || !state || !st) {
+        oom(d->src[0].name, dl);
         rc = ST_ENOMEM;
         goto out;
     }
@@ -382,13 +495,26 @@ static int check_expansion(ydoc_t *d, arch_diag_list_t *dl)
             int c = child(x, f->next++);
             if (state[c] == 2) {
                 cnt[f->node] += cnt[c];
+                if (top + height[c] > YDOC_MAX_DEPTH) {
+                    ydoc_error(d, c, dl, "", "collections nest deeper than %u levels "
+                               "through aliases", YDOC_MAX_DEPTH);
+                    rc = ST_ECONFIG;
+                    goto out;
+                }
+                if (height[c] + 1 > height[f->node])
+                    height[f->node] = height[c] + 1;
             } else if (state[c] == 1) {
-                uint32_t l, col;
-                ydoc_mark(d, c, &l, &col);
-                add_at(d, dl, l, col, "", "alias refers to a node that contains it");
+                ydoc_error(d, c, dl, "", "alias refers to a node that contains it");
                 rc = ST_ECONFIG;
                 goto out;
             } else {
+                yaml_node_t *cx = yaml_document_get_node(&d->doc, c);
+                if (cx->type != YAML_SCALAR_NODE && top + 1 > YDOC_MAX_DEPTH) {
+                    ydoc_error(d, c, dl, "", "collections nest deeper than %u levels",
+                               YDOC_MAX_DEPTH);
+                    rc = ST_ECONFIG;
+                    goto out;
+                }
                 state[c] = 1, cnt[c] = 1;
                 st[top++] = (struct frame){c, 0};
             }
@@ -397,51 +523,334 @@ static int check_expansion(ydoc_t *d, arch_diag_list_t *dl)
             continue;
         }
         if (cnt[f->node] > YDOC_MAX_NODES) {
-            uint32_t l, col;
-            ydoc_mark(d, f->node, &l, &col);
-            add_at(d, dl, l, col, "",
-                   "document expands to more than %u nodes through aliases", YDOC_MAX_NODES);
+            ydoc_error(d, f->node, dl, "",
+                       "document expands to more than %u nodes through aliases", YDOC_MAX_NODES);
             rc = ST_ECONFIG;
             goto out;
         }
         state[f->node] = 2;
+        if (x->type != YAML_SCALAR_NODE && height[f->node] == 0)
+            height[f->node] = 1; /* an empty collection is a level too */
         top--;
         if (top > 0) {
-            uint64_t *pc = &cnt[st[top - 1].node];
+            int parent = st[top - 1].node;
+            uint64_t *pc = &cnt[parent];
             *pc += cnt[f->node];
             if (*pc > YDOC_MAX_NODES)
                 *pc = YDOC_MAX_NODES + 1;
+            if (height[f->node] + 1 > height[parent])
+                height[parent] = height[f->node] + 1;
         }
     }
 out:
     free(st);
     free(state);
+    free(height);
     free(cnt);
     return rc;
 }
 
-/* Takes ownership of text (NUL-terminated, len bytes) and runs the load steps listed at
- * the top of this file.  The handle keeps the text so diagnostics made later (by arch/ or
- * workloads/, through ydoc_error) can still echo the offending line. */
-static int load_owned(const char *name, char *text, size_t len, ydoc_t **out,
-                      arch_diag_list_t *dl)
+/* ---- Includes ---- */
+
+static int load_owned(char *name, char *text, size_t len, char *chain, yinc_t *inc,
+                      ydoc_t **out, arch_diag_list_t *dl);
+
+/* Reads the whole file at path into a NUL-terminated buffer (*buf, *len).  ST_OK;
+ * ST_EIO with the reason in why[whyn]; ST_ENOMEM.  max: the most bytes accepted. */
+static int read_all(const char *path, size_t max, char **buf, size_t *len, char *why,
+                    size_t whyn)
 {
-    int rc;
-    ydoc_t *d = st_calloc(1, sizeof *d);
-    if (!d) {
-        free(text);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, whyn, "%s", strerror(errno));
+        return ST_EIO;
+    }
+    /* Read to the end rather than trusting st_size (pipes, files that change). */
+    size_t cap = 4096, n = 0;
+    char *b = st_malloc(cap + 1);
+    int rc = ST_OK;
+    if (!b) {
+        rc = ST_ENOMEM;
+        goto out;
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap >= max) {
+                snprintf(why, whyn, "file is too large, expected at most %lu bytes",
+                         (unsigned long)max);
+                rc = ST_EIO;
+                goto out;
+            }
+            char *bigger = st_malloc(2 * cap + 1);
+            if (!bigger) {
+                rc = ST_ENOMEM;
+                goto out;
+            }
+            memcpy(bigger, b, n);
+            free(b);
+            b = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (n > max) {
+        snprintf(why, whyn, "file is too large, expected at most %lu bytes", (unsigned long)max);
+        rc = ST_EIO;
+        goto out;
+    }
+    if (ferror(f)) {
+        snprintf(why, whyn, "%s", strerror(errno));
+        rc = ST_EIO;
+        goto out;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    b = NULL;
+out:
+    free(b);
+    fclose(f);
+    return rc;
+}
+
+/* Moves sub's nodes into d (appended: sub node k becomes node base + k, marks kept, and
+ * its sources after d's), then swaps node `at` (the !include scalar) with sub's root, so
+ * what referred to the scalar now refers to the included tree.  sub keeps only its
+ * yaml_document_t, freed by the caller.  ST_OK or ST_ENOMEM. */
+static int merge(ydoc_t *d, int at, ydoc_t *sub)
+{
+    yaml_document_t *dd = &d->doc, *sd = &sub->doc;
+    size_t base = (size_t)(dd->nodes.top - dd->nodes.start);
+    size_t m = (size_t)(sd->nodes.top - sd->nodes.start);
+    uint32_t *ns = realloc(d->node_src, (base + m) * sizeof *ns);
+    ysrc_t *src = realloc(d->src, (d->n_src + sub->n_src) * sizeof *src);
+    if (ns) {
+        if (!d->node_src)
+            memset(ns, 0, base * sizeof *ns);
+        d->node_src = ns;
+    }
+    if (src)
+        d->src = src;
+    if (!ns || !src)
+        return ST_ENOMEM;
+    for (size_t k = 1; k <= m; k++) {
+        yaml_node_t *x = &sd->nodes.start[k - 1];
+        int id = 0;
+        if (x->type == YAML_SCALAR_NODE)
+            id = yaml_document_add_scalar(dd, x->tag, x->data.scalar.value,
+                                          (int)x->data.scalar.length, x->data.scalar.style);
+        else if (x->type == YAML_SEQUENCE_NODE)
+            id = yaml_document_add_sequence(dd, x->tag, x->data.sequence.style);
+        else if (x->type == YAML_MAPPING_NODE)
+            id = yaml_document_add_mapping(dd, x->tag, x->data.mapping.style);
+        if (id != (int)(base + k))
+            return ST_ENOMEM;
+        dd->nodes.start[id - 1].start_mark = x->start_mark;
+        dd->nodes.start[id - 1].end_mark = x->end_mark;
+        d->node_src[id - 1] = d->n_src + src_of(sub, (int)k);
+    }
+    for (size_t k = 1; k <= m; k++) {
+        yaml_node_t *x = &sd->nodes.start[k - 1];
+        int id = (int)(base + k);
+        if (x->type == YAML_SEQUENCE_NODE) {
+            for (yaml_node_item_t *it = x->data.sequence.items.start;
+                 it < x->data.sequence.items.top; it++)
+                if (!yaml_document_append_sequence_item(dd, id, (int)base + *it))
+                    return ST_ENOMEM;
+        } else if (x->type == YAML_MAPPING_NODE) {
+            for (yaml_node_pair_t *p = x->data.mapping.pairs.start;
+                 p < x->data.mapping.pairs.top; p++)
+                if (!yaml_document_append_mapping_pair(dd, id, (int)base + p->key,
+                                                       (int)base + p->value))
+                    return ST_ENOMEM;
+        }
+    }
+    memcpy(d->src + d->n_src, sub->src, sub->n_src * sizeof *sub->src);
+    d->n_src += sub->n_src;
+    sub->n_src = 0; /* the texts belong to d now */
+    /* Nothing inside sub refers to its root (its expansion check refused cycles), so the
+     * swap needs no other reference changed. */
+    yaml_node_t tmp = dd->nodes.start[at - 1];
+    dd->nodes.start[at - 1] = dd->nodes.start[base];
+    dd->nodes.start[base] = tmp;
+    uint32_t ts = d->node_src[at - 1];
+    d->node_src[at - 1] = d->node_src[base];
+    d->node_src[base] = ts;
+    return ST_OK;
+}
+
+/* Resolves the !include at node `at` of d (a scalar of d's own text): reads and loads the
+ * file, relative to the directory of d's file, and merges it.  Errors are reported at the
+ * !include; errors inside the included file at their own place, with the chain. */
+static int include_one(ydoc_t *d, int at, yinc_t *inc, arch_diag_list_t *dl)
+{
+    const char *rel = ydoc_scalar(d, at), *name = d->src[0].name;
+    if (!rel) {
+        ydoc_error(d, at, dl, "", "!include expects a file name, got a %s",
+                   ydoc_kind(d, at) == YNODE_MAP ? "mapping" : "sequence");
+        return ST_ECONFIG;
+    }
+    if (rel[0] == '\0') {
+        ydoc_error(d, at, dl, "", "!include expects a file name, got an empty value");
+        return ST_ECONFIG;
+    }
+    if (!inc) {
+        ydoc_error(d, at, dl, "", "cannot include '%s': %s is not read from a file, so there "
+                   "is no directory to resolve it against", rel, name);
+        return ST_ECONFIG;
+    }
+    if (inc->depth >= YDOC_MAX_INCLUDE_DEPTH) {
+        ydoc_error(d, at, dl, "", "cannot include '%s': includes nest deeper than %u files", rel,
+                   YDOC_MAX_INCLUDE_DEPTH);
+        return ST_ECONFIG;
+    }
+    if (inc->includes >= YDOC_MAX_INCLUDES) {
+        ydoc_error(d, at, dl, "", "cannot include '%s': more than %u includes in one load", rel,
+                   YDOC_MAX_INCLUDES);
+        return ST_ECONFIG;
+    }
+    inc->includes++;
+
+    /* The including file's directory, never the working directory's (no chdir). */
+    const char *slash = strrchr(name, '/');
+    size_t dl_len = rel[0] != '/' && slash ? (size_t)(slash - name) + 1 : 0;
+    char *path = st_malloc(dl_len + strlen(rel) + 1);
+    if (!path) {
         oom(name, dl);
         return ST_ENOMEM;
     }
-    d->text = text;
-    d->len = len;
-    d->name = dup_str(name);
-    if (!d->name) {
+    memcpy(path, name, dl_len);
+    strcpy(path + dl_len, rel);
+
+    struct stat sb;
+    int rc = ST_ECONFIG;
+    if (stat(path, &sb) != 0) {
+        ydoc_error(d, at, dl, "", "cannot include '%s': %s", path, strerror(errno));
+        goto fail_path;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        ydoc_error(d, at, dl, "", "cannot include '%s': %s", path,
+                   S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
+        goto fail_path;
+    }
+    for (uint32_t i = 0; i < inc->depth; i++) {
+        if (inc->open[i].dev != sb.st_dev || inc->open[i].ino != sb.st_ino)
+            continue;
+        /* "include cycle: a.yaml -> b.yaml -> a.yaml", from the file included again. */
+        char cyc[sizeof dl->d[0].msg];
+        size_t o = 0;
+        for (uint32_t j = i; j < inc->depth && o < sizeof cyc; j++)
+            o += (size_t)snprintf(cyc + o, sizeof cyc - o, "%s -> ", inc->open[j].name);
+        if (o < sizeof cyc)
+            snprintf(cyc + o, sizeof cyc - o, "%s", path);
+        ydoc_error(d, at, dl, "", "include cycle: %s", cyc);
+        goto fail_path;
+    }
+
+    char why[160], *text = NULL;
+    size_t len = 0;
+    rc = read_all(path, YDOC_MAX_BYTES - inc->bytes, &text, &len, why, sizeof why);
+    if (rc == ST_ENOMEM) {
+        oom(name, dl);
+        goto fail_path;
+    }
+    if (rc != ST_OK) {
+        if (strncmp(why, "file is too large", 17) == 0)
+            ydoc_error(d, at, dl, "", "cannot include '%s': with the files that include it, "
+                       "more than %lu bytes", path, (unsigned long)YDOC_MAX_BYTES);
+        else
+            ydoc_error(d, at, dl, "", "cannot include '%s': %s", path, why);
+        rc = ST_ECONFIG;
+        goto fail_path;
+    }
+    inc->bytes += len;
+
+    /* "b.yaml:2:7" + ", from " + the chain of d's own text. */
+    uint32_t l, c;
+    ydoc_mark(d, at, &l, &c);
+    const char *up = d->src[0].chain ? d->src[0].chain : "";
+    size_t cn = strlen(name) + strlen(up) + 40;
+    char *chain = st_malloc(cn);
+    if (!chain) {
+        free(text);
         oom(name, dl);
         rc = ST_ENOMEM;
-        goto fail_doc;
+        goto fail_path;
     }
+    snprintf(chain, cn, "%s:%u:%u%s%s", name, (unsigned)l, (unsigned)c, up[0] ? ", from " : "",
+             up);
+
+    ydoc_t *sub = NULL;
+    inc->open[inc->depth].dev = sb.st_dev;
+    inc->open[inc->depth].ino = sb.st_ino;
+    inc->open[inc->depth].name = path;
+    inc->depth++;
+    rc = load_owned(path, text, len, chain, inc, &sub, dl); /* owns path, text, chain */
+    inc->depth--;
+    if (rc != ST_OK)
+        return rc;
+    if (ydoc_root(sub) == 0) {
+        ydoc_error(d, at, dl, "", "cannot include '%s': it holds no document", sub->src[0].name);
+        ydoc_destroy(sub);
+        return ST_ECONFIG;
+    }
+    rc = merge(d, at, sub);
+    ydoc_destroy(sub);
+    if (rc != ST_OK)
+        oom(d->src[0].name, dl);
+    return rc;
+
+fail_path:
+    free(path);
+    return rc;
+}
+
+/* Resolves every !include among d's own nodes (those of its text; included documents come
+ * resolved).  *any: whether one was resolved. */
+static int resolve_includes(ydoc_t *d, yinc_t *inc, int *any, arch_diag_list_t *dl)
+{
+    size_t n0 = (size_t)(d->doc.nodes.top - d->doc.nodes.start);
+    for (size_t i = 1; i <= n0; i++) {
+        yaml_node_t *x = &d->doc.nodes.start[i - 1];
+        if (!x->tag || strcmp((const char *)x->tag, YDOC_INCLUDE_TAG) != 0)
+            continue;
+        int rc = include_one(d, (int)i, inc, dl);
+        if (rc != ST_OK)
+            return rc;
+        *any = 1;
+    }
+    return ST_OK;
+}
+
+/* Takes ownership of name, text (NUL-terminated, len bytes) and chain (NULL for a top
+ * file) and runs the load steps listed at the top of this file.  The handle keeps the
+ * text so diagnostics made later (by arch/ or workloads/, through ydoc_error) can still
+ * echo the offending line.  inc: NULL for text not read from a file (no includes). */
+static int load_owned(char *name, char *text, size_t len, char *chain, yinc_t *inc,
+                      ydoc_t **out, arch_diag_list_t *dl)
+{
+    int rc, any = 0;
+    ydoc_t *d = st_calloc(1, sizeof *d);
+    ysrc_t *src = st_calloc(1, sizeof *src);
+    if (!d || !src) {
+        arch_diag_add(dl, name, 0, 0, "", NULL, "out of memory");
+        free(d);
+        free(src);
+        free(name);
+        free(text);
+        free(chain);
+        return ST_ENOMEM;
+    }
+    *src = (ysrc_t){name, text, len, chain};
+    d->src = src;
+    d->n_src = 1;
     rc = check_text(d, dl);
+    if (rc)
+        goto fail_doc;
+    rc = check_depth(d, dl);
     if (rc)
         goto fail_doc;
 
@@ -478,6 +887,11 @@ static int load_owned(const char *name, char *text, size_t len, ydoc_t **out,
     rc = check_dups(d, dl);
     if (rc)
         goto fail_doc;
+    rc = resolve_includes(d, inc, &any, dl);
+    if (rc)
+        goto fail_doc;
+    if (any && (rc = check_dups(d, dl)) != ST_OK) /* an included scalar used as a key */
+        goto fail_doc;
     rc = check_expansion(d, dl);
     if (rc)
         goto fail_doc;
@@ -494,15 +908,17 @@ fail_doc:
 int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **out,
                      arch_diag_list_t *dl)
 {
-    char *copy = st_malloc(len + 1);
-    if (!copy) {
+    char *copy = st_malloc(len + 1), *nm = dup_str(name);
+    if (!copy || !nm) {
+        free(copy);
+        free(nm);
         oom(name, dl);
         return ST_ENOMEM;
     }
     if (len)
         memcpy(copy, text, len);
     copy[len] = '\0';
-    return load_owned(name, copy, len, out, dl);
+    return load_owned(nm, copy, len, NULL, NULL, out, dl);
 }
 
 int ydoc_load_file(const char *path, ydoc_t **out, arch_diag_list_t *dl)
@@ -518,54 +934,29 @@ int ydoc_load_file(const char *path, ydoc_t **out, arch_diag_list_t *dl)
         arch_diag_add(dl, path, 0, 0, "", NULL, "cannot read file: %s", strerror(EISDIR));
         return ST_EIO;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        arch_diag_add(dl, path, 0, 0, "", NULL, "cannot read file: %s", strerror(errno));
+    char why[160], *text = NULL, *nm;
+    size_t len = 0;
+    int rc = read_all(path, YDOC_MAX_BYTES, &text, &len, why, sizeof why);
+    if (rc == ST_EIO) {
+        if (strncmp(why, "file is too large", 17) == 0)
+            arch_diag_add(dl, path, 0, 0, "", NULL, "%s", why);
+        else
+            arch_diag_add(dl, path, 0, 0, "", NULL, "cannot read file: %s", why);
         return ST_EIO;
     }
-    /* Read to the end rather than trusting st_size (pipes, files that change). */
-    size_t cap = 4096, len = 0;
-    char *buf = st_malloc(cap + 1);
-    int rc = ST_OK;
-    if (!buf)
-        goto nomem;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= YDOC_MAX_BYTES) {
-                arch_diag_add(dl, path, 0, 0, "", NULL,
-                              "file is too large, expected at most %lu bytes", YDOC_MAX_BYTES);
-                rc = ST_EIO;
-                goto fail;
-            }
-            char *bigger = st_malloc(2 * cap + 1);
-            if (!bigger)
-                goto nomem;
-            memcpy(bigger, buf, len);
-            free(buf);
-            buf = bigger;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
+    if (rc != ST_OK || !(nm = dup_str(path))) {
+        free(text);
+        oom(path, dl);
+        return ST_ENOMEM;
     }
-    if (ferror(f)) {
-        arch_diag_add(dl, path, 0, 0, "", NULL, "cannot read file: %s", strerror(errno));
-        rc = ST_EIO;
-        goto fail;
-    }
-    fclose(f);
-    buf[len] = '\0';
-    return load_owned(path, buf, len, out, dl);
-
-nomem:
-    oom(path, dl);
-    rc = ST_ENOMEM;
-fail:
-    free(buf);
-    fclose(f);
-    return rc;
+    yinc_t inc;
+    memset(&inc, 0, sizeof inc);
+    inc.open[0].dev = sb.st_dev;
+    inc.open[0].ino = sb.st_ino;
+    inc.open[0].name = path;
+    inc.depth = 1;
+    inc.bytes = len;
+    return load_owned(nm, text, len, NULL, &inc, out, dl);
 }
 
 /* ---- Nodes ---- */
@@ -581,7 +972,12 @@ static yaml_node_t *node_at(const ydoc_t *d, int node)
 
 const char *ydoc_name(const ydoc_t *d)
 {
-    return d->name;
+    return d->src[0].name;
+}
+
+const char *ydoc_node_file(const ydoc_t *d, int node)
+{
+    return d->src[src_of(d, node)].name;
 }
 
 int ydoc_root(const ydoc_t *d)
@@ -678,7 +1074,7 @@ void ydoc_error(const ydoc_t *d, int node, arch_diag_list_t *dl, const char *pat
     va_end(ap);
     uint32_t line, col;
     ydoc_mark(d, node, &line, &col);
-    add_at(d, dl, line, col, path, "%s", msg);
+    add_src(d, src_of(d, node), dl, line, col, path, "%s", msg);
 }
 
 /* ---- Schema tables ---- */
@@ -981,22 +1377,42 @@ void ydoc_format_value(const yfield_t *r, const void *base, char *buf, size_t n)
         return;
     }
     case YF_STR: {
-        /* Double-quoted so any text (": ", "#", leading blanks) reads back unchanged. */
-        size_t o = 0;
+        /* Double-quoted so any text (": ", "#", leading blanks) reads back unchanged, and
+         * every character a YAML stream may not hold raw (controls, DEL, C1, the line
+         * separators, BOM, U+FFFE/FFFF) escaped, so the dump loads again.  At most 4
+         * characters per byte: 63 bytes fit YDOC_FMT_MAX. */
+        size_t o = 0, len = strlen(field);
+        const unsigned char *t = (const unsigned char *)field;
         if (n < 3) {
             if (n)
                 buf[0] = '\0';
             return;
         }
         buf[o++] = '"';
-        for (const char *s = field; *s && o + 6 < n; s++) {
-            unsigned char c = (unsigned char)*s;
-            if (c == '"' || c == '\\')
-                buf[o++] = '\\', buf[o++] = (char)c;
-            else if (c < 0x20)
-                o += (size_t)snprintf(buf + o, n - o, "\\x%02x", c);
-            else
-                buf[o++] = (char)c;
+        for (size_t i = 0; i < len;) {
+            uint32_t cp;
+            size_t k = utf8_len(t + i, len - i, &cp);
+            char esc[8] = "";
+            if (k == 0) { /* not UTF-8 (a hand-filled struct): the byte itself, escaped */
+                cp = t[i];
+                k = 1;
+                snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
+            } else if (cp == '"' || cp == '\\') {
+                snprintf(esc, sizeof esc, "\\%c", (char)cp);
+            } else if (cp == '\t') {
+                snprintf(esc, sizeof esc, "\\t");
+            } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+                snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
+            } else if (cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE ||
+                       cp == 0xFFFF) {
+                snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
+            }
+            size_t w = esc[0] ? strlen(esc) : k;
+            if (o + w + 2 > n)
+                break; /* the caller's buffer is smaller than YDOC_FMT_MAX */
+            memcpy(buf + o, esc[0] ? esc : (const char *)t + i, w);
+            o += w;
+            i += k;
         }
         buf[o++] = '"';
         buf[o] = '\0';

@@ -3,9 +3,19 @@
  * read YAML only through this header, so diagnostics stay uniform.
  *
  * Loading rejects, with a diagnostic: unreadable files and directories, non-UTF-8 bytes,
- * syntax errors (libyaml's problem text, at its mark), duplicate mapping keys (both
- * places), documents with more than one document, and alias expansion beyond a bound
- * (alias bombs).  Nodes are addressed by libyaml node index (1-based, 0 = none). */
+ * syntax errors (libyaml's problem text, at its mark), collections nested deeper than 64
+ * levels (aliases followed), duplicate mapping keys (both places), documents with more
+ * than one document, and alias expansion beyond a bound (alias bombs).  Nodes are
+ * addressed by libyaml node index (1-based, 0 = none).
+ *
+ * Includes (file loads only): a scalar tagged `!include FILE` is replaced by the root of
+ * FILE's document, FILE resolved against the including file's directory (never the
+ * working directory).  The included file goes through every step above, its own includes
+ * too; a missing or unreadable file, an empty one, a cycle ("include cycle: a.yaml ->
+ * b.yaml -> a.yaml"), more than 16 files deep or more than 256 includes are errors at
+ * the !include.  Diagnostics about included nodes name their own file and line, followed
+ * by "(included from a.yaml:7:9)" (", from ..." for each further level).  Text loaded
+ * with ydoc_load_string has no directory, so an !include there is an error. */
 #ifndef NS_ARCH_YAMLDOC_H
 #define NS_ARCH_YAMLDOC_H
 
@@ -35,6 +45,9 @@ void ydoc_destroy(ydoc_t *d); /* NULL is a no-op */
 
 /* ---- Nodes ---- */
 const char *ydoc_name(const ydoc_t *d);
+/* File the node was read from: ydoc_name(d), or the file an !include brought it from.
+ * Owned by d. */
+const char *ydoc_node_file(const ydoc_t *d, int node);
 int ydoc_root(const ydoc_t *d); /* 0 for an empty document */
 ynode_kind_t ydoc_kind(const ydoc_t *d, int node);
 const char *ydoc_scalar(const ydoc_t *d, int node); /* NULL unless a scalar */
@@ -89,7 +102,10 @@ int ydoc_apply(const ydoc_t *d, int node, const char *path, const yfield_t *tabl
 void ydoc_defaults(const yfield_t *table, size_t n, void *base);
 
 /* Formats the value of row r stored in base as YAML scalar text ("128", "0.0035", "true",
- * "spindrop").  Numbers print with %.17g trimmed so reloading gives the same value. */
+ * "spindrop", "\"a\\tb\"").  Numbers print with %.17g trimmed so reloading gives the same
+ * value; strings are double-quoted with every character YAML may not hold raw escaped.
+ * A buffer of YDOC_FMT_MAX bytes holds any value. */
+#define YDOC_FMT_MAX 256
 void ydoc_format_value(const yfield_t *r, const void *base, char *buf, size_t n);
 
 #ifdef __cplusplus

@@ -1,0 +1,145 @@
+/* fuzz_arch.c - libFuzzer harness of the architecture loader.
+ *
+ * Every input goes through arch_load_string; its diagnostics are formatted and printed (to
+ * /dev/null), so the echo and caret code runs on hostile text too.  An input that loads
+ * must then pass arch_check, dump, and reload into an identical arch_t whose dump is the
+ * same text (the round trip of STYLE.md 5.8).  Any difference is a bug: abort.
+ *
+ * An input that mentions !include is also written to a file in a scratch directory and
+ * loaded with arch_load_file, next to files it can include: x.yaml (a block), s.yaml (a
+ * scalar), e.yaml (empty), self.yaml (includes itself), loop1.yaml / loop2.yaml (a cycle),
+ * in.yaml (the input itself, so it can include itself), and sub/ (a directory). */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "base/status.h"
+
+static void fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz_arch: %s\n%s\n", what, detail ? detail : "");
+    abort();
+}
+
+static FILE *sink(void)
+{
+    static FILE *f;
+    if (!f)
+        f = fopen("/dev/null", "w");
+    return f;
+}
+
+static char g_dir[64];
+
+static void rm_scratch(void)
+{
+    static const char *const names[] = {"x.yaml",     "s.yaml",     "e.yaml", "self.yaml",
+                                        "loop1.yaml", "loop2.yaml", "in.yaml"};
+    char p[128];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", g_dir, names[i]);
+        unlink(p);
+    }
+    snprintf(p, sizeof p, "%s/sub", g_dir);
+    rmdir(p);
+    rmdir(g_dir);
+}
+
+static void put(const char *name, const char *text, size_t len)
+{
+    char p[128];
+    snprintf(p, sizeof p, "%s/%s", g_dir, name);
+    FILE *f = fopen(p, "wb");
+    if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0)
+        fail("cannot write the scratch directory", p);
+}
+
+/* The scratch directory of the include fixtures, made once. */
+static const char *scratch(void)
+{
+    if (g_dir[0])
+        return g_dir;
+    snprintf(g_dir, sizeof g_dir, "/tmp/neuspin-fuzz-XXXXXX");
+    if (!mkdtemp(g_dir))
+        fail("mkdtemp failed", NULL);
+    atexit(rm_scratch);
+    static const char *const files[][2] = {
+        {"x.yaml", "rows: 64\ncols: 32\n"},
+        {"s.yaml", "128\n"},
+        {"e.yaml", ""},
+        {"self.yaml", "a: !include self.yaml\n"},
+        {"loop1.yaml", "a: !include loop2.yaml\n"},
+        {"loop2.yaml", "b: !include loop1.yaml\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        put(files[i][0], files[i][1], strlen(files[i][1]));
+    char p[128];
+    snprintf(p, sizeof p, "%s/sub", g_dir);
+    mkdir(p, 0700);
+    return g_dir;
+}
+
+static void load_as_file(const uint8_t *data, size_t size)
+{
+    char path[128];
+    arch_t a;
+    arch_diag_list_t dl;
+    snprintf(path, sizeof path, "%s/in.yaml", scratch());
+    put("in.yaml", (const char *)data, size);
+    arch_diag_init(&dl);
+    int rc = arch_load_file(path, &a, &dl);
+    if (sink())
+        arch_diag_print(sink(), &dl);
+    if (rc != ST_OK && dl.n == 0 && rc != ST_ENOMEM)
+        fail("a file refused without a diagnostic", NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    arch_t a, b;
+    arch_diag_list_t dl;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    arch_diag_init(&dl);
+    static const char tag[] = "!include";
+    for (size_t i = 0; i + sizeof tag - 1 <= size; i++)
+        if (memcmp(data + i, tag, sizeof tag - 1) == 0) {
+            load_as_file(data, size);
+            break;
+        }
+    int rc = arch_load_string("<fuzz>", (const char *)data, size, &a, &dl);
+    if (sink())
+        arch_diag_print(sink(), &dl);
+    if (rc != ST_OK) {
+        if (dl.n == 0 && rc != ST_ENOMEM)
+            fail("refused without a diagnostic", NULL);
+        return 0;
+    }
+    if (dl.n != 0)
+        fail("loaded but left a diagnostic", dl.d[0].msg);
+    if (arch_check(&a, "<fuzz>", &dl) != ST_OK)
+        fail("a loaded architecture fails arch_check", dl.d[0].msg);
+    char *dump = arch_dump_string(&a);
+    if (!dump)
+        fail("arch_dump_string failed", NULL);
+    if (arch_load_string("<dump>", dump, strlen(dump), &b, &dl) != ST_OK) {
+        char msg[1024];
+        arch_diag_format(&dl.d[0], msg, sizeof msg);
+        fail("the dump does not load back", msg);
+    }
+    char *dump2 = arch_dump_string(&b);
+    if (!dump2 || strcmp(dump, dump2) != 0)
+        fail("the reloaded dump differs", dump);
+    if (memcmp(&a, &b, sizeof a) != 0)
+        fail("the reloaded architecture differs", dump);
+    free(dump2);
+    free(dump);
+    return 0;
+}

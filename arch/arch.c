@@ -57,6 +57,9 @@ static const char *const dropout_names[] = {
 _Static_assert(sizeof dropout_names / sizeof dropout_names[0] == ARCH_DROPOUT_SPINBAYES + 2,
                "one YAML name per arch_dropout_t");
 
+/* YAML names of arch_schedule_t. */
+static const char *const schedule_names[] = {"layer", "pipeline", NULL};
+
 static const yfield_t top_fields[] = {
     ROW("version", YF_U32, version, 1, 0, 1, 1, "-", "document version; this neuspin reads 1"),
     {"name", YF_STR, offsetof(arch_t, name), 0, 0, "spindrop-default", 0, 0, "-",
@@ -71,6 +74,12 @@ static const yfield_t chip_fields[] = {
     U32("tiles", tiles, 1024, 1, 1048576, "tile", "crossbar tiles on the chip"),
     U32("mapping", mapping, 1, 1, 2, "-",
         "default conv mapping strategy: 1 kernel per column, 2 kernel split over K x K crossbars"),
+    {"schedule", YF_ENUM, offsetof(arch_t, schedule), 0, ARCH_SCHED_LAYER, NULL, 0, 0, "-",
+     "layer: one layer at a time; pipeline: a layer starts on an output row as soon as its "
+     "input rows exist (docs/timing.md)", schedule_names},
+    BOOL("reuse_prefix", reuse_prefix, 0,
+         "compute the layers before the first Bayesian layer once per input and hold their "
+         "output in the global buffer across the T passes"),
 };
 
 static const yfield_t xbar_fields[] = {
@@ -472,6 +481,11 @@ int arch_load(const char *spec, arch_t *out, arch_diag_list_t *dl)
 
 /* ---- Queries ---- */
 
+const char *arch_schedule_name(uint32_t s)
+{
+    return s < N(schedule_names) - 1 ? schedule_names[s] : "?";
+}
+
 const char *arch_dropout_name(uint32_t s)
 {
     return s < N(dropout_names) - 1 ? dropout_names[s] : "?";
@@ -543,7 +557,7 @@ static void dump(const arch_t *a, sink_t *s)
 {
     size_t nb;
     const arch_block_t *b = arch_blocks(&nb);
-    char v[160];
+    char v[YDOC_FMT_MAX];
     emit(s, "# neuspin architecture, resolved: every key with its value\n");
     /* Block "" (version, name) comes first and is written at the top level. */
     for (size_t i = 0; i < nb; i++) {

@@ -53,6 +53,13 @@ typedef enum {
                                    arbiter selects one per pass */
 } arch_dropout_t;
 
+/* Schedule of the layers (chip.schedule; docs/timing.md). */
+typedef enum {
+    ARCH_SCHED_LAYER = 0, /* [layer] one layer at a time, passes one after another */
+    ARCH_SCHED_PIPELINE   /* [pipeline] a layer works on an output row as soon as the input
+                             rows it needs exist; layers and MC passes overlap */
+} arch_schedule_t;
+
 /* Parameters of the schemes beyond the dropout modules (block bayes). */
 typedef struct arch_bayes {
     uint32_t whole_model;   /* scaledrop: 1 = one module for the whole model, time-shared */
@@ -69,6 +76,8 @@ typedef struct arch {
     double clk_mhz;      /* clock frequency */
     uint32_t tiles;      /* crossbar tiles on the chip */
     uint32_t mapping;    /* default conv mapping strategy, 1 or 2 */
+    uint32_t schedule;   /* arch_schedule_t */
+    uint32_t reuse_prefix; /* 1: layers before the first Bayesian layer run once per input */
     tile_params_t tile;  /* xbar + wldec + senseamp (blocks xbar, wldec, senseamp) */
     sbuf_params_t gbuf;  /* global activation buffer */
     sbuf_params_t scale_buf; /* SRAM scale-vector / threshold buffer */
@@ -124,6 +133,31 @@ int arch_load(const char *spec, arch_t *out, arch_diag_list_t *dl);
  * command-line overrides).  Errors point at `name` without a line. */
 int arch_check(const arch_t *a, const char *name, arch_diag_list_t *dl);
 
+/* ---- Overrides (arch/override.c) ---- */
+/* Sets one key of *a from text, e.g. ("xbar.rows", "256"), through the key's schema row and
+ * the YAML value rules (integers decimal, true/false, enum names, ...).  `key` is a path as
+ * in the document: "block.key", or "name" / "version" at the top.  Diagnostics are located
+ * at "<cmdline>" without a line; the caller runs arch_check after its last override.
+ * ST_OK; ST_ECONFIG (unknown key, bad value) with diagnostics; ST_ENOMEM.  *a unchanged
+ * on error. */
+int arch_override(arch_t *a, const char *key, const char *value, arch_diag_list_t *dl);
+
+/* Same, with the diagnostics located at file:line:col (line 0: no location) and `src`
+ * echoed under them (may be NULL), col being the value's column in "KEY=VALUE": a bad
+ * value is reported at col, an unknown key at col - strlen(KEY) - 1. */
+int arch_override_at(arch_t *a, const char *key, const char *value, const char *file,
+                     uint32_t line, uint32_t col, const char *src, arch_diag_list_t *dl);
+
+/* The schema row of key path `key` ("xbar.rows"), its block into *block (may be NULL);
+ * NULL when no block has that key.  Offsets in the row are relative to arch_t. */
+const yfield_t *arch_key_find(const char *key, const arch_block_t **block);
+
+/* The known key path closest to a mistyped `key` into buf (at most 2 edits away), or "". */
+void arch_key_suggest(const char *key, char *buf, size_t n);
+
+/* Bytes a row's value occupies in arch_t (4 for integers and enums, 8 for numbers, ...). */
+size_t arch_field_size(const yfield_t *r);
+
 /* ---- Output ---- */
 /* Writes the resolved configuration as a version-1 YAML document that loads back into an
  * identical arch_t (round trip).  Returns ST_OK or ST_EIO. */
@@ -135,6 +169,9 @@ char *arch_dump_string(const arch_t *a);
 /* Writes the field reference as Markdown: a table per block (key, type, default, min, max,
  * unit, description).  configs/README.md embeds exactly this output (a test diffs them). */
 int arch_list_params(FILE *f);
+
+/* YAML name of schedule s ("layer", "pipeline"), "?" when out of range. */
+const char *arch_schedule_name(uint32_t s);
 
 /* YAML name of scheme s ("spindrop"), "?" when out of range. */
 const char *arch_dropout_name(uint32_t s);

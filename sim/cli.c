@@ -1,6 +1,10 @@
 /* cli.c - neuspin's command line: run, validate, config, list.
  *
- *   neuspin run [-a ARCH.yaml] [-w WORKLOAD] [-m 1|2] [-T N] [--seed S] [-o DIR] [-q]
+ *   neuspin run [-a ARCH.yaml] [-p KEY=VALUE]... [-w WORKLOAD] [-m 1|2] [-T N] [--seed S]
+ *               [-o DIR] [-q]
+ *   neuspin sweep SWEEP.yaml -o DIR [-j N] [--resume] [--shard I/N]   (sweep_cmd.c)
+ *   neuspin merge DIR... -o OUT                                       (merge.c)
+ *   neuspin plot DIR -o OUT                                           (plot.c)
  *   neuspin validate [-a ARCH.yaml] FILE...
  *   neuspin config [-a ARCH.yaml] [--list-params]
  *   neuspin list
@@ -12,6 +16,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 #include "cli_int.h"
+#include "cli_limits.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -46,6 +51,11 @@ static uint32_t arg_col(const args_t *a, int k)
     for (int j = 0; j < k && j < a->argc; j++)
         col += (j == 0 ? (uint32_t)strlen("neuspin") : (uint32_t)strlen(a->argv[j])) + 1;
     return col;
+}
+
+uint32_t cli_arg_col(const args_t *a, int k)
+{
+    return arg_col(a, k);
 }
 
 int cli_usage_error(const args_t *a, int k, const char *fmt, const char *what)
@@ -85,6 +95,16 @@ int cli_parse_u64(const args_t *a, int k, const char *opt, const char *s, uint64
     }
     *out = v;
     return CLI_OK;
+}
+
+/* Reports that writing standard output failed (a full disk, /dev/full, a closed pipe);
+ * returns CLI_ERUN. */
+static int stdout_failed(void)
+{
+    int e = errno;
+    fprintf(stderr, "neuspin: error: writing to standard output failed: %s\n",
+            e ? strerror(e) : "write error");
+    return CLI_ERUN;
 }
 
 /* ---- Loading ---- */
@@ -129,7 +149,8 @@ static int map_workload(const wl_net_t *net, const arch_t *arch, uint32_t strate
 /* ---- run ---- */
 
 static const char run_help[] =
-    "usage: neuspin run [-a ARCH] [-w WORKLOAD] [-m 1|2] [-T N] [--seed S] [-o DIR] [-q]\n"
+    "usage: neuspin run [-a ARCH] [-p KEY=VALUE]... [-w WORKLOAD] [-m 1|2] [-T N] [--seed S] [-o DIR] [-q]\n"
+    "                  [--timing event|cycle|analytic] [--schedule layer|pipeline] [--vcd FILE]\n"
     "\n"
     "Simulates T Monte-Carlo passes of a binary Bayesian network on the architecture and\n"
     "prints the per-layer latency, energy by component, RNG modules and random bits.\n"
@@ -142,10 +163,18 @@ static const char run_help[] =
     "  -m 1|2         conv mapping strategy for layers without their own 'mapping'\n"
     "                 (1: kernel unrolled into a column; 2: kernel split over K*K crossbars;\n"
     "                 default: chip.mapping of the architecture)\n"
+    "  -p KEY=VALUE   set an architecture key, e.g. -p xbar.rows=256 (repeatable; keys as\n"
+    "                 in the architecture file, see 'neuspin config --list-params')\n"
     "  -T N           MC passes per input (default: the workload's mc_samples)\n"
     "  --seed S       master seed of the dropout modules (default: 1)\n"
     "  -o DIR         write DIR/layers.csv, DIR/stats.csv and DIR/run.json\n"
-    "  -q             do not print the table\n";
+    "  -q             do not print the table\n"
+    "  --timing MODE  event (default): SystemC/TLM-2.0, events at operation boundaries;\n"
+    "                 cycle: the clocked reference, every process steps each cycle (slow);\n"
+    "                 analytic: closed-form per-layer formulas, no SystemC (fast sweeps)\n"
+    "  --schedule S   layer or pipeline (default: chip.schedule of the architecture)\n"
+    "  --vcd FILE     write every block's busy/idle waveform (event, cycle; GTKWave)\n"
+    "  --vcd-max-mb N refuse waveforms estimated above N MB (default 64)\n" CLI_LIMITS_HELP;
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -180,6 +209,7 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
             (unsigned long long)seed, T);
     fprintf(f, "  \"mapping_override\": %u,\n  \"clock_mhz\": %.17g,\n", strategy, arch->clk_mhz);
     fprintf(f, "  \"scheme\": \"%s\",\n", arch_dropout_name(arch->dropout_impl));
+    fprintf(f, "  \"schedule\": \"%s\",\n", arch_schedule_name(arch->schedule));
     fprintf(f, "  \"time_unit\": \"cycle\",\n  \"cycle_ns\": %.17g,\n", arch_clk_ns(arch));
     fprintf(f, "  \"workload\": {\"name\": ");
     trc_json_string(f, net->name);
@@ -232,8 +262,12 @@ static void describe_layers(const wl_net_t *net, const wl_map_t *map, trc_layer_
 static int cmd_run(args_t *a)
 {
     const char *arch_path = NULL, *wl_spec = NULL, *out_dir = NULL;
-    uint64_t T = 0, strategy = 0, seed = DEFAULT_SEED;
-    int quiet = 0, rc;
+    uint64_t T = 0, strategy = 0, seed = DEFAULT_SEED, vcd_max_mb = 64;
+    int quiet = 0, rc, timing = SIM_TIMING_EVENT, schedule = -1;
+    const char *vcd = NULL;
+    int over[64], n_over = 0; /* argv indices of -p KEY=VALUE */
+    sim_limits_t lim;
+    sim_limits_default(&lim);
     while (a->i < a->argc) {
         int k = a->i;
         const char *o = a->argv[a->i++];
@@ -256,6 +290,38 @@ static int cmd_run(args_t *a)
         } else if (!strcmp(o, "--seed")) {
             if (!(v = cli_opt_value(a, o)) || (rc = cli_parse_u64(a, k + 1, o, v, 0, UINT64_MAX, &seed)))
                 return CLI_EUSAGE;
+        } else if (!strcmp(o, "--timing") || !strcmp(o, "--schedule")) {
+            static const char *const timing_names[] = {"event", "cycle", "analytic", NULL};
+            static const char *const sched_names[] = {"layer", "pipeline", NULL};
+            const int is_t = o[2] == 't';
+            const char *const *names = is_t ? timing_names : sched_names;
+            int found = -1;
+            if (!(v = cli_opt_value(a, o)))
+                return CLI_EUSAGE;
+            for (int n = 0; names[n]; n++)
+                if (!strcmp(v, names[n]))
+                    found = n;
+            if (found < 0)
+                return cli_usage_error(a, k + 1,
+                                       is_t ? "--timing: expected event, cycle or analytic, got \"%s\""
+                                            : "--schedule: expected layer or pipeline, got \"%s\"",
+                                       v);
+            *(is_t ? &timing : &schedule) = found;
+        } else if (!strcmp(o, "-p")) {
+            if (!cli_opt_value(a, o))
+                return CLI_EUSAGE;
+            if (n_over == 64)
+                return cli_usage_error(a, k, "%s: at most 64 overrides", o);
+            over[n_over++] = k + 1;
+        } else if (!strcmp(o, "--vcd")) {
+            if (!(vcd = cli_opt_value(a, o)))
+                return CLI_EUSAGE;
+        } else if (!strcmp(o, "--vcd-max-mb")) {
+            if (!(v = cli_opt_value(a, o)) || (rc = cli_parse_u64(a, k + 1, o, v, 1, 1u << 20, &vcd_max_mb)))
+                return CLI_EUSAGE;
+        } else if ((rc = cli_limits_option(a, k, o, &lim)) != 0) {
+            if (rc < 0)
+                return CLI_EUSAGE;
         } else {
             return cli_usage_error(a, k, "unknown option '%s' for 'run' (see 'neuspin run --help')", o);
         }
@@ -268,8 +334,11 @@ static int cmd_run(args_t *a)
     trc_sum_t *sum = NULL;
     trc_out_t *out = NULL;
     char err[512] = "";
-    if ((rc = cli_load_arch(arch_path, &arch)) || (rc = load_workload(wl_spec, &net)))
+    if ((rc = cli_load_arch(arch_path, &arch)) || (rc = cli_apply_overrides(a, &arch, over, n_over)) ||
+        (rc = load_workload(wl_spec, &net)))
         goto done;
+    if (schedule >= 0)
+        arch.schedule = (uint32_t)schedule;
     if ((rc = map_workload(net, &arch, (uint32_t)strategy, &map)))
         goto done;
     if (map->T == 1) { /* a deterministic map: one pass tells everything */
@@ -282,7 +351,53 @@ static int cmd_run(args_t *a)
     } else if (!T) {
         T = net->T;
     }
+    if (vcd && timing == SIM_TIMING_ANALYTIC) {
+        fprintf(stderr, "neuspin: error: --vcd needs --timing event or cycle: the analytic "
+                        "mode has no waveforms\n");
+        rc = CLI_EUSAGE;
+        goto done;
+    }
+    if (vcd) { /* about 24 bytes per value change in a VCD file */
+        const uint64_t mb = sim_estimate_toggles(net, map, (uint32_t)T) * 24 / (1u << 20);
+        if (mb > vcd_max_mb) {
+            fprintf(stderr, "neuspin: error: %s: the waveform would take about %llu MB (limit "
+                            "%llu MB); raise it with --vcd-max-mb or run a smaller case\n",
+                    vcd, (unsigned long long)mb, (unsigned long long)vcd_max_mb);
+            rc = CLI_EUSAGE;
+            goto done;
+        }
+    }
+    uint64_t held_bits = 0; /* prefix outputs kept across passes (chip.reuse_prefix) */
+    uint32_t prefix = 0;
+    if (arch.reuse_prefix) {
+        while (prefix < net->n_layers && map->layers[prefix].sto == WL_STO_NONE)
+            prefix++;
+        if (prefix == net->n_layers)
+            prefix = 0;
+        for (uint32_t i = 0; i < prefix; i++) {
+            int used_later = 0;
+            for (uint32_t j = prefix; j < net->n_layers; j++)
+                used_later |= net->layers[j].input == (int32_t)i || net->layers[j].from == (int32_t)i;
+            if (used_later)
+                held_bits += wl_layer_out_elems(&net->layers[i]);
+        }
+        if (held_bits + map->gbuf_peak_bits > sbuf_capacity_bits(&arch.gbuf)) {
+            fprintf(stderr, "neuspin: error: chip.reuse_prefix: the held prefix output (%llu bits) "
+                            "and the live activations (%llu bits) exceed the global buffer "
+                            "(%llu bits)\n",
+                    (unsigned long long)held_bits, (unsigned long long)map->gbuf_peak_bits,
+                    (unsigned long long)sbuf_capacity_bits(&arch.gbuf));
+            rc = CLI_EUSAGE;
+            goto done;
+        }
+    }
+    if ((rc = cli_limits_check(net, map, &arch, (uint32_t)T, (uint32_t)timing, out_dir != NULL,
+                               &lim)))
+        goto done;
 
+    /* From here on a signal stops the run at a layer boundary and removes its outputs. */
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     rc = CLI_ERUN;
     layers = st_calloc(net->n_layers, sizeof *layers);
     if (!layers || trc_sum_create(layers, net->n_layers, (uint32_t)T, &arch.energy,
@@ -297,9 +412,8 @@ static int cmd_run(args_t *a)
         goto done;
     }
 
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    sim_job_t job = {&arch, net, map, (uint32_t)T, seed, layers, sum, out, &g_stop};
+    sim_job_t job = {&arch, net, map, (uint32_t)T, seed, layers, sum, out, &g_stop,
+                     (uint32_t)timing, vcd};
     sim_prog_t prog;
     int st = sim_run(&job, &prog, err, sizeof err);
     if (st == 1 || g_stop) {
@@ -323,6 +437,24 @@ static int cmd_run(args_t *a)
         trc_print_table(stdout, sum, title);
         printf("  weight programming (once, before inference): %llu cycles, %.3f nJ\n",
                (unsigned long long)prog.cycles, en_total_pj(&arch.energy, &prog.acts) / 1000.0);
+        printf("  timing %s, schedule %s%s\n", timing == SIM_TIMING_EVENT ? "event"
+                                                : timing == SIM_TIMING_CYCLE ? "cycle" : "analytic",
+               arch_schedule_name(arch.schedule),
+               timing == SIM_TIMING_ANALYTIC && arch.schedule == ARCH_SCHED_PIPELINE
+                   ? " (image latency is a lower bound)" : "");
+        if (prefix) {
+            uint64_t cyc = 0;
+            double pj = 0;
+            for (uint32_t i = 0; i < prefix; i++) {
+                cyc += sum->cycles[i];
+                pj += trc_sum_layer_pj(sum, i, NULL);
+            }
+            printf("  prefix reuse: layers %s..%s run once and hold %llu bits in the global "
+                   "buffer; %u passes saved %llu cycles and %.3f nJ\n",
+                   net->layers[0].name, net->layers[prefix - 1].name,
+                   (unsigned long long)held_bits, (unsigned)T - 1,
+                   (unsigned long long)(cyc * (T - 1)), pj * (double)(T - 1) / 1000.0);
+        }
     }
     if (out) {
         char *json = run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, sum, &prog, map);
@@ -462,11 +594,11 @@ static int cmd_config(args_t *a)
         }
     }
     if (list)
-        return arch_list_params(stdout) == ST_OK ? CLI_OK : CLI_ERUN;
+        return arch_list_params(stdout) == ST_OK ? CLI_OK : stdout_failed();
     arch_t arch;
     if ((rc = cli_load_arch(arch_path, &arch)))
         return rc;
-    return arch_dump_yaml(&arch, stdout) == ST_OK ? CLI_OK : CLI_ERUN;
+    return arch_dump_yaml(&arch, stdout) == ST_OK ? CLI_OK : stdout_failed();
 }
 
 static const char list_help[] =
@@ -519,13 +651,29 @@ static const char main_help[] =
     "commands:\n"
     "  run        simulate a workload's MC passes; print and write per-layer costs\n"
     "  compare    run one workload on several architectures (schemes) side by side\n"
+    "  sweep      run every point of a design-space sweep file (docs/sweeps.md)\n"
+    "  merge      join the summaries of a sweep's shards\n"
+    "  plot       render a sweep, a run or a comparison with gnuplot (SVG and PNG)\n"
     "  validate   check architecture and workload files\n"
     "  config     print the resolved architecture, or the parameter reference\n"
     "  list       list the built-in workloads\n"
     "\n"
     "'neuspin <command> --help' describes each; 'neuspin --version' prints the version.\n";
 
+static int dispatch(int argc, char **argv);
+
+/* Every command's output reaches standard output or the command fails: a command that
+ * succeeded with its output lost (`neuspin list > /dev/full`) exits 1 with the reason. */
 int cli_main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    errno = 0;
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CLI_OK)
+        rc = stdout_failed();
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     args_t a = {argc, argv, 2};
     if (argc < 2) {
@@ -551,6 +699,12 @@ int cli_main(int argc, char **argv)
         return cmd_list(&a);
     if (!strcmp(c, "compare"))
         return cli_compare(&a);
+    if (!strcmp(c, "sweep"))
+        return cli_sweep(&a);
+    if (!strcmp(c, "merge"))
+        return cli_merge(&a);
+    if (!strcmp(c, "plot"))
+        return cli_plot(&a);
     a.i = 1;
-    return cli_usage_error(&a, 1, "unknown command '%s' (expected run, compare, validate, config or list)", c);
+    return cli_usage_error(&a, 1, "unknown command '%s' (expected run, compare, sweep, merge, plot, validate, config or list)", c);
 }

@@ -29,4 +29,17 @@ int cli_load_arch(const char *spec, arch_t *arch);
 /* `neuspin compare …` (compare.c). */
 int cli_compare(args_t *a);
 
+/* Column (1-based) of argv[k] in the command line "neuspin ARG1 ARG2 …" (cli.c). */
+uint32_t cli_arg_col(const args_t *a, int k);
+
+/* Applies `-p KEY=VALUE` arguments argv[argi[0..n)] to *arch in order, then arch_check;
+ * diagnostics at <cmdline>:1:COL (COL of the value).  CLI_OK, CLI_EUSAGE (printed) or
+ * CLI_ERUN (cli_override.c). */
+int cli_apply_overrides(const args_t *a, arch_t *arch, const int *argi, int n);
+
+/* `neuspin sweep …` (sweep_cmd.c), `neuspin merge …` (merge.c), `neuspin plot …` (plot.c). */
+int cli_sweep(args_t *a);
+int cli_merge(args_t *a);
+int cli_plot(args_t *a);
+
 #endif

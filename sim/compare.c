@@ -7,38 +7,22 @@
  * reported at once with its file:line:col. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/status.h"
+#include "child.h"
 #include "cli.h"
 #include "cli_int.h"
+#include "sweep_int.h"
 #include "wl.h"
 
-extern char **environ;
-
 #define CMP_MAX_ARCHS 64
-#define CMP_MAX_LAYERS 4096
-
 /* Per-image figures of one layer on one architecture. */
-typedef struct cmp_layer {
-    char name[64];
-    char kind[16];
-    double e_pj;         /* energy over all passes */
-    uint64_t cycles;     /* cycles over all passes */
-    uint64_t rng_bits;   /* random bits over all passes */
-    uint32_t rng_modules;
-    uint32_t tiles;
-    double e_rng_pj;     /* energy of the stochastic units (drng + arb) */
-    uint64_t rng_cycles; /* cycles the stochastic units were busy */
-    uint64_t weight_bits, bayes_bits, sram_bits;
-} cmp_layer_t;
+typedef cli_layer_t cmp_layer_t;
 
 typedef struct cmp_arch {
     const char *spec;    /* as given: built-in name or path */
@@ -65,129 +49,17 @@ static const char compare_help[] =
     "  --per-layer    add the per-layer energy and latency\n"
     "  -o DIR         write DIR/compare.csv (a row per architecture x layer)\n";
 
-/* Splits one CSV line in place (RFC 4180 quotes); returns the field count (<= max). */
-static int csv_split(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        if (*p == '"') {
-            char *w = ++p;
-            f[n++] = w;
-            for (;;) {
-                if (*p == '"' && p[1] == '"') {
-                    *w++ = '"';
-                    p += 2;
-                } else if (*p == '"' || !*p) {
-                    if (*p)
-                        p++;
-                    break;
-                } else {
-                    *w++ = *p++;
-                }
-            }
-            *w = 0;
-        } else {
-            f[n++] = p;
-            p += strcspn(p, ",\n");
-        }
-        if (*p != ',') {
-            *p = 0;
-            break;
-        }
-        *p++ = 0;
-    }
-    return n;
-}
-
-/* Column of layers.csv, by name, or -1. */
-static int col_of(char **hdr, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (!strcmp(hdr[i], name))
-            return i;
-    return -1;
-}
-
-/* Reads DIR/layers.csv into c (per-image sums over passes).  ST_OK or ST_EIO. */
+/* Reads DIR/layers.csv into c (per-image sums over passes).  ST_OK, ST_EIO or ST_ENOMEM. */
 static int read_layers(const char *dir, cmp_arch_t *c, char *err, size_t errn)
 {
-    char path[128];
-    if (snprintf(path, sizeof path, "%s/layers.csv", dir) >= (int)sizeof path) {
-        snprintf(err, errn, "temporary path too long");
-        return ST_EIO;
+    cli_run_t r;
+    int rc = cli_read_layers(dir, &r, err, errn);
+    if (rc == ST_OK) {
+        c->n_layers = r.n_layers;
+        c->layers = r.layers;
+        c->end_cyc = r.end_cyc;
     }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errn, "%.100s: cannot read: %s", path, strerror(errno));
-        return ST_EIO;
-    }
-    static char hline[4096], line[4096];
-    char *hdr[64], *fld[64];
-    int rc = ST_EIO;
-    if (!fgets(hline, sizeof hline, f))
-        goto done;
-    int nh = csv_split(hline, hdr, 64);
-    const int c_layer = col_of(hdr, nh, "layer"), c_name = col_of(hdr, nh, "name"),
-              c_kind = col_of(hdr, nh, "kind"), c_start = col_of(hdr, nh, "start_cycle"),
-              c_cyc = col_of(hdr, nh, "cycles"), c_e = col_of(hdr, nh, "energy_pj"),
-              c_mod = col_of(hdr, nh, "rng_modules"), c_bits = col_of(hdr, nh, "rng_bits"),
-              c_w = col_of(hdr, nh, "weight_bits"), c_b = col_of(hdr, nh, "bayes_bits"),
-              c_s = col_of(hdr, nh, "sram_bits"), c_t = col_of(hdr, nh, "tiles"),
-              c_ed = col_of(hdr, nh, "e_drng_pj"), c_ea = col_of(hdr, nh, "e_arb_pj"),
-              c_rc = col_of(hdr, nh, "rng_cycles");
-    if (c_layer < 0 || c_name < 0 || c_kind < 0 || c_start < 0 || c_cyc < 0 || c_e < 0 ||
-        c_mod < 0 || c_bits < 0 || c_w < 0 || c_b < 0 || c_s < 0 || c_t < 0 || c_ed < 0 ||
-        c_ea < 0 || c_rc < 0)
-        goto done;
-    c->layers = st_calloc(CMP_MAX_LAYERS, sizeof *c->layers);
-    if (!c->layers) {
-        rc = ST_ENOMEM;
-        goto done;
-    }
-    while (fgets(line, sizeof line, f)) {
-        int n = csv_split(line, fld, 64);
-        if (n < nh)
-            goto done;
-        unsigned long li = strtoul(fld[c_layer], NULL, 10);
-        if (li >= CMP_MAX_LAYERS)
-            goto done;
-        cmp_layer_t *l = &c->layers[li];
-        if (li + 1 > c->n_layers)
-            c->n_layers = (uint32_t)li + 1;
-        snprintf(l->name, sizeof l->name, "%s", fld[c_name]);
-        snprintf(l->kind, sizeof l->kind, "%s", fld[c_kind]);
-        uint64_t start = strtoull(fld[c_start], NULL, 10), cyc = strtoull(fld[c_cyc], NULL, 10);
-        l->cycles += cyc;
-        l->e_pj += strtod(fld[c_e], NULL);
-        l->rng_bits += strtoull(fld[c_bits], NULL, 10);
-        l->e_rng_pj += strtod(fld[c_ed], NULL) + strtod(fld[c_ea], NULL);
-        l->rng_cycles += strtoull(fld[c_rc], NULL, 10);
-        l->tiles = (uint32_t)strtoul(fld[c_t], NULL, 10);
-        l->rng_modules = (uint32_t)strtoul(fld[c_mod], NULL, 10);
-        l->weight_bits = strtoull(fld[c_w], NULL, 10);
-        l->bayes_bits = strtoull(fld[c_b], NULL, 10);
-        l->sram_bits = strtoull(fld[c_s], NULL, 10);
-        if (start + cyc > c->end_cyc)
-            c->end_cyc = start + cyc;
-    }
-    rc = ST_OK;
-done:
-    if (rc == ST_EIO)
-        snprintf(err, errn, "%.100s: not a layers.csv this neuspin reads", path);
-    fclose(f);
     return rc;
-}
-
-/* Removes dir/<name> for the files a run writes, then dir. */
-static void remove_run_dir(const char *dir)
-{
-    static const char *const names[] = {"layers.csv", "stats.csv", "run.json"};
-    char p[128];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (snprintf(p, sizeof p, "%s/%s", dir, names[i]) < (int)sizeof p)
-            unlink(p);
-    rmdir(dir);
 }
 
 /* Runs `neuspin run` for one architecture into out_dir; returns its exit status. */
@@ -217,23 +89,14 @@ static int spawn_run(const char *spec, const char *wl, const char *T, const char
     argv[n++] = (char *)out_dir;
     argv[n] = NULL;
 
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     pid_t pid;
-    int e = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
+    int e = cli_spawn(argv, NULL, NULL, &pid);
     if (e != 0) {
         fprintf(stderr, "neuspin: error: cannot start a run: %s\n", strerror(e));
         return CLI_ERUN;
     }
-    int ws;
-    while (waitpid(pid, &ws, 0) < 0)
-        if (errno != EINTR)
-            return CLI_ERUN;
-    if (WIFEXITED(ws))
-        return WEXITSTATUS(ws);
-    return CLI_ERUN;
+    int code = cli_wait(pid);
+    return code < 0 || code > 2 ? CLI_ERUN : code;
 }
 
 /* "657.3 nJ" / "113.0 uJ" from pJ. */
@@ -347,6 +210,31 @@ static int write_csv(const char *dir, const cmp_arch_t *c, int n)
     return CLI_OK;
 }
 
+/* Writes DIR/compare-totals.csv: a row per architecture with the per-image totals
+ * (`neuspin plot` reads it; compare.csv alone cannot give the latency of overlapping
+ * layers). */
+static int write_totals(const char *dir, const cmp_arch_t *c, int n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return CLI_ERUN;
+    fprintf(f, "arch,scheme,energy_pj,latency_ns,rng_modules,rng_bits,memory_bits,tiles\n");
+    for (int a = 0; a < n; a++)
+        fprintf(f, "%s,%s,%.10g,%.10g,%.0f,%.0f,%.0f,%.0f\n", c[a].arch.name,
+                arch_dropout_name(c[a].arch.dropout_impl), arch_total(&c[a], 0),
+                c[a].end_cyc * arch_clk_ns(&c[a].arch), arch_total(&c[a], 1),
+                arch_total(&c[a], 2), arch_total(&c[a], 3), arch_total(&c[a], 6));
+    if (fclose(f) != 0) {
+        free(buf);
+        return CLI_ERUN;
+    }
+    int rc = sweep_write_file(dir, "compare-totals.csv", buf, len) ? CLI_ERUN : CLI_OK;
+    free(buf);
+    return rc;
+}
+
 int cli_compare(args_t *a)
 {
     const char *wl = NULL, *T = NULL, *seed = "1", *m = NULL, *out = NULL;
@@ -429,7 +317,7 @@ int cli_compare(args_t *a)
             fprintf(stderr, "neuspin: error: %s\n", err);
             rc = CLI_ERUN;
         }
-        remove_run_dir(dir);
+        cli_remove_run_dir(dir);
     }
     if (have_tmp)
         rmdir(tmpdir);
@@ -492,7 +380,9 @@ int cli_compare(args_t *a)
         if (out) {
             rc = write_csv(out, c, n);
             if (!rc)
-                printf("wrote %s/compare.csv\n", out);
+                rc = write_totals(out, c, n);
+            if (!rc)
+                printf("wrote %s/compare.csv and %s/compare-totals.csv\n", out, out);
         }
     }
     for (int i = 0; i < n; i++)

@@ -394,6 +394,16 @@ int trc_out_commit(trc_out_t *o, const char *run_json, char *err, size_t errn)
         trc_out_abort(o);
         return ST_EIO;
     }
+    /* run.json is the commit mark: the earlier run's goes first and the new one is renamed
+     * last, so a process killed between two renames leaves a directory without run.json
+     * (visibly incomplete), never one whose files come from two runs. */
+    char old_run[4200];
+    snprintf(old_run, sizeof old_run, "%s/%s", o->dir, final_name[F_RUN]);
+    if (unlink(old_run) != 0 && errno != ENOENT) {
+        set_err(err, errn, "%s: cannot replace: %s", old_run, strerror(errno));
+        trc_out_abort(o);
+        return ST_EIO;
+    }
     for (int i = 0; i < F_COUNT; i++) {
         char fin[4200];
         snprintf(fin, sizeof fin, "%s/%s", o->dir, final_name[i]);
@@ -403,6 +413,12 @@ int trc_out_commit(trc_out_t *o, const char *run_json, char *err, size_t errn)
             return ST_EIO;
         }
         o->tmp[i][0] = 0;
+    }
+    /* The renames themselves reach the disk with the directory. */
+    int dfd = open(o->dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
     }
     free(o);
     return ST_OK;

@@ -101,8 +101,10 @@ int trc_out_block(trc_out_t *o, const char *path, uint32_t index, const stat_des
                   unsigned n, const void *stats);
 
 /* Writes run.json (the text given, a JSON document), flushes and fsyncs every file and
- * renames the three into place.  Frees o either way.  ST_OK, or ST_EIO with err filled
- * and no file left under a final or temporary name. */
+ * renames the three into place, run.json last (an earlier run's run.json is removed
+ * first), then fsyncs the directory: a directory holding run.json holds one complete run.
+ * Frees o either way.  ST_OK, or ST_EIO with err filled and no file left under a final or
+ * temporary name. */
 int trc_out_commit(trc_out_t *o, const char *run_json, char *err, size_t errn);
 
 /* Removes the temporary files and frees o (NULL is a no-op). */

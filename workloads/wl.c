@@ -23,6 +23,10 @@ extern const char wl_builtin_vgg_small_cifar10[];
 extern const size_t wl_builtin_vgg_small_cifar10_len;
 extern const char wl_builtin_resnet18_cifar10[];
 extern const size_t wl_builtin_resnet18_cifar10_len;
+extern const char wl_builtin_vgg8_cifar10[];
+extern const size_t wl_builtin_vgg8_cifar10_len;
+extern const char wl_builtin_resnet18_imagenet[];
+extern const size_t wl_builtin_resnet18_imagenet_len;
 
 typedef struct builtin {
     const char *name;
@@ -34,6 +38,8 @@ static const builtin_t builtins[] = {
     {"lenet5-mnist", wl_builtin_lenet5_mnist, &wl_builtin_lenet5_mnist_len},
     {"vgg-small-cifar10", wl_builtin_vgg_small_cifar10, &wl_builtin_vgg_small_cifar10_len},
     {"resnet18-cifar10", wl_builtin_resnet18_cifar10, &wl_builtin_resnet18_cifar10_len},
+    {"vgg8-cifar10", wl_builtin_vgg8_cifar10, &wl_builtin_vgg8_cifar10_len},
+    {"resnet18-imagenet", wl_builtin_resnet18_imagenet, &wl_builtin_resnet18_imagenet_len},
 };
 #define N_BUILTINS (sizeof builtins / sizeof builtins[0])
 
@@ -146,6 +152,11 @@ int wl_layer_is_mvm(const wl_layer_t *l)
     return l->kind == WL_CONV || l->kind == WL_FC;
 }
 
+const char *wl_layer_source(const wl_net_t *n, const wl_layer_t *l)
+{
+    return l->file[0] ? l->file : n->source;
+}
+
 /* ---- Loading ---- */
 /* Per-layer state of the checking pass. */
 typedef struct lstate {
@@ -169,13 +180,39 @@ static int key_node(const ydoc_t *d, int node, const char *key)
     return v ? v : node;
 }
 
-/* First layer in [0, n) with a valid mapping named `name`; -1 when none. */
-static int32_t find_layer(const raw_layer_t *raw, const lstate_t *st, size_t n,
-                          const char *name)
+/* The layers with a valid mapping sorted by name, then index: every name lookup is a
+ * binary search, so a network of 100,000 layers resolves its names in milliseconds (a
+ * linear scan per layer took minutes). */
+typedef struct lname {
+    const char *name;
+    int32_t idx;
+} lname_t;
+
+typedef struct lindex {
+    lname_t *e;
+    size_t n;
+} lindex_t;
+
+static int lname_cmp(const void *a, const void *b)
 {
-    for (size_t j = 0; j < n; j++)
-        if (st[j].ok && strcmp(raw[j].name, name) == 0)
-            return (int32_t)j;
+    const lname_t *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* First layer in [0, n) with a valid mapping named `name`; -1 when none. */
+static int32_t find_layer(const lindex_t *ix, size_t n, const char *name)
+{
+    size_t lo = 0, hi = ix->n; /* the first entry not below name */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->e[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < ix->n && strcmp(ix->e[lo].name, name) == 0 && (size_t)ix->e[lo].idx < n)
+        return ix->e[lo].idx;
     return -1;
 }
 
@@ -216,7 +253,7 @@ static unsigned check_keys(const ydoc_t *d, size_t i, int node, const raw_layer_
 
 /* Resolves `input:` or `from:` of layer i to a layer index in *idx (-1 = network input).
  * Returns the errors added. */
-static unsigned resolve_ref(const ydoc_t *d, size_t i, const raw_layer_t *raw,
+static unsigned resolve_ref(const ydoc_t *d, size_t i, const lindex_t *ix,
                             const lstate_t *st, size_t n, const char *key, const char *ref,
                             int32_t *idx, arch_diag_list_t *dl)
 {
@@ -224,7 +261,7 @@ static unsigned resolve_ref(const ydoc_t *d, size_t i, const raw_layer_t *raw,
     int32_t j;
 
     set_path(path, sizeof path, i, key);
-    j = find_layer(raw, st, n, ref);
+    j = find_layer(ix, n, ref);
     if (j < 0) {
         ydoc_error(d, key_node(d, st[i].node, key), dl, path, "unknown layer '%s'", ref);
         return 1;
@@ -376,6 +413,16 @@ static unsigned load_layers(const ydoc_t *d, int seq, wl_net_t *net, arch_diag_l
         errs += e;
         st[i].ok = e == 0;
     }
+    lindex_t ix = {st_calloc(n, sizeof *ix.e), 0};
+    if (!ix.e) {
+        free(raw);
+        free(st);
+        return (unsigned)-1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (st[i].ok)
+            ix.e[ix.n++] = (lname_t){raw[i].name, (int32_t)i};
+    qsort(ix.e, ix.n, sizeof *ix.e, lname_cmp);
     /* Pass 2: names, references and shapes in layer order. */
     for (size_t i = 0; i < n; i++) {
         wl_layer_t *l = &net->layers[i];
@@ -396,8 +443,10 @@ static unsigned load_layers(const ydoc_t *d, int seq, wl_net_t *net, arch_diag_l
         l->input = (int32_t)i - 1;
         l->from = -1;
         ydoc_mark(d, st[i].node, &l->line, &l->col);
+        if (strcmp(ydoc_node_file(d, st[i].node), ydoc_name(d)) != 0)
+            snprintf(l->file, sizeof l->file, "%s", ydoc_node_file(d, st[i].node));
 
-        first = find_layer(raw, st, i, r->name);
+        first = find_layer(&ix, i, r->name);
         if (first >= 0) {
             uint32_t fl, fcol;
             set_path(path, sizeof path, i, "name");
@@ -408,9 +457,9 @@ static unsigned load_layers(const ydoc_t *d, int seq, wl_net_t *net, arch_diag_l
             e++;
         }
         if (r->input[0])
-            e += resolve_ref(d, i, raw, st, n, "input", r->input, &l->input, dl);
+            e += resolve_ref(d, i, &ix, st, n, "input", r->input, &l->input, dl);
         if (r->from[0])
-            e += resolve_ref(d, i, raw, st, n, "from", r->from, &l->from, dl);
+            e += resolve_ref(d, i, &ix, st, n, "from", r->from, &l->from, dl);
         errs += e;
         if (e)
             continue;
@@ -420,6 +469,7 @@ static unsigned load_layers(const ydoc_t *d, int seq, wl_net_t *net, arch_diag_l
         errs += e;
         st[i].known = e == 0;
     }
+    free(ix.e);
     free(raw);
     free(st);
     return errs;

@@ -40,6 +40,8 @@ typedef struct wl_layer {
     double p;                /* dropout probability on the inputs, 0 = deterministic */
     uint32_t mapping;        /* 0 = run default, 1 or 2 */
     uint32_t line, col;      /* where the layer is declared (1-based) */
+    char file[256];          /* the file of line:col when an !include brought the layer from
+                                another file than the network's source, else "" */
 } wl_layer_t;
 
 typedef struct wl_net {
@@ -79,6 +81,8 @@ uint64_t wl_layer_out_elems(const wl_layer_t *l); /* cout * hout * wout */
 uint64_t wl_layer_in_elems(const wl_layer_t *l);  /* cin * hin * win */
 /* 1 when the layer runs on crossbars (conv, fc). */
 int wl_layer_is_mvm(const wl_layer_t *l);
+/* File a diagnostic about layer l (its line, col) names: l->file, else n->source. */
+const char *wl_layer_source(const wl_net_t *n, const wl_layer_t *l);
 
 #ifdef __cplusplus
 }

@@ -212,30 +212,6 @@ static void plan_scheme(const wl_layer_t *l, const arch_t *a, uint64_t w_max, in
     *first_done = 1;
 }
 
-/* Live 1-bit activations while layer i runs: its inputs and output plus every earlier
- * tensor a later layer still reads.  Tensor t + 1 indexes mark[] (0 = network input). */
-static uint64_t live_bits(const wl_net_t *net, uint32_t i, const int32_t *last_use,
-                          unsigned char *mark)
-{
-    const wl_layer_t *l = &net->layers[i];
-    uint64_t in_net = (uint64_t)net->in_c * net->in_h * net->in_w, sum = 0;
-
-    memset(mark, 0, net->n_layers + 1);
-    mark[l->input + 1] = 1;
-    if (l->kind == WL_ADD && l->from >= -1)
-        mark[l->from + 1] = 1;
-    mark[i + 1] = 1;
-    for (uint32_t t = 0; t <= i; t++) /* t = tensor index + 1 */
-        if (last_use[t] > (int32_t)i)
-            mark[t] = 1;
-    for (uint32_t t = 0; t <= i + 1; t++) {
-        if (!mark[t])
-            continue;
-        sum += t == 0 ? in_net : wl_layer_out_elems(&net->layers[t - 1]);
-    }
-    return sum;
-}
-
 /* What the probability of a layer's random bits is called in diagnostics. */
 static const char *p_noun(const arch_t *a)
 {
@@ -259,12 +235,12 @@ static void report_p_unreachable(const wl_net_t *net, uint32_t i, const arch_t *
     snprintf(path, sizeof path, "layers[%" PRIu32 "].dropout", i);
     unbounded.i_max_ua = DBL_MAX;
     if (drng_current_for_p(&unbounded, p, &need) == ST_OK)
-        arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
+        arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
                       "%s %g needs a SET current of %.4g uA, more than "
                       "dropout.i_max_ua = %g uA",
                       p_noun(a), p, need, a->drng.i_max_ua);
     else
-        arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
+        arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
                       "%s %g is below what the dropout module gives at zero "
                       "current (dropout.i_max_ua = %g uA)",
                       p_noun(a), p, a->drng.i_max_ua);
@@ -371,7 +347,7 @@ static int check_plans(const wl_net_t *net, const arch_t *a, const layer_plan_t 
             continue;
         if (pl->modules > UINT32_MAX) {
             snprintf(path, sizeof path, "layers[%" PRIu32 "].dropout", i);
-            arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
+            arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
                           "layer '%s' needs %" PRIu64 " random-number modules under %s; at "
                           "most %" PRIu32 " fit",
                           l->name, pl->modules, arch_dropout_name(a->dropout_impl),
@@ -401,7 +377,7 @@ static int check_plans(const wl_net_t *net, const arch_t *a, const layer_plan_t 
                 snprintf(how, sizeof how, " (%" PRIu64 " for weights, %" PRIu64 " for the "
                          "scale crossbar)", pl->per_copy, pl->n_extra);
             snprintf(path, sizeof path, "layers[%" PRIu32 "]", i);
-            arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
+            arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
                           "layer '%s' needs tiles %" PRIu64 "..%" PRIu64
                           "%s but the architecture has %" PRIu32 " (the workload needs %" PRIu64
                           ", %" PRIu64 " missing)",
@@ -414,15 +390,24 @@ static int check_plans(const wl_net_t *net, const arch_t *a, const layer_plan_t 
     return ST_OK;
 }
 
-/* Peak live activation footprint and the layer where it occurs.  ST_ENOMEM or ST_OK. */
+/* Peak live activation footprint and the layer where it occurs.  ST_ENOMEM or ST_OK.
+ * Live while layer i runs: its inputs and output plus every earlier tensor a later layer
+ * still reads.  Tensor t + 1 is the output of layer t (0 = the network input).  One pass
+ * keeps the sum of the tensors a later layer reads, adding each when it is made and taking
+ * it out after its last reader, so the cost is linear in the layers (100,000 layers: a
+ * scan per layer took minutes).  Sums are 128-bit, since a long network of 2^48-bit
+ * tensors passes 64 bits; the peak saturates at UINT64_MAX, far past any buffer. */
 static int gbuf_peak(const wl_net_t *net, uint64_t *peak, uint32_t *at)
 {
     uint32_t n = net->n_layers;
     int32_t *last_use = st_malloc((unsigned long)(n + 1) * sizeof *last_use);
-    unsigned char *mark = st_malloc(n + 1);
+    /* One block: dies[n + 1] (tensors ordered by last reader), start[n + 2] (layer i's
+     * are dies[start[i] .. start[i + 1])), fill[n + 1] (scratch). */
+    uint32_t *dies = st_calloc(3 * (unsigned long)n + 4, sizeof *dies);
+    uint32_t *start = dies ? dies + n + 1 : NULL, *fill = dies ? start + n + 2 : NULL;
     int rc = ST_ENOMEM;
 
-    if (!last_use || !mark)
+    if (!last_use || !dies)
         goto out_free;
     for (uint32_t t = 0; t <= n; t++)
         last_use[t] = -1;
@@ -432,18 +417,49 @@ static int gbuf_peak(const wl_net_t *net, uint64_t *peak, uint32_t *at)
         if (l->kind == WL_ADD && l->from >= -1)
             last_use[l->from + 1] = (int32_t)m;
     }
-    *peak = 0;
+    for (uint32_t t = 0; t <= n; t++)
+        if (last_use[t] >= 0)
+            start[last_use[t] + 1]++;
+    for (uint32_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (uint32_t t = 0; t <= n; t++)
+        if (last_use[t] >= 0)
+            dies[start[last_use[t]] + fill[last_use[t]]++] = t;
+    unsigned __int128 held = 0, best = 0; /* held: tensors t <= i + 1 read after layer i */
+    uint64_t in_net = (uint64_t)net->in_c * net->in_h * net->in_w;
+#define TENSOR_BITS(t) ((t) == 0 ? in_net : wl_layer_out_elems(&net->layers[(t) - 1]))
+    if (last_use[0] >= 0)
+        held = in_net;
     *at = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint64_t b = live_bits(net, i, last_use, mark);
-        if (b > *peak) {
-            *peak = b;
+        const wl_layer_t *l = &net->layers[i];
+        if (last_use[i + 1] > (int32_t)i)
+            held += TENSOR_BITS(i + 1);
+        for (uint32_t k = start[i]; k < start[i + 1]; k++)
+            held -= TENSOR_BITS(dies[k]); /* read last by layer i */
+        /* The tensors layer i touches that no later layer reads: its inputs read for the
+         * last time, and an output nobody reads.  Each counts once. */
+        uint32_t in = (uint32_t)(l->input + 1), out = i + 1;
+        unsigned __int128 live = held;
+        if (last_use[in] == (int32_t)i)
+            live += TENSOR_BITS(in);
+        if (l->kind == WL_ADD && l->from >= -1) {
+            uint32_t from = (uint32_t)(l->from + 1);
+            if (from != in && last_use[from] == (int32_t)i)
+                live += TENSOR_BITS(from);
+        }
+        if (last_use[out] < 0)
+            live += TENSOR_BITS(out);
+        if (live > best) {
+            best = live;
             *at = i;
         }
     }
+#undef TENSOR_BITS
+    *peak = best > UINT64_MAX ? UINT64_MAX : (uint64_t)best;
     rc = ST_OK;
 out_free:
-    free(mark);
+    free(dies);
     free(last_use);
     return rc;
 }
@@ -491,7 +507,7 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
             const wl_layer_t *l = &net->layers[i];
             char path[96];
             snprintf(path, sizeof path, "layers[%" PRIu32 "]", i);
-            arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
+            arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
                           "layer '%s' has %" PRIu64 " input rows and %" PRIu64
                           " output positions; at most %" PRIu32 " of each fit",
                           l->name, plans[i].rows, plans[i].n_mvm, UINT32_MAX);
@@ -529,7 +545,7 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
             const wl_layer_t *l = &net->layers[peak_at];
             char path[96];
             snprintf(path, sizeof path, "layers[%" PRIu32 "]", peak_at);
-            arch_diag_add(dl, net->source, l->line, l->col, path, NULL,
+            arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
                           "live activations at layer '%s' need %" PRIu64
                           " bits, more than the global buffer's %" PRIu64
                           " bits (gbuf.words x gbuf.word_bits)",

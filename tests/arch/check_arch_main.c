@@ -6,9 +6,11 @@ Suite *diag_suite(void);
 Suite *yamldoc_suite(void);
 Suite *arch_suite(void);
 Suite *configs_suite(void);
+Suite *include_suite(void);
 
 int main(void)
 {
-    static const ns_suite_fn suites[] = {diag_suite, yamldoc_suite, arch_suite, configs_suite};
+    static const ns_suite_fn suites[] = {diag_suite, yamldoc_suite, arch_suite, configs_suite,
+                                         include_suite};
     return ns_check_run(suites, (int)(sizeof suites / sizeof suites[0]));
 }

@@ -91,6 +91,36 @@ START_TEST(test_configs_bad_files_give_their_expected_first_line)
 }
 END_TEST
 
+/* A <rule>.spec file holds what `-a` is given instead of a file (an unknown built-in
+ * name): arch_load of its first line fails with exactly <rule>.expect. */
+START_TEST(test_configs_bad_specs_give_their_expected_first_line)
+{
+    char *names[MAX_FILES];
+    to_source_dir();
+    size_t n = list_dir("tests/configs/bad", ".spec", names);
+    ck_assert_uint_ge(n, 1);
+    for (size_t i = 0; i < n; i++) {
+        char path[512], exp_path[512], got[1024];
+        snprintf(path, sizeof path, "tests/configs/bad/%s", names[i]);
+        snprintf(exp_path, sizeof exp_path, "tests/configs/bad/%.*s.expect",
+                 (int)(strlen(names[i]) - 5), names[i]);
+        char *spec = slurp(path, NULL), *want = slurp(exp_path, NULL);
+        spec[strcspn(spec, "\n")] = '\0';
+        want[strcspn(want, "\n")] = '\0';
+        arch_t a;
+        arch_diag_list_t dl;
+        arch_diag_init(&dl);
+        ck_assert_msg(arch_load(spec, &a, &dl) != ST_OK, "%s loaded but must fail", spec);
+        ck_assert_msg(dl.n >= 1, "%s failed without a diagnostic", path);
+        arch_diag_format(&dl.d[0], got, sizeof got);
+        ck_assert_msg(strcmp(got, want) == 0, "%s:\n  got:  %s\n  want: %s", path, got, want);
+        free(spec);
+        free(want);
+        free(names[i]);
+    }
+}
+END_TEST
+
 START_TEST(test_configs_every_expect_has_its_yaml)
 {
     char *names[MAX_FILES];
@@ -98,10 +128,13 @@ START_TEST(test_configs_every_expect_has_its_yaml)
     size_t n = list_dir("tests/configs/bad", ".expect", names);
     ck_assert_uint_ge(n, 20);
     for (size_t i = 0; i < n; i++) {
-        char path[512];
+        char path[512], spec[512];
         snprintf(path, sizeof path, "tests/configs/bad/%.*s.yaml", (int)(strlen(names[i]) - 7),
                  names[i]);
-        ck_assert_msg(access(path, F_OK) == 0, "%s has no %s", names[i], path);
+        snprintf(spec, sizeof spec, "tests/configs/bad/%.*s.spec", (int)(strlen(names[i]) - 7),
+                 names[i]);
+        ck_assert_msg(access(path, F_OK) == 0 || access(spec, F_OK) == 0, "%s has no %s",
+                      names[i], path);
         free(names[i]);
     }
 }
@@ -288,6 +321,7 @@ Suite *configs_suite(void)
     suite_add_tcase(s, core);
     TCase *err = tcase_create("Errors");
     tcase_add_test(err, test_configs_bad_files_give_their_expected_first_line);
+    tcase_add_test(err, test_configs_bad_specs_give_their_expected_first_line);
     tcase_add_test(err, test_configs_every_expect_has_its_yaml);
     suite_add_tcase(s, err);
     return s;

@@ -376,6 +376,7 @@ Suite *dmask_suite(void)
     tcase_add_test(lim, test_dmask_rows_allocates_nothing);
     suite_add_tcase(s, lim);
     TCase *err = tcase_create("Errors");
+    tcase_set_tags(err, "aborts"); /* SIM_BUG tests: skipped under CK_FORK=no (valgrind) */
     tcase_add_test_raise_signal(err, test_dmask_unknown_granularity_is_a_bug_and_aborts, SIGABRT);
     tcase_add_test_raise_signal(err, test_dmask_units_of_unknown_granularity_is_a_bug_and_aborts,
                                 SIGABRT);

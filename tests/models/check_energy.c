@@ -259,6 +259,7 @@ Suite *energy_suite(void)
     tcase_add_test(lim, test_energy_large_counts_keep_precision);
     suite_add_tcase(s, lim);
     TCase *err = tcase_create("Errors");
+    tcase_set_tags(err, "aborts"); /* SIM_BUG tests: skipped under CK_FORK=no (valgrind) */
     tcase_add_test_raise_signal(err, test_energy_act_desc_out_of_range_is_a_bug_and_aborts,
                                 SIGABRT);
     tcase_add_test_raise_signal(err, test_energy_comp_name_out_of_range_is_a_bug_and_aborts,

@@ -62,9 +62,11 @@ expect_err "-T 0 is refused" '<cmdline>:1:16: error: -T: expected integer in [1,
   "$NS" run -T 0
 expect_err "-m 3 is refused" '<cmdline>:1:16: error: -m: expected integer in [1, 2], got "3"' 2 \
   "$NS" run -m 3
+expect_err "an unknown timing mode is refused" '<cmdline>:1:22: error: --timing: expected event, cycle or analytic, got "fast"' 2 \
+  "$NS" run --timing fast
 expect_err "an unknown option is refused" "<cmdline>:1:13: error: unknown option '--fast' for 'run' (see 'neuspin run --help')" 2 \
   "$NS" run --fast
-expect_err "an unknown command is refused" "<cmdline>:1:9: error: unknown command 'jog' (expected run, compare, validate, config or list)" 2 \
+expect_err "an unknown command is refused" "<cmdline>:1:9: error: unknown command 'jog' (expected run, compare, sweep, merge, plot, validate, config or list)" 2 \
   "$NS" jog
 expect_err "a missing value is refused" "<cmdline>:1:13: error: -w: expected a value after it" 2 \
   "$NS" run -w
@@ -74,7 +76,7 @@ expect_err "a bad architecture gives file:line:col" \
   "$NS" run -a "$T/bad.yaml" -o "$T/never"
 check "a refused run writes nothing" "[ ! -e $T/never ]"
 expect_err "an unknown workload is refused" \
-  "<cmdline>: error: no such file or built-in workload 'resnet99' (built-ins: lenet5-mnist, vgg-small-cifar10, resnet18-cifar10)" 2 \
+  "<cmdline>: error: no such file or built-in workload 'resnet99' (built-ins: lenet5-mnist, vgg-small-cifar10, resnet18-cifar10, vgg8-cifar10, resnet18-imagenet)" 2 \
   "$NS" run -w resnet99
 printf 'version: 1\nchip: {tiles: 8}\n' > "$T/small.yaml"
 "$NS" run -a "$T/small.yaml" -w resnet18-cifar10 -o "$T/never2" > /dev/null 2> "$T/err.txt"

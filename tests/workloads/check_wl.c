@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "base/status.h"
 #include "wl.h"
+#include "wl_map.h"
 
 #define BAD_DIR "tests/configs/bad-workloads"
 
@@ -220,14 +223,51 @@ START_TEST(test_resnet18_structure)
 }
 END_TEST
 
+/* The peers' benchmark networks: weights summed by hand from the layer shapes.
+ * VGG-8: 3*3*(3*128 + 128*128 + 128*256 + 256*256 + 256*512 + 512*512) = 4574592 conv
+ * + 8192*1024 + 1024*10 = 8398848 fc -> 12973440.
+ * ResNet-18/ImageNet: stem 7*7*3*64 = 9408; stage 1 4 x 36864; stage 2 73728 +
+ * 3 x 147456 + 8192; stage 3 294912 + 3 x 589824 + 32768; stage 4 1179648 + 3 x 2359296
+ * + 131072; fc 512 * 1000 -> 11678912.  Output 1000 classes from a 7x7 average pool. */
+START_TEST(test_peer_benchmark_networks)
+{
+    static const struct {
+        const char *name;
+        uint64_t weights;
+        uint32_t layers;
+    } want[] = {{"vgg8-cifar10", 12973440, 11}, {"resnet18-imagenet", 11678912, 31}};
+    for (size_t k = 0; k < 2; k++) {
+        wl_net_t *net = load_builtin(want[k].name);
+        uint64_t w = 0;
+        for (uint32_t i = 0; i < net->n_layers; i++) {
+            const wl_layer_t *l = &net->layers[i];
+            if (wl_layer_is_mvm(l))
+                w += (uint64_t)l->k * l->k * l->cin * l->cout;
+        }
+        ck_assert_uint_eq(w, want[k].weights);
+        ck_assert_uint_eq(net->n_layers, want[k].layers);
+        const wl_layer_t *last = &net->layers[net->n_layers - 1];
+        ck_assert_uint_eq(last->cout, k == 0 ? 10 : 1000);
+        if (k == 1) {
+            ck_assert_uint_eq(net->layers[0].hout, 112); /* (224 + 6 - 7) / 2 + 1 */
+            ck_assert_uint_eq(net->layers[1].hout, 56);  /* (112 + 2 - 3) / 2 + 1 */
+            ck_assert_uint_eq(net->layers[net->n_layers - 2].cin * net->layers[net->n_layers - 2].hin, 512 * 7);
+        }
+        wl_net_destroy(net);
+    }
+}
+END_TEST
+
 START_TEST(test_builtin_list_and_default)
 {
-    ck_assert_uint_eq(wl_builtin_count(), 3);
+    ck_assert_uint_eq(wl_builtin_count(), 5);
     ck_assert_str_eq(wl_builtin_name(0), "lenet5-mnist");
     ck_assert_str_eq(wl_builtin_name(1), "vgg-small-cifar10");
     ck_assert_str_eq(wl_builtin_name(2), "resnet18-cifar10");
-    ck_assert_ptr_null(wl_builtin_name(3));
-    ck_assert_ptr_null(wl_builtin_text(3));
+    ck_assert_str_eq(wl_builtin_name(3), "vgg8-cifar10");
+    ck_assert_str_eq(wl_builtin_name(4), "resnet18-imagenet");
+    ck_assert_ptr_null(wl_builtin_name(5));
+    ck_assert_ptr_null(wl_builtin_text(5));
     ck_assert_str_eq(wl_builtin_default(), "lenet5-mnist");
     for (size_t i = 0; i < wl_builtin_count(); i++) {
         /* Each file opens with its comment block and holds a version-1 document. */
@@ -376,7 +416,7 @@ START_TEST(test_unknown_builtin_is_econfig_at_cmdline)
     ck_assert_uint_eq(dl.n, 1);
     arch_diag_format(&dl.d[0], buf, sizeof buf);
     ck_assert_str_eq(buf, "<cmdline>: error: unknown built-in workload 'lenet6' (known: "
-                          "lenet5-mnist, vgg-small-cifar10, resnet18-cifar10)");
+                          "lenet5-mnist, vgg-small-cifar10, resnet18-cifar10, vgg8-cifar10, resnet18-imagenet)");
 }
 END_TEST
 
@@ -392,7 +432,7 @@ START_TEST(test_wl_load_neither_name_nor_file)
     arch_diag_format(&dl.d[0], buf, sizeof buf);
     ck_assert_str_eq(buf, "<cmdline>: error: no such file or built-in workload "
                           "'no-such-net.yaml' (built-ins: lenet5-mnist, vgg-small-cifar10, "
-                          "resnet18-cifar10)");
+                          "resnet18-cifar10, vgg8-cifar10, resnet18-imagenet)");
     /* A built-in name goes to the built-in. */
     arch_diag_init(&dl);
     ck_assert_int_eq(wl_load("resnet18-cifar10", &net, &dl), ST_OK);
@@ -492,7 +532,10 @@ START_TEST(test_top_level_error_still_checks_layers)
 END_TEST
 
 /* Each file of tests/configs/bad-workloads/ fails with exactly the first diagnostic line
- * of its .expect file (the file loaded under its repository-relative name). */
+ * of its .expect file: <rule>.yaml loaded from the file under its repository-relative name
+ * (so !include resolves) and, when it loads, mapped onto the default architecture (a
+ * workload that does not fit); <rule>.spec holds what `-w` is given instead of a file (an
+ * unknown built-in name), loaded with wl_load. */
 static int read_all(const char *path, char **text, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -518,7 +561,8 @@ START_TEST(test_bad_workloads_give_expected_diagnostics)
         char rel[512], path[1024], expect_path[1024], got[1024];
         char *text = NULL, *want = NULL;
         size_t len, wlen;
-        if (n < 6 || strcmp(e->d_name + n - 5, ".yaml") != 0)
+        int spec = n > 5 && strcmp(e->d_name + n - 5, ".spec") == 0;
+        if (!spec && (n < 6 || strcmp(e->d_name + n - 5, ".yaml") != 0))
             continue;
         snprintf(rel, sizeof rel, "%s/%s", BAD_DIR, e->d_name);
         snprintf(path, sizeof path, "%s/%s", NS_SOURCE_DIR, rel);
@@ -531,8 +575,25 @@ START_TEST(test_bad_workloads_give_expected_diagnostics)
         arch_diag_list_t dl;
         wl_net_t *net = NULL;
         arch_diag_init(&dl);
-        int rc = wl_load_string(rel, text, len, &net, &dl);
-        ck_assert_msg(rc == ST_ECONFIG, "%s: status %d, expected ST_ECONFIG", rel, rc);
+        ck_assert_int_eq(chdir(NS_SOURCE_DIR), 0);
+        int rc;
+        if (spec) {
+            text[strcspn(text, "\n")] = '\0';
+            rc = wl_load(text, &net, &dl);
+        } else {
+            rc = wl_load_file(rel, &net, &dl);
+        }
+        if (rc == ST_OK) {
+            arch_t a;
+            wl_map_t *map = NULL;
+            ck_assert_int_eq(arch_load_default(&a, &dl), ST_OK);
+            rc = wl_map_build(net, &a, 0, &map, &dl);
+            ck_assert_ptr_null(map);
+            wl_net_destroy(net);
+            net = NULL;
+        }
+        ck_assert_msg(rc == ST_ECONFIG || (spec && rc == ST_EIO),
+                      "%s: status %d, expected ST_ECONFIG", rel, rc);
         ck_assert_msg(net == NULL && dl.n > 0, "%s: no diagnostic", rel);
         arch_diag_format(&dl.d[0], got, sizeof got);
         ck_assert_msg(strcmp(got, want) == 0, "%s:\n  got    %s\n  wanted %s", rel, got, want);
@@ -603,6 +664,7 @@ Suite *wl_suite(void)
     tcase_add_test(core, test_vgg_small_shapes);
     tcase_add_test(core, test_resnet18_structure);
     tcase_add_test(core, test_builtin_list_and_default);
+    tcase_add_test(core, test_peer_benchmark_networks);
     tcase_add_test(core, test_builtin_file_matches_embedded_copy);
     tcase_add_test(core, test_defaults_apply);
     tcase_add_test(core, test_input_from_and_block_style);

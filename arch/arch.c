@@ -348,13 +348,8 @@ static int load_doc(const ydoc_t *d, arch_t *out, arch_diag_list_t *dl)
         return ST_ECONFIG;
     }
     /* An unknown version means an unknown schema: report that alone. */
-    int vn = ydoc_map_get(d, root, "version");
-    const char *vs = ydoc_scalar(d, vn);
-    if (vs && vs[0] && strspn(vs, "0123456789") == strlen(vs) && strcmp(vs, "1") != 0) {
-        ydoc_error(d, vn, dl, "version", "unsupported version %s (this neuspin reads version 1)",
-                   vs);
+    if (ydoc_check_version(d, root, dl) != ST_OK)
         return ST_ECONFIG;
-    }
     for (size_t i = 0; i < nb; i++) {
         if (b[i].key[0] == '\0') {
             if (ydoc_apply(d, root, "", b[i].fields, b[i].n_fields, &a, block_keys, dl))

@@ -1079,8 +1079,19 @@ void ydoc_error(const ydoc_t *d, int node, arch_diag_list_t *dl, const char *pat
 
 /* ---- Schema tables ---- */
 
-/* Shortest text that strtod reads back as exactly v; integral values without exponent. */
-static void fmt_num(double v, char *buf, size_t n)
+int ydoc_check_version(const ydoc_t *d, int root, arch_diag_list_t *dl)
+{
+    const int vn = ydoc_map_get(d, root, "version");
+    const char *vs = ydoc_scalar(d, vn);
+    if (vs && vs[0] && strspn(vs, "0123456789") == strlen(vs) && strcmp(vs, "1") != 0) {
+        ydoc_error(d, vn, dl, "version", "unsupported version %s (this neuspin reads version 1)",
+                   vs);
+        return ST_ECONFIG;
+    }
+    return ST_OK;
+}
+
+void ydoc_format_number(double v, char *buf, size_t n)
 {
     if (v == floor(v) && fabs(v) < 1e15) {
         snprintf(buf, n, "%.0f", v);
@@ -1182,8 +1193,8 @@ static int apply_value(const ydoc_t *d, int node, const char *path, const yfield
     const char *s = ydoc_scalar(d, node);
     char got[64], lo[32], hi[32];
     describe(d, node, got, sizeof got);
-    fmt_num(r->min, lo, sizeof lo);
-    fmt_num(r->max, hi, sizeof hi);
+    ydoc_format_number(r->min, lo, sizeof lo);
+    ydoc_format_number(r->max, hi, sizeof hi);
 
     switch (r->type) {
     case YF_U32: {
@@ -1367,7 +1378,7 @@ void ydoc_format_value(const yfield_t *r, const void *base, char *buf, size_t n)
     const char *field = (const char *)base + r->offset;
     switch (r->type) {
     case YF_U32: snprintf(buf, n, "%u", (unsigned)*(const uint32_t *)field); return;
-    case YF_F64: fmt_num(*(const double *)field, buf, n); return;
+    case YF_F64: ydoc_format_number(*(const double *)field, buf, n); return;
     case YF_BOOL: snprintf(buf, n, "%s", *(const int *)field ? "true" : "false"); return;
     case YF_ENUM: {
         uint32_t k = *(const uint32_t *)field, j = 0;

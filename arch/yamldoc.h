@@ -98,6 +98,16 @@ typedef struct yfield {
 int ydoc_apply(const ydoc_t *d, int node, const char *path, const yfield_t *table, size_t n,
                void *base, const char *const *skip, arch_diag_list_t *dl);
 
+/* Shortest text that strtod reads back as exactly v ("128", "0.0035"); integral values
+ * without an exponent. */
+void ydoc_format_number(double v, char *buf, size_t n);
+
+/* A document's `version` is a known one: an unsigned integer other than 1 is an error at
+ * its value ("unsupported version 2 (this neuspin reads version 1)"), so an unknown schema
+ * is reported alone.  A missing or malformed version is left to the schema table.
+ * Returns ST_OK or ST_ECONFIG. */
+int ydoc_check_version(const ydoc_t *d, int root, arch_diag_list_t *dl);
+
 /* Fills `base` with the defaults of table[0..n) only. */
 void ydoc_defaults(const yfield_t *table, size_t n, void *base);
 

@@ -71,19 +71,6 @@ static int parse_num(const char *s, double *out)
     return 1;
 }
 
-/* Shortest text that reads back as v. */
-static void fmt_num(double v, char *buf, size_t n)
-{
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(buf, n, "%.0f", v);
-        return;
-    }
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, n, "%.*g", p, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
 
 /* Directory part of path with its slash ("a/b/" of "a/b/s.yaml"), "" without one. */
 static void dir_of(const char *path, char *buf, size_t n)
@@ -464,7 +451,7 @@ static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path,
                 if (integer)
                     snprintf(text, sizeof text, "%.0f", x); /* a negative one is refused */
                 else
-                    fmt_num(x, text, sizeof text);
+                    ydoc_format_number(x, text, sizeof text);
                 char vp[192];
                 snprintf(vp, sizeof vp, "%s", path);
                 rc = set_value(s, a, &a->values[k], text, rn, vp, dl);
@@ -597,13 +584,8 @@ static int load_doc(sweep_t *s, arch_diag_list_t *dl)
                       "expected a mapping with 'version: 1', 'base' and 'axes'");
         return ST_ECONFIG;
     }
-    int vn = ydoc_map_get(d, root, "version");
-    const char *vs = ydoc_scalar(d, vn);
-    if (vs && vs[0] && strspn(vs, "0123456789") == strlen(vs) && strcmp(vs, "1") != 0) {
-        ydoc_error(d, vn, dl, "version", "unsupported version %s (this neuspin reads version 1)",
-                   vs);
+    if (ydoc_check_version(d, root, dl) != ST_OK)
         return ST_ECONFIG;
-    }
     top_t top;
     if (ydoc_apply(d, root, "", top_rows, 2, &top, top_skip, dl) != ST_OK)
         return ST_ECONFIG;

@@ -8,13 +8,8 @@
 set -u
 NS=$1
 SRC=$2
-T=$(mktemp -d)
-trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+. "$(dirname "$0")/../lib.sh"
 cd "$SRC" || exit 1 # the corpora's diagnostics name repository-relative paths
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
 
 # name, expected first line, option, value
 expect_refusal() {
@@ -69,5 +64,4 @@ rc=$?
 if [ $rc -eq 2 ] && [ "$(head -n 1 "$T/err.txt")" = "$(cat tests/configs/bad/deep_nesting.expect)" ] && [ ! -s "$T/c.txt" ]; then
   ok "config -a refuses deep nesting (exit 2, nothing printed)"; else bad "config -a deep nesting: exit $rc"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,13 +6,7 @@
 set -u
 NS=$1
 SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$(dirname "$0")/../lib.sh"
 TOY="-a $SRC/tests/golden/toy2/arch.yaml -w $SRC/tests/golden/toy2/net.yaml"
 
 # --- golden run: the toy2 layers.csv, worked out by hand in tests/sim/check_sim.cpp ---
@@ -127,5 +121,4 @@ expect_err "compare refuses an unknown architecture before running" \
   "<cmdline>: error: no such file or built-in architecture 'nope' (built-ins: default, spindrop, spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes, mc-dropout, mc-dropconnect, deterministic)" 2 \
   "$NS" compare spindrop nope
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -10,13 +10,7 @@
 set -u
 NS=$1
 SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$(dirname "$0")/../lib.sh"
 # Directories equal file by file, byte by byte, with the same file names.
 same_dir() { diff -r -q "$1" "$2" > /dev/null && [ -n "$(ls -A "$1")" ]; }
 unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN
@@ -89,5 +83,4 @@ else
   echo "ok - # SKIP sweeps: this neuspin has no sweep command"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

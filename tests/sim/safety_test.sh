@@ -12,13 +12,7 @@
 set -u
 NS=$1
 SRC=$2
-T=$(mktemp -d)
-trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$(dirname "$0")/../lib.sh"
 sums() { (cd "$1" && ls -A | sort | xargs -r sha256sum); }
 
 # Starts a long run into $1 in the background, waits until it has opened its temporary
@@ -115,5 +109,4 @@ check "a trace limit below the estimate is refused" \
 "$NS" run -w lenet5-mnist -T 2 -q --max-trace-mb 0 --max-events 0 --max-mem-mb 0
 check "0 lifts every limit" "[ $? -eq 0 ]"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -11,13 +11,7 @@ set -u
 NS=$1
 SRC=$2
 MODE=${3:-all}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$(dirname "$0")/../lib.sh"
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN
 
@@ -53,8 +47,7 @@ if [ "$MODE" = mpi ]; then
   "$MPIEXEC" -n 2 "$NS" sweep "$T/s.yaml" -o "$T/mpis" --shard 1/2 > /dev/null 2>&1
   check "mpirun with --shard writes that shard's summary" \
     "[ \$(( \$(wc -l < $T/mpis/summary.shard-1-of-2.csv) - 1 )) -eq 6 ]"
-  echo "$pass passed, $fail failed"
-  [ "$fail" -eq 0 ]
+  finish
   exit
 fi
 
@@ -313,5 +306,4 @@ expect_err "plot of a directory without outputs is refused" \
   "neuspin: error: $T: no summary.csv (sweep), layers.csv (run) or compare.csv (compare -o) in it; a sharded sweep: 'neuspin merge' it first" 2 \
   "$NS" plot "$T" -o "$T/pz"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

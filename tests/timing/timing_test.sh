@@ -8,13 +8,7 @@
 set -u
 NS=$1
 SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$(dirname "$0")/../lib.sh"
 
 cycles_col() { awk -F, 'NR > 1 { print $1, $4, $8 }' "$1"; }   # layer pass cycles
 end_cycles() { sed -n 's/.*"per_image": {"cycles": \([0-9]*\).*/\1/p' "$1/run.json"; }
@@ -94,5 +88,4 @@ check "--vcd writes a VCD with the shared resources and each layer's blocks" \
 check "a waveform over --vcd-max-mb is refused before running (exit 2)" \
   "[ $? -eq 2 ] && grep -q 'raise it with --vcd-max-mb' $T/vcd.err && [ ! -e $T/big.vcd ]"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

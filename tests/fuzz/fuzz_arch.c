@@ -22,54 +22,11 @@
 #include "arch.h"
 #include "base/status.h"
 
-static void fail(const char *what, const char *detail)
-{
-    fprintf(stderr, "fuzz_arch: %s\n%s\n", what, detail ? detail : "");
-    abort();
-}
+#define FUZZ_NAME "fuzz_arch"
+#include "fuzz_util.h"
 
-static FILE *sink(void)
-{
-    static FILE *f;
-    if (!f)
-        f = fopen("/dev/null", "w");
-    return f;
-}
-
-static char g_dir[64];
-
-static void rm_scratch(void)
-{
-    static const char *const names[] = {"x.yaml",     "s.yaml",     "e.yaml", "self.yaml",
-                                        "loop1.yaml", "loop2.yaml", "in.yaml"};
-    char p[128];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(p, sizeof p, "%s/%s", g_dir, names[i]);
-        unlink(p);
-    }
-    snprintf(p, sizeof p, "%s/sub", g_dir);
-    rmdir(p);
-    rmdir(g_dir);
-}
-
-static void put(const char *name, const char *text, size_t len)
-{
-    char p[128];
-    snprintf(p, sizeof p, "%s/%s", g_dir, name);
-    FILE *f = fopen(p, "wb");
-    if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0)
-        fail("cannot write the scratch directory", p);
-}
-
-/* The scratch directory of the include fixtures, made once. */
 static const char *scratch(void)
 {
-    if (g_dir[0])
-        return g_dir;
-    snprintf(g_dir, sizeof g_dir, "/tmp/neuspin-fuzz-XXXXXX");
-    if (!mkdtemp(g_dir))
-        fail("mkdtemp failed", NULL);
-    atexit(rm_scratch);
     static const char *const files[][2] = {
         {"x.yaml", "rows: 64\ncols: 32\n"},
         {"s.yaml", "128\n"},
@@ -78,12 +35,14 @@ static const char *scratch(void)
         {"loop1.yaml", "a: !include loop2.yaml\n"},
         {"loop2.yaml", "b: !include loop1.yaml\n"},
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        put(files[i][0], files[i][1], strlen(files[i][1]));
-    char p[128];
-    snprintf(p, sizeof p, "%s/sub", g_dir);
-    mkdir(p, 0700);
-    return g_dir;
+    const int fresh = !g_dir[0];
+    const char *dir = scratch_with(files, sizeof files / sizeof files[0]);
+    if (fresh) {
+        char p[128];
+        snprintf(p, sizeof p, "%s/sub", dir); /* a directory to include */
+        mkdir(p, 0700);
+    }
+    return dir;
 }
 
 static void load_as_file(const uint8_t *data, size_t size)

@@ -20,63 +20,18 @@
 #include "base/status.h"
 #include "sweep.h"
 
-static void fail(const char *what, const char *detail)
-{
-    fprintf(stderr, "fuzz_sweep: %s\n%s\n", what, detail ? detail : "");
-    abort();
-}
-
-static FILE *sink(void)
-{
-    static FILE *f;
-    if (!f)
-        f = fopen("/dev/null", "w");
-    return f;
-}
-
-static char g_dir[64];
-
-static void rm_scratch(void)
-{
-    char p[128];
-    snprintf(p, sizeof p, "%s/a.yaml", g_dir);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/n.yaml", g_dir);
-    unlink(p);
-    rmdir(g_dir);
-}
+#define FUZZ_NAME "fuzz_sweep"
+#include "fuzz_util.h"
 
 static const char *scratch(void)
 {
-    if (g_dir[0])
-        return g_dir;
-    snprintf(g_dir, sizeof g_dir, "/tmp/neuspin-fuzz-sweep-XXXXXX");
-    if (!mkdtemp(g_dir))
-        fail("mkdtemp failed", NULL);
-    atexit(rm_scratch);
     static const char *const files[][2] = {
         {"a.yaml", "version: 1\nchip: {tiles: 64}\nxbar: {rows: 64, cols: 64}\n"},
         {"n.yaml", "version: 1\ninput: {c: 1, h: 8, w: 8}\nmc_samples: 2\nlayers:\n"
                    "  - {name: c, type: conv, cout: 4, k: 3, dropout: 0.1}\n"
                    "  - {name: f, type: fc, cout: 10, dropout: 0.2}\n"},
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char p[128];
-        snprintf(p, sizeof p, "%s/%s", g_dir, files[i][0]);
-        FILE *f = fopen(p, "wb");
-        if (!f || fputs(files[i][1], f) < 0 || fclose(f) != 0)
-            fail("cannot write the scratch directory", p);
-    }
-    return g_dir;
-}
-
-static int mentions(const uint8_t *data, size_t size, const char *s)
-{
-    size_t n = strlen(s);
-    for (size_t i = 0; i + n <= size; i++)
-        if (memcmp(data + i, s, n) == 0)
-            return 1;
-    return 0;
+    return scratch_with(files, sizeof files / sizeof files[0]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

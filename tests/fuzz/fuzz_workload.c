@@ -6,6 +6,8 @@
  * so each input always takes the same path.  A refusal must come with a diagnostic; a
  * map must be self-consistent (every slice on a tile the chip has, no overlap between
  * layers).  Anything else is a bug: abort. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, dirent (fuzz_util.h) */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,19 +19,8 @@
 #include "wl.h"
 #include "wl_map.h"
 
-static void fail(const char *what, const char *detail)
-{
-    fprintf(stderr, "fuzz_workload: %s\n%s\n", what, detail ? detail : "");
-    abort();
-}
-
-static FILE *sink(void)
-{
-    static FILE *f;
-    if (!f)
-        f = fopen("/dev/null", "w");
-    return f;
-}
+#define FUZZ_NAME "fuzz_workload"
+#include "fuzz_util.h"
 
 /* The built-in architectures, loaded once. */
 static const arch_t *builtin(size_t i)

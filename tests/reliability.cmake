@@ -54,7 +54,8 @@ if(NEUSPIN_WITH_SYSTEMC)
   foreach(t bad_inputs safety determinism)
     add_test(NAME ${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/sim/${t}_test.sh
                                $<TARGET_FILE:neuspin> ${CMAKE_SOURCE_DIR})
+    # detect_leaks=0 for SystemC processes: see tests/sim/CMakeLists.txt
     set_tests_properties(${t} PROPERTIES LABELS "sim;reliability"
-      ENVIRONMENT "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1")
+      ENVIRONMENT "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1;ASAN_OPTIONS=detect_leaks=0:abort_on_error=1")
   endforeach()
 endif()

@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "wl.h"
 #include "wl_map.h"
+#include "check_workloads.h"
 
 #define BAD_DIR "tests/configs/bad-workloads"
 
@@ -45,17 +46,6 @@ static int load_bad(const char *text, char *buf, size_t n, arch_diag_list_t *dl)
     return rc;
 }
 
-static wl_net_t *load_builtin(const char *name)
-{
-    arch_diag_list_t dl;
-    wl_net_t *net = NULL;
-    arch_diag_init(&dl);
-    int rc = wl_load_builtin(name, &net, &dl);
-    if (rc != ST_OK)
-        arch_diag_print(stderr, &dl);
-    ck_assert_int_eq(rc, ST_OK);
-    return net;
-}
 
 static void assert_shape(const wl_layer_t *l, uint32_t cin, uint32_t hin, uint32_t cout,
                          uint32_t hout)

@@ -12,6 +12,7 @@
 #include "base/status.h"
 #include "wl.h"
 #include "wl_map.h"
+#include "check_workloads.h"
 
 /* ---- Fixtures built by hand ---- */
 
@@ -140,17 +141,6 @@ static int map_fail(const wl_net_t *net, const arch_t *a, uint32_t strategy, cha
     return rc;
 }
 
-static wl_net_t *load_builtin(const char *name)
-{
-    arch_diag_list_t dl;
-    wl_net_t *net = NULL;
-    arch_diag_init(&dl);
-    int rc = wl_load_builtin(name, &net, &dl);
-    if (rc != ST_OK)
-        arch_diag_print(stderr, &dl);
-    ck_assert_int_eq(rc, ST_OK);
-    return net;
-}
 
 /* ---- Core ---- */
 

@@ -155,7 +155,7 @@ void cli_remove_run_dir(const char *dir)
 
 /* ---- Children ---- */
 
-int cli_spawn(char *const argv[], const char *out_path, const char *err_path, pid_t *pid)
+int cli_spawn(char *const argv[], int out_fd, int err_fd, pid_t *pid)
 {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
@@ -181,12 +181,13 @@ int cli_spawn(char *const argv[], const char *out_path, const char *err_path, pi
         e = posix_spawnattr_setsigdefault(&at, &dfl);
     if (!e)
         e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    if (!e)
-        e = posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_path ? out_path : "/dev/null",
-                                             O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (!e && err_path)
-        e = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_path,
-                                             O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    /* Descriptors the caller opened safely (trc_dir_create_fd), never a path opened here. */
+    if (!e && out_fd >= 0)
+        e = posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+    else if (!e)
+        e = posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if (!e && err_fd >= 0)
+        e = posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
     if (!e)
         e = posix_spawn(pid, "/proc/self/exe", &fa, &at, argv, environ);
     posix_spawnattr_destroy(&at);

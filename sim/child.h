@@ -54,11 +54,11 @@ int cli_read_layers(const char *dir, cli_run_t *r, char *err, size_t errn);
 void cli_remove_run_dir(const char *dir);
 
 /* ---- Children ---- */
-/* Starts this executable with argv (argv[0] is only a name); stdout goes to out_path and
- * stderr to err_path (each created or truncated; NULL: /dev/null for stdout, inherited for
+/* Starts this executable with argv (argv[0] is only a name); stdout goes to out_fd and
+ * stderr to err_fd (descriptors the caller opened; -1: /dev/null for stdout, inherited for
  * stderr).  The child starts with no signal blocked and SIGINT/SIGTERM/SIGCHLD at their
  * defaults, whatever the parent set.  0 with *pid set, or an errno value. */
-int cli_spawn(char *const argv[], const char *out_path, const char *err_path, pid_t *pid);
+int cli_spawn(char *const argv[], int out_fd, int err_fd, pid_t *pid);
 
 /* Exit code of a wait status: the exit status, 128 + N for signal N. */
 int cli_exit_code(int wstatus);

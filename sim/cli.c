@@ -29,6 +29,7 @@
 #include "base/status.h"
 #include "sim.h"
 #include "trc.h"
+#include "trc_fs.h"
 #include "wl.h"
 #include "wl_map.h"
 #include "yamldoc.h"
@@ -73,6 +74,10 @@ const char *cli_opt_value(args_t *a, const char *opt)
         cli_usage_error(a, a->i - 1, "%s: expected a value after it", opt);
         return NULL;
     }
+    if (!a->argv[a->i][0]) { /* `-o ""` would name the working directory, or `/` */
+        cli_usage_error(a, a->i, "%s: expected a value, got an empty string", opt);
+        return NULL;
+    }
     return a->argv[a->i++];
 }
 
@@ -83,8 +88,8 @@ int cli_parse_u64(const args_t *a, int k, const char *opt, const char *s, uint64
     int ok = *s != 0;
     uint64_t v = 0;
     for (const char *p = s; *p && ok; p++) {
-        if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
-            ok = 0;
+        if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+            ok = 0; /* not a digit, or v * 10 + digit would pass UINT64_MAX */
         else
             v = v * 10 + (uint64_t)(*p - '0');
     }
@@ -205,7 +210,7 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
     }
     fprintf(f, "{\n  \"schema\": 1,\n  \"simulator\": \"neuspin\",\n  \"version\": ");
     trc_json_string(f, NEUSPIN_VERSION " (" NEUSPIN_GIT_DESCRIBE ")");
-    fprintf(f, ",\n  \"command\": \"run\",\n  \"seed\": %llu,\n  \"mc_passes\": %u,\n",
+    fprintf(f, ",\n  \"command\": \"run\",\n  \"seed\": \"%llu\",\n  \"mc_passes\": %u,\n",
             (unsigned long long)seed, T);
     fprintf(f, "  \"mapping_override\": %u,\n  \"clock_mhz\": %.17g,\n", strategy, arch->clk_mhz);
     fprintf(f, "  \"scheme\": \"%s\",\n", arch_dropout_name(arch->dropout_impl));
@@ -225,9 +230,8 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
                "\"sram_bits\": %llu, \"tiles_used\": %u, \"tiles\": %u},\n",
             (unsigned long long)mods, (unsigned long long)wbits, (unsigned long long)bbits,
             (unsigned long long)sbits, map->tiles_used, map->tiles_total);
-    fprintf(f, "  \"programming\": {\"cycles\": %llu, \"energy_pj\": %.17g},\n",
+    fprintf(f, "  \"programming\": {\"cycles\": %llu, \"energy_pj\": %.17g}\n}\n",
             (unsigned long long)prog->cycles, en_total_pj(&arch->energy, &prog->acts));
-    fprintf(f, "  \"files\": [\"layers.csv\", \"stats.csv\"]\n}\n");
     free(arch_text);
     if (fclose(f) != 0) {
         free(buf);
@@ -666,6 +670,11 @@ static int dispatch(int argc, char **argv);
  * succeeded with its output lost (`neuspin list > /dev/full`) exits 1 with the reason. */
 int cli_main(int argc, char **argv)
 {
+    /* Test hook (tests/sim/security_test.sh): the Nth file creation or commit in an output
+     * directory fails as on a full disk. */
+    const char *fail = getenv("NEUSPIN_TEST_FS_FAIL_AT");
+    if (fail && *fail)
+        trc_fs_fail_at = strtoul(fail, NULL, 10);
     int rc = dispatch(argc, argv);
     errno = 0;
     if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CLI_OK)

@@ -90,7 +90,7 @@ static int spawn_run(const char *spec, const char *wl, const char *T, const char
     argv[n] = NULL;
 
     pid_t pid;
-    int e = cli_spawn(argv, NULL, NULL, &pid);
+    int e = cli_spawn(argv, -1, -1, &pid);
     if (e != 0) {
         fprintf(stderr, "neuspin: error: cannot start a run: %s\n", strerror(e));
         return CLI_ERUN;

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,8 @@
 #include "sweep_int.h"
 #include "sweep_mpi.h"
 #include "trc.h"
+#include "trc_fs.h"
+#include "trc_verify.h"
 
 #ifndef NEUSPIN_VERSION
 #define NEUSPIN_VERSION "0.0.0"
@@ -71,6 +75,7 @@ typedef struct job {
 typedef struct runner {
     const sweep_t *s;
     const char *dir;
+    trc_dir_t *points;      /* DIR/points, opened once: every point directory is made in it */
     int width;              /* digits of point ids */
     uint64_t *sel;          /* point indices this process runs, ascending */
     uint64_t n_sel;
@@ -144,20 +149,14 @@ char *sweep_read_file(const char *path, size_t *len)
 
 int sweep_write_file(const char *dir, const char *name, const char *text, size_t n)
 {
-    char tmp[4300], fin[4300];
-    snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
-    snprintf(fin, sizeof fin, "%s/%s", dir, name);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "neuspin: error: %s: cannot create: %s\n", tmp, strerror(errno));
-        return -1;
-    }
-    int bad = fwrite(text, 1, n, f) != n;
-    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, fin) != 0) {
-        fprintf(stderr, "neuspin: error: %s: cannot write: %s\n", fin, strerror(errno));
-        unlink(tmp);
+    char err[600];
+    trc_dir_t *d = NULL;
+    int rc = trc_dir_open(dir, 1, &d, err, sizeof err);
+    if (rc == ST_OK)
+        rc = trc_dir_write(d, name, text, n, err, sizeof err);
+    trc_dir_close(d);
+    if (rc != ST_OK) {
+        fprintf(stderr, "neuspin: error: %s\n", rc == ST_ENOMEM ? "out of memory" : err);
         return -1;
     }
     return 0;
@@ -232,7 +231,7 @@ static char *manifest(const sweep_t *s, size_t *len)
     trc_json_string(f, s->path);
     fprintf(f, ",\n  \"mode\": \"%s\",\n  \"points\": %llu,\n  \"id_width\": %d,\n",
             s->zip ? "zip" : "product", (unsigned long long)s->n_points, sweep_id_width(s));
-    fprintf(f, "  \"master_seed\": %llu,\n  \"seed_mixing\": \"splitmix64: point i runs with "
+    fprintf(f, "  \"master_seed\": \"%llu\",\n  \"seed_mixing\": \"splitmix64: point i runs with "
                "the (i+1)-th output of splitmix64 started at master_seed, unless a seed axis "
                "gives it\",\n",
             (unsigned long long)s->seed);
@@ -286,6 +285,26 @@ static void point_dir(const runner_t *r, uint64_t i, char *buf, size_t n)
     snprintf(buf, n, "%s/points/%0*llu", r->dir, r->width, (unsigned long long)i);
 }
 
+/* The name of point i's directory inside DIR/points ("0017"). */
+static void point_name(const runner_t *r, uint64_t i, char *buf, size_t n)
+{
+    snprintf(buf, n, "%0*llu", r->width, (unsigned long long)i);
+}
+
+/* ST_OK when point i's directory holds a complete run whose files match its run.json;
+ * otherwise the reason in err. */
+static int point_verify(const runner_t *r, uint64_t i, char *err, size_t errn)
+{
+    char name[32];
+    trc_dir_t *pd = NULL;
+    point_name(r, i, name, sizeof name);
+    int rc = trc_dir_sub(r->points, name, 0, &pd, err, errn);
+    if (rc == ST_OK)
+        rc = trc_run_verify(pd, err, errn);
+    trc_dir_close(pd);
+    return rc;
+}
+
 /* "point,<axis keys>,seed,<metrics>" (no seed column when an axis is the seed). */
 static char *summary_header(const sweep_t *s)
 {
@@ -306,7 +325,7 @@ static char *summary_header(const sweep_t *s)
 
 /* The summary row of point i: its axis values, seed, and the figures of its run (ok) or
  * the error (failed).  Returns a malloc'd line, NULL on ENOMEM. */
-static char *summary_row(const runner_t *r, uint64_t k)
+static char *summary_row(runner_t *r, uint64_t k)
 {
     const sweep_t *s = r->s;
     uint64_t i = r->sel[k], T, mapping, seed;
@@ -349,6 +368,7 @@ static char *summary_row(const runner_t *r, uint64_t k)
             free(run.layers);
             return row;
         }
+        r->state[k] = PT_FAILED; /* its outputs cannot be read back: not a result */
     } else if (r->err[k]) {
         snprintf(err, sizeof err, "%s", r->err[k]);
     }
@@ -408,16 +428,16 @@ static void report(runner_t *r, uint64_t k, const char *what, double secs)
 
 /* ---- Running ---- */
 
-/* First line of a file (at most n-1 bytes), "" when empty or unreadable. */
-static void first_line(const char *path, char *buf, size_t n)
+/* First line of d/name (at most n-1 bytes), "" when empty or unreadable; never through a
+ * link, never more than 1 MiB read. */
+static void first_line(trc_dir_t *d, const char *name, char *buf, size_t n)
 {
+    char *text = NULL;
     buf[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f)
+    if (!d || trc_dir_read(d, name, 1u << 20, &text, NULL, NULL, 0) != ST_OK)
         return;
-    if (fgets(buf, (int)n, f))
-        buf[strcspn(buf, "\r\n")] = '\0';
-    fclose(f);
+    snprintf(buf, n, "%.*s", (int)strcspn(text, "\r\n"), text);
+    free(text);
 }
 
 static void set_err(runner_t *r, uint64_t k, const char *msg)
@@ -436,28 +456,34 @@ static void finish(runner_t *r, int j, int rc)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     double secs = (double)(t.tv_sec - jb->start.tv_sec) + (t.tv_nsec - jb->start.tv_nsec) * 1e-9;
-    char dir[4200], path[4300], line[400];
+    char name[32], line[600], why[600] = "";
+    trc_dir_t *pd = NULL;
+    point_name(r, i, name, sizeof name);
+    trc_dir_sub(r->points, name, 0, &pd, NULL, 0);
+    /* complete: exit 0 and run.json naming files that are there, as written */
+    int complete = rc == 0 && pd && trc_run_verify(pd, why, sizeof why) == ST_OK;
     struct stat st;
-    point_dir(r, i, dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/run.json", dir);
-    int complete = rc == 0 && stat(path, &st) == 0;
-    snprintf(path, sizeof path, "%s/stderr.txt", dir);
     if (complete) {
         r->state[k] = PT_OK;
-        if (stat(path, &st) == 0 && st.st_size == 0)
-            unlink(path);
+        if (fstatat(trc_dir_fd(pd), "stderr.txt", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode) && st.st_size == 0)
+            trc_dir_unlink(pd, "stderr.txt", NULL, 0);
     } else if (g_stop && rc != 0) {
         /* ended by the stop (or at the same moment): not finished, run again on --resume */
         r->state[k] = PT_INTERRUPTED;
         r->interrupted++;
-        unlink(path);
+        if (pd)
+            trc_dir_unlink(pd, "stderr.txt", NULL, 0);
     } else {
         r->state[k] = PT_FAILED;
-        first_line(path, line, sizeof line);
-        if (!line[0])
+        first_line(pd, "stderr.txt", line, sizeof line);
+        if (!line[0] && rc == 0 && why[0])
+            snprintf(line, sizeof line, "%s", why);
+        else if (!line[0])
             snprintf(line, sizeof line, "neuspin run exited with status %d and no message", rc);
         set_err(r, k, line);
     }
+    trc_dir_close(pd);
     r->jobs[j] = r->jobs[--r->n_jobs];
     if (r->state[k] == PT_INTERRUPTED)
         return;
@@ -474,35 +500,42 @@ static void finish(runner_t *r, int j, int rc)
 static void launch(runner_t *r, uint64_t k)
 {
     uint64_t i = r->sel[k];
-    char dir[4200], path[4300];
-    point_dir(r, i, dir, sizeof dir);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(path, sizeof path, "%s: cannot create: %s", dir, strerror(errno));
-        goto fail;
-    }
-    snprintf(path, sizeof path, "%s/run.json", dir);
-    unlink(path); /* a rerun that fails must not look complete */
-    snprintf(path, sizeof path, "%s/stderr.txt", dir);
+    char dir[4200], name[32], msg[700];
+    trc_dir_t *pd = NULL;
     char **argv = NULL;
+    int efd = -1;
+    point_dir(r, i, dir, sizeof dir);
+    point_name(r, i, name, sizeof name);
+    /* the point's directory, never through a planted link; a rerun that fails must not
+     * look complete, so its run.json goes first */
+    if (trc_dir_sub(r->points, name, 1, &pd, msg, sizeof msg) != ST_OK ||
+        trc_dir_unlink(pd, "run.json", msg, sizeof msg) != ST_OK ||
+        trc_dir_create_fd(pd, "stderr.txt", &efd, msg, sizeof msg) != ST_OK)
+        goto fail;
     if (sweep_point_argv(r->s, i, dir, &argv) != ST_OK) {
-        snprintf(path, sizeof path, "out of memory");
+        snprintf(msg, sizeof msg, "out of memory");
         goto fail;
     }
     job_t *jb = &r->jobs[r->n_jobs];
-    int e = cli_spawn(argv, NULL, path, &jb->pid);
+    int e = cli_spawn(argv, -1, efd, &jb->pid);
     free(argv);
     if (e) {
-        snprintf(path, sizeof path, "cannot start neuspin run: %s", strerror(e));
+        snprintf(msg, sizeof msg, "cannot start neuspin run: %s", strerror(e));
         goto fail;
     }
+    close(efd);
+    trc_dir_close(pd);
     jb->k = k;
     clock_gettime(CLOCK_MONOTONIC, &jb->start);
     r->n_jobs++;
     r->state[k] = PT_RUNNING;
     return;
 fail:
+    if (efd >= 0)
+        close(efd);
+    trc_dir_close(pd);
     r->state[k] = PT_FAILED;
-    set_err(r, k, path);
+    set_err(r, k, msg);
     r->done++;
     r->failed++;
     r->finished_here++;
@@ -580,18 +613,22 @@ static void run_points(runner_t *r)
 
 /* ---- The command ---- */
 
-static int mkdir_p(const char *dir)
+/* 1 when d holds any entry (besides . and ..). */
+static int dir_has_entries(trc_dir_t *d)
 {
-    char p[4400];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST)
-                return -1;
-            *s = '/';
-        }
-    return mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    int fd = openat(trc_dir_fd(d), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dir) {
+        if (fd >= 0)
+            close(fd);
+        return 1; /* unreadable: do not take it for empty */
+    }
+    int any = 0;
+    struct dirent *e;
+    while (!any && (e = readdir(dir)) != NULL)
+        any = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(dir);
+    return any;
 }
 
 /* --shard I/N into *I, *N; CLI_OK or CLI_EUSAGE (printed). */
@@ -733,6 +770,7 @@ int cli_sweep(args_t *a)
     }
 
     runner_t r;
+    trc_dir_t *od = NULL;
     memset(&r, 0, sizeof r);
     r.s = s;
     r.dir = out;
@@ -776,32 +814,59 @@ int cli_sweep(args_t *a)
         goto out_early;
     }
 
-    /* The output directory: it must hold this sweep or nothing. */
-    char path[4300];
+    /* The output directory: it must hold this sweep or nothing.  Rank 0 opens (creating),
+     * locks it against another sweep, removes what a killed writer left and writes
+     * sweep.json; then every rank opens DIR/points, never through a planted link. */
+    char err[700];
     size_t mlen = 0;
     char *man = manifest(s, &mlen), *old = NULL;
-    snprintf(path, sizeof path, "%s/points", out);
     int setup = 0;
     if (!man) {
         fprintf(stderr, "neuspin: error: out of memory\n");
         setup = CLI_ERUN;
-    } else if (mkdir_p(path) != 0) {
-        fprintf(stderr, "neuspin: error: %s: cannot create: %s\n", path, strerror(errno));
-        setup = CLI_ERUN;
-    } else {
-        snprintf(path, sizeof path, "%s/sweep.json", out);
-        if ((old = sweep_read_file(path, NULL)) && !same_sweep(old, man)) {
-            if (rank == 0)
-                fprintf(stderr, "neuspin: error: %s holds another sweep (%s differs); use "
-                                "another -o DIR\n", out, path);
-            setup = CLI_EUSAGE;
-        } else if (rank == 0 && (!old || strcmp(old, man) != 0) &&
-                   sweep_write_file(out, "sweep.json", man, mlen) != 0) {
+    } else if (rank == 0) {
+        if (trc_dir_open(out, 1, &od, err, sizeof err) != ST_OK ||
+            trc_dir_lock(od, err, sizeof err) != ST_OK) {
+            fprintf(stderr, "neuspin: error: %s\n", err);
             setup = CLI_ERUN;
+        } else {
+            trc_dir_clean_tmp(od);
+            if (trc_dir_has_file(od, "sweep.json") &&
+                trc_dir_read(od, "sweep.json", 64u << 20, &old, NULL, err, sizeof err) != ST_OK) {
+                fprintf(stderr, "neuspin: error: %s\n", err);
+                setup = CLI_EUSAGE;
+            } else if (old && !same_sweep(old, man)) {
+                fprintf(stderr, "neuspin: error: %s holds another sweep (%s/sweep.json differs); "
+                                "use another -o DIR\n", out, out);
+                setup = CLI_EUSAGE;
+            } else if (!old && dir_has_entries(od)) {
+                fprintf(stderr, "neuspin: error: %s: not empty and holds no sweep.json, so it is "
+                                "not a sweep directory; use a new or empty -o DIR\n", out);
+                setup = CLI_EUSAGE;
+            } else if ((!old || strcmp(old, man) != 0) &&
+                       trc_dir_write(od, "sweep.json", man, mlen, err, sizeof err) != ST_OK) {
+                fprintf(stderr, "neuspin: error: %s\n", err);
+                setup = CLI_ERUN;
+            } else if (trc_dir_sub(od, "points", 1, &r.points, err, sizeof err) != ST_OK) {
+                fprintf(stderr, "neuspin: error: %s\n", err);
+                setup = CLI_ERUN;
+            } else {
+                trc_dir_clean_tmp(r.points);
+            }
         }
     }
     free(old);
     free(man);
+    setup = sweep_mpi_max(setup);
+    if (!setup && rank != 0) {
+        trc_dir_t *d0 = NULL;
+        if (trc_dir_open(out, 0, &d0, err, sizeof err) != ST_OK ||
+            trc_dir_sub(d0, "points", 0, &r.points, err, sizeof err) != ST_OK) {
+            fprintf(stderr, "neuspin: error: rank %d: %s\n", rank, err);
+            setup = CLI_ERUN;
+        }
+        trc_dir_close(d0);
+    }
     r.state = calloc(r.n_sel ? r.n_sel : 1, 1);
     r.err = calloc(r.n_sel ? r.n_sel : 1, sizeof *r.err);
     r.jobs = calloc((size_t)jobs, sizeof *r.jobs);
@@ -816,23 +881,28 @@ int cli_sweep(args_t *a)
     }
 
     if (resume) {
+        /* done: run.json present and every file it names there, unaltered */
+        uint64_t altered = 0;
         for (uint64_t k = 0; k < r.n_sel; k++) {
-            char dir[4200];
-            struct stat sb;
-            point_dir(&r, r.sel[k], dir, sizeof dir);
-            snprintf(path, sizeof path, "%s/run.json", dir);
-            if (stat(path, &sb) == 0) {
+            char name[32];
+            point_name(&r, r.sel[k], name, sizeof name);
+            if (point_verify(&r, r.sel[k], err, sizeof err) == ST_OK) {
                 r.state[k] = PT_OK;
                 r.done++;
                 r.skipped++;
+            } else if (!strstr(err, "run.json: missing") && !strstr(err, "No such file")) {
+                altered++;
+                fprintf(stderr, "neuspin: note: point %llu runs again: %s\n",
+                        (unsigned long long)r.sel[k], err);
             }
         }
         char who[32] = "";
         if (size > 1)
             snprintf(who, sizeof who, "rank %d: ", rank);
-        fprintf(stderr, "%sresume: %llu of %llu points already complete, %llu to run\n", who,
+        fprintf(stderr, "%sresume: %llu of %llu points already complete, %llu to run (%llu of "
+                        "them incomplete or altered)\n", who,
                 (unsigned long long)r.skipped, (unsigned long long)r.n_sel,
-                (unsigned long long)(r.n_sel - r.skipped));
+                (unsigned long long)(r.n_sel - r.skipped), (unsigned long long)altered);
     }
 
     r.t0 = now_s();
@@ -840,26 +910,38 @@ int cli_sweep(args_t *a)
     run_points(&r);
     int code = g_stop && r.done < r.n_sel ? CLI_EINTR : r.failed ? CLI_ERUN : CLI_OK;
 
-    /* This rank's rows as text, gathered on rank 0. */
+    /* This rank's rows as text, gathered on rank 0.  The rows come first: a point whose
+     * outputs cannot be read back is failed, and the counts say so too. */
     char *mine = NULL;
     size_t mine_len = 0;
     FILE *m = open_memstream(&mine, &mine_len);
     int bad = !m;
     if (m) {
-        fprintf(m, "S %llu %llu %llu\n", (unsigned long long)(r.done - r.failed),
-                (unsigned long long)r.failed,
-                (unsigned long long)(r.n_sel - r.done));
-        for (uint64_t k = 0; k < r.n_sel; k++) {
+        char *rows = NULL;
+        size_t rows_len = 0;
+        FILE *rm = open_memstream(&rows, &rows_len);
+        bad = !rm;
+        for (uint64_t k = 0; rm && k < r.n_sel; k++) {
             if (r.state[k] != PT_OK && r.state[k] != PT_FAILED)
                 continue;
+            int was_ok = r.state[k] == PT_OK;
             char *row = summary_row(&r, k);
             if (!row) {
                 bad = 1;
                 break;
             }
-            fprintf(m, "R %llu\t%s\n", (unsigned long long)r.sel[k], row);
+            if (was_ok && r.state[k] == PT_FAILED)
+                r.failed++;
+            fprintf(rm, "R %llu\t%s\n", (unsigned long long)r.sel[k], row);
             free(row);
         }
+        if (rm)
+            bad |= fclose(rm) != 0;
+        fprintf(m, "S %llu %llu %llu\n", (unsigned long long)(r.done - r.failed),
+                (unsigned long long)r.failed, (unsigned long long)(r.n_sel - r.done));
+        if (rows)
+            fwrite(rows, 1, rows_len, m);
+        free(rows);
         bad |= fclose(m) != 0;
     }
     char *all = NULL;
@@ -912,6 +994,8 @@ out:
     free(r.state);
     free(r.jobs);
     free(r.sel);
+    trc_dir_close(r.points);
+    trc_dir_close(od);
 out_early:
     sweep_destroy(s);
     sweep_mpi_finalize();

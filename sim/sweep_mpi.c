@@ -122,10 +122,35 @@ int sweep_mpi_built(void)
     return 0;
 }
 
+/* The world size a launcher announced (Open MPI, PMI, PMIx), 1 when none did. */
+static unsigned long launcher_size(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        char *e;
+        unsigned long n = v && *v ? strtoul(v, &e, 10) : 0;
+        if (v && *v && !*e && n > 1)
+            return n;
+    }
+    return 1;
+}
+
 int sweep_mpi_init(int *rank, int *size)
 {
     *rank = 0;
     *size = 1;
+    /* Started as one of several ranks, this build would run the whole sweep once per rank
+     * into one directory: refuse instead (NEUSPIN_NO_MPI=1 says it is meant, e.g. a plain
+     * `srun` step whose tasks each run their own --shard). */
+    const char *no = getenv("NEUSPIN_NO_MPI");
+    unsigned long n = launcher_size();
+    if (n > 1 && !(no && *no && strcmp(no, "0") != 0)) {
+        fprintf(stderr, "neuspin: error: started as one of %lu MPI ranks, but this neuspin was "
+                        "built without MPI; rebuild with -DNEUSPIN_WITH_MPI=ON (Debian: "
+                        "libopenmpi-dev), or run one process per --shard I/N\n", n);
+        return -1;
+    }
     return 0;
 }
 

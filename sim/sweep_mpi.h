@@ -10,7 +10,8 @@
 /* Starts MPI when this process was started by a launcher (OMPI_COMM_WORLD_SIZE, PMI_SIZE or
  * PMIX_RANK in the environment), MPI support is built in and NEUSPIN_NO_MPI is unset (or
  * 0); *rank and *size get the world rank and size, else 0 and 1.  0, or -1 (message
- * printed) when MPI_Init failed. */
+ * printed) when MPI_Init failed, or when a build without MPI finds itself started as one
+ * of several ranks (it would run every point once per rank into one directory). */
 int sweep_mpi_init(int *rank, int *size);
 
 /* Rank 0 gets every rank's text, concatenated in rank order, into *all (malloc'd, NUL

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/status.h"
+#include "trc_fs.h"
 
 /* ---- Totals ---- */
 
@@ -188,8 +189,8 @@ enum { F_LAYERS, F_STATS, F_RUN, F_COUNT };
 static const char *const final_name[F_COUNT] = {"layers.csv", "stats.csv", "run.json"};
 
 struct trc_out {
-    char dir[4096];
-    char tmp[F_COUNT][4200];
+    trc_dir_t *dir;          /* the output directory, locked while the run writes it */
+    trc_file_t *tf[F_COUNT]; /* files under their temporary names */
     FILE *f[F_COUNT];
     const trc_layer_t *layers;
     uint32_t n_layers;
@@ -208,88 +209,46 @@ static void set_err(char *err, size_t n, const char *fmt, ...)
     va_end(ap);
 }
 
-/* mkdir -p for one level chain. */
-static int make_dirs(const char *dir)
-{
-    char p[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof p)
-        return -1;
-    memcpy(p, dir, n + 1);
-    for (size_t i = 1; i < n; i++) {
-        if (p[i] == '/') {
-            p[i] = 0;
-            if (mkdir(p, 0777) != 0 && errno != EEXIST)
-                return -1;
-            p[i] = '/';
-        }
-    }
-    if (mkdir(p, 0777) != 0 && errno != EEXIST)
-        return -1;
-    struct stat st;
-    if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
-}
-
-static void close_all(trc_out_t *o)
-{
-    for (int i = 0; i < F_COUNT; i++)
-        if (o->f[i]) {
-            fclose(o->f[i]);
-            o->f[i] = NULL;
-        }
-}
-
 void trc_out_abort(trc_out_t *o)
 {
     if (!o)
         return;
-    close_all(o);
     for (int i = 0; i < F_COUNT; i++)
-        if (o->tmp[i][0])
-            unlink(o->tmp[i]);
+        trc_file_abort(o->tf[i]);
+    trc_dir_close(o->dir);
     free(o);
 }
 
 static int open_tmp(trc_out_t *o, int i, char *err, size_t errn)
 {
-    char name[sizeof o->tmp[i]];
-    snprintf(name, sizeof name, "%s/.%s.%ld.tmp", o->dir, final_name[i], (long)getpid());
-    memcpy(o->tmp[i], name, sizeof name);
-    o->f[i] = fopen(o->tmp[i], "w");
-    if (!o->f[i]) {
-        set_err(err, errn, "%s: cannot create: %s", o->tmp[i], strerror(errno));
-        o->tmp[i][0] = 0;
-        return ST_EIO;
-    }
+    int rc = trc_file_create(o->dir, final_name[i], &o->tf[i], err, errn);
+    if (rc != ST_OK)
+        return rc;
+    o->f[i] = trc_file_stream(o->tf[i]);
     return ST_OK;
 }
 
 int trc_out_open(const char *dir, const trc_layer_t *layers, uint32_t n_layers,
                  const en_table_t *en, double clk_ns, trc_out_t **out, char *err, size_t errn)
 {
-    if (strlen(dir) >= sizeof(((trc_out_t *)0)->dir)) {
-        set_err(err, errn, "%s: output directory name too long", dir);
-        return ST_EIO;
-    }
-    if (make_dirs(dir) != 0) {
-        set_err(err, errn, "%s: cannot create output directory: %s", dir, strerror(errno));
-        return ST_EIO;
-    }
     trc_out_t *o = st_calloc(1, sizeof *o);
     if (!o)
         return ST_ENOMEM;
-    strcpy(o->dir, dir);
+    int rc = trc_dir_open(dir, 1, &o->dir, err, errn);
+    if (rc == ST_OK)
+        rc = trc_dir_lock(o->dir, err, errn);
+    if (rc != ST_OK) {
+        trc_out_abort(o);
+        return rc == ST_ENOMEM ? rc : ST_EIO;
+    }
+    trc_dir_clean_tmp(o->dir); /* what a killed run left */
     o->layers = layers;
     o->n_layers = n_layers;
     o->en = *en;
     o->clk_ns = clk_ns;
-    if (open_tmp(o, F_LAYERS, err, errn) || open_tmp(o, F_STATS, err, errn)) {
+    if ((rc = open_tmp(o, F_LAYERS, err, errn)) || (rc = open_tmp(o, F_STATS, err, errn))) {
         trc_out_abort(o);
-        return ST_EIO;
+        return rc == ST_ENOMEM ? rc : ST_EIO;
     }
     FILE *lf = o->f[F_LAYERS];
     fprintf(lf, "layer,name,kind,pass,mapping,tiles,start_cycle,cycles,latency_ns,energy_pj");
@@ -355,71 +314,57 @@ int trc_out_block(trc_out_t *o, const char *path, uint32_t index, const stat_des
     return o->failed ? ST_EIO : ST_OK;
 }
 
-/* Flushes, fsyncs and closes f; 0 on success. */
-static int finish_file(FILE *f)
-{
-    if (fflush(f) != 0 || ferror(f))
-        return -1;
-    if (fsync(fileno(f)) != 0 && errno != EINVAL && errno != EROFS)
-        return -1;
-    return 0;
-}
-
 int trc_out_commit(trc_out_t *o, const char *run_json, char *err, size_t errn)
 {
     if (o->failed) {
-        set_err(err, errn, "%s: writing the traces failed: %s", o->dir, strerror(errno));
+        set_err(err, errn, "%s: writing the traces failed: %s", trc_dir_path(o->dir),
+                strerror(errno));
         trc_out_abort(o);
         return ST_EIO;
     }
+    /* run.json names its files by size and content: resume and merge check them. */
+    size_t jn = strlen(run_json);
+    while (jn && (run_json[jn - 1] == '\n' || run_json[jn - 1] == ' '))
+        jn--;
+    if (jn && run_json[jn - 1] == '}') /* the object's own closing brace */
+        jn--;
+    while (jn && run_json[jn - 1] == '\n')
+        jn--;
+    char hex[2][65];
+    uint64_t bytes[2];
+    for (int i = F_LAYERS; i <= F_STATS; i++)
+        if (trc_file_sha256(o->tf[i], hex[i], &bytes[i], err, errn) != ST_OK) {
+            trc_out_abort(o);
+            return ST_EIO;
+        }
     if (open_tmp(o, F_RUN, err, errn)) {
         trc_out_abort(o);
         return ST_EIO;
     }
-    fputs(run_json, o->f[F_RUN]);
-    for (int i = 0; i < F_COUNT; i++) {
-        if (finish_file(o->f[i]) != 0) {
-            set_err(err, errn, "%s: cannot write: %s", o->tmp[i], strerror(errno));
-            trc_out_abort(o);
-            return ST_EIO;
-        }
-    }
-    int rc = 0;
-    for (int i = 0; i < F_COUNT; i++) {
-        rc |= fclose(o->f[i]);
-        o->f[i] = NULL;
-    }
-    if (rc != 0) {
-        set_err(err, errn, "%s: cannot write: %s", o->dir, strerror(errno));
-        trc_out_abort(o);
-        return ST_EIO;
-    }
+    fwrite(run_json, 1, jn, o->f[F_RUN]);
+    fputs(",\n  \"files\": [", o->f[F_RUN]);
+    for (int i = F_LAYERS; i <= F_STATS; i++)
+        fprintf(o->f[F_RUN], "%s{\"name\": \"%s\", \"bytes\": %llu, \"sha256\": \"%s\"}",
+                i ? ", " : "", final_name[i], (unsigned long long)bytes[i], hex[i]);
+    fputs("]\n}\n", o->f[F_RUN]);
     /* run.json is the commit mark: the earlier run's goes first and the new one is renamed
      * last, so a process killed between two renames leaves a directory without run.json
      * (visibly incomplete), never one whose files come from two runs. */
-    char old_run[4200];
-    snprintf(old_run, sizeof old_run, "%s/%s", o->dir, final_name[F_RUN]);
-    if (unlink(old_run) != 0 && errno != ENOENT) {
-        set_err(err, errn, "%s: cannot replace: %s", old_run, strerror(errno));
+    if (trc_dir_unlink(o->dir, final_name[F_RUN], err, errn) != ST_OK) {
         trc_out_abort(o);
         return ST_EIO;
     }
     for (int i = 0; i < F_COUNT; i++) {
-        char fin[4200];
-        snprintf(fin, sizeof fin, "%s/%s", o->dir, final_name[i]);
-        if (rename(o->tmp[i], fin) != 0) {
-            set_err(err, errn, "%s: cannot rename into place: %s", fin, strerror(errno));
+        trc_file_t *tf = o->tf[i];
+        o->tf[i] = NULL;
+        if (trc_file_commit(tf, err, errn) != ST_OK) {
             trc_out_abort(o);
             return ST_EIO;
         }
-        o->tmp[i][0] = 0;
     }
     /* The renames themselves reach the disk with the directory. */
-    int dfd = open(o->dir, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    trc_dir_sync(o->dir);
+    trc_dir_close(o->dir);
     free(o);
     return ST_OK;
 }

@@ -100,7 +100,9 @@ int trc_out_rec(trc_out_t *o, const trc_rec_t *r);
 int trc_out_block(trc_out_t *o, const char *path, uint32_t index, const stat_desc_t *descs,
                   unsigned n, const void *stats);
 
-/* Writes run.json (the text given, a JSON document), flushes and fsyncs every file and
+/* Writes run.json: the JSON object given (without a "files" member; it ends in "}") with
+ * a last member added, "files": [{"name": "layers.csv", "bytes": N, "sha256": "..."},
+ * {"name": "stats.csv", ...}], the size and SHA-256 of each file as written; flushes and fsyncs every file and
  * renames the three into place, run.json last (an earlier run's run.json is removed
  * first), then fsyncs the directory: a directory holding run.json holds one complete run.
  * Frees o either way.  ST_OK, or ST_EIO with err filled and no file left under a final or

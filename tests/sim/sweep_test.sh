@@ -125,10 +125,10 @@ check "each point has its own traces" "[ -s $T/j1/points/0007/layers.csv ] && [ 
 check "plain progress lines, one per point" "[ \$(grep -c '^point [0-9]*/12 ok (' $T/j2.txt) -eq 12 ]"
 # seeds: splitmix64(3, i); point 0's run.json carries it
 s0=$(sed -n '2p' "$T/j1/summary.csv" | cut -d, -f5)
-check "the point's seed is the one its run used ($s0)" "grep -q \"\\\"seed\\\": $s0,\" $T/j1/points/0000/run.json"
+check "the point's seed is the one its run used ($s0)" "grep -q \"\\\"seed\\\": \\\"$s0\\\",\" $T/j1/points/0000/run.json"
 check "point 0's seed is splitmix64(3, 0) = 2092789425003139053 (worked out in python)" "[ '$s0' = 2092789425003139053 ]"
 check "sweep.json records the points and the master seed" \
-  "grep -q '\"points\": 12,' $T/j1/sweep.json && grep -q '\"master_seed\": 3,' $T/j1/sweep.json"
+  "grep -q '\"points\": 12,' $T/j1/sweep.json && grep -q '\"master_seed\": \"3\",' $T/j1/sweep.json"
 # energy per image of a point equals its run's per-image total
 e_sum=$(sed -n '2p' "$T/j1/summary.csv" | cut -d, -f6)
 e_run=$(sed -n 's/.*"per_image".*"energy_pj": \([0-9.e+-]*\).*/\1/p' "$T/j1/points/0000/run.json")
@@ -168,7 +168,8 @@ expect_err "--shard checks I < N" \
 
 # --- a failing point is recorded and the sweep goes on ---
 # Point 5's trace cannot be renamed into place (a directory holds its name): it fails at
-# run time, after every check passed.
+# run time, after every check passed.  (A sweep directory first: one point, then a stop.)
+NEUSPIN_SWEEP_STOP_AFTER=1 "$NS" sweep "$T/s.yaml" -o "$T/f" 2> /dev/null
 mkdir -p "$T/f/points/0005/layers.csv"
 "$NS" sweep "$T/s.yaml" -o "$T/f" -j 2 2> "$T/f.txt"
 rc=$?

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# security_test.sh - the promises of docs/security.md, end to end: no write leaves the named
+# output directory (planted symlinks, empty -o), one writer per directory, a sweep never
+# counts a point whose files are not the ones its run.json names, temporaries of killed
+# runs are removed, and the smaller defects of issue 9 stay fixed.
+#   usage: security_test.sh NEUSPIN SOURCE_DIR
+# Prints "ok - …" / "not ok - …" and ends with "N passed, M failed".
+set -u
+NS=$1
+SRC=$2
+. "$(dirname "$0")/../lib.sh"
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN NEUSPIN_TEST_FS_FAIL_AT
+
+printf 'precious\n' > "$T/victim"
+victim_ok() { [ "$(cat "$T/victim")" = precious ] && [ ! -L "$T/victim" ]; }
+
+# --- an empty -o is a usage error, for every command that takes one; nothing is written ---
+mkdir -p "$T/cwd"
+cat > "$T/s.yaml" <<'EOF'
+version: 1
+base: {workload: lenet5-mnist, T: 1, seed: 3}
+axes:
+  - {key: xbar.rows, values: [64, 128, 256]}
+EOF
+for cmd in "run -o" "sweep $T/s.yaml -o" "compare spindrop -o" "merge $T -o" "plot $T -o"; do
+  (cd "$T/cwd" && $NS $cmd "" > /dev/null 2> "$T/err.txt")
+  rc=$?
+  check "'neuspin $cmd \"\"' exits 2 (got $rc)" "[ $rc -eq 2 ]"
+  check "… saying the value is empty" "grep -q 'expected a value, got an empty string' $T/err.txt"
+  check "… and writes nothing, here or in /" \
+    "[ -z \"\$(ls -A $T/cwd)\" ] && [ ! -e /summary.csv ] && [ ! -e /sweep.json ]"
+done
+
+# --- symlinks planted in a run directory are replaced, never followed ---
+mkdir -p "$T/run"
+for f in layers.csv stats.csv run.json; do ln -s "$T/victim" "$T/run/$f"; done
+"$NS" run -T 1 -q -o "$T/run"
+check "a run into a directory with planted links exits 0" "[ $? -eq 0 ]"
+check "… the file the links point to is untouched" "victim_ok"
+check "… and the outputs are regular files" \
+  "[ -f $T/run/layers.csv ] && [ ! -L $T/run/layers.csv ] && [ ! -L $T/run/run.json ]"
+ln -s "$T/run" "$T/runlink"
+"$NS" run -T 1 -q -o "$T/runlink" 2> "$T/err.txt"
+check "an output directory that is itself a link is refused (exit 1)" "[ $? -eq 1 ]"
+check "… saying so" "grep -q 'runlink: is a symbolic link' $T/err.txt"
+
+# --- temporaries of a killed run are removed by the next run ---
+printf 'half\n' > "$T/run/.layers.csv.Ab12Cd.tmp"
+printf 'half\n' > "$T/run/.run.json.000000.tmp"
+"$NS" run -T 1 -q -o "$T/run"
+check "the next run removes a killed run's temporaries" \
+  "[ -z \"\$(ls -A $T/run | grep '\\.tmp\$')\" ]"
+
+# --- run.json names its files by size and SHA-256 ---
+check "run.json records layers.csv's size and SHA-256" \
+  "grep -q \"\\\"name\\\": \\\"layers.csv\\\", \\\"bytes\\\": $(stat -c %s $T/run/layers.csv), \\\"sha256\\\": \\\"$(sha256sum < $T/run/layers.csv | cut -c1-64)\\\"\" $T/run/run.json"
+
+# --- one writer per directory ---
+if command -v flock > /dev/null; then
+  flock "$T/run" sleep 3 &
+  holder=$!
+  sleep 0.5
+  "$NS" run -T 1 -q -o "$T/run" 2> "$T/err.txt"
+  rc=$?
+  check "a run into a directory another process holds exits 1 (got $rc)" "[ $rc -eq 1 ]"
+  check "… saying it is in use" "grep -q 'in use by another neuspin process' $T/err.txt"
+  "$NS" sweep "$T/s.yaml" -o "$T/run" 2> "$T/err.txt"
+  check "so does a sweep (exit $?)" "grep -q 'in use by another neuspin process' $T/err.txt"
+  kill "$holder" 2> /dev/null
+  wait "$holder" 2> /dev/null
+else
+  echo "ok - # SKIP flock(1) not installed"
+fi
+
+# --- a sweep directory: its own, or new, or empty ---
+mkdir -p "$T/notsweep" && printf 'mine\n' > "$T/notsweep/thesis.tex"
+"$NS" sweep "$T/s.yaml" -o "$T/notsweep" 2> "$T/err.txt"
+check "a non-empty directory without sweep.json is refused (exit $?)" \
+  "grep -q 'not empty and holds no sweep.json' $T/err.txt && [ ! -e $T/notsweep/points ]"
+
+"$NS" sweep "$T/s.yaml" -o "$T/ref" 2> /dev/null
+check "a clean 3-point sweep exits 0" "[ $? -eq 0 ]"
+
+# planted links inside a sweep directory
+"$NS" sweep "$T/s.yaml" -o "$T/sw" 2> /dev/null
+rm -rf "$T/sw/points/0001" && ln -s "$T" "$T/sw/points/0001"
+ln -sf "$T/victim" "$T/sw/points/0002/stderr.txt"
+rm -f "$T/sw/points/0002/run.json"
+printf 'half\n' > "$T/sw/.summary.csv.Zz99Zz.tmp"
+"$NS" sweep "$T/s.yaml" -o "$T/sw" --resume 2> "$T/err.txt"
+rc=$?
+check "resume with a point directory planted as a link exits 1 (got $rc)" "[ $rc -eq 1 ]"
+check "… that point fails saying why" "grep -q '^1,.*failed,.*points/0001: is a symbolic link' $T/sw/summary.csv"
+check "… nothing is written through the links" "victim_ok && [ ! -e $T/layers.csv ] && [ ! -e $T/stderr.txt ]"
+check "… the point with a planted stderr.txt reruns fine" "grep -q '^2,.*,ok,\$' $T/sw/summary.csv"
+check "… and the killed sweep's temporary is gone" "[ ! -e $T/sw/.summary.csv.Zz99Zz.tmp ]"
+
+# --- resume counts a point as done only when its files are the ones run.json names ---
+for how in truncate delete edit; do
+  rm -rf "$T/rs" && cp -r "$T/ref" "$T/rs"
+  case $how in
+    truncate) truncate -s 100 "$T/rs/points/0001/layers.csv" ;;
+    delete) rm "$T/rs/points/0001/layers.csv" ;;
+    edit) sed -i 's/,1,/,2,/' "$T/rs/points/0001/stats.csv" ;;
+  esac
+  "$NS" sweep "$T/s.yaml" -o "$T/rs" --resume 2> "$T/err.txt"
+  rc=$?
+  check "resume after a ${how}d layers/stats file exits 0 (got $rc)" "[ $rc -eq 0 ]"
+  check "… reruns that point" "grep -q 'resume: 2 of 3 points already complete, 1 to run (1 of them' $T/err.txt"
+  check "… and the summary equals the clean sweep's" "cmp -s $T/ref/summary.csv $T/rs/summary.csv"
+done
+
+# --- small defects ---
+"$NS" run -T 1 -q --seed 18446744073709551615 > /dev/null 2> "$T/err.txt"
+check "--seed 2^64-1 is accepted (exit $?)" "[ ! -s $T/err.txt ]"
+"$NS" run -T 1 -q --seed 18446744073709551616 > /dev/null 2> "$T/err.txt"
+check "--seed 2^64 is refused (exit $?)" "grep -q 'expected integer in \\[0, 18446744073709551615\\], got \"18446744073709551616\"' $T/err.txt"
+
+# write failures name the path and the system's reason, and leave nothing behind
+for n in 1 2 3 4; do
+  rm -rf "$T/full"
+  NEUSPIN_TEST_FS_FAIL_AT=$n "$NS" run -T 1 -q -o "$T/full" 2> "$T/err.txt"
+  rc=$?
+  check "a full disk at the file operation $n exits 1 (got $rc)" "[ $rc -eq 1 ]"
+  check "… naming the file and the reason" \
+    "grep -Eq '^neuspin: error: $T/full/(layers.csv|stats.csv|run.json): cannot (create|write): No space left on device\$' $T/err.txt"
+  check "… leaving no file" "[ -z \"\$(ls -A $T/full 2>/dev/null)\" ]"
+done
+
+finish

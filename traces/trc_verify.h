@@ -1,0 +1,30 @@
+/* trc_verify.h - is a run directory complete, and are its files the ones its manifest
+ * names?  `sweep --resume` and `merge` count a point as done only when this says so. */
+#ifndef NS_TRC_VERIFY_H
+#define NS_TRC_VERIFY_H
+
+#include <stddef.h>
+
+#include "trc_fs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TRC_RUN_JSON_MAX (64u << 20) /* bytes a run.json may hold */
+
+/* Reads d/run.json (with jansson, bounded) and checks every entry of its "files" list: the
+ * file exists as a regular file in d, not a link, with the size and SHA-256 recorded.
+ * ST_OK when all match; ST_EIO with a one-line reason ("DIR/layers.csv: 1024 bytes,
+ * run.json records 1677", "DIR/run.json: missing", "...: not a run manifest") otherwise. */
+int trc_run_verify(trc_dir_t *d, char *err, size_t errn);
+
+/* SHA-256 (64 hex digits and a NUL) and size of the regular file `name` of d, read in
+ * pieces (never through a link).  ST_OK or ST_EIO. */
+int trc_dir_file_sha256(trc_dir_t *d, const char *name, char hex[65], unsigned long long *bytes,
+                        char *err, size_t errn);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

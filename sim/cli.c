@@ -371,20 +371,11 @@ static int cmd_run(args_t *a)
             goto done;
         }
     }
-    uint64_t held_bits = 0; /* prefix outputs kept across passes (chip.reuse_prefix) */
-    uint32_t prefix = 0;
-    if (arch.reuse_prefix) {
-        while (prefix < net->n_layers && map->layers[prefix].sto == WL_STO_NONE)
-            prefix++;
-        if (prefix == net->n_layers)
-            prefix = 0;
-        for (uint32_t i = 0; i < prefix; i++) {
-            int used_later = 0;
-            for (uint32_t j = prefix; j < net->n_layers; j++)
-                used_later |= net->layers[j].input == (int32_t)i || net->layers[j].from == (int32_t)i;
-            if (used_later)
-                held_bits += wl_layer_out_elems(&net->layers[i]);
-        }
+    /* prefix outputs kept across passes (chip.reuse_prefix): the operation program's
+     * decision (workloads/wl_prog.h), the one the engines and the estimates follow */
+    uint64_t held_bits = 0;
+    const uint32_t prefix = wl_prog_prefix(net, map, &arch, &held_bits);
+    if (prefix) {
         if (held_bits + map->gbuf_peak_bits > sbuf_capacity_bits(&arch.gbuf)) {
             fprintf(stderr, "neuspin: error: chip.reuse_prefix: the held prefix output (%llu bits) "
                             "and the live activations (%llu bits) exceed the global buffer "

@@ -14,6 +14,7 @@
 #include "periph.h"
 #include "bus.h"
 #include "arb.h"
+#include "wl_prog.h"
 
 static uint64_t add_sat(uint64_t a, uint64_t b)
 {
@@ -33,24 +34,12 @@ void sim_limits_default(sim_limits_t *l)
     l->max_mem_mb = SIM_DEFAULT_MAX_MEM_MB;
 }
 
-uint64_t sim_estimate_layer_transactions(const wl_net_t *net, const wl_map_t *map, uint32_t i)
+uint64_t sim_estimate_layer_transactions(const wl_net_t *net, const wl_map_t *map,
+                                         const arch_t *arch, uint32_t i)
 {
-    const wl_layer_t *l = &net->layers[i];
-    const wl_layer_map_t *m = &map->layers[i];
-    if (!wl_layer_is_mvm(l)) /* read, pool or add, write per output row */
-        return mul_sat(3, l->hout);
-    /* Once per pass (Engine::setup_pass). */
-    uint64_t setup = 1 + (m->sram_bits ? 1 : 0);
-    if (m->sto == WL_STO_PASS || m->sto == WL_STO_ARBITER)
-        setup++;
-    if (m->n_extra)
-        setup += (uint64_t)m->n_extra + 1;
-    /* Per input vector (Engine::run_vector). */
-    int mask = m->sto == WL_STO_VECTOR ||
-               (m->sto == WL_STO_PASS && m->gran != WL_GRAN_WEIGHT && m->gran != WL_GRAN_SCALAR);
-    uint64_t vec = (uint64_t)mask + 1 + m->slices_per_copy + (m->n_psum > 1 ? 1 : 0) +
-                   (m->post != WL_POST_NONE ? 1 : 0) + 1 + 1;
-    return add_sat(setup, mul_sat(vec, m->n_mvm));
+    wl_prog_layer_t pl;
+    wl_prog_layer_build(net, map, arch, i, &pl);
+    return wl_prog_layer_transactions(&pl);
 }
 
 /* Bytes of one layers.csv row and of the stats.csv rows of one record, as trc.c writes
@@ -66,10 +55,12 @@ static uint64_t record_bytes(const wl_layer_t *l)
 void sim_estimate(const wl_net_t *net, const wl_map_t *map, const arch_t *arch, uint32_t T,
                   sim_estimate_t *e)
 {
-    uint64_t per_pass = 0, rec = 0, slices = 0, units = 0, masks = 0, banks = 0, arbs = 0;
+    uint64_t trans = 0, rec = 0, slices = 0, units = 0, masks = 0, banks = 0, arbs = 0;
+    const uint32_t prefix = wl_prog_prefix(net, map, arch, NULL);
     for (uint32_t i = 0; i < net->n_layers; i++) {
         const wl_layer_map_t *m = &map->layers[i];
-        per_pass = add_sat(per_pass, sim_estimate_layer_transactions(net, map, i));
+        const uint32_t passes = i < prefix ? 1 : T; /* a reused prefix runs once */
+        trans = add_sat(trans, mul_sat(sim_estimate_layer_transactions(net, map, arch, i), passes));
         rec = add_sat(rec, record_bytes(&net->layers[i]));
         slices = add_sat(slices, m->n_slices);
         /* Engine: a mask word per 64 rows and per 64 units, plus one each. */
@@ -83,7 +74,7 @@ void sim_estimate(const wl_net_t *net, const wl_map_t *map, const arch_t *arch, 
             arbs++;
         }
     }
-    e->transactions = mul_sat(per_pass, T);
+    e->transactions = trans;
 
     /* stats.csv block rows (sim.cpp dump_blocks): every tile's five blocks, every bank or
      * arbiter, the shared blocks; about 48 bytes each. */

@@ -3,17 +3,13 @@
  * --max-mem-mb).  Pure C: no SystemC, so the arithmetic is unit-tested on its own
  * (tests/sim/check_limits.c counts a small network by hand).
  *
- * The estimates follow the controller in sim.cpp operation by operation:
- *  - transactions: TLM b_transport calls through the bus, per layer and MC pass.  A crossbar
- *    layer makes a scale-buffer read (plus one for its scale vector when it holds one),
- *    a per-pass draw or arbiter selection when its scheme draws per pass, and for subset
- *    VI one read per scale-crossbar slice plus the sampling; then, per input vector, a
- *    mask draw or expansion when the scheme masks per vector, the global-buffer read, one
- *    MVM per crossbar slice, the adder-tree reduction when there is more than one partial
- *    sum, the scale/normalization step when the scheme has one, the activation and the
- *    write-back.  A pooling or add layer makes a read, an operation and a write per output
- *    row.  Exact for the event-driven model (checked against the bus adapter's transport
- *    count); the cycle mode makes the same transactions and also steps every clock.
+ * The estimates count the layers' operation programs (workloads/wl_prog.h), which the
+ * engine in sim.cpp interprets:
+ *  - transactions: TLM b_transport calls through the bus: every operation of a layer's
+ *    program (an MVM one per crossbar slice), its set-up once per pass and its body once
+ *    per item, over the passes the layer runs (a reused prefix runs once).  Exact for the
+ *    event-driven model (checked against the bus adapter's transport count); the cycle
+ *    mode makes the same transactions and also steps every clock.
  *  - trace bytes: layers.csv and stats.csv, a row per layer x pass (stats.csv: every action
  *    and component counted as present, so an upper bound) and the block counters.
  *  - memory: dropout-bank thresholds and module probabilities (16 bytes per unit), each
@@ -62,8 +58,9 @@ void sim_limits_default(sim_limits_t *l);
 void sim_estimate(const wl_net_t *net, const wl_map_t *map, const arch_t *arch, uint32_t T,
                   sim_estimate_t *e);
 
-/* Transactions of layer i in one pass (the per-pass part of sim_estimate). */
-uint64_t sim_estimate_layer_transactions(const wl_net_t *net, const wl_map_t *map, uint32_t i);
+/* Transactions of layer i in one pass (the per-pass part of sim_estimate), saturating. */
+uint64_t sim_estimate_layer_transactions(const wl_net_t *net, const wl_map_t *map,
+                                         const arch_t *arch, uint32_t i);
 
 /* Compares e with l.  ST_OK, or ST_ERANGE with the one-line reason of the first limit
  * exceeded in err ("the run needs an estimated N transactions (limit M); raise it with

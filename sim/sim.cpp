@@ -1,8 +1,10 @@
 // sim.cpp - elaboration of the top and the layer engines that stream the T MC passes.
 //
 // Every layer has an engine (an SC_THREAD, the initiator of its operations) that runs its
-// passes in order; within a pass it works output row by output row, vector by vector, as
-// docs/timing.md describes.  The engines share three resources, each behind an Arbiter:
+// passes in order by interpreting the layer's operation program (workloads/wl_prog.h):
+// once per pass its set-up steps, then output row by output row its body steps once per
+// item (input vector or pooled row), as docs/timing.md describes.  What a layer does is
+// written only in the program; this file knows how to send an operation and wait.  The engines share three resources, each behind an Arbiter:
 // the global activation path (global buffer + bus), the digital periphery and the scale
 // buffer.  A request made at cycle t is decided half a cycle later, at t + 0.5, when every
 // request of cycle t is in, by static priority (the lower layer index wins); the granted
@@ -37,12 +39,8 @@ using sc_core::sc_time;
 // Port indices on the bus (payload addresses).
 enum : unsigned { PORT_GBUF = 0, PORT_SCALE = 1, PORT_PERIPH = 2, PORT_FIRST_DYNAMIC = 3 };
 
-// wait_inputs: every row of the input.
-static const uint32_t ALL_ROWS = UINT32_MAX;
-
-// Shared resources.
-enum Res : unsigned { RES_GAP = 0, RES_PERIPH, RES_SCALE, RES_COUNT };
-static const char *const res_name[RES_COUNT] = {"arb_gbuf_bus", "arb_periph", "arb_scale_buf"};
+// The arbiters of the shared resources, indexed by wl_res_t.
+static const char *const res_name[WL_RES_SHARED] = {"arb_gbuf_bus", "arb_periph", "arb_scale_buf"};
 
 // Whole cycles in a delay (delays are exact cycle multiples: models count cycles).
 static uint64_t cycles_of(const sc_time &t) { return static_cast<uint64_t>(t / cycle_time()); }
@@ -179,7 +177,8 @@ struct LayerProgress {
 
 class Top;
 
-// One layer's engine: the initiator of all its operations.
+// One layer's engine: the initiator of all its operations.  It interprets the layer's
+// operation program (workloads/wl_prog.h): it never decides itself what a layer does.
 class Engine : public sc_core::sc_module {
   public:
     tlm_utils::simple_initiator_socket<Engine> socket;
@@ -196,9 +195,8 @@ class Engine : public sc_core::sc_module {
     void run();
     void run_pass(uint32_t pass, trc_rec_t &rec);
     void wait_inputs(uint32_t pass, uint32_t need_rows);
-    uint32_t setup_pass(trc_rec_t &rec);
-    void run_vector(uint32_t v, uint32_t copy, trc_rec_t &rec);
-    void run_other_row();
+    void run_steps(unsigned first, unsigned n, uint32_t item, trc_rec_t &rec);
+    sc_time issue(const wl_op_t &op, unsigned res, trc_rec_t &rec);
 
     sc_time send(unsigned port, uint64_t *data = nullptr);
     void set_op(Op op, uint64_t n = 0, uint64_t bus_bits = 0)
@@ -208,10 +206,12 @@ class Engine : public sc_core::sc_module {
         m_op.bus_bits = bus_bits;
     }
     // Runs the operations that fn issues on shared resource r: acquire, call, wait, release.
-    template <class Fn> void on(Res r, Fn fn);
+    template <class Fn> void on(unsigned r, Fn fn);
 
     Top &m_top;
     const uint32_t m_layer;
+    const wl_prog_layer_t &m_prog;
+    uint32_t m_copy = 0; // the crossbar copy the pass's SELECT picked
     tlm::tlm_generic_payload m_gp;
     OpExt m_op;
     std::vector<uint64_t> m_mask, m_units;
@@ -222,23 +222,27 @@ class Top {
   public:
     const sim_job_t &job;
     Clocking clocking;
+    // The layers' operation programs; declared first, so released after every engine.
+    std::unique_ptr<wl_prog_t, void (*)(wl_prog_t *)> prog{nullptr, wl_prog_destroy};
     std::unique_ptr<BusModule> bus;
     std::unique_ptr<SbufModule> gbuf, scale;
     std::unique_ptr<PeriphModule> periph;
-    std::unique_ptr<Arbiter> arb[RES_COUNT];
+    std::unique_ptr<Arbiter> arb[WL_RES_SHARED];
     std::vector<std::unique_ptr<DrngModule>> drngs; // per layer, null without dropout
     std::vector<std::unique_ptr<ArbModule>> arbs;   // per layer, null without an arbiter
     std::vector<std::unique_ptr<TileModule>> tiles; // per used tile
     std::vector<unsigned> tile_port;                // per physical tile
     std::vector<std::unique_ptr<Engine>> engines;   // per layer
     std::vector<LayerProgress> progress;            // per layer
-    uint32_t prefix = 0;   // layers before the first Bayesian one (reused when asked)
     int status = ST_OK;    // first failure
     std::string error;     // its one-line reason
     bool stopped = false;  // stopped by *job.stop
     unsigned running = 0;  // engines not finished
 
     Top(const sim_job_t &j) : job(j), clocking(j.timing == SIM_TIMING_CYCLE) {}
+
+    // Layers before the first Bayesian one, run in pass 0 only (chip.reuse_prefix).
+    uint32_t prefix() const { return prog->prefix; }
 
     void fail(int st, const std::string &why)
     {
@@ -280,7 +284,7 @@ class Top {
 
 Engine::Engine(sc_core::sc_module_name name, Top &top, uint32_t layer)
     : sc_module(name), socket("socket"), tiles_busy("tiles_busy", false),
-      rng_busy("rng_busy", false), m_top(top), m_layer(layer)
+      rng_busy("rng_busy", false), m_top(top), m_layer(layer), m_prog(top.prog->layers[layer])
 {
     SC_HAS_PROCESS(Engine);
     SC_THREAD(run);
@@ -309,7 +313,7 @@ sc_time Engine::send(unsigned port, uint64_t *data)
 
 // A shared-resource operation lasts at least one cycle, so it always ends on a cycle
 // boundary after its grant (docs/timing.md).
-template <class Fn> void Engine::on(Res r, Fn fn)
+template <class Fn> void Engine::on(unsigned r, Fn fn)
 {
     const uint64_t start = m_top.arb[r]->acquire(m_layer);
     const uint64_t cycles = std::max<uint64_t>(1, cycles_of(fn()));
@@ -317,205 +321,149 @@ template <class Fn> void Engine::on(Res r, Fn fn)
     m_top.arb[r]->release();
 }
 
-// Blocks until the layer's inputs hold `need_rows` rows of pass `pass` (its input layer and,
-// for an add, the added layer).
+// Blocks until the layer's inputs hold `need_rows` rows of pass `pass`.
 void Engine::wait_inputs(uint32_t pass, uint32_t need_rows)
 {
-    const wl_layer_t &l = m_top.job.net->layers[m_layer];
-    for (int32_t src : {l.input, l.kind == WL_ADD ? l.from : -1}) {
+    for (int32_t src : m_prog.src) {
         if (src < 0)
             continue;
         LayerProgress &p = m_top.progress[size_t(src)];
-        const bool reused = uint32_t(src) < m_top.prefix && pass > 0; // held from pass 0
-        const uint32_t rows = need_rows == ALL_ROWS ? p.total_rows : need_rows;
+        const bool reused = uint32_t(src) < m_top.prefix() && pass > 0; // held from pass 0
+        const uint32_t rows = need_rows == WL_PROG_ALL_ROWS ? p.total_rows : need_rows;
         while (!p.has(reused ? 0 : pass, rows))
             m_top.clocking.wait_on(p.ev);
     }
 }
 
-// Once per layer and pass: thresholds and the scheme's scale vector or gamma/beta latch
-// from the scale buffer; the per-pass randomness is drawn (a unit mask, or the arbiter's
-// pick); subset VI reads its scale crossbar and samples the scale.  Returns the crossbar
-// set (copy) the vectors use.
-uint32_t Engine::setup_pass(trc_rec_t &rec)
+// Sends one operation of the program to its block; returns the model's delay (an MVM: the
+// slowest of its slices, read in parallel).
+sc_time Engine::issue(const wl_op_t &op, unsigned res, trc_rec_t &rec)
 {
-    const wl_layer_map_t &m = m_top.job.map->layers[m_layer];
-    on(RES_SCALE, [&] {
-        set_op(Op::Read, uint64_t(m.cols) * m_top.job.arch->scale_buf.word_bits);
-        sc_time t = send(PORT_SCALE);
-        if (m.sram_bits) {
-            set_op(Op::Read, m.sram_bits);
-            t += send(PORT_SCALE);
-        }
-        return t;
-    });
-    uint32_t copy = 0;
-    if (m.sto == WL_STO_PASS || m.sto == WL_STO_ARBITER) {
-        const uint64_t t0 = now_cycle();
-        sc_time d;
-        rng_busy.write(true);
-        if (m.sto == WL_STO_PASS) {
-            set_op(Op::Draw);
-            m_op.mvm = 0;
-            d = send(drng_port, m_units.data());
-        } else {
-            set_op(Op::Select);
-            d = send(arb_port);
-            copy = m_op.sel;
-        }
-        rec.rng_cycles += cycles_of(d);
-        m_top.clocking.wait_until(t0 + cycles_of(d));
-        rng_busy.write(false);
+    switch (op.kind) {
+    case WL_OP_READ:
+    case WL_OP_WRITE: {
+        const bool gbuf = res == WL_RES_GBUF; // the global path crosses the bus
+        set_op(op.kind == WL_OP_READ ? Op::Read : Op::Write, op.n, gbuf ? op.n : 0);
+        return send(gbuf ? PORT_GBUF : PORT_SCALE);
     }
-    if (m.n_extra) { // subset VI: mean and deviation rows of the scale crossbar, in parallel
-        const uint64_t t0 = now_cycle();
-        sc_time extra = sc_core::SC_ZERO_TIME;
-        const wl_slice_t *xs = m.slices + size_t(m.copies) * m.slices_per_copy;
-        tiles_busy.write(true);
-        for (uint32_t s = 0; s < m.n_extra; s++) {
-            set_op(Op::Mvm);
-            m_op.row_off = 0;
-            m_op.rows = xs[s].rows;
-            m_op.cols = xs[s].cols;
-            m_op.col_off = 0;
-            m_op.units = nullptr;
-            m_op.cell_mtjs = m_top.job.arch->bayes.mtjs_per_cell; // multi-level cells
-            extra = std::max(extra, send(m_top.tile_port[xs[s].tile]));
+    case WL_OP_MVM: {
+        const wl_layer_map_t &m = m_top.job.map->layers[m_layer];
+        const wl_slice_t *sl = m.slices + op.slice;
+        if (op.flags & WL_OPF_PICKED)
+            sl += size_t(m_copy) * m_prog.copy_slices;
+        uint64_t *mask = op.flags & WL_OPF_IN_ROWS ? m_mask.data() : nullptr;
+        sc_time slowest = sc_core::SC_ZERO_TIME;
+        set_op(Op::Mvm);
+        m_op.units = op.flags & WL_OPF_IN_UNITS ? m_units.data() : nullptr;
+        m_op.wcols = uint32_t(op.n);
+        m_op.cell_mtjs = op.arg;
+        for (uint32_t s = 0; s < op.count; s++) {
+            m_op.row_off = sl[s].row_off;
+            m_op.rows = sl[s].rows;
+            m_op.cols = sl[s].cols;
+            m_op.col_off = sl[s].col_off;
+            slowest = std::max(slowest, send(m_top.tile_port[sl[s].tile], mask));
         }
-        m_top.clocking.wait_until(t0 + cycles_of(extra));
-        tiles_busy.write(false);
-        on(RES_PERIPH, [&] {
-            set_op(Op::Sample, m.cols);
-            return send(PORT_PERIPH);
-        });
+        return slowest;
     }
-    return copy;
-}
-
-// One input vector of a crossbar layer: input fetch over the bus (with the mask draw or
-// expansion in parallel), every tile in parallel, the periphery chain, the write-back.
-void Engine::run_vector(uint32_t v, uint32_t copy, trc_rec_t &rec)
-{
-    const wl_layer_map_t &m = m_top.job.map->layers[m_layer];
-    const bool per_vector = m.sto == WL_STO_VECTOR;
-    const bool expand = m.sto == WL_STO_PASS && m.gran != WL_GRAN_WEIGHT && m.gran != WL_GRAN_SCALAR;
-    m_op.mvm = v;
-
-    const uint64_t t0 = now_cycle();
-    uint64_t *mask = nullptr;
-    uint64_t mask_end = t0;
-    if (per_vector || expand) { // the dropout bank is the layer's own: no arbitration
-        set_op(per_vector ? Op::Draw : Op::Expand);
+    case WL_OP_DRAW:
+    case WL_OP_EXPAND: {
+        const bool rows = (op.flags & WL_OPF_OUT_ROWS) != 0;
+        set_op(op.kind == WL_OP_DRAW ? Op::Draw : Op::Expand);
         m_op.units = m_units.data();
-        const uint64_t d = cycles_of(send(drng_port, m_mask.data()));
-        if (per_vector) {
-            rec.rng_cycles += d;
-            rng_busy.write(true);
-        }
-        mask = m_mask.data();
-        mask_end = t0 + d;
-        rec.rows_dropped += m_op.dropped;
+        const sc_time d = send(drng_port, rows ? m_mask.data() : m_units.data());
+        if (rows)
+            rec.rows_dropped += m_op.dropped;
+        return d;
     }
-    on(RES_GAP, [&] {
-        set_op(Op::Read, m.rows, m.rows);
-        return send(PORT_GBUF);
-    });
-    m_top.clocking.wait_until(mask_end);
-    rng_busy.write(false);
-
-    const uint64_t t1 = now_cycle();
-    const wl_slice_t *slices = m.slices + size_t(copy) * m.slices_per_copy;
-    sc_time tiles = sc_core::SC_ZERO_TIME;
-    set_op(Op::Mvm);
-    m_op.units = m.sto == WL_STO_PASS && m.gran == WL_GRAN_WEIGHT ? m_units.data() : nullptr;
-    m_op.wcols = m.cols;
-    m_op.cell_mtjs = m.cell_mtjs;
-    tiles_busy.write(true);
-    for (uint32_t s = 0; s < m.slices_per_copy; s++) {
-        const wl_slice_t &sl = slices[s];
-        m_op.row_off = sl.row_off;
-        m_op.rows = sl.rows;
-        m_op.cols = sl.cols;
-        m_op.col_off = sl.col_off;
-        tiles = std::max(tiles, send(m_top.tile_port[sl.tile], mask));
+    case WL_OP_SELECT: {
+        set_op(Op::Select);
+        const sc_time d = send(arb_port);
+        m_copy = m_op.sel;
+        return d;
     }
-    m_top.clocking.wait_until(t1 + cycles_of(tiles));
-    tiles_busy.write(false);
-
-    on(RES_PERIPH, [&] {
-        sc_time t = sc_core::SC_ZERO_TIME;
-        if (m.n_psum > 1) {
-            set_op(Op::Reduce);
-            m_op.n_partials = m.n_psum;
-            m_op.cols = m.cols;
-            t += send(PORT_PERIPH);
-        }
-        if (m.post != WL_POST_NONE) {
-            set_op(m.post == WL_POST_SCALE ? Op::Scale : Op::Norm, m.cols);
-            t += send(PORT_PERIPH);
-        }
-        set_op(Op::Activate, m.cols);
-        return t + send(PORT_PERIPH);
-    });
-    on(RES_GAP, [&] {
-        set_op(Op::Write, m.cols, m.cols);
-        return send(PORT_GBUF);
-    });
+    case WL_OP_REDUCE:
+        set_op(Op::Reduce, op.n);
+        m_op.n_partials = op.arg;
+        m_op.cols = uint32_t(op.n);
+        return send(PORT_PERIPH);
+    case WL_OP_POOL:
+        set_op(Op::Pool, op.n);
+        m_op.window = op.arg;
+        return send(PORT_PERIPH);
+    case WL_OP_SCALE: set_op(Op::Scale, op.n); return send(PORT_PERIPH);
+    case WL_OP_NORM: set_op(Op::Norm, op.n); return send(PORT_PERIPH);
+    case WL_OP_ACTIVATE: set_op(Op::Activate, op.n); return send(PORT_PERIPH);
+    case WL_OP_SAMPLE: set_op(Op::Sample, op.n); return send(PORT_PERIPH);
+    case WL_OP_ADD: set_op(Op::Add, op.n); return send(PORT_PERIPH);
+    default: SIM_BUG("operation kind outside wl_op_kind_t");
+    }
+    return sc_core::SC_ZERO_TIME;
 }
 
-// One output row of a pooling or residual-add layer: read its inputs, the periphery's
-// operation, write the row back.
-void Engine::run_other_row()
+// Runs steps [first, first + n) of the program for item `item` (docs/timing.md): a shared
+// step under one grant of its arbiter, the operations one after another; a step of the
+// layer's own tiles or dropout/arbiter block for its delay; an overlapping step alongside
+// the next one, the layer going on when both are done.
+void Engine::run_steps(unsigned first, unsigned n, uint32_t item, trc_rec_t &rec)
 {
-    const wl_layer_t &l = m_top.job.net->layers[m_layer];
-    const uint64_t out = uint64_t(l.cout) * l.wout;
-    on(RES_GAP, [&] {
-        // an add reads both operand rows; a pool its k input rows (overlapping windows
-        // are read again, as for convolutions)
-        const uint64_t in = l.kind == WL_ADD ? 2 * out : uint64_t(l.cin) * l.k * l.win;
-        set_op(Op::Read, in, in);
-        return send(PORT_GBUF);
-    });
-    on(RES_PERIPH, [&] {
-        if (l.kind == WL_ADD) {
-            set_op(Op::Add, out);
+    m_op.mvm = item;
+    bool pending = false; // an overlapping step runs
+    uint64_t pending_end = 0;
+    sc_core::sc_signal<bool> *pending_sig = nullptr;
+    for (unsigned k = first; k < first + n; k++) {
+        const wl_step_t &s = m_prog.steps[k];
+        const wl_op_t *ops = m_prog.ops + s.first;
+        if (s.res < WL_RES_SHARED) {
+            on(s.res, [&] {
+                sc_time t = sc_core::SC_ZERO_TIME;
+                for (unsigned j = 0; j < s.n_ops; j++)
+                    t += issue(ops[j], s.res, rec);
+                return t;
+            });
         } else {
-            set_op(Op::Pool, out);
-            m_op.window = l.k * l.k;
+            const uint64_t t0 = now_cycle();
+            const bool tiles = s.res == WL_RES_TILES;
+            sc_core::sc_signal<bool> &sig = tiles ? tiles_busy : rng_busy;
+            bool draws = false; // random bits drawn (a mask expansion is wiring)
+            for (unsigned j = 0; j < s.n_ops; j++)
+                draws |= ops[j].kind == WL_OP_DRAW || ops[j].kind == WL_OP_SELECT;
+            if (tiles || draws)
+                sig.write(true);
+            sc_time d = sc_core::SC_ZERO_TIME;
+            for (unsigned j = 0; j < s.n_ops; j++)
+                d += issue(ops[j], s.res, rec);
+            const uint64_t c = cycles_of(d);
+            if (!tiles)
+                rec.rng_cycles += c;
+            if (s.overlap) {
+                pending = true;
+                pending_end = t0 + c;
+                pending_sig = &sig;
+                continue;
+            }
+            m_top.clocking.wait_until(t0 + c);
+            sig.write(false);
         }
-        return send(PORT_PERIPH);
-    });
-    on(RES_GAP, [&] {
-        set_op(Op::Write, out, out);
-        return send(PORT_GBUF);
-    });
+        if (pending) {
+            m_top.clocking.wait_until(pending_end);
+            pending_sig->write(false);
+            pending = false;
+        }
+    }
 }
 
 void Engine::run_pass(uint32_t pass, trc_rec_t &rec)
 {
-    const wl_layer_t &l = m_top.job.net->layers[m_layer];
     LayerProgress &self = m_top.progress[m_layer];
     m_op.acc = &rec.acts;
     m_op.pass = pass;
-    const bool mvm = wl_layer_is_mvm(&l) != 0;
-    const uint32_t copy = mvm ? setup_pass(rec) : 0;
-    const uint32_t wout = l.kind == WL_FC ? 1 : l.wout;
-    for (uint32_t oh = 0; oh < self.total_rows && m_top.status == ST_OK; oh++) {
-        // Input rows this output row reads: all of them for an fc layer, the same row for
-        // an add, the window's last row (oh * stride + k - 1 - pad) for a conv or a pool.
-        uint32_t need = ALL_ROWS;
-        if (l.kind == WL_ADD) {
-            need = oh + 1;
-        } else if (l.kind != WL_FC) {
-            const uint64_t last = uint64_t(oh) * l.stride + l.k; // one past, before padding
-            need = uint32_t(std::min<uint64_t>(l.hin, last > l.pad ? last - l.pad : 0));
-        }
-        wait_inputs(pass, need);
-        if (mvm)
-            for (uint32_t ow = 0; ow < wout && m_top.status == ST_OK; ow++)
-                run_vector(oh * wout + ow, copy, rec);
-        else
-            run_other_row();
+    m_copy = 0;
+    run_steps(0, m_prog.n_setup, 0, rec);
+    for (uint32_t row = 0; row < self.total_rows && m_top.status == ST_OK; row++) {
+        wait_inputs(pass, wl_prog_rows_needed(&m_prog, row));
+        for (uint32_t r = 0; r < m_prog.row_items && m_top.status == ST_OK; r++)
+            run_steps(m_prog.n_setup, m_prog.n_body, row * m_prog.row_items + r, rec);
         self.row_done();
     }
 }
@@ -547,7 +495,7 @@ void Engine::run()
         rec.layer = m_layer;
         rec.pass = pass;
         rec.start_cyc = now_cycle();
-        if (m_layer < m_top.prefix && pass > 0) {
+        if (m_layer < m_top.prefix() && pass > 0) {
             // its pass-0 output is held in the global buffer: nothing runs
             self.pass++;
             self.ev.notify(sc_core::SC_ZERO_TIME);
@@ -563,6 +511,15 @@ void Engine::run()
         m_top.emit(rec);
     }
     m_top.engine_done();
+}
+
+// 1 when the program sends operations to resource res.
+static bool uses(const wl_prog_layer_t &pl, unsigned res)
+{
+    for (unsigned k = 0; k < unsigned(pl.n_setup) + pl.n_body; k++)
+        if (pl.steps[k].res == res)
+            return true;
+    return false;
 }
 
 // Builds the top; returns ST_* and fills err on a model that refuses its parameters.
@@ -593,16 +550,16 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
     top.bus->initiator.bind(top.scale->socket);  // PORT_SCALE
     top.bus->initiator.bind(top.periph->socket); // PORT_PERIPH
     unsigned next_port = PORT_FIRST_DYNAMIC;
-    for (unsigned r = 0; r < RES_COUNT; r++)
+    for (unsigned r = 0; r < WL_RES_SHARED; r++)
         top.arb[r].reset(new Arbiter(res_name[r], n, top.clocking));
 
+    wl_prog_t *program = nullptr;
+    if ((st = wl_prog_build(job.net, &map, &a, &program)) != ST_OK) {
+        snprintf(err, errn, "cannot build the layers' operation programs: %s", st_str(st));
+        return st;
+    }
+    top.prog.reset(program);
     top.progress = std::vector<LayerProgress>(n);
-    top.prefix = 0;
-    if (a.reuse_prefix)
-        while (top.prefix < n && map.layers[top.prefix].sto == WL_STO_NONE)
-            top.prefix++;
-    if (top.prefix == n)
-        top.prefix = 0; // nothing Bayesian: every pass would be the same; keep them all
 
     top.drngs.resize(n);
     top.arbs.resize(n);
@@ -610,8 +567,9 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
     for (uint32_t i = 0; i < n; i++) {
         const wl_layer_t &l = job.net->layers[i];
         const wl_layer_map_t &m = map.layers[i];
-        top.progress[i].total_rows = l.kind == WL_FC ? 1 : l.hout;
-        if (m.sto == WL_STO_ARBITER) {
+        const wl_prog_layer_t &pl = program->layers[i];
+        top.progress[i].total_rows = pl.rows;
+        if (uses(pl, WL_RES_ARB)) {
             arb_t *arb = nullptr;
             if ((st = arb_create(&a.arb, job.seed, i, &arb)) != ST_OK) {
                 snprintf(err, errn, "layer '%s': cannot build its arbiter: %s", l.name, st_str(st));
@@ -623,14 +581,13 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
             arb_port[i] = next_port++;
             continue;
         }
-        if (m.sto != WL_STO_VECTOR && m.sto != WL_STO_PASS)
+        if (!uses(pl, WL_RES_DRNG))
             continue;
-        // A per-pass draw spreads its units over the layer's physical modules, each drawing
-        // its share in turn (subset VI: one module per scale element, sample_bits each); a
-        // per-vector bank shares as the architecture says.
+        // The program says how many pairs each module serves (per-pass draws spread their
+        // units over the layer's physical modules).
         drng_params_t dp = a.drng;
-        if (m.sto == WL_STO_PASS && m.drng_modules > 0)
-            dp.share = uint32_t((m.units + m.drng_modules - 1) / m.drng_modules);
+        if (pl.drng_share)
+            dp.share = pl.drng_share;
         drng_t *d = nullptr;
         if (m.units > UINT32_MAX ||
             (st = drng_create(&dp, job.seed, i, uint32_t(m.units), m.p, &d)) != ST_OK) {
@@ -734,7 +691,7 @@ static sc_core::sc_trace_file *open_vcd(const char *path, Top &top)
     if (!tf)
         return nullptr;
     tf->set_time_unit(100, sc_core::SC_PS); // grants fall on half cycles (docs/timing.md)
-    for (unsigned r = 0; r < RES_COUNT; r++)
+    for (unsigned r = 0; r < WL_RES_SHARED; r++)
         sc_core::sc_trace(tf, top.arb[r]->busy, std::string(res_name[r]) + "_busy");
     for (size_t i = 0; i < top.engines.size(); i++) {
         const std::string name = top.job.net->layers[i].name;

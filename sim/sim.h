@@ -1,9 +1,10 @@
 /* sim.h - the C entry into the SystemC/TLM-2.0 model (implemented in C++ in sim.cpp).
  *
- * sim_run elaborates one top (a controller, a bus, the global and scale buffers, the
- * digital periphery, a dropout bank per stochastic layer and a module per used tile), runs
- * the T MC passes layer by layer, and hands every (layer, pass) record to the sum and, when
- * given, to the trace files.  SystemC elaborates one design per process, so sim_run can be
+ * sim_run builds the layers' operation programs (workloads/wl_prog.h), elaborates one top
+ * (a controller, a bus, the global and scale buffers, the digital periphery, a dropout bank
+ * per stochastic layer and a module per used tile), runs the T MC passes by interpreting
+ * the programs, and hands every (layer, pass) record to the sum and, when given, to the
+ * trace files.  The analytic mode sums the models' costs over the same programs.  SystemC elaborates one design per process, so sim_run can be
  * called once per process. */
 #ifndef NS_SIM_H
 #define NS_SIM_H
@@ -15,6 +16,7 @@
 #include "trc.h"
 #include "wl.h"
 #include "wl_map.h"
+#include "wl_prog.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,7 +1,8 @@
 /* check_limits.c - suite "limits": the run-cost estimates of sim/limits.h against counts
  * worked out by hand on tests/golden/toy2 (two fc layers, SpinDrop on the second), and the
  * limit check's messages.  The transaction count is the same number the event model's bus
- * adapter reports (tests/golden/toy2/stats.csv: chip.bus.adapter transports = 26), and
+ * adapter reports (tests/golden/toy2/stats.csv: chip.bus.adapter transports = 26), counted
+ * from the layers' operation programs (workloads/wl_prog.h), and
  * tests/sim/safety_test.sh checks the estimate against that counter on every built-in
  * scheme. */
 #include <check.h>
@@ -56,13 +57,30 @@ static void toy2(void)
 START_TEST(test_limits_toy2_transactions_by_hand)
 {
     toy2();
-    ck_assert_uint_eq(sim_estimate_layer_transactions(net, map, 0), 7);
-    ck_assert_uint_eq(sim_estimate_layer_transactions(net, map, 1), 6);
+    ck_assert_uint_eq(sim_estimate_layer_transactions(net, map, &arch, 0), 7);
+    ck_assert_uint_eq(sim_estimate_layer_transactions(net, map, &arch, 1), 6);
     sim_estimate_t e;
     sim_estimate(net, map, &arch, 2, &e);
     ck_assert_uint_eq(e.transactions, 26);
     sim_estimate(net, map, &arch, 100000, &e);
     ck_assert_uint_eq(e.transactions, 1300000);
+    unload();
+}
+END_TEST
+
+/* toy2 with chip.reuse_prefix: fc1 (deterministic, before the Bayesian fc2) runs in pass 0
+ * only, so it makes its 7 transactions once; fc2 makes 6 per pass: 7 + 2 x 6 = 19, the bus
+ * adapter's count of that run (`neuspin run -a <toy2 + reuse_prefix> -T 2`: 19).  Counting
+ * fc1 in every pass (26) refused a run at its exact cost with --max-events 19. */
+START_TEST(test_limits_reused_prefix_counts_once)
+{
+    toy2();
+    arch.reuse_prefix = 1;
+    sim_estimate_t e;
+    sim_estimate(net, map, &arch, 2, &e);
+    ck_assert_uint_eq(e.transactions, 7 + 2 * 6);
+    sim_estimate(net, map, &arch, 100000, &e);
+    ck_assert_uint_eq(e.transactions, 7 + 100000 * 6);
     unload();
 }
 END_TEST
@@ -110,7 +128,7 @@ START_TEST(test_limits_pooling_is_three_per_output_row)
         i++;
     ck_assert_uint_lt(i, net->n_layers);
     ck_assert_uint_eq(net->layers[i].hout, 14);
-    ck_assert_uint_eq(sim_estimate_layer_transactions(net, map, i), 42);
+    ck_assert_uint_eq(sim_estimate_layer_transactions(net, map, &arch, i), 42);
     unload();
 }
 END_TEST
@@ -153,7 +171,7 @@ START_TEST(test_limits_estimates_saturate)
     sim_estimate(net, map, &arch, UINT32_MAX, &e);
     uint64_t per_pass = 0;
     for (uint32_t i = 0; i < net->n_layers; i++)
-        per_pass += sim_estimate_layer_transactions(net, map, i);
+        per_pass += sim_estimate_layer_transactions(net, map, &arch, i);
     ck_assert_uint_eq(e.transactions, per_pass * (uint64_t)UINT32_MAX); /* fits: no wrap */
     ck_assert_uint_gt(e.transactions, 2000000000ull);
     unload();
@@ -174,7 +192,7 @@ START_TEST(test_limits_estimates_saturate)
     wl_map_t mp = {.n_layers = 1, .layers = &m};
     arch_t a;
     memset(&a, 0, sizeof a);
-    ck_assert_uint_eq(sim_estimate_layer_transactions(&n, &mp, 0), UINT64_MAX);
+    ck_assert_uint_eq(sim_estimate_layer_transactions(&n, &mp, &a, 0), UINT64_MAX);
     sim_estimate(&n, &mp, &a, 2, &e);
     ck_assert_uint_eq(e.transactions, UINT64_MAX);
     ck_assert_uint_eq(e.mem_bytes, UINT64_MAX);
@@ -186,6 +204,7 @@ Suite *limits_suite(void)
     Suite *s = suite_create("limits");
     TCase *core = tcase_create("Core");
     tcase_add_test(core, test_limits_toy2_transactions_by_hand);
+    tcase_add_test(core, test_limits_reused_prefix_counts_once);
     tcase_add_test(core, test_limits_toy2_trace_bytes_by_hand);
     tcase_add_test(core, test_limits_toy2_memory_by_hand);
     tcase_add_test(core, test_limits_pooling_is_three_per_output_row);

@@ -1,0 +1,287 @@
+/* check_wl_prog.c - suite "wl_prog": the per-layer operation programs of
+ * workloads/wl_prog.h, counted by hand on a tiny conv / pool / fc network mapped on the
+ * toy2 architecture (tests/golden/toy2/arch.yaml: 8 x 4 crossbars, 4 rows per read step,
+ * 8-bit scale-buffer words, SpinDrop with share 1). */
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "base/status.h"
+#include "wl.h"
+#include "wl_map.h"
+#include "wl_prog.h"
+
+/* c1: 2x4x4 input, 3x3 kernel, no padding -> 3x2x2; 18 rows (3*3*2) x 3 columns.
+ * p1: 2x2 max pool, stride 2 -> 3x1x1.  f1: fc of the 3 pooled values to 2, dropout 0.5. */
+static const char tiny_yaml[] = "version: 1\n"
+                                "name: tiny\n"
+                                "input: {c: 2, h: 4, w: 4}\n"
+                                "mc_samples: 2\n"
+                                "layers:\n"
+                                "  - {name: c1, type: conv, cout: 3, k: 3}\n"
+                                "  - {name: p1, type: maxpool, k: 2, stride: 2}\n"
+                                "  - {name: f1, type: fc, cout: 2, dropout: 0.5}\n";
+
+static arch_t arch;
+static wl_net_t *net;
+static wl_map_t *map;
+static wl_prog_t *prog;
+
+/* Loads toy2's architecture under `scheme` (reuse_prefix as given), maps tiny, builds. */
+static void build(uint32_t scheme, int reuse)
+{
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_file(NS_SOURCE_DIR "/tests/golden/toy2/arch.yaml", &arch, &dl),
+                     ST_OK);
+    arch.dropout_impl = scheme;
+    arch.reuse_prefix = reuse;
+    ck_assert_int_eq(wl_load_string("tiny", tiny_yaml, sizeof tiny_yaml - 1, &net, &dl), ST_OK);
+    ck_assert_int_eq(wl_map_build(net, &arch, 0, &map, &dl), ST_OK);
+    ck_assert_int_eq(wl_prog_build(net, map, &arch, &prog), ST_OK);
+    ck_assert_uint_eq(prog->n_layers, 3);
+}
+
+static void teardown(void)
+{
+    wl_prog_destroy(prog);
+    wl_map_destroy(map);
+    wl_net_destroy(net);
+    prog = NULL;
+    map = NULL;
+    net = NULL;
+}
+
+/* Step k of layer pl is on res with n_ops operations. */
+static void check_step(const wl_prog_layer_t *pl, unsigned k, uint32_t res, unsigned n_ops,
+                       int overlap)
+{
+    ck_assert_uint_lt(k, (unsigned)pl->n_setup + pl->n_body);
+    ck_assert_str_eq(wl_res_name(pl->steps[k].res), wl_res_name(res));
+    ck_assert_uint_eq(pl->steps[k].n_ops, n_ops);
+    ck_assert_uint_eq(pl->steps[k].overlap, overlap);
+}
+
+/* Operation j of step k is kind with size n. */
+static const wl_op_t *check_op(const wl_prog_layer_t *pl, unsigned k, unsigned j, uint32_t kind,
+                               uint64_t n)
+{
+    const wl_op_t *op = &pl->ops[pl->steps[k].first + j];
+    ck_assert_str_eq(wl_op_name(op->kind), wl_op_name(kind));
+    ck_assert_uint_eq(op->n, n);
+    return op;
+}
+
+/* c1, deterministic.  Rows 18 on 8-row crossbars: row groups 8 + 8 + 2 = 3 slices (3
+ * columns fit one 4-column group); read steps ceil(8/4) + 2 + ceil(2/4) = 5 partial sums.
+ *   set-up: scale buffer: read 3 thresholds x 8 bits = 24                   1 step, 1 op
+ *   body:   gbuf: read 18 input bits
+ *           tiles: MVM of slices 0..2 (3 transactions), weight stride 3, 1 MTJ per cell
+ *           periph: reduce 5 partial sums of 3 outputs, activate 3
+ *           gbuf: write 3
+ *   items: 2 x 2 output positions = 4, 2 rows of 2.
+ *   transactions: 1 + 4 x (1 + 3 + 2 + 1) = 29; steps: 1 + 4 x 4 = 17. */
+START_TEST(test_wl_prog_conv_by_hand)
+{
+    build(ARCH_DROPOUT_SPINDROP, 0);
+    const wl_prog_layer_t *pl = &prog->layers[0];
+    ck_assert_uint_eq(pl->n_setup, 1);
+    ck_assert_uint_eq(pl->n_body, 4);
+    check_step(pl, 0, WL_RES_SCALE_BUF, 1, 0);
+    check_op(pl, 0, 0, WL_OP_READ, 24);
+    check_step(pl, 1, WL_RES_GBUF, 1, 0);
+    check_op(pl, 1, 0, WL_OP_READ, 18);
+    check_step(pl, 2, WL_RES_TILES, 1, 0);
+    const wl_op_t *mvm = check_op(pl, 2, 0, WL_OP_MVM, 3);
+    ck_assert_uint_eq(mvm->slice, 0);
+    ck_assert_uint_eq(mvm->count, 3);
+    ck_assert_uint_eq(mvm->arg, 1);
+    ck_assert_uint_eq(mvm->flags, 0); /* deterministic: no mask */
+    check_step(pl, 3, WL_RES_PERIPH, 2, 0);
+    ck_assert_uint_eq(check_op(pl, 3, 0, WL_OP_REDUCE, 3)->arg, 5);
+    check_op(pl, 3, 1, WL_OP_ACTIVATE, 3);
+    check_step(pl, 4, WL_RES_GBUF, 1, 0);
+    check_op(pl, 4, 0, WL_OP_WRITE, 3);
+    ck_assert_uint_eq(pl->items, 4);
+    ck_assert_uint_eq(pl->rows, 2);
+    ck_assert_uint_eq(pl->row_items, 2);
+    ck_assert_uint_eq(wl_prog_layer_transactions(pl), 29);
+    ck_assert_uint_eq(wl_prog_layer_steps(pl), 17);
+    /* output row 0 reads input rows 0..2 (k = 3), row 1 rows 0..3 */
+    ck_assert_uint_eq(wl_prog_rows_needed(pl, 0), 3);
+    ck_assert_uint_eq(wl_prog_rows_needed(pl, 1), 4);
+    ck_assert_int_eq(pl->src[0], -1);
+    ck_assert_int_eq(pl->src[1], -1);
+}
+END_TEST
+
+/* p1: per output row (one): read cin x k x win = 3 x 2 x 2 = 12 bits, pool 3 outputs over
+ * windows of 2 x 2 = 4, write 3.  No set-up.  3 transactions, 3 steps; it needs both rows
+ * of c1's output (0 x 2 + 2). */
+START_TEST(test_wl_prog_pool_by_hand)
+{
+    build(ARCH_DROPOUT_SPINDROP, 0);
+    const wl_prog_layer_t *pl = &prog->layers[1];
+    ck_assert_uint_eq(pl->n_setup, 0);
+    ck_assert_uint_eq(pl->n_body, 3);
+    check_step(pl, 0, WL_RES_GBUF, 1, 0);
+    check_op(pl, 0, 0, WL_OP_READ, 12);
+    check_step(pl, 1, WL_RES_PERIPH, 1, 0);
+    ck_assert_uint_eq(check_op(pl, 1, 0, WL_OP_POOL, 3)->arg, 4);
+    check_step(pl, 2, WL_RES_GBUF, 1, 0);
+    check_op(pl, 2, 0, WL_OP_WRITE, 3);
+    ck_assert_uint_eq(pl->items, 1);
+    ck_assert_uint_eq(wl_prog_layer_transactions(pl), 3);
+    ck_assert_uint_eq(wl_prog_rows_needed(pl, 0), 2);
+    ck_assert_int_eq(pl->src[0], 0);
+}
+END_TEST
+
+/* f1 under SpinDrop: 3 rows x 2 columns on one slice, one read step (no reduction), a
+ * mask of 3 units drawn per input vector alongside the fetch.
+ *   set-up: scale buffer: read 2 x 8 = 16
+ *   body:   drng (overlapping the next step): draw 3 units into the row mask
+ *           gbuf: read 3;  tiles: MVM of slice 0 gated by the row mask
+ *           periph: activate 2;  gbuf: write 2
+ *   1 item; transactions 1 + 5 = 6; it needs all of p1's output. */
+START_TEST(test_wl_prog_fc_spindrop_by_hand)
+{
+    build(ARCH_DROPOUT_SPINDROP, 0);
+    const wl_prog_layer_t *pl = &prog->layers[2];
+    ck_assert_uint_eq(pl->n_setup, 1);
+    ck_assert_uint_eq(pl->n_body, 5);
+    check_op(pl, 0, 0, WL_OP_READ, 16);
+    check_step(pl, 1, WL_RES_DRNG, 1, 1);
+    ck_assert_uint_eq(check_op(pl, 1, 0, WL_OP_DRAW, 3)->flags, WL_OPF_OUT_ROWS);
+    check_step(pl, 2, WL_RES_GBUF, 1, 0);
+    check_op(pl, 2, 0, WL_OP_READ, 3);
+    const wl_op_t *mvm = check_op(pl, 3, 0, WL_OP_MVM, 2);
+    ck_assert_uint_eq(mvm->count, 1);
+    ck_assert_uint_eq(mvm->flags, WL_OPF_IN_ROWS);
+    check_step(pl, 4, WL_RES_PERIPH, 1, 0);
+    check_op(pl, 4, 0, WL_OP_ACTIVATE, 2);
+    check_op(pl, 5, 0, WL_OP_WRITE, 2);
+    ck_assert_uint_eq(pl->items, 1);
+    ck_assert_uint_eq(pl->rows, 1);
+    ck_assert_uint_eq(wl_prog_layer_transactions(pl), 6);
+    ck_assert_uint_eq(wl_prog_rows_needed(pl, 0), WL_PROG_ALL_ROWS);
+    ck_assert_uint_eq(pl->drng_share, 0); /* a per-vector bank shares as the arch says */
+    ck_assert(pl->p == 0.5);
+    ck_assert_uint_eq(prog->prefix, 0); /* reuse_prefix off */
+}
+END_TEST
+
+/* f1 under MC-DropConnect: one unit per weight (3 x 2 = 6) drawn once per pass into the
+ * unit mask; the MVM reads it as a weight mask; nothing is drawn per vector.
+ *   set-up: scale read 16; drng: draw 6 units.  body: read, MVM, activate, write.
+ *   transactions 2 + 4 = 6. */
+START_TEST(test_wl_prog_fc_dropconnect_draws_per_pass)
+{
+    build(ARCH_DROPOUT_MC_DROPCONNECT, 0);
+    const wl_prog_layer_t *pl = &prog->layers[2];
+    ck_assert_uint_eq(pl->n_setup, 2);
+    ck_assert_uint_eq(pl->n_body, 4);
+    check_step(pl, 1, WL_RES_DRNG, 1, 0);
+    ck_assert_uint_eq(check_op(pl, 1, 0, WL_OP_DRAW, 6)->flags, WL_OPF_OUT_UNITS);
+    check_step(pl, 2, WL_RES_GBUF, 1, 0);
+    ck_assert_uint_eq(check_op(pl, 3, 0, WL_OP_MVM, 2)->flags, WL_OPF_IN_UNITS);
+    ck_assert_uint_eq(wl_prog_layer_transactions(pl), 6);
+}
+END_TEST
+
+/* f1 under SpinBayes: the arbiter picks a crossbar copy once per pass; the MVM reads the
+ * picked copy's slices (one per copy here). */
+START_TEST(test_wl_prog_fc_spinbayes_reads_the_picked_copy)
+{
+    build(ARCH_DROPOUT_SPINBAYES, 0);
+    const wl_prog_layer_t *pl = &prog->layers[2];
+    ck_assert_uint_eq(pl->n_setup, 2);
+    check_step(pl, 1, WL_RES_ARB, 1, 0);
+    check_op(pl, 1, 0, WL_OP_SELECT, 0);
+    const wl_op_t *mvm = &pl->ops[pl->steps[3].first];
+    ck_assert_uint_eq(mvm->kind, WL_OP_MVM);
+    ck_assert_uint_eq(mvm->flags, WL_OPF_PICKED);
+    ck_assert_uint_eq(pl->copy_slices, map->layers[2].slices_per_copy);
+    ck_assert_uint_eq(mvm->count, map->layers[2].slices_per_copy);
+}
+END_TEST
+
+/* The prefix-reuse decision: c1 and p1 come before the first Bayesian layer (f1).  Only
+ * p1's output is read after the prefix (by f1): 3 x 1 x 1 = 3 bits held. */
+START_TEST(test_wl_prog_prefix_holds_what_later_layers_read)
+{
+    build(ARCH_DROPOUT_SPINDROP, 1);
+    ck_assert_uint_eq(prog->prefix, 2);
+    ck_assert_uint_eq(prog->held_bits, 3);
+    ck_assert_uint_eq(wl_prog_passes(prog, 0, 5), 1);
+    ck_assert_uint_eq(wl_prog_passes(prog, 1, 5), 1);
+    ck_assert_uint_eq(wl_prog_passes(prog, 2, 5), 5);
+}
+END_TEST
+
+/* Under scheme none every layer is deterministic: all passes are equal, none is reused. */
+START_TEST(test_wl_prog_no_prefix_without_a_bayesian_layer)
+{
+    build(ARCH_DROPOUT_NONE, 1);
+    ck_assert_uint_eq(prog->prefix, 0);
+    ck_assert_uint_eq(prog->held_bits, 0);
+    ck_assert_uint_eq(wl_prog_passes(prog, 0, 5), 5);
+}
+END_TEST
+
+/* Window dependencies with padding: k 3, stride 2, pad 1, 5 input rows.  Row r needs
+ * rows up to r x 2 + 3 - 1: row 0 -> 2, row 1 -> 4, row 2 -> 6 capped at 5.  A residual
+ * add's row r needs row r (r + 1 rows). */
+START_TEST(test_wl_prog_rows_needed_with_padding)
+{
+    wl_prog_layer_t pl;
+    memset(&pl, 0, sizeof pl);
+    pl.dep = WL_DEP_WINDOW;
+    pl.dep_k = 3;
+    pl.dep_stride = 2;
+    pl.dep_pad = 1;
+    pl.dep_hin = 5;
+    ck_assert_uint_eq(wl_prog_rows_needed(&pl, 0), 2);
+    ck_assert_uint_eq(wl_prog_rows_needed(&pl, 1), 4);
+    ck_assert_uint_eq(wl_prog_rows_needed(&pl, 2), 5);
+    pl.dep = WL_DEP_ROW;
+    ck_assert_uint_eq(wl_prog_rows_needed(&pl, 3), 4);
+}
+END_TEST
+
+START_TEST(test_wl_prog_build_refuses_mismatched_inputs)
+{
+    build(ARCH_DROPOUT_SPINDROP, 0);
+    wl_prog_t *p = (wl_prog_t *)0x1;
+    map->n_layers--;
+    ck_assert_int_eq(wl_prog_build(net, map, &arch, &p), ST_EINVAL);
+    map->n_layers++;
+    ck_assert_ptr_eq(p, (wl_prog_t *)0x1); /* untouched */
+    ck_assert_int_eq(wl_prog_build(net, map, NULL, &p), ST_EINVAL);
+    ck_assert_str_eq(wl_op_name(WL_OP_COUNT), "?");
+    ck_assert_str_eq(wl_res_name(WL_RES_COUNT), "?");
+}
+END_TEST
+
+Suite *wl_prog_suite(void)
+{
+    Suite *s = suite_create("wl_prog");
+    TCase *core = tcase_create("Core");
+    tcase_add_checked_fixture(core, NULL, teardown);
+    tcase_add_test(core, test_wl_prog_conv_by_hand);
+    tcase_add_test(core, test_wl_prog_pool_by_hand);
+    tcase_add_test(core, test_wl_prog_fc_spindrop_by_hand);
+    tcase_add_test(core, test_wl_prog_fc_dropconnect_draws_per_pass);
+    tcase_add_test(core, test_wl_prog_fc_spinbayes_reads_the_picked_copy);
+    tcase_add_test(core, test_wl_prog_prefix_holds_what_later_layers_read);
+    tcase_add_test(core, test_wl_prog_no_prefix_without_a_bayesian_layer);
+    suite_add_tcase(s, core);
+    TCase *lim = tcase_create("Limits");
+    tcase_add_test(lim, test_wl_prog_rows_needed_with_padding);
+    suite_add_tcase(s, lim);
+    TCase *err = tcase_create("Errors");
+    tcase_add_checked_fixture(err, NULL, teardown);
+    tcase_add_test(err, test_wl_prog_build_refuses_mismatched_inputs);
+    suite_add_tcase(s, err);
+    return s;
+}

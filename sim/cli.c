@@ -563,11 +563,11 @@ static int cmd_validate(args_t *a)
 /* ---- config, list ---- */
 
 static const char config_help[] =
-    "usage: neuspin config [-a ARCH.yaml] [--list-params]\n"
+    "usage: neuspin config [-a ARCH.yaml] [--list-params | --list-network-keys]\n"
     "\n"
     "Prints the resolved architecture (every key, defaults filled in) as YAML that loads\n"
     "back unchanged; --list-params prints the field reference (key, type, default, range,\n"
-    "unit, description) instead.\n";
+    "unit, description) instead, --list-network-keys that of network files (-w).\n";
 
 static int cmd_config(args_t *a)
 {
@@ -581,6 +581,8 @@ static int cmd_config(args_t *a)
             return CLI_OK;
         } else if (!strcmp(o, "--list-params")) {
             list = 1;
+        } else if (!strcmp(o, "--list-network-keys")) {
+            list = 2;
         } else if (!strcmp(o, "-a")) {
             if (!(arch_path = cli_opt_value(a, o)))
                 return CLI_EUSAGE;
@@ -589,7 +591,9 @@ static int cmd_config(args_t *a)
         }
     }
     if (list)
-        return arch_list_params(stdout) == ST_OK ? CLI_OK : stdout_failed();
+        return (list == 2 ? wl_list_keys(stdout) : arch_list_params(stdout)) == ST_OK
+                   ? CLI_OK
+                   : stdout_failed();
     arch_t arch;
     if ((rc = cli_load_arch(arch_path, &arch)))
         return rc;

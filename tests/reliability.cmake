@@ -33,7 +33,8 @@ if(VALGRIND AND NOT NEUSPIN_SANITIZE AND NOT NEUSPIN_FUZZ)
   foreach(pair models:energy models:xbar models:wldec models:senseamp models:tile models:sbuf
                models:bus models:periph models:drng models:arb models:dmask
                arch:diag arch:yamldoc arch:arch arch:configs arch:include
-               workloads:wl workloads:wl_map traces:trc limits:limits)
+               workloads:wl workloads:wl_map workloads:wl_prog workloads:wl_schema traces:trc
+               trc_fs:trc_fs sha256:sha256 limits:limits)
     string(REPLACE ":" ";" p ${pair})
     list(GET p 0 bin)
     list(GET p 1 suite)

@@ -15,11 +15,19 @@
  * unless `input:` names an earlier layer.  Shapes are inferred and checked (a kernel larger
  * than its padded input, an add of different shapes, an unknown layer name are errors at the
  * layer's line).  `dropout: p` puts a dropout on the layer's inputs (its word-line pairs);
- * fc layers flatten their input.  `mapping` (1 or 2) overrides the run's conv strategy. */
+ * fc layers flatten their input.  `mapping` (1 or 2) overrides the run's conv strategy.
+ *
+ * The schema tables in wl.c are the format's single source: workloads/README.md embeds
+ * their field reference (wl_list_keys, `neuspin config --list-network-keys`), and every
+ * diagnostic about a key names the keys valid where it stands ("unknown key 'stide' for a
+ * conv layer (did you mean 'stride'?); expected one of: name, type, ...").  An
+ * architecture or sweep file given as a network is refused as such ("this is an
+ * architecture file (it has 'chip', 'xbar'); give it with -a, not -w"). */
 #ifndef NS_WL_H
 #define NS_WL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "diag.h"
 
@@ -31,26 +39,26 @@ typedef enum { WL_CONV = 0, WL_FC, WL_MAXPOOL, WL_AVGPOOL, WL_ADD } wl_kind_t;
 
 typedef struct wl_layer {
     char name[64];
-    uint32_t kind;           /* wl_kind_t */
-    int32_t input;           /* index of the producing layer, -1 = network input */
-    int32_t from;            /* add: index of the layer added to the input, else -1 */
-    uint32_t cin, hin, win;  /* input shape (inferred) */
+    uint32_t kind;             /* wl_kind_t */
+    int32_t input;             /* index of the producing layer, -1 = network input */
+    int32_t from;              /* add: index of the layer added to the input, else -1 */
+    uint32_t cin, hin, win;    /* input shape (inferred) */
     uint32_t cout, hout, wout; /* output shape (cout given for conv/fc; inferred otherwise) */
-    uint32_t k, stride, pad; /* conv/pool window; fc: k = 1, stride = 1, pad = 0 */
-    double p;                /* dropout probability on the inputs, 0 = deterministic */
-    uint32_t mapping;        /* 0 = run default, 1 or 2 */
-    uint32_t line, col;      /* where the layer is declared (1-based) */
-    char file[256];          /* the file of line:col when an !include brought the layer from
-                                another file than the network's source, else "" */
+    uint32_t k, stride, pad;   /* conv/pool window; fc: k = 1, stride = 1, pad = 0 */
+    double p;                  /* dropout probability on the inputs, 0 = deterministic */
+    uint32_t mapping;          /* 0 = run default, 1 or 2 */
+    uint32_t line, col;        /* where the layer is declared (1-based) */
+    char file[256];            /* the file of line:col when an !include brought the layer from
+                                  another file than the network's source, else "" */
 } wl_layer_t;
 
 typedef struct wl_net {
     char name[64];
-    char source[256];        /* file name or "<builtin:NAME>" for diagnostics */
+    char source[256]; /* file name or "<builtin:NAME>" for diagnostics */
     uint32_t in_c, in_h, in_w;
-    uint32_t T;              /* MC samples per input (mc_samples), >= 1 */
+    uint32_t T; /* MC samples per input (mc_samples), >= 1 */
     uint32_t n_layers;
-    wl_layer_t *layers;      /* owned */
+    wl_layer_t *layers; /* owned */
 } wl_net_t;
 
 /* ---- Loading ---- */
@@ -69,6 +77,14 @@ int wl_load(const char *spec, wl_net_t **out, arch_diag_list_t *dl);
 
 void wl_net_destroy(wl_net_t *n); /* NULL is a no-op */
 
+/* ---- Documentation ---- */
+/* Writes the network file's field reference as Markdown: the top-level keys, `input`, a
+ * matrix of which key each layer type takes, and one table per layer type (key, type,
+ * default or "required", min, max, unit, description).  workloads/README.md embeds exactly
+ * this output between its BEGIN KEYS and END KEYS lines (a test diffs them).  Returns
+ * ST_OK, ST_EIO when writing f fails, ST_EINVAL for a NULL f. */
+int wl_list_keys(FILE *f);
+
 /* ---- Built-ins ---- */
 size_t wl_builtin_count(void);
 const char *wl_builtin_name(size_t i);
@@ -76,7 +92,7 @@ const char *wl_builtin_text(size_t i); /* its YAML text */
 const char *wl_builtin_default(void);  /* name of the default workload */
 
 /* ---- Queries ---- */
-const char *wl_kind_name(uint32_t kind); /* "conv", "fc", … */
+const char *wl_kind_name(uint32_t kind);          /* "conv", "fc", … */
 uint64_t wl_layer_out_elems(const wl_layer_t *l); /* cout * hout * wout */
 uint64_t wl_layer_in_elems(const wl_layer_t *l);  /* cin * hin * win */
 /* 1 when the layer runs on crossbars (conv, fc). */

@@ -515,8 +515,10 @@ START_TEST(test_top_level_error_still_checks_layers)
                       buf, sizeof buf, &dl);
     ck_assert_int_eq(rc, ST_ECONFIG);
     ck_assert_uint_eq(dl.n, 2);
-    ck_assert_str_eq(buf, "t.yaml:3:1: error: unknown key 'mc_sample', did you mean "
-                          "'mc_samples'?");
+    /* the top level's keys: top_fields (version, name, mc_samples) and input, layers */
+    ck_assert_str_eq(buf, "t.yaml:3:1: error: unknown key 'mc_sample' (did you mean "
+                          "'mc_samples'?); expected one of: version, name, mc_samples, input, "
+                          "layers");
     ck_assert_str_eq(dl.d[1].path, "layers[0].k");
 }
 END_TEST

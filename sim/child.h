@@ -9,47 +9,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "energy.h"
+#include "trc_read.h"
 
-#define CLI_MAX_LAYERS 4096 /* layers a layers.csv may hold */
-
-/* Per-image figures of one layer of a run, summed over its MC passes. */
-typedef struct cli_layer {
-    char name[64];
-    char kind[16];
-    double e_pj;          /* energy over all passes */
-    double e_comp_pj[COMP_COUNT]; /* by component (comp_t; columns e_<comp_name>_pj) */
-    uint64_t cycles;      /* cycles over all passes */
-    uint64_t rng_bits;    /* random bits over all passes */
-    uint32_t rng_modules;
-    uint32_t tiles;
-    double e_rng_pj;      /* energy of the stochastic units (drng + arb) */
-    uint64_t rng_cycles;  /* cycles the stochastic units were busy */
-    uint64_t weight_bits; /* memory, bits */
-    uint64_t bayes_bits;
-    uint64_t sram_bits;
-} cli_layer_t;
-
-/* What one run wrote, read back from its layers.csv. */
-typedef struct cli_run {
-    uint32_t n_layers;
-    cli_layer_t *layers; /* owned, CLI_MAX_LAYERS entries; free() */
-    uint64_t end_cyc;    /* cycle the last pass ended: latency per image in cycles */
-} cli_run_t;
-
-/* ---- CSV ---- */
-/* Splits one CSV line in place (RFC 4180 quotes, the line end dropped); returns the field
- * count (<= max). */
-int cli_csv_split(char *line, char **f, int max);
-
-/* Index of column `name` in a split header, or -1. */
-int cli_csv_col(char **hdr, int n, const char *name);
+/* What a run wrote, read back from its layers.csv by traces/ (trc_layers_read). */
+typedef trc_layer_sum_t cli_layer_t;
+typedef trc_run_t cli_run_t;
 
 /* ---- Run outputs ---- */
-/* Reads DIR/layers.csv into *r (zeroed first).  ST_OK; ST_EIO with a one-line reason in
- * err; ST_ENOMEM.  On error r->layers is NULL. */
-int cli_read_layers(const char *dir, cli_run_t *r, char *err, size_t errn);
-
 /* Removes the files a run writes in dir (layers.csv, stats.csv, run.json), then dir. */
 void cli_remove_run_dir(const char *dir);
 

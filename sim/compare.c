@@ -18,6 +18,8 @@
 #include "cli.h"
 #include "cli_int.h"
 #include "sweep_int.h"
+#include "trc_fs.h"
+#include "trc_read.h"
 #include "wl.h"
 
 #define CMP_MAX_ARCHS 64
@@ -53,7 +55,7 @@ static const char compare_help[] =
 static int read_layers(const char *dir, cmp_arch_t *c, char *err, size_t errn)
 {
     cli_run_t r;
-    int rc = cli_read_layers(dir, &r, err, errn);
+    int rc = trc_layers_read(dir, &r, err, errn);
     if (rc == ST_OK) {
         c->n_layers = r.n_layers;
         c->layers = r.layers;
@@ -170,69 +172,61 @@ static double arch_total(const cmp_arch_t *c, int what)
     return t;
 }
 
-/* Writes DIR/compare.csv through a temporary name. */
+/* Writes DIR/compare.csv (a row per architecture x layer) and DIR/compare-totals.csv (a
+ * row per architecture with the per-image totals: `neuspin plot` reads it, since
+ * compare.csv alone cannot give the latency of overlapping layers).  Headers come from
+ * traces/' schemas, names are RFC 4180 fields, and each file appears whole (trc_fs.h). */
 static int write_csv(const char *dir, const cmp_arch_t *c, int n)
 {
-    char tmp[4200], fin[4200];
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "neuspin: error: %s: cannot create output directory: %s\n", dir,
-                strerror(errno));
+    char err[512];
+    trc_dir_t *d;
+    trc_file_t *tf[2] = {NULL, NULL};
+    if (trc_dir_open(dir, 1, &d, err, sizeof err) != ST_OK) {
+        fprintf(stderr, "neuspin: error: %s\n", err);
         return CLI_ERUN;
     }
-    snprintf(tmp, sizeof tmp, "%s/.compare.csv.%ld.tmp", dir, (long)getpid());
-    snprintf(fin, sizeof fin, "%s/compare.csv", dir);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "neuspin: error: %s: cannot create: %s\n", tmp, strerror(errno));
+    int rc = trc_file_create(d, "compare.csv", &tf[0], err, sizeof err);
+    if (rc == ST_OK)
+        rc = trc_file_create(d, "compare-totals.csv", &tf[1], err, sizeof err);
+    if (rc != ST_OK) {
+        fprintf(stderr, "neuspin: error: %s\n", err);
+        trc_file_abort(tf[0]);
+        trc_dir_close(d);
         return CLI_ERUN;
     }
-    fprintf(f, "arch,scheme,layer,name,kind,energy_pj,cycles,latency_ns,tiles,rng_modules,rng_bits,"
-               "rng_energy_pj,rng_cycles,weight_bits,bayes_bits,sram_bits\n");
+    FILE *f = trc_file_stream(tf[0]), *t = trc_file_stream(tf[1]);
+    trc_schema_header(f, &trc_schema_compare);
+    trc_schema_header(t, &trc_schema_compare_totals);
     for (int a = 0; a < n; a++) {
+        const char *scheme = arch_dropout_name(c[a].arch.dropout_impl);
         for (uint32_t i = 0; i < c[a].n_layers; i++) {
             const cmp_layer_t *l = &c[a].layers[i];
-            fprintf(f, "%s,%s,%u,%s,%s,%.9g,%llu,%.9g,%u,%u,%llu,%.9g,%llu,%llu,%llu,%llu\n",
-                    c[a].arch.name, arch_dropout_name(c[a].arch.dropout_impl), i, l->name, l->kind,
+            trc_csv_field(f, c[a].arch.name);
+            fprintf(f, ",%s,%u,", scheme, i);
+            trc_csv_field(f, l->name);
+            fprintf(f, ",%s,%.9g,%llu,%.9g,%u,%u,%llu,%.9g,%llu,%llu,%llu,%llu\n", l->kind,
                     l->e_pj, (unsigned long long)l->cycles, l->cycles * arch_clk_ns(&c[a].arch),
                     l->tiles, l->rng_modules, (unsigned long long)l->rng_bits, l->e_rng_pj,
                     (unsigned long long)l->rng_cycles,
                     (unsigned long long)l->weight_bits, (unsigned long long)l->bayes_bits,
                     (unsigned long long)l->sram_bits);
         }
-    }
-    int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, fin) != 0) {
-        fprintf(stderr, "neuspin: error: %s: cannot write: %s\n", fin, strerror(errno));
-        unlink(tmp);
-        return CLI_ERUN;
-    }
-    return CLI_OK;
-}
-
-/* Writes DIR/compare-totals.csv: a row per architecture with the per-image totals
- * (`neuspin plot` reads it; compare.csv alone cannot give the latency of overlapping
- * layers). */
-static int write_totals(const char *dir, const cmp_arch_t *c, int n)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return CLI_ERUN;
-    fprintf(f, "arch,scheme,energy_pj,latency_ns,rng_modules,rng_bits,memory_bits,tiles\n");
-    for (int a = 0; a < n; a++)
-        fprintf(f, "%s,%s,%.10g,%.10g,%.0f,%.0f,%.0f,%.0f\n", c[a].arch.name,
-                arch_dropout_name(c[a].arch.dropout_impl), arch_total(&c[a], 0),
+        trc_csv_field(t, c[a].arch.name);
+        fprintf(t, ",%s,%.10g,%.10g,%.0f,%.0f,%.0f,%.0f\n", scheme, arch_total(&c[a], 0),
                 c[a].end_cyc * arch_clk_ns(&c[a].arch), arch_total(&c[a], 1),
                 arch_total(&c[a], 2), arch_total(&c[a], 3), arch_total(&c[a], 6));
-    if (fclose(f) != 0) {
-        free(buf);
-        return CLI_ERUN;
     }
-    int rc = sweep_write_file(dir, "compare-totals.csv", buf, len) ? CLI_ERUN : CLI_OK;
-    free(buf);
-    return rc;
+    rc = trc_file_commit(tf[0], err, sizeof err);
+    if (rc == ST_OK)
+        rc = trc_file_commit(tf[1], err, sizeof err);
+    else
+        trc_file_abort(tf[1]);
+    if (rc == ST_OK)
+        trc_dir_sync(d);
+    else
+        fprintf(stderr, "neuspin: error: %s\n", err);
+    trc_dir_close(d);
+    return rc == ST_OK ? CLI_OK : CLI_ERUN;
 }
 
 int cli_compare(args_t *a)
@@ -379,8 +373,6 @@ int cli_compare(args_t *a)
         }
         if (out) {
             rc = write_csv(out, c, n);
-            if (!rc)
-                rc = write_totals(out, c, n);
             if (!rc)
                 printf("wrote %s/compare.csv and %s/compare-totals.csv\n", out, out);
         }

@@ -1,7 +1,12 @@
 /* merge.c - `neuspin merge DIR... -o OUT`: the summaries of a sweep's shards (or of whole
  * sweep directories) joined into OUT/summary.csv, sorted by point, with the points that no
  * input holds named.  Rows are copied as they are, so a merge of shards is byte-identical
- * to the summary of the same sweep run in one piece. */
+ * to the summary of the same sweep run in one piece.
+ *
+ * Every input is untrusted: each summary is read through traces/ (bounded, RFC 4180, every
+ * field checked), each row's point index is checked against the point count of the
+ * sweep.json beside it before anything is kept, and memory grows with the input's size
+ * only (a row list, never an array indexed by point). */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <errno.h>
@@ -10,109 +15,169 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/status.h"
 #include "cli.h"
 #include "cli_int.h"
-#include "sweep_int.h"
+#include "trc_fs.h"
+#include "trc_read.h"
 
 static const char merge_help[] =
     "usage: neuspin merge DIR... -o OUT\n"
     "\n"
     "Joins the summaries of one sweep's shards into OUT/summary.csv (a row per point, sorted)\n"
     "and copies DIR/sweep.json to OUT.  Each DIR is a sweep output directory holding\n"
-    "summary.csv and/or summary.shard-I-of-N.csv files; a CSV file may be named directly.\n"
-    "A point found in several inputs keeps its 'ok' row.  Prints the ids of the points no\n"
-    "input holds and then exits 1.\n";
+    "sweep.json and summary.csv and/or summary.shard-I-of-N.csv files; a CSV file may be\n"
+    "named directly (its directory must hold the sweep's sweep.json).  Inputs of different\n"
+    "sweeps, malformed rows, points outside the sweep and a point given twice in one file\n"
+    "are refused.  A point found in several inputs keeps its 'ok' row; two different 'ok'\n"
+    "rows for one point are refused.  Prints the ids of the points no input holds and then\n"
+    "exits 1.\n";
 
-typedef struct merge {
-    char *header;          /* the first file's header (owned) */
-    char *manifest;        /* the first sweep.json (owned) */
-    uint64_t points;       /* from sweep.json; 0 = unknown */
-    char **row;            /* [points] or grown: row text per point (owned) */
-    uint64_t cap;
-    uint64_t max_index;    /* largest index seen + 1 */
-    char **texts;          /* file contents (owned) */
-    size_t n_texts;
-} merge_t;
-
-/* 1 when a row's status column is "ok": the column before the last (error). */
-static int row_ok(const char *row)
+/* Prints a reader's message: a `FILE:LINE:COL: error:` line as it is, anything else after
+ * "neuspin: error: ". */
+static void print_err(const char *err)
 {
-    /* the error column may be quoted and hold commas: find the status from the end of
-     * the unquoted part; a failed row's error is never empty, an ok row's always is */
-    size_t n = strlen(row);
-    return n >= 4 && strcmp(row + n - 4, ",ok,") == 0;
+    fprintf(stderr, "%s%s\n", strstr(err, ": error: ") ? "" : "neuspin: error: ", err);
 }
 
-static int grow(merge_t *m, uint64_t need)
+/* One kept row. */
+typedef struct mrow {
+    uint64_t point;
+    int ok;
+    const char *text; /* raw CSV record, borrowed from the file's text */
+    size_t len;
+    unsigned file;    /* index into merge_t.paths */
+    unsigned long line;
+    size_t seq;       /* input order, for a stable sort */
+} mrow_t;
+
+typedef struct merge {
+    trc_sweep_info_t *man;  /* the first manifest */
+    char *header;           /* the first summary's header record (owned) */
+    size_t header_len;
+    mrow_t *rows;
+    size_t n, cap;
+    char **texts, **paths;  /* each summary's text and path (owned) */
+    unsigned n_files;
+} merge_t;
+
+static int oom(void)
 {
-    if (need <= m->cap)
-        return 0;
-    uint64_t cap = m->cap ? m->cap : 1024;
-    while (cap < need)
-        cap *= 2;
-    char **r = realloc(m->row, cap * sizeof *r);
-    if (!r)
+    fprintf(stderr, "neuspin: error: out of memory\n");
+    return -1;
+}
+
+/* Reads the sweep.json of directory dir and checks it is the first one's sweep. */
+static int add_manifest(merge_t *m, const char *dir)
+{
+    char err[768];
+    trc_sweep_info_t *s;
+    int rc = trc_sweep_info_read(dir, &s, err, sizeof err);
+    if (rc == ST_ENOMEM)
+        return oom();
+    if (rc != ST_OK) {
+        fprintf(stderr, "neuspin: error: %s%s\n", err,
+                strstr(err, "cannot read") ? " (merge checks every row against the sweep's "
+                                             "manifest)" : "");
         return -1;
-    memset(r + m->cap, 0, (cap - m->cap) * sizeof *r);
-    m->row = r;
-    m->cap = cap;
-    return 0;
+    }
+    if (!m->man) {
+        m->man = s;
+        return 0;
+    }
+    rc = trc_sweep_same(m->man, s) ? 0 : -1;
+    if (rc)
+        fprintf(stderr, "neuspin: error: %s/sweep.json: another sweep than the first input's "
+                        "(%llu points, the first has %llu)\n", dir,
+                (unsigned long long)trc_sweep_points(s),
+                (unsigned long long)trc_sweep_points(m->man));
+    trc_sweep_info_free(s);
+    return rc;
 }
 
 /* Adds the rows of one summary file.  0, or -1 (printed). */
 static int add_file(merge_t *m, const char *path)
 {
+    char err[768], *text, *p = strdup(path);
     size_t len;
-    char *text = sweep_read_file(path, &len);
-    if (!text) {
-        fprintf(stderr, "neuspin: error: %s: cannot read: %s\n", path, strerror(errno));
+    if (!p)
+        return oom();
+    int rc = trc_read_file(path, TRC_CSV_MAX_BYTES, &text, &len, err, sizeof err);
+    if (rc != ST_OK) {
+        free(p);
+        print_err(rc == ST_ENOMEM ? "out of memory" : err);
         return -1;
     }
-    char **t = realloc(m->texts, (m->n_texts + 1) * sizeof *t);
-    if (!t) {
+    char **t = realloc(m->texts, (m->n_files + 1) * sizeof *t);
+    if (t)
+        m->texts = t;
+    char **q = realloc(m->paths, (m->n_files + 1) * sizeof *q);
+    if (q)
+        m->paths = q;
+    if (!t || !q) {
         free(text);
-        return -1;
+        free(p);
+        return oom();
     }
-    m->texts = t;
-    m->texts[m->n_texts++] = text;
-    char *nl = strchr(text, '\n');
-    if (!nl || strncmp(text, "point,", 6) != 0) {
-        fprintf(stderr, "neuspin: error: %s: not a sweep summary (expected a 'point,...' "
-                        "header)\n", path);
-        return -1;
-    }
-    *nl = '\0';
-    if (!m->header) {
-        m->header = strdup(text);
-        if (!m->header)
-            return -1;
-    } else if (strcmp(m->header, text) != 0) {
-        fprintf(stderr, "neuspin: error: %s: its columns differ from the first summary's: "
-                        "another sweep\n", path);
-        return -1;
-    }
-    for (char *p = nl + 1; *p;) {
-        char *e = strchr(p, '\n');
-        if (e)
-            *e = '\0';
-        if (*p) {
-            char *end;
-            uint64_t i = strtoull(p, &end, 10);
-            if (end == p || *end != ',' || (m->points && i >= m->points)) {
-                fprintf(stderr, "neuspin: error: %s: bad row '%.40s'\n", path, p);
-                return -1;
+    unsigned fi = m->n_files++;
+    m->texts[fi] = text;
+    m->paths[fi] = p;
+
+    trc_csv_t *c;
+    if (trc_csv_open_mem(p, text, len, &c) != ST_OK)
+        return oom();
+    trc_summary_hdr_t h;
+    uint64_t points = trc_sweep_points(m->man);
+    size_t first = m->n;
+    rc = trc_summary_header(c, (int)trc_sweep_n_axes(m->man), &h, err, sizeof err);
+    if (rc == ST_OK) {
+        size_t hl;
+        const char *hr = trc_csv_raw(c, &hl);
+        if (!m->header) {
+            if (!(m->header = malloc(hl + 1))) {
+                trc_csv_close(c);
+                return oom();
             }
-            if (grow(m, i + 1) != 0)
-                return -1;
-            if (!m->row[i] || (!row_ok(m->row[i]) && row_ok(p)))
-                m->row[i] = p; /* borrowed from texts */
-            if (i + 1 > m->max_index)
-                m->max_index = i + 1;
+            memcpy(m->header, hr, hl);
+            m->header[hl] = '\0';
+            m->header_len = hl;
+        } else if (hl != m->header_len || memcmp(hr, m->header, hl) != 0) {
+            snprintf(err, sizeof err, "%s:1:1: error: its columns differ from the first "
+                                      "summary's (%s): another sweep", p, m->paths[0]);
+            rc = ST_EIO;
         }
-        if (!e)
-            break;
-        p = e + 1;
     }
+    trc_summary_row_t row;
+    while (rc == ST_OK && (rc = trc_csv_next(c, err, sizeof err)) == 1) {
+        if ((rc = trc_summary_row(c, &h, points, &row, err, sizeof err)) != ST_OK)
+            break;
+        if (m->n == m->cap) {
+            size_t cap = m->cap ? 2 * m->cap : 256;
+            mrow_t *r = realloc(m->rows, cap * sizeof *r);
+            if (!r) {
+                rc = ST_ENOMEM;
+                break;
+            }
+            m->rows = r;
+            m->cap = cap;
+        }
+        mrow_t *r = &m->rows[m->n];
+        r->point = row.point;
+        r->ok = row.ok;
+        r->text = trc_csv_raw(c, &r->len);
+        r->file = fi;
+        r->line = trc_csv_line(c);
+        r->seq = m->n++;
+    }
+    trc_csv_close(c);
+    if (rc == ST_ENOMEM)
+        return oom();
+    if (rc < 0) {
+        print_err(err);
+        return -1;
+    }
+    if (m->n == first)
+        fprintf(stderr, "neuspin: warning: %s: no rows\n", p);
     return 0;
 }
 
@@ -128,60 +193,150 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Reads DIR/sweep.json, if any: the point count every input must agree on. */
-static int add_manifest(merge_t *m, const char *dir)
-{
-    char path[4300];
-    snprintf(path, sizeof path, "%s/sweep.json", dir);
-    char *man = sweep_read_file(path, NULL);
-    if (man) {
-        uint64_t pts = sweep_manifest_points(man);
-        if (!m->manifest) {
-            m->manifest = man;
-            m->points = pts;
-        } else {
-            if (pts != m->points) {
-                fprintf(stderr, "neuspin: error: %s: %llu points, the first input has %llu: "
-                                "another sweep\n", path, (unsigned long long)pts,
-                        (unsigned long long)m->points);
-                free(man);
-                return -1;
-            }
-            free(man);
-        }
-    }
-    return 0;
-}
-
 /* Adds every summary file of a directory (in name order). */
 static int add_dir(merge_t *m, const char *dir)
 {
-    char path[4300];
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "neuspin: error: %s: cannot read: %s\n", dir, strerror(errno));
         return -1;
     }
-    char *names[1024];
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < 1024)
-        if (is_summary_name(e->d_name) && (names[n] = strdup(e->d_name)))
-            n++;
-    closedir(d);
-    qsort(names, n, sizeof *names, name_cmp);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
     int rc = 0;
-    if (n == 0) {
+    struct dirent *e;
+    while (!rc && (e = readdir(d))) {
+        if (!is_summary_name(e->d_name))
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            char **q = realloc(names, nc * sizeof *q);
+            if (!q) {
+                rc = oom();
+                break;
+            }
+            names = q;
+            cap = nc;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            rc = oom();
+        else
+            n++;
+    }
+    closedir(d);
+    if (!rc && n == 0) {
         fprintf(stderr, "neuspin: error: %s: no summary.csv or summary.shard-*.csv in it\n", dir);
         rc = -1;
     }
+    if (n)
+        qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (!rc && add_file(m, path) != 0)
-            rc = -1;
+        size_t pl = strlen(dir) + strlen(names[i]) + 2;
+        char *path = malloc(pl);
+        if (!rc && !path)
+            rc = oom();
+        if (!rc) {
+            snprintf(path, pl, "%s/%s", dir, names[i]);
+            rc = add_file(m, path);
+        }
+        free(path);
         free(names[i]);
     }
+    free(names);
     return rc;
+}
+
+/* By point, ok rows first, then input order. */
+static int row_cmp(const void *a, const void *b)
+{
+    const mrow_t *x = a, *y = b;
+    if (x->point != y->point)
+        return x->point < y->point ? -1 : 1;
+    if (x->ok != y->ok)
+        return y->ok - x->ok;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Keeps one row per point (sorted): a point twice in one file is refused, and so are two
+ * different ok rows; identical rows from two files are one result; an ok row wins over a
+ * failed one.  Returns the rows kept, or (size_t)-1 (printed). */
+static size_t dedupe(merge_t *m)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const mrow_t *r = &m->rows[i];
+        if (k && m->rows[k - 1].point == r->point) {
+            const mrow_t *w = &m->rows[k - 1];
+            /* the same file twice: every earlier row of this point, not just the kept one */
+            for (size_t j = i; j-- > 0 && m->rows[j].point == r->point;)
+                if (m->rows[j].file == r->file) {
+                    const mrow_t *a = m->rows[j].seq < r->seq ? &m->rows[j] : r;
+                    const mrow_t *b = a == r ? &m->rows[j] : r;
+                    fprintf(stderr, "%s:%lu:1: error: point %llu is given twice in one file "
+                                    "(first on line %lu)\n", m->paths[b->file], b->line,
+                            (unsigned long long)r->point, a->line);
+                    return (size_t)-1;
+                }
+            if (r->ok && w->ok && (r->len != w->len || memcmp(r->text, w->text, r->len))) {
+                fprintf(stderr, "%s:%lu:1: error: point %llu has another result in %s:%lu: "
+                                "inputs of different runs\n", m->paths[r->file], r->line,
+                        (unsigned long long)r->point, m->paths[w->file], w->line);
+                return (size_t)-1;
+            }
+            continue;
+        }
+        m->rows[k++] = *r;
+    }
+    return k;
+}
+
+static void merge_free(merge_t *m)
+{
+    for (unsigned i = 0; i < m->n_files; i++) {
+        free(m->texts[i]);
+        free(m->paths[i]);
+    }
+    free(m->texts);
+    free(m->paths);
+    free(m->rows);
+    free(m->header);
+    trc_sweep_info_free(m->man);
+}
+
+/* Writes OUT/summary.csv and OUT/sweep.json.  0, or -1 (printed). */
+static int write_out(const merge_t *m, size_t n, const char *out)
+{
+    char err[768];
+    trc_dir_t *d;
+    trc_file_t *f;
+    if (trc_dir_open(out, 1, &d, err, sizeof err) != ST_OK) {
+        print_err(err);
+        return -1;
+    }
+    int rc = trc_dir_lock(d, err, sizeof err);
+    if (rc == ST_OK)
+        rc = trc_file_create(d, "summary.csv", &f, err, sizeof err);
+    if (rc == ST_OK) {
+        FILE *s = trc_file_stream(f);
+        fwrite(m->header, 1, m->header_len, s);
+        fputc('\n', s);
+        for (size_t i = 0; i < n; i++) {
+            fwrite(m->rows[i].text, 1, m->rows[i].len, s);
+            fputc('\n', s);
+        }
+        rc = trc_file_commit(f, err, sizeof err);
+    }
+    if (rc == ST_OK) {
+        size_t len;
+        const char *t = trc_sweep_text(m->man, &len);
+        rc = trc_dir_write(d, "sweep.json", t, len, err, sizeof err);
+    }
+    if (rc == ST_OK)
+        trc_dir_sync(d);
+    else
+        print_err(err);
+    trc_dir_close(d);
+    return rc == ST_OK ? 0 : -1;
 }
 
 int cli_merge(args_t *a)
@@ -226,76 +381,67 @@ int cli_merge(args_t *a)
                 fprintf(stderr, "neuspin: error: %s: %s\n", in, strerror(errno));
                 rc = CLI_EUSAGE;
             } else if (pass == 0) {
-                if (S_ISDIR(st.st_mode) && add_manifest(&m, in))
+                /* a file's manifest is the one in its directory */
+                char *dir = strdup(in);
+                if (!dir) {
+                    rc = CLI_ERUN;
+                    oom();
+                    break;
+                }
+                if (!S_ISDIR(st.st_mode)) {
+                    char *sl = strrchr(dir, '/');
+                    if (sl)
+                        sl[sl == dir] = '\0';
+                    else
+                        strcpy(dir, ".");
+                }
+                if (add_manifest(&m, dir))
                     rc = CLI_EUSAGE;
+                free(dir);
             } else if (S_ISDIR(st.st_mode) ? add_dir(&m, in) : add_file(&m, in)) {
                 rc = CLI_EUSAGE;
             }
         }
-    uint64_t total = m.points ? m.points : m.max_index, missing = 0;
-    if (rc == CLI_OK && !m.points)
-        fprintf(stderr, "neuspin: warning: no sweep.json among the inputs: the point count is "
-                        "taken from the rows (%llu)\n", (unsigned long long)total);
+    size_t n = 0;
     if (rc == CLI_OK) {
-        sweep_row_t *rows = malloc((total ? total : 1) * sizeof *rows);
-        size_t n = 0;
-        if (!rows || grow(&m, total) != 0) {
-            fprintf(stderr, "neuspin: error: out of memory\n");
-            rc = CLI_ERUN;
-        } else {
-            for (uint64_t i = 0; i < total; i++) {
-                if (m.row[i]) {
-                    rows[n].index = i;
-                    rows[n++].text = m.row[i];
-                } else {
-                    missing++;
-                }
-            }
-            if (mkdir(out, 0777) != 0 && errno != EEXIST) {
-                fprintf(stderr, "neuspin: error: %s: cannot create: %s\n", out, strerror(errno));
-                rc = CLI_ERUN;
-            } else if (sweep_write_rows(out, "summary.csv", m.header, rows, n) != 0 ||
-                       (m.manifest &&
-                        sweep_write_file(out, "sweep.json", m.manifest, strlen(m.manifest)))) {
-                rc = CLI_ERUN;
-            }
-        }
-        free(rows);
-        if (rc == CLI_OK && missing) {
-            /* ids as ranges: "3, 7, 11-15" */
+        qsort(m.rows, m.n, sizeof *m.rows, row_cmp);
+        n = dedupe(&m);
+        if (n == (size_t)-1)
+            rc = CLI_EUSAGE;
+    }
+    if (rc == CLI_OK && write_out(&m, n, out) != 0)
+        rc = CLI_ERUN;
+    if (rc == CLI_OK) {
+        uint64_t total = trc_sweep_points(m.man), missing = total - n;
+        if (missing) {
+            /* ids as ranges: "3, 7, 11-15", from the gaps between the kept rows */
             fprintf(stderr, "neuspin: %llu of %llu points missing:", (unsigned long long)missing,
                     (unsigned long long)total);
+            uint64_t next = 0;
             int shown = 0;
-            for (uint64_t i = 0; i < total; i++) {
-                if (m.row[i])
-                    continue;
-                uint64_t j = i;
-                while (j + 1 < total && !m.row[j + 1])
-                    j++;
-                if (shown++ == 50) {
-                    fprintf(stderr, " ...");
-                    break;
+            for (size_t i = 0; i <= n && shown <= 50; i++) {
+                uint64_t end = i < n ? m.rows[i].point : total; /* first present after the gap */
+                if (end > next) {
+                    if (shown++ == 50) {
+                        fprintf(stderr, " ...");
+                        break;
+                    }
+                    if (end - 1 > next)
+                        fprintf(stderr, "%s %llu-%llu", shown > 1 ? "," : "",
+                                (unsigned long long)next, (unsigned long long)(end - 1));
+                    else
+                        fprintf(stderr, "%s %llu", shown > 1 ? "," : "", (unsigned long long)next);
                 }
-                if (j > i)
-                    fprintf(stderr, "%s %llu-%llu", shown > 1 ? "," : "", (unsigned long long)i,
-                            (unsigned long long)j);
-                else
-                    fprintf(stderr, "%s %llu", shown > 1 ? "," : "", (unsigned long long)i);
-                i = j;
+                next = end + 1;
             }
             fprintf(stderr, "\nneuspin: wrote %s/summary.csv with the %llu present\n", out,
-                    (unsigned long long)(total - missing));
+                    (unsigned long long)n);
             rc = CLI_ERUN;
-        } else if (rc == CLI_OK) {
+        } else {
             fprintf(stderr, "neuspin: merged %llu points into %s/summary.csv\n",
                     (unsigned long long)total, out);
         }
     }
-    for (size_t i = 0; i < m.n_texts; i++)
-        free(m.texts[i]);
-    free(m.texts);
-    free(m.row);
-    free(m.header);
-    free(m.manifest);
+    merge_free(&m);
     return rc;
 }

@@ -348,7 +348,7 @@ static char *summary_row(runner_t *r, uint64_t k)
     if (r->state[k] == PT_OK) {
         cli_run_t run;
         point_dir(r, i, dir, sizeof dir);
-        if (cli_read_layers(dir, &run, err, sizeof err) == ST_OK) {
+        if (trc_layers_read(dir, &run, err, sizeof err) == ST_OK) {
             double e = 0;
             uint64_t bits = 0, mem = 0, mods = 0, tiles = 0;
             for (uint32_t l = 0; l < run.n_layers; l++) {

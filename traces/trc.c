@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "trc_fs.h"
+#include "trc_read.h"
 
 /* ---- Totals ---- */
 
@@ -169,21 +170,8 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
 
 /* ---- Files ---- */
 
-/* Writes a CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
+/* CSV fields: trc_csv_field (trc_read.c), quoted per RFC 4180 when needed. */
+#define csv_field trc_csv_field
 
 enum { F_LAYERS, F_STATS, F_RUN, F_COUNT };
 static const char *const final_name[F_COUNT] = {"layers.csv", "stats.csv", "run.json"};
@@ -251,12 +239,8 @@ int trc_out_open(const char *dir, const trc_layer_t *layers, uint32_t n_layers,
         return rc == ST_ENOMEM ? rc : ST_EIO;
     }
     FILE *lf = o->f[F_LAYERS];
-    fprintf(lf, "layer,name,kind,pass,mapping,tiles,start_cycle,cycles,latency_ns,energy_pj");
-    for (int k = 0; k < COMP_COUNT; k++)
-        fprintf(lf, ",e_%s_pj", comp_name((comp_t)k));
-    fprintf(lf, ",rng_modules,rng_bits,rng_cycles,rows_dropped,weight_bits,bayes_bits,bayes_cells,"
-                "sram_bits\n");
-    fprintf(o->f[F_STATS], "layer,sample,path,stat,index,value,unit\n");
+    trc_schema_header(lf, &trc_schema_layers); /* the readers check against the same table */
+    trc_schema_header(o->f[F_STATS], &trc_schema_stats);
     *out = o;
     return ST_OK;
 }

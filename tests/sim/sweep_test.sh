@@ -280,8 +280,8 @@ if command -v gnuplot > /dev/null; then
   nfs=$(grep -o "xlink:href='#gpPt4'" "$T/pl/energy-latency.svg" | wc -l)
   check "the Pareto front is drawn ($nf points, $nfs markers)" "[ $nf -ge 1 ] && [ $nfs -eq $((nf + 1)) ]"
   check "the PNG is a PNG" "head -c 8 $T/pl/energy-latency.png | od -An -c | grep -q 'P   N   G'"
-  check "the axes are labelled with units" \
-    "grep -q \"set xlabel 'latency per image \\[.*s\\]'\" $T/pl/energy-latency.gp && grep -q \"set ylabel 'energy per image \\[.*J\\]'\" $T/pl/energy-latency.gp"
+  check "the axes are labelled with units (energy-latency.labels, read by the template)" \
+    "grep -qP '\\tlatency per image \\[.*s\\]\\tenergy per image \\[.*J\\]\\t' $T/pl/energy-latency.labels"
   # Pareto front by hand: sort by latency, keep each point cheaper than every faster one
   want=$(awk -F, 'NR > 1 && $12 == "ok" { print $7, $6, $1 }' "$T/j1/summary.csv" | sort -g -k1,1 -k2,2 |
     awk 'BEGIN { b = 1e300 } $2 < b { b = $2; printf "%s ", $3 }')

@@ -2,9 +2,10 @@
 #include "check_main.h"
 
 Suite *trc_suite(void);
+Suite *read_suite(void);
 
 int main(void)
 {
-    const ns_suite_fn suites[] = {trc_suite};
-    return ns_check_run(suites, 1);
+    const ns_suite_fn suites[] = {trc_suite, read_suite};
+    return ns_check_run(suites, 2);
 }

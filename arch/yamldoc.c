@@ -3,10 +3,12 @@
  * and apply schema tables.
  *
  * Loading runs in this order, each step stopping at its first error:
- *   read file -> UTF-8 and control-character check -> nesting depth (libyaml's event
- *   parser, stopped at the bound) -> yaml_parser_load -> no second document -> duplicate
- *   keys -> !include (each file loaded by these same steps, then merged) -> duplicate keys
- *   again when an include was a key -> expanded size and depth through aliases.
+ *   read file -> UTF-8 and control-character check of the text -> compose (libyaml's
+ *   event parser into a document: nesting depth, stopped at the bound; scalars without
+ *   control characters; no second document; aliases resolved by sorting) -> duplicate
+ *   keys -> !include (confined, each file loaded by these same steps, then merged) ->
+ *   duplicate keys again when an include was a key -> expanded size and depth through
+ *   aliases.
  * An empty document is not an error here (ydoc_root gives 0): each caller knows what the
  * document should have held and says so.
  *
@@ -15,7 +17,7 @@
  * root, so every reference to the scalar (its parent, an alias) now reaches the included
  * tree.  Each node remembers its source text (node_src), so diagnostics name the file and
  * echo the line a node came from, followed by "(included from a.yaml:7:9)". */
-#define _POSIX_C_SOURCE 200809L /* stat() */
+#define _XOPEN_SOURCE 700 /* stat(), realpath() */
 
 #include "yamldoc.h"
 
@@ -53,6 +55,7 @@ struct ydoc {
     ysrc_t *src;        /* src[0]: the document's own text; then included files */
     uint32_t n_src;
     uint32_t *node_src; /* [k - 1]: index in src of node k; NULL while all are src[0]'s */
+    uint64_t work;      /* steps of the passes that grow with the document (ydoc_test_work) */
 };
 
 /* Files being loaded through !include (cycle detection and bounds); NULL for text. */
@@ -65,7 +68,24 @@ typedef struct yinc {
     uint32_t depth;
     uint32_t includes; /* resolved so far */
     size_t bytes;      /* text read so far, every file */
+    const char *top;   /* the top file's name as given */
+    char *root;        /* its directory, resolved (realpath); NULL if that failed */
 } yinc_t;
+
+/* Directories added by ydoc_include_path_add, resolved. */
+#define YDOC_MAX_INCLUDE_PATHS 64u
+static char *include_paths[YDOC_MAX_INCLUDE_PATHS];
+static uint32_t n_include_paths;
+
+/* ydoc_read_hook_set's hook. */
+static ydoc_read_hook_t read_hook;
+static void *read_hook_ctx;
+
+void ydoc_read_hook_set(ydoc_read_hook_t fn, void *ctx)
+{
+    read_hook = fn;
+    read_hook_ctx = fn ? ctx : NULL;
+}
 
 /* ---- Source text: line breaks, UTF-8, echo lines ---- */
 
@@ -204,6 +224,15 @@ static void add_src(const ydoc_t *d, uint32_t si, arch_diag_list_t *dl, uint32_t
 #define add_at(d, dl, line, col, path, ...) \
     add_src((d), 0, (dl), (line), (col), (path), __VA_ARGS__)
 
+/* A file reached through !include that is not YAML: its position only, never a line of it,
+ * so `!include` cannot be used to read a file that is not a YAML document. */
+static void not_yaml(const ydoc_t *d, uint32_t line, uint32_t col, arch_diag_list_t *dl)
+{
+    const ysrc_t *s = &d->src[0];
+    arch_diag_add(dl, s->name, line, col, "", NULL, "not a YAML document (included from %s)",
+                  s->chain);
+}
+
 /* Checks that the text is UTF-8 made of characters YAML allows.  libyaml checks this too,
  * but reports only a byte offset; we give line and column. */
 static int check_text(const ydoc_t *d, arch_diag_list_t *dl)
@@ -219,6 +248,10 @@ static int check_text(const ydoc_t *d, arch_diag_list_t *dl)
         }
         uint32_t cp;
         size_t k = utf8_len(s + i, src->len - i, &cp);
+        if ((k == 0 || !yaml_printable(cp)) && src->chain) {
+            not_yaml(d, line, col, dl);
+            return ST_ECONFIG;
+        }
         if (k == 0) {
             add_at(d, dl, line, col, "", "expected UTF-8 text, got byte 0x%02x", s[i]);
             return ST_ECONFIG;
@@ -298,6 +331,10 @@ static int parser_error(const ydoc_t *d, const yaml_parser_t *p, arch_diag_list_
         line = (uint32_t)p->problem_mark.line + 1;
         col = (uint32_t)p->problem_mark.column + 1;
     }
+    if (src->chain) {
+        not_yaml(d, line, col, dl);
+        return ST_ECONFIG;
+    }
     const char *problem = p->problem ? p->problem : "invalid YAML";
     /* libyaml reports a tab used as indentation as an unexpected character. */
     size_t at = line_start(src, line);
@@ -319,43 +356,448 @@ static int parser_error(const ydoc_t *d, const yaml_parser_t *p, arch_diag_list_
     return ST_ECONFIG;
 }
 
-/* Runs libyaml's event parser over the text only as far as needed to see whether
- * collections nest deeper than YDOC_MAX_DEPTH, and refuses the text if so.  libyaml's
- * scanner walks its stack of possible simple keys (one per open flow collection) at every
- * token, so deep flow nesting costs quadratic time in yaml_parser_load: 30,000 '[' take
- * seconds, a million take hours.  Stopping the event stream at the bound keeps every
- * later step linear.  Syntax errors are left to the full load, which reports them. */
-static int check_depth(const ydoc_t *d, arch_diag_list_t *dl)
+/* ---- Composing: libyaml's events -> the document ---- */
+
+/* libyaml's own composer (yaml_parser_load) keeps anchors in a list and searches it for
+ * every anchor and every alias, so a document with n anchors costs O(n^2): 40,000 take
+ * seconds.  This composer builds the same yaml_document_t through libyaml's public
+ * document API from the event stream, in one pass that also bounds the nesting depth, and
+ * resolves aliases after the stream: anchors and aliases are sorted by (name, position) and
+ * each alias takes the anchor before it in its run, O(n log n) in their number.  An alias
+ * is first attached as a placeholder (the collection that holds it, a valid node) and
+ * patched in place. */
+
+enum { YREF_ANCHOR, YREF_ITEM, YREF_KEY, YREF_VALUE };
+
+/* An anchor, or an alias and the slot it fills. */
+typedef struct yref {
+    const char *name; /* into the arena; set once the stream is read (the arena moves) */
+    size_t off;       /* offset of the name in the arena */
+    uint32_t len;     /* bytes of the name */
+    uint32_t pos;     /* event number in the stream: which anchor an alias sees */
+    uint32_t kind;    /* YREF_* */
+    int node;         /* anchor: the anchored node; alias: the collection that holds it */
+    size_t idx;       /* alias: item index (sequence) or pair index (mapping) */
+    uint32_t line;    /* 1-based mark of the anchor or alias */
+    uint32_t col;
+} yref_t;
+
+typedef struct ycomp {
+    ydoc_t *d;
+    yref_t *ref;
+    size_t n_ref, cap_ref;
+    char *names; /* anchor names, back to back */
+    size_t n_names, cap_names;
+    struct {
+        int node; /* open collection */
+        int key;  /* mapping: key node waiting for its value, 0 = none */
+    } stack[YDOC_MAX_DEPTH];
+    uint32_t depth;
+} ycomp_t;
+
+/* Grows *p (elements of size bytes, capacity *cap) to hold need elements.  ST_OK or
+ * ST_ENOMEM. */
+static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
+    if (need <= *cap)
+        return ST_OK;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return ST_ENOMEM;
+    *p = q;
+    *cap = c;
+    return ST_OK;
+}
+
+/* Whether code point c is refused inside a scalar: C0 controls (NUL, tab and line feed
+ * included), DEL, C1 controls, and the line and paragraph separators. */
+static int is_control(uint32_t c)
+{
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+}
+
+/* Byte offset of the first refused character in s[0..len) (UTF-8: libyaml checked it), or
+ * len.  A NUL is one: the C string callers read would silently end there. */
+static size_t find_control(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        if (s[i] < 0x80) {
+            if (is_control(s[i]))
+                return i;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = utf8_len(s + i, len - i, &cp);
+        if (k == 0 || is_control(cp))
+            return i;
+        i += k;
+    }
+    return len;
+}
+
+/* s[0..len) as a double-quoted YAML string, with YAML's escapes for controls, quotes and
+ * backslashes (so the message shows what to look for in the file and never a raw control
+ * byte), about 40 bytes of it: from some 16 bytes before byte `at` when at is further in
+ * than 24, marked by a leading "...", and "..." where it is cut.  n >= 64. */
+static void quote_text(const unsigned char *s, size_t len, size_t at, char *buf, size_t n)
+{
+    static const char short_esc[] = "0......abtnvfr";
+    size_t o = 0, i = 0;
+    buf[o++] = '"';
+    if (at > 24) {
+        i = at - 16;
+        while (i > 0 && (s[i] & 0xC0) == 0x80)
+            i--; /* start on a character */
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    while (i < len && o < 45 && o + 12 < n) {
+        uint32_t cp;
+        size_t k = utf8_len(s + i, len - i, &cp);
+        if (k == 0)
+            cp = s[i], k = 1;
+        if (cp == '"' || cp == '\\')
+            o += (size_t)snprintf(buf + o, n - o, "\\%c", (char)cp);
+        else if (cp < sizeof short_esc - 1 && short_esc[cp] != '.')
+            o += (size_t)snprintf(buf + o, n - o, "\\%c", short_esc[cp]);
+        else if (cp == 0x1B)
+            o += (size_t)snprintf(buf + o, n - o, "\\e");
+        else if (is_control(cp) && cp <= 0xFF)
+            o += (size_t)snprintf(buf + o, n - o, "\\x%02x", (unsigned)cp);
+        else if (is_control(cp))
+            o += (size_t)snprintf(buf + o, n - o, "\\u%04x", (unsigned)cp);
+        else {
+            memcpy(buf + o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    snprintf(buf + o, n - o, "%s\"", i < len ? "..." : "");
+}
+
+/* Key path of the node being composed ("layers[3].name"; "" at the root), for messages. */
+static void comp_path(const ycomp_t *c, char *buf, size_t n)
+{
+    const yaml_node_t *nodes = c->d->doc.nodes.start;
+    size_t o = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < c->depth && o < n; i++) {
+        const yaml_node_t *x = &nodes[c->stack[i].node - 1];
+        int top = i + 1 == c->depth;
+        if (x->type == YAML_SEQUENCE_NODE) {
+            size_t k = (size_t)(x->data.sequence.items.top - x->data.sequence.items.start);
+            /* below the top the child is attached already */
+            o += (size_t)snprintf(buf + o, n - o, "[%zu]", top ? k : k - 1);
+            continue;
+        }
+        int key = c->stack[i].key;
+        if (key && !top)
+            break; /* inside a collection used as a key */
+        if (!key && top)
+            break; /* composing a key: the mapping's own path */
+        if (!key)
+            key = x->data.mapping.pairs.top[-1].key;
+        const yaml_node_t *k = &nodes[key - 1];
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "." : "",
+                              k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value
+                                                          : "?");
+    }
+}
+
+/* Attaches node id to the open collection (nothing at the root) and says where, in *slot
+ * (kind, node, idx).  ST_OK or ST_ENOMEM. */
+static int attach(ycomp_t *c, int id, yref_t *slot)
+{
+    yaml_document_t *doc = &c->d->doc;
+    if (c->depth == 0)
+        return ST_OK;
+    int p = c->stack[c->depth - 1].node;
+    yaml_node_t *x = &doc->nodes.start[p - 1];
+    slot->node = p;
+    if (x->type == YAML_SEQUENCE_NODE) {
+        slot->kind = YREF_ITEM;
+        slot->idx = (size_t)(x->data.sequence.items.top - x->data.sequence.items.start);
+        return yaml_document_append_sequence_item(doc, p, id) ? ST_OK : ST_ENOMEM;
+    }
+    slot->idx = (size_t)(x->data.mapping.pairs.top - x->data.mapping.pairs.start);
+    if (!c->stack[c->depth - 1].key) {
+        slot->kind = YREF_KEY;
+        c->stack[c->depth - 1].key = id;
+        return ST_OK;
+    }
+    slot->kind = YREF_VALUE;
+    int key = c->stack[c->depth - 1].key;
+    c->stack[c->depth - 1].key = 0;
+    return yaml_document_append_mapping_pair(doc, p, key, id) ? ST_OK : ST_ENOMEM;
+}
+
+/* Records an anchor or alias named name (NUL-terminated, from the event). */
+static int add_ref(ycomp_t *c, const yref_t *r, const yaml_char_t *name)
+{
+    size_t len = strlen((const char *)name);
+    if (grow((void **)&c->ref, &c->cap_ref, c->n_ref + 1, sizeof *c->ref) ||
+        grow((void **)&c->names, &c->cap_names, c->n_names + len, 1))
+        return ST_ENOMEM;
+    yref_t *e = &c->ref[c->n_ref++];
+    *e = *r;
+    e->off = c->n_names;
+    e->len = (uint32_t)len;
+    memcpy(c->names + c->n_names, name, len);
+    c->n_names += len;
+    return ST_OK;
+}
+
+static int ref_cmp(const yref_t *a, const yref_t *b)
+{
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    int k = memcmp(a->name, b->name, a->len);
+    if (k)
+        return k;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Sorts the indices ix[0..n) of r by ref_cmp (bottom-up merge sort: O(n log n) comparisons
+ * whatever the input, each counted in *work).  Returns ix or tmp, whichever holds the
+ * result. */
+static uint32_t *sort_refs(const yref_t *r, uint32_t *ix, uint32_t *tmp, size_t n,
+                           uint64_t *work)
+{
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                (*work)++;
+                tmp[k++] = ref_cmp(&r[ix[j]], &r[ix[i]]) < 0 ? ix[j++] : ix[i++];
+            }
+            while (i < mid)
+                tmp[k++] = ix[i++];
+            while (j < hi)
+                tmp[k++] = ix[j++];
+        }
+        uint32_t *t = ix;
+        ix = tmp;
+        tmp = t;
+    }
+    return ix;
+}
+
+/* Resolves every alias to the anchor of its name that comes before it, reporting the
+ * first problem in the stream: an alias with no such anchor, or an anchor defined twice
+ * (libyaml refuses those too).  patch: fill the aliases' slots (0 when the stream broke
+ * off, so slots may be missing).  ST_OK, ST_ECONFIG or ST_ENOMEM (not reported). */
+static int resolve_refs(ycomp_t *c, int patch, arch_diag_list_t *dl)
+{
+    size_t n = c->n_ref;
+    if (n == 0)
+        return ST_OK;
+    uint32_t *ix = st_malloc(2 * n * sizeof *ix);
+    if (!ix)
+        return ST_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        c->ref[i].name = c->names + c->ref[i].off;
+        ix[i] = (uint32_t)i;
+    }
+    uint32_t *s = sort_refs(c->ref, ix, ix + n, n, &c->d->work);
+    const yref_t *anchor = NULL, *bad = NULL, *first = NULL;
+    yaml_node_t *nodes = c->d->doc.nodes.start;
+    for (size_t i = 0; i < n; i++) {
+        const yref_t *r = &c->ref[s[i]];
+        if (anchor && (anchor->len != r->len || memcmp(anchor->name, r->name, r->len) != 0))
+            anchor = NULL; /* a new name */
+        if (r->kind == YREF_ANCHOR) {
+            if (anchor && (!bad || r->pos < bad->pos))
+                bad = r, first = anchor;
+            anchor = r;
+        } else if (!anchor) {
+            if (!bad || r->pos < bad->pos)
+                bad = r, first = NULL;
+        } else if (patch) {
+            yaml_node_t *x = &nodes[r->node - 1];
+            if (r->kind == YREF_ITEM)
+                x->data.sequence.items.start[r->idx] = anchor->node;
+            else if (r->kind == YREF_KEY)
+                x->data.mapping.pairs.start[r->idx].key = anchor->node;
+            else
+                x->data.mapping.pairs.start[r->idx].value = anchor->node;
+        }
+    }
+    int rc = ST_OK;
+    if (bad) {
+        int len = bad->len > 64 ? 64 : (int)bad->len;
+        if (bad->kind == YREF_ANCHOR) {
+            add_at(c->d, dl, bad->line, bad->col, "", "duplicate anchor '&%.*s'", len, bad->name);
+            arch_diag_note(dl, first->line, first->col, "first defined here");
+        } else {
+            add_at(c->d, dl, bad->line, bad->col, "",
+                   "undefined alias '*%.*s': no anchor of that name comes before it", len,
+                   bad->name);
+        }
+        rc = ST_ECONFIG;
+    }
+    free(ix);
+    return rc;
+}
+
+/* One scalar, collection start or alias event: a node (or a placeholder) attached to the
+ * open collection, its anchor recorded. */
+static int comp_node(ycomp_t *c, const yaml_event_t *e, uint32_t pos, arch_diag_list_t *dl)
+{
+    yaml_document_t *doc = &c->d->doc;
+    yref_t r = {0};
+    r.pos = pos;
+    r.line = (uint32_t)e->start_mark.line + 1;
+    r.col = (uint32_t)e->start_mark.column + 1;
+    const yaml_char_t *anchor = NULL, *tag = NULL;
+    int id;
+    if (e->type == YAML_ALIAS_EVENT) {
+        if (c->depth == 0) { /* the root: nothing can come before it */
+            add_at(c->d, dl, r.line, r.col, "",
+                   "undefined alias '*%.64s': no anchor of that name comes before it",
+                   (const char *)e->data.alias.anchor);
+            return ST_ECONFIG;
+        }
+        if (attach(c, c->stack[c->depth - 1].node, &r) != ST_OK)
+            return ST_ENOMEM;
+        return add_ref(c, &r, e->data.alias.anchor);
+    }
+    if (e->type == YAML_SCALAR_EVENT) {
+        const unsigned char *v = e->data.scalar.value;
+        size_t len = e->data.scalar.length;
+        size_t at = find_control(v, len);
+        if (at < len) {
+            char path[128], got[96];
+            comp_path(c, path, sizeof path);
+            quote_text(v, len, at, got, sizeof got);
+            add_at(c->d, dl, r.line, r.col, path,
+                   "expected text without control characters, got %s", got);
+            return ST_ECONFIG;
+        }
+        anchor = e->data.scalar.anchor, tag = e->data.scalar.tag;
+        if (tag && strcmp((const char *)tag, "!") == 0)
+            tag = NULL; /* the non-specific tag: the default, as yaml_parser_load does */
+        id = yaml_document_add_scalar(doc, (yaml_char_t *)tag, v, (int)len,
+                                      e->data.scalar.style);
+    } else {
+        if (c->depth >= YDOC_MAX_DEPTH) {
+            add_at(c->d, dl, r.line, r.col, "", "collections nest deeper than %u levels",
+                   YDOC_MAX_DEPTH);
+            return ST_ECONFIG;
+        }
+        int seq = e->type == YAML_SEQUENCE_START_EVENT;
+        anchor = seq ? e->data.sequence_start.anchor : e->data.mapping_start.anchor;
+        tag = seq ? e->data.sequence_start.tag : e->data.mapping_start.tag;
+        if (tag && strcmp((const char *)tag, "!") == 0)
+            tag = NULL;
+        id = seq ? yaml_document_add_sequence(doc, (yaml_char_t *)tag,
+                                              e->data.sequence_start.style)
+                 : yaml_document_add_mapping(doc, (yaml_char_t *)tag,
+                                             e->data.mapping_start.style);
+    }
+    if (!id)
+        return ST_ENOMEM;
+    doc->nodes.start[id - 1].start_mark = e->start_mark;
+    doc->nodes.start[id - 1].end_mark = e->end_mark;
+    if (attach(c, id, &r) != ST_OK)
+        return ST_ENOMEM;
+    if (e->type != YAML_SCALAR_EVENT)
+        c->stack[c->depth++].node = id, c->stack[c->depth - 1].key = 0;
+    if (!anchor)
+        return ST_OK;
+    r.kind = YREF_ANCHOR;
+    r.node = id;
+    return add_ref(c, &r, anchor);
+}
+
+/* Parses and composes the text into d->doc: one document (an empty stream gives an empty
+ * one), collections at most YDOC_MAX_DEPTH deep (stopped at the bound: libyaml's scanner
+ * walks its stack of possible simple keys at every token, so deep flow nesting would cost
+ * quadratic time), no scalar with a control character, every alias defined.  Stops at the
+ * first error. */
+static int compose(ydoc_t *d, arch_diag_list_t *dl)
+{
+    ycomp_t c;
+    memset(&c, 0, sizeof c);
+    c.d = d;
     const ysrc_t *src = &d->src[0];
     yaml_parser_t p;
     yaml_event_t e;
-    uint32_t depth = 0;
-    int rc = ST_OK, done = 0;
+    int rc = ST_OK, docs = 0, done = 0;
+    uint32_t pos = 0;
     if (!yaml_parser_initialize(&p)) {
         oom(src->name, dl);
         return ST_ENOMEM;
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)src->text, src->len);
-    while (!done && yaml_parser_parse(&p, &e)) {
-        if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) {
-            if (++depth > YDOC_MAX_DEPTH) {
+    while (!done) {
+        if (!yaml_parser_parse(&p, &e)) {
+            /* An alias problem before the syntax error is the first error in the text. */
+            rc = d->loaded ? resolve_refs(&c, 0, dl) : ST_OK;
+            if (rc == ST_OK)
+                rc = parser_error(d, &p, dl);
+            break;
+        }
+        pos++;
+        d->work++;
+        switch (e.type) {
+        case YAML_DOCUMENT_START_EVENT:
+            if (docs++) {
                 add_at(d, dl, (uint32_t)e.start_mark.line + 1, (uint32_t)e.start_mark.column + 1,
-                       "", "collections nest deeper than %u levels", YDOC_MAX_DEPTH);
+                       "", "expected a single document, got a second one");
                 rc = ST_ECONFIG;
-                done = 1;
+                break;
             }
-        } else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT) {
-            depth--;
-        } else if (e.type == YAML_STREAM_END_EVENT) {
+            if (!yaml_document_initialize(&d->doc, e.data.document_start.version_directive,
+                                          e.data.document_start.tag_directives.start,
+                                          e.data.document_start.tag_directives.end,
+                                          e.data.document_start.implicit, 0)) {
+                rc = ST_ENOMEM;
+                break;
+            }
+            d->loaded = 1;
+            d->doc.start_mark = e.start_mark;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            d->doc.end_implicit = e.data.document_end.implicit;
+            d->doc.end_mark = e.end_mark;
+            break;
+        case YAML_STREAM_END_EVENT:
             done = 1;
+            break;
+        case YAML_SCALAR_EVENT:
+        case YAML_ALIAS_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            rc = comp_node(&c, &e, pos, dl);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            d->doc.nodes.start[c.stack[c.depth - 1].node - 1].end_mark = e.end_mark;
+            c.depth--;
+            break;
+        default: break;
         }
         yaml_event_delete(&e);
+        if (rc != ST_OK)
+            done = 1;
     }
-    if (p.error == YAML_MEMORY_ERROR) {
+    if (rc == ST_OK && !d->loaded) { /* an empty stream: an empty document */
+        if (yaml_document_initialize(&d->doc, NULL, NULL, NULL, 1, 1))
+            d->loaded = 1;
+        else
+            rc = ST_ENOMEM;
+    }
+    if (rc == ST_OK)
+        rc = resolve_refs(&c, 1, dl);
+    if (rc == ST_ENOMEM)
         oom(src->name, dl);
-        rc = ST_ENOMEM;
-    }
+    free(c.ref);
+    free(c.names);
     yaml_parser_delete(&p);
     return rc;
 }
@@ -493,6 +935,7 @@ static int check_expansion(ydoc_t *d, arch_diag_list_t *dl)
         yaml_node_t *x = yaml_document_get_node(&d->doc, f->node);
         if (f->next < n_children(x)) {
             int c = child(x, f->next++);
+            d->work++;
             if (state[c] == 2) {
                 cnt[f->node] += cnt[c];
                 if (top + height[c] > YDOC_MAX_DEPTH) {
@@ -682,6 +1125,56 @@ static int merge(ydoc_t *d, int at, ydoc_t *sub)
     return ST_OK;
 }
 
+/* Whether resolved path p is dir or inside it (both absolute, without symlinks). */
+static int path_under(const char *p, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return p[0] == '/';
+    return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == '\0');
+}
+
+static int include_allowed(const yinc_t *inc, const char *real)
+{
+    if (inc->root && path_under(real, inc->root))
+        return 1;
+    for (uint32_t i = 0; i < n_include_paths; i++)
+        if (path_under(real, include_paths[i]))
+            return 1;
+    return 0;
+}
+
+int ydoc_include_path_add(const char *dir, arch_diag_list_t *dl)
+{
+    if (n_include_paths >= YDOC_MAX_INCLUDE_PATHS) {
+        arch_diag_add(dl, dir, 0, 0, "", NULL, "cannot use as include path: more than %u "
+                      "include paths", YDOC_MAX_INCLUDE_PATHS);
+        return ST_ERANGE;
+    }
+    char *real = dir[0] ? realpath(dir, NULL) : NULL;
+    struct stat sb;
+    if (!real || stat(real, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        int err = !dir[0] ? ENOENT : !real ? errno : ENOTDIR;
+        free(real);
+        if (err == ENOMEM) {
+            oom(dir, dl);
+            return ST_ENOMEM;
+        }
+        arch_diag_add(dl, dir[0] ? dir : "\"\"", 0, 0, "", NULL,
+                      "cannot use as include path: %s", strerror(err));
+        return ST_EIO;
+    }
+    include_paths[n_include_paths++] = real;
+    return ST_OK;
+}
+
+void ydoc_include_path_clear(void)
+{
+    for (uint32_t i = 0; i < n_include_paths; i++)
+        free(include_paths[i]);
+    n_include_paths = 0;
+}
+
 /* Resolves the !include at node `at` of d (a scalar of d's own text): reads and loads the
  * file, relative to the directory of d's file, and merges it.  Errors are reported at the
  * !include; errors inside the included file at their own place, with the chain. */
@@ -725,15 +1218,32 @@ static int include_one(ydoc_t *d, int at, yinc_t *inc, arch_diag_list_t *dl)
     memcpy(path, name, dl_len);
     strcpy(path + dl_len, rel);
 
+    /* Confined to the top file's directory tree and the include paths, judged on the path
+     * with every symlink and ".." resolved; the file is then read through that path. */
     struct stat sb;
     int rc = ST_ECONFIG;
-    if (stat(path, &sb) != 0) {
+    char *real = realpath(path, NULL);
+    if (!real) {
         ydoc_error(d, at, dl, "", "cannot include '%s': %s", path, strerror(errno));
+        goto fail_path;
+    }
+    if (!include_allowed(inc, real)) {
+        char where[sizeof dl->d[0].path];
+        snprintf(where, sizeof where, "%s %s", YDOC_INCLUDE_TAG, rel);
+        ydoc_error(d, at, dl, where, "outside the directory tree of %s (%s); add "
+                   "--include-path to allow it", inc->top, inc->root ? inc->root : "unresolved");
+        free(real);
+        goto fail_path;
+    }
+    if (stat(real, &sb) != 0) {
+        ydoc_error(d, at, dl, "", "cannot include '%s': %s", path, strerror(errno));
+        free(real);
         goto fail_path;
     }
     if (!S_ISREG(sb.st_mode)) {
         ydoc_error(d, at, dl, "", "cannot include '%s': %s", path,
                    S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
+        free(real);
         goto fail_path;
     }
     for (uint32_t i = 0; i < inc->depth; i++) {
@@ -747,12 +1257,14 @@ static int include_one(ydoc_t *d, int at, yinc_t *inc, arch_diag_list_t *dl)
         if (o < sizeof cyc)
             snprintf(cyc + o, sizeof cyc - o, "%s", path);
         ydoc_error(d, at, dl, "", "include cycle: %s", cyc);
+        free(real);
         goto fail_path;
     }
 
     char why[160], *text = NULL;
     size_t len = 0;
-    rc = read_all(path, YDOC_MAX_BYTES - inc->bytes, &text, &len, why, sizeof why);
+    rc = read_all(real, YDOC_MAX_BYTES - inc->bytes, &text, &len, why, sizeof why);
+    free(real);
     if (rc == ST_ENOMEM) {
         oom(name, dl);
         goto fail_path;
@@ -767,6 +1279,8 @@ static int include_one(ydoc_t *d, int at, yinc_t *inc, arch_diag_list_t *dl)
         goto fail_path;
     }
     inc->bytes += len;
+    if (read_hook)
+        read_hook(read_hook_ctx, path, text, len);
 
     /* "b.yaml:2:7" + ", from " + the chain of d's own text. */
     uint32_t l, c;
@@ -850,40 +1364,11 @@ static int load_owned(char *name, char *text, size_t len, char *chain, yinc_t *i
     rc = check_text(d, dl);
     if (rc)
         goto fail_doc;
-    rc = check_depth(d, dl);
-    if (rc)
-        goto fail_doc;
-
-    yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) {
-        oom(name, dl);
-        rc = ST_ENOMEM;
-        goto fail_doc;
-    }
-    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&p, &d->doc)) {
-        rc = parser_error(d, &p, dl);
-        goto fail_parser;
-    }
-    d->loaded = 1;
     /* An empty document loads (ydoc_root gives 0); what it should have held is the
      * caller's to say. */
-    yaml_document_t next;
-    if (!yaml_parser_load(&p, &next)) {
-        rc = parser_error(d, &p, dl);
-        goto fail_parser;
-    }
-    int more = yaml_document_get_root_node(&next) != NULL;
-    yaml_mark_t m = next.start_mark;
-    yaml_document_delete(&next);
-    if (more) {
-        add_at(d, dl, (uint32_t)m.line + 1, (uint32_t)m.column + 1, "",
-               "expected a single document, got a second one");
-        rc = ST_ECONFIG;
-        goto fail_parser;
-    }
-    yaml_parser_delete(&p);
-
+    rc = compose(d, dl);
+    if (rc)
+        goto fail_doc;
     rc = check_dups(d, dl);
     if (rc)
         goto fail_doc;
@@ -898,8 +1383,6 @@ static int load_owned(char *name, char *text, size_t len, char *chain, yinc_t *i
     *out = d;
     return ST_OK;
 
-fail_parser:
-    yaml_parser_delete(&p);
 fail_doc:
     ydoc_destroy(d);
     return rc;
@@ -949,6 +1432,8 @@ int ydoc_load_file(const char *path, ydoc_t **out, arch_diag_list_t *dl)
         oom(path, dl);
         return ST_ENOMEM;
     }
+    if (read_hook)
+        read_hook(read_hook_ctx, path, text, len);
     yinc_t inc;
     memset(&inc, 0, sizeof inc);
     inc.open[0].dev = sb.st_dev;
@@ -956,7 +1441,25 @@ int ydoc_load_file(const char *path, ydoc_t **out, arch_diag_list_t *dl)
     inc.open[0].name = path;
     inc.depth = 1;
     inc.bytes = len;
-    return load_owned(nm, text, len, NULL, &inc, out, dl);
+    inc.top = path;
+    /* The directory includes are confined to: the top file's, as named (its symlink, if
+     * it is one, stays where it is). */
+    const char *slash = strrchr(path, '/');
+    size_t dn = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    char *dir = st_malloc(dn + 1);
+    if (!dir) {
+        free(text);
+        free(nm);
+        oom(path, dl);
+        return ST_ENOMEM;
+    }
+    memcpy(dir, slash ? path : ".", dn);
+    dir[dn] = '\0';
+    inc.root = realpath(dir, NULL);
+    free(dir);
+    rc = load_owned(nm, text, len, NULL, &inc, out, dl);
+    free(inc.root);
+    return rc;
 }
 
 /* ---- Nodes ---- */
@@ -1062,6 +1565,11 @@ void ydoc_mark(const ydoc_t *d, int node, uint32_t *line, uint32_t *col)
     yaml_node_t *x = node_at(d, node);
     *line = x ? (uint32_t)x->start_mark.line + 1 : 0;
     *col = x ? (uint32_t)x->start_mark.column + 1 : 0;
+}
+
+uint64_t ydoc_test_work(const ydoc_t *d)
+{
+    return d->work;
 }
 
 void ydoc_error(const ydoc_t *d, int node, arch_diag_list_t *dl, const char *path,

@@ -3,9 +3,10 @@
  * bounds, text loads that cannot include, and the nesting-depth bound that keeps deep
  * documents from reaching libyaml's quadratic scan.  Files are made in a scratch directory
  * per test (the tests run in forked children, so each cleans up its own). */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+#define _XOPEN_SOURCE 700 /* mkdtemp, realpath, symlink */
 
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,9 +192,11 @@ START_TEST(test_include_syntax_error_in_the_included_file)
     mk_dir();
     put("a.yaml", "x: !include b.yaml\n");
     put("b.yaml", "k: [1, 2\n");
+    /* An included file that does not parse is "not a YAML document", at libyaml's mark and
+     * without its problem text or an echo of the line (see the echo test below). */
     ck_assert_str_eq(refuse_file("a.yaml", ST_ECONFIG),
-                     with_dir("%s/b.yaml:2:1: error: did not find expected ',' or ']' (included "
-                              "from %s/a.yaml:1:4)"));
+                     with_dir("%s/b.yaml:2:1: error: not a YAML document (included from "
+                              "%s/a.yaml:1:4)"));
     rm_dir();
 }
 END_TEST
@@ -430,6 +433,194 @@ START_TEST(test_ydoc_deep_flow_nesting_is_refused_quickly)
 }
 END_TEST
 
+
+/* ---- Confinement: the top file's directory tree, plus the include paths ---- */
+
+/* realpath of dir/sub ("" for dir itself), for messages that show a resolved directory. */
+static const char *real_dir(const char *sub)
+{
+    static char buf[PATH_MAX + 64];
+    char path[256];
+    snprintf(path, sizeof path, "%s%s%s", dir, sub[0] ? "/" : "", sub);
+    ck_assert_ptr_nonnull(realpath(path, buf));
+    return buf;
+}
+
+START_TEST(test_include_outside_the_top_files_tree_is_refused)
+{
+    mk_dir();
+    put("x.yaml", "1\n");
+    put("top/a.yaml", "x: !include ../x.yaml\n");
+    put("top/abs.yaml", "x: !include /etc/passwd\n");
+    put("top/sub/b.yaml", "y: !include ../../x.yaml\n");
+    put("top/nested.yaml", "x: !include sub/b.yaml\n");
+    char want[1024];
+    /* ../x.yaml resolves to dir/x.yaml: outside dir/top, whose resolved path is shown. */
+    snprintf(want, sizeof want, "%s/top/a.yaml:1:4: error: !include ../x.yaml: outside the "
+             "directory tree of %s/top/a.yaml (%s); add --include-path to allow it", dir, dir,
+             real_dir("top"));
+    ck_assert_str_eq(refuse_file("top/a.yaml", ST_ECONFIG), want);
+    /* An absolute path anywhere else: refused before the file is opened or read. */
+    snprintf(want, sizeof want, "%s/top/abs.yaml:1:4: error: !include /etc/passwd: outside "
+             "the directory tree of %s/top/abs.yaml (%s); add --include-path to allow it", dir,
+             dir, real_dir("top"));
+    ck_assert_str_eq(refuse_file("top/abs.yaml", ST_ECONFIG), want);
+    /* A nested include is held to the top file's tree too (sub/b.yaml may reach top/, not
+     * dir/). */
+    snprintf(want, sizeof want, "%s/top/sub/b.yaml:1:4: error: !include ../../x.yaml: outside "
+             "the directory tree of %s/top/nested.yaml (%s); add --include-path to allow it "
+             "(included from %s/top/nested.yaml:1:4)", dir, dir, real_dir("top"), dir);
+    ck_assert_str_eq(refuse_file("top/nested.yaml", ST_ECONFIG), want);
+    rm_dir();
+}
+END_TEST
+
+START_TEST(test_include_symlink_out_of_the_tree_is_refused)
+{
+    mk_dir();
+    put("x.yaml", "1\n");
+    put("top/a.yaml", "x: !include link/x.yaml\n");
+    put("top/b.yaml", "x: !include file.yaml\n");
+    char target[256], link[256];
+    snprintf(target, sizeof target, "%s", dir);
+    snprintf(link, sizeof link, "%s/top/link", dir);
+    ck_assert_int_eq(symlink(target, link), 0); /* top/link -> dir */
+    snprintf(target, sizeof target, "%s/x.yaml", dir);
+    snprintf(link, sizeof link, "%s/top/file.yaml", dir);
+    ck_assert_int_eq(symlink(target, link), 0); /* top/file.yaml -> dir/x.yaml */
+    char want[1024];
+    snprintf(want, sizeof want, "%s/top/a.yaml:1:4: error: !include link/x.yaml: outside the "
+             "directory tree of %s/top/a.yaml (%s); add --include-path to allow it", dir, dir,
+             real_dir("top"));
+    ck_assert_str_eq(refuse_file("top/a.yaml", ST_ECONFIG), want);
+    snprintf(want, sizeof want, "%s/top/b.yaml:1:4: error: !include file.yaml: outside the "
+             "directory tree of %s/top/b.yaml (%s); add --include-path to allow it", dir, dir,
+             real_dir("top"));
+    ck_assert_str_eq(refuse_file("top/b.yaml", ST_ECONFIG), want);
+    rm_dir();
+}
+END_TEST
+
+START_TEST(test_include_dotdot_that_stays_inside_loads)
+{
+    mk_dir();
+    put("top/a.yaml", "x: !include sub/../b.yaml\n");
+    put("top/b.yaml", "7\n");
+    put("top/sub/keep", "");
+    ydoc_t *d = load_file("top/a.yaml");
+    ck_assert_str_eq(ydoc_scalar(d, ydoc_map_get(d, ydoc_root(d), "x")), "7");
+    ydoc_destroy(d);
+    rm_dir();
+}
+END_TEST
+
+START_TEST(test_include_path_widens_the_tree_and_clear_narrows_it)
+{
+    mk_dir();
+    put("lib/x.yaml", "8\n");
+    put("top/a.yaml", "x: !include ../lib/x.yaml\n");
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(ydoc_include_path_add(in_dir("lib"), &dl), ST_OK);
+    ck_assert_uint_eq(dl.n, 0);
+    ydoc_t *d = load_file("top/a.yaml");
+    ck_assert_str_eq(ydoc_scalar(d, ydoc_map_get(d, ydoc_root(d), "x")), "8");
+    ydoc_destroy(d);
+    ydoc_include_path_clear();
+    ck_assert(strstr(refuse_file("top/a.yaml", ST_ECONFIG), "outside the directory tree"));
+    rm_dir();
+}
+END_TEST
+
+START_TEST(test_include_path_must_be_a_directory)
+{
+    mk_dir();
+    put("f.yaml", "1\n");
+    arch_diag_list_t dl;
+    char got[1024];
+    arch_diag_init(&dl);
+    ck_assert_int_eq(ydoc_include_path_add(in_dir("nope"), &dl), ST_EIO);
+    arch_diag_format(&dl.d[0], got, sizeof got);
+    ck_assert_str_eq(got, with_dir("%s/nope: error: cannot use as include path: No such file "
+                                   "or directory"));
+    arch_diag_init(&dl);
+    ck_assert_int_eq(ydoc_include_path_add(in_dir("f.yaml"), &dl), ST_EIO);
+    arch_diag_format(&dl.d[0], got, sizeof got);
+    ck_assert_str_eq(got, with_dir("%s/f.yaml: error: cannot use as include path: Not a "
+                                   "directory"));
+    rm_dir();
+}
+END_TEST
+
+/* A file reached through !include that is not YAML is named with a position, never echoed:
+ * !include must not be a way to print a line of some other file. */
+START_TEST(test_include_of_a_file_that_is_not_yaml_is_never_echoed)
+{
+    mk_dir();
+    put("a.yaml", "x: !include s.txt\n");
+    put("s.txt", "user: pass: hunter2\n");
+    put("b.yaml", "x: !include s.bin\n");
+    put("s.bin", "k: \001hunter2\n");
+    arch_diag_list_t dl;
+    ydoc_t *d = NULL;
+    char got[1024];
+    arch_diag_init(&dl);
+    ck_assert_int_eq(ydoc_load_file(in_dir("a.yaml"), &d, &dl), ST_ECONFIG);
+    arch_diag_format(&dl.d[0], got, sizeof got);
+    /* libyaml stops at the second ": " (1:11) */
+    ck_assert_str_eq(got, with_dir("%s/s.txt:1:11: error: not a YAML document (included from "
+                                   "%s/a.yaml:1:4)"));
+    ck_assert_str_eq(dl.d[0].src, "");
+    ck_assert_str_eq(dl.d[0].note, "");
+    ck_assert_uint_eq(dl.n, 1);
+    arch_diag_init(&dl);
+    ck_assert_int_eq(ydoc_load_file(in_dir("b.yaml"), &d, &dl), ST_ECONFIG);
+    arch_diag_format(&dl.d[0], got, sizeof got);
+    ck_assert_str_eq(got, with_dir("%s/s.bin:1:4: error: not a YAML document (included from "
+                                   "%s/b.yaml:1:4)"));
+    ck_assert_str_eq(dl.d[0].src, "");
+    rm_dir();
+}
+END_TEST
+
+START_TEST(test_include_path_with_a_nul_is_refused)
+{
+    mk_dir();
+    put("a.yaml", "x: !include \"b.yaml\\0.txt\"\n");
+    put("b.yaml", "1\n");
+    /* Once cut at the NUL and read as b.yaml. */
+    ck_assert_str_eq(refuse_file("a.yaml", ST_ECONFIG),
+                     with_dir("%s/a.yaml:1:4: error: x: expected text without control "
+                              "characters, got \"b.yaml\\0.txt\""));
+    rm_dir();
+}
+END_TEST
+
+
+/* The read hook sees the top file, then each included file, with its bytes. */
+static char hook_seen[512];
+static void hook(void *ctx, const char *path, const char *bytes, size_t n)
+{
+    size_t o = strlen(hook_seen);
+    snprintf(hook_seen + o, sizeof hook_seen - o, "%s%s=%zu", (const char *)ctx, path, n);
+    (void)bytes;
+}
+
+START_TEST(test_include_read_hook_sees_every_file_read)
+{
+    mk_dir();
+    put("a.yaml", "x: !include sub/b.yaml\n"); /* 23 bytes */
+    put("sub/b.yaml", "[1, 2]\n");             /* 7 bytes */
+    hook_seen[0] = '\0';
+    ydoc_read_hook_set(hook, " ");
+    ydoc_t *d = load_file("a.yaml");
+    ydoc_read_hook_set(NULL, NULL);
+    ydoc_destroy(d);
+    ck_assert_str_eq(hook_seen, with_dir(" %s/a.yaml=23 %s/sub/b.yaml=7"));
+    rm_dir();
+}
+END_TEST
+
 Suite *include_suite(void)
 {
     Suite *s = suite_create("include");
@@ -437,6 +628,9 @@ Suite *include_suite(void)
     tcase_add_test(core, test_include_resolves_against_the_including_files_directory);
     tcase_add_test(core, test_include_at_the_root_and_through_an_alias);
     tcase_add_test(core, test_include_builds_an_architecture);
+    tcase_add_test(core, test_include_dotdot_that_stays_inside_loads);
+    tcase_add_test(core, test_include_read_hook_sees_every_file_read);
+    tcase_add_test(core, test_include_path_widens_the_tree_and_clear_narrows_it);
     suite_add_tcase(s, core);
     TCase *lim = tcase_create("Limits");
     tcase_add_test(lim, test_include_nests_at_most_16_files);
@@ -453,6 +647,11 @@ Suite *include_suite(void)
     tcase_add_test(err, test_include_of_an_unreadable_file);
     tcase_add_test(err, test_include_duplicate_key_brought_by_an_include);
     tcase_add_test(err, test_include_load_fails_cleanly_at_every_allocation);
+    tcase_add_test(err, test_include_outside_the_top_files_tree_is_refused);
+    tcase_add_test(err, test_include_symlink_out_of_the_tree_is_refused);
+    tcase_add_test(err, test_include_path_must_be_a_directory);
+    tcase_add_test(err, test_include_of_a_file_that_is_not_yaml_is_never_echoed);
+    tcase_add_test(err, test_include_path_with_a_nul_is_refused);
     suite_add_tcase(s, err);
     return s;
 }

@@ -327,6 +327,131 @@ START_TEST(test_ydoc_load_file_fails_cleanly_at_every_allocation)
 }
 END_TEST
 
+/* ---- Hostile input: many anchors, control characters ---- */
+
+/* "version: 1\nx:\n  - &a0 0\n ... y:\n  - *a0\n ..." with n anchors and n aliases (freed by
+ * the caller). */
+static char *anchors_text(unsigned n)
+{
+    size_t cap = 64 + (size_t)n * 40, o = 0;
+    char *t = malloc(cap);
+    ck_assert_ptr_nonnull(t);
+    o += (size_t)snprintf(t + o, cap - o, "version: 1\nx:\n");
+    for (unsigned i = 0; i < n; i++)
+        o += (size_t)snprintf(t + o, cap - o, "  - &a%u %u\n", i, i);
+    o += (size_t)snprintf(t + o, cap - o, "y:\n");
+    for (unsigned i = 0; i < n; i++)
+        o += (size_t)snprintf(t + o, cap - o, "  - *a%u\n", i);
+    return t;
+}
+
+static const unsigned anchor_counts[] = {1000, 16000};
+
+/* libyaml's own composer searches a list of anchors for every anchor and alias: n^2 / 2
+ * string comparisons, 128 million at n = 16000 (seconds).  Counted here instead of timed. */
+START_TEST(test_ydoc_anchor_work_is_n_log_n)
+{
+    const unsigned n = anchor_counts[_i];
+    char *t = anchors_text(n);
+    ydoc_t *d;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load(t, &d, &dl), ST_OK);
+    /* Events: stream, document and root mapping start and end (6), the scalars version, 1,
+     * x and y (4), two sequences' start and end (4), n scalars and n aliases: 2n + 14.
+     * Expansion visits: the root's 3 keys and 3 values (6), then n items in each sequence:
+     * 2n + 6.  Sorting the 2n anchors and aliases, a bottom-up merge sort makes at most
+     * 2n * ceil(log2(2n)) comparisons: ceil(log2 2000) = 11, ceil(log2 32000) = 15.
+     * n = 1000: between 4020 and 4020 + 22000 = 26020; n = 16000: between 64020 and
+     * 64020 + 480000 = 544020. */
+    const uint64_t lo = 4ull * n + 20, hi = lo + 2ull * n * (n == 1000 ? 11 : 15);
+    ck_assert_uint_ge(ydoc_test_work(d), lo);
+    ck_assert_uint_le(ydoc_test_work(d), hi);
+    /* Every alias is the node its anchor named: y[i] is x[i]. */
+    int x = ydoc_map_get(d, ydoc_root(d), "x"), y = ydoc_map_get(d, ydoc_root(d), "y");
+    ck_assert_uint_eq(ydoc_len(d, y), n);
+    for (size_t i = 0; i < n; i += n / 8)
+        ck_assert_int_eq(ydoc_seq_item(d, y, i), ydoc_seq_item(d, x, i));
+    ck_assert_int_eq(ydoc_seq_item(d, y, n - 1), ydoc_seq_item(d, x, n - 1));
+    ydoc_destroy(d);
+    free(t);
+}
+END_TEST
+
+START_TEST(test_ydoc_alias_as_key_and_value_is_the_anchored_node)
+{
+    ydoc_t *d;
+    arch_diag_list_t dl;
+    /* "key" anchored on a value, then used as a key and as a value; &m a mapping reused. */
+    ck_assert_int_eq(load("a: &k key\nb: {*k : 1, v: *k}\nc: &m {p: 2}\nd: *m\n", &d, &dl),
+                     ST_OK);
+    int root = ydoc_root(d), k = ydoc_map_get(d, root, "a"), b = ydoc_map_get(d, root, "b");
+    ck_assert_int_eq(ydoc_map_key(d, b, 0), k);
+    ck_assert_int_eq(ydoc_map_get(d, b, "key"), ydoc_map_value(d, b, 0));
+    ck_assert_int_eq(ydoc_map_get(d, b, "v"), k);
+    ck_assert_int_eq(ydoc_map_get(d, root, "d"), ydoc_map_get(d, root, "c"));
+    ydoc_destroy(d);
+}
+END_TEST
+
+START_TEST(test_ydoc_undefined_alias_and_duplicate_anchor_are_refused)
+{
+    /* An alias before its anchor names nothing, as in libyaml. */
+    ck_assert_str_eq(refuse("x: [*b, &b 2]\n", 14),
+                     "t.yaml:1:5: error: undefined alias '*b': no anchor of that name comes "
+                     "before it");
+    ck_assert_str_eq(refuse("*q\n", 3), "t.yaml:1:1: error: undefined alias '*q': no anchor of "
+                                        "that name comes before it");
+    /* The first problem in the text is the one reported: the undefined alias at 1:5, not
+     * the syntax error at 1:9 after it. */
+    ck_assert_str_eq(refuse("x: [*b, ]]\n", 11),
+                     "t.yaml:1:5: error: undefined alias '*b': no anchor of that name comes "
+                     "before it");
+    arch_diag_list_t dl;
+    ydoc_t *d = NULL;
+    ck_assert_int_eq(load("x: [&a 1, &a 2]\n", &d, &dl), ST_ECONFIG);
+    ck_assert_str_eq(first(&dl), "t.yaml:1:11: error: duplicate anchor '&a'");
+    ck_assert_uint_eq(dl.d[0].note_line, 1);
+    ck_assert_uint_eq(dl.d[0].note_col, 5);
+}
+END_TEST
+
+/* Each scalar (key or value) with a control character, and its first diagnostic: the path
+ * of the key or value, the value with YAML's escapes (never the raw byte). */
+static const struct {
+    const char *text;
+    const char *want;
+} controls[] = {
+    {"name: \"a\\0b\"\n", /* a NUL, once silently cut to "a" */
+     "t.yaml:1:7: error: name: expected text without control characters, got \"a\\0b\""},
+    {"name: \"\\u0000\"\n",
+     "t.yaml:1:7: error: name: expected text without control characters, got \"\\0\""},
+    {"name: \"a\\nb\"\n", /* would split a CSV row */
+     "t.yaml:1:7: error: name: expected text without control characters, got \"a\\nb\""},
+    {"layers:\n  - {name: x}\n  - {name: \"a\\tb\"}\n",
+     "t.yaml:3:12: error: layers[1].name: expected text without control characters, got "
+     "\"a\\tb\""},
+    {"k:\n  \"a\\x7fb\": 1\n", /* a key: the path is its mapping's */
+     "t.yaml:2:3: error: k: expected text without control characters, got \"a\\x7fb\""},
+    {"n: \"\\x85\"\n", "t.yaml:1:4: error: n: expected text without control characters, got "
+                       "\"\\x85\""},
+    {"n: [\"\\u2028\"]\n", "t.yaml:1:5: error: n[0]: expected text without control "
+                           "characters, got \"\\u2028\""},
+    {"n: a\tb\n", /* a raw tab inside a plain scalar */
+     "t.yaml:1:4: error: n: expected text without control characters, got \"a\\tb\""},
+    {"\"\\r\": 1\n", "t.yaml:1:1: error: expected text without control characters, got "
+                     "\"\\r\""},
+    /* 40 a's then ESC: the quote starts 16 bytes before the control, after "...". */
+    {"x: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\e\"\n",
+     "t.yaml:1:4: error: x: expected text without control characters, got "
+     "\"...aaaaaaaaaaaaaaaa\\e\""},
+};
+
+START_TEST(test_ydoc_control_characters_in_scalars_are_refused)
+{
+    ck_assert_str_eq(refuse(controls[_i].text, strlen(controls[_i].text)), controls[_i].want);
+}
+END_TEST
+
 /* ---- Schema tables ---- */
 
 typedef struct ts {
@@ -618,6 +743,7 @@ Suite *yamldoc_suite(void)
     tcase_add_test(core, test_ydoc_error_echoes_the_node_line);
     tcase_add_test(core, test_ydoc_load_file_reads_a_file);
     tcase_add_test(core, test_ydoc_accepts_utf8_and_crlf);
+    tcase_add_test(core, test_ydoc_alias_as_key_and_value_is_the_anchored_node);
     tcase_add_test(core, test_apply_fills_defaults_for_absent_keys);
     tcase_add_test(core, test_apply_reads_every_type);
     tcase_add_loop_test(core, test_format_number_reads_back_exactly, 0,
@@ -627,6 +753,8 @@ Suite *yamldoc_suite(void)
     TCase *lim = tcase_create("Limits");
     tcase_add_test(lim, test_ydoc_aliases_within_the_bound_load);
     tcase_add_test(lim, test_ydoc_alias_bomb_is_refused);
+    tcase_add_loop_test(lim, test_ydoc_anchor_work_is_n_log_n, 0,
+                        sizeof anchor_counts / sizeof anchor_counts[0]);
     tcase_add_test(lim, test_apply_integer_bounds_are_inclusive);
     tcase_add_test(lim, test_apply_number_range_and_forms);
     suite_add_tcase(s, lim);
@@ -641,6 +769,9 @@ Suite *yamldoc_suite(void)
     tcase_add_loop_test(err, test_ydoc_bad_bytes_are_located, 0,
                         (int)(sizeof bad_bytes / sizeof bad_bytes[0]));
     tcase_add_test(err, test_ydoc_nul_byte_is_refused);
+    tcase_add_test(err, test_ydoc_undefined_alias_and_duplicate_anchor_are_refused);
+    tcase_add_loop_test(err, test_ydoc_control_characters_in_scalars_are_refused, 0,
+                        sizeof controls / sizeof controls[0]);
     tcase_add_test(err, test_ydoc_unreadable_paths_give_strerror_without_line);
     tcase_add_test(err, test_ydoc_load_fails_cleanly_at_every_allocation);
     tcase_add_test(err, test_ydoc_load_file_fails_cleanly_at_every_allocation);

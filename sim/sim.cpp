@@ -651,33 +651,36 @@ static int dump_blocks(const sim_job_t &job, const Top &top)
     for (const auto &t : top.tiles) {
         uint32_t idx = 0;
         sscanf(t->basename(), "tile_%u", &idx);
-        st |= trc_out_block(o, "chip.tile", idx, tile_stat_descs, tile_stat_ndescs, tile_stats(t->model()));
-        st |= trc_out_block(o, "chip.tile.xbar", idx, xbar_stat_descs, xbar_stat_ndescs,
-                            tile_xbar_stats(t->model()));
-        st |= trc_out_block(o, "chip.tile.wldec", idx, wldec_stat_descs, wldec_stat_ndescs,
-                            tile_wldec_stats(t->model()));
-        st |= trc_out_block(o, "chip.tile.senseamp", idx, senseamp_stat_descs, senseamp_stat_ndescs,
-                            tile_sa_stats(t->model()));
-        st |= trc_out_block(o, "chip.tile.adapter", idx, adapter_stat_descs, adapter_stat_ndescs,
-                            &t->adapter_stats());
+        st = st_first(st, trc_out_block(o, "chip.tile", idx, tile_stat_descs, tile_stat_ndescs,
+                                        tile_stats(t->model())));
+        st = st_first(st, trc_out_block(o, "chip.tile.xbar", idx, xbar_stat_descs, xbar_stat_ndescs,
+                                        tile_xbar_stats(t->model())));
+        st = st_first(st, trc_out_block(o, "chip.tile.wldec", idx, wldec_stat_descs,
+                                        wldec_stat_ndescs, tile_wldec_stats(t->model())));
+        st = st_first(st, trc_out_block(o, "chip.tile.senseamp", idx, senseamp_stat_descs,
+                                        senseamp_stat_ndescs, tile_sa_stats(t->model())));
+        st = st_first(st, trc_out_block(o, "chip.tile.adapter", idx, adapter_stat_descs,
+                                        adapter_stat_ndescs, &t->adapter_stats()));
     }
     for (uint32_t i = 0; i < top.drngs.size(); i++) {
         if (top.drngs[i])
-            st |= trc_out_block(o, "chip.drng", i, drng_stat_descs, drng_stat_ndescs,
-                                drng_stats(top.drngs[i]->model()));
+            st = st_first(st, trc_out_block(o, "chip.drng", i, drng_stat_descs, drng_stat_ndescs,
+                                            drng_stats(top.drngs[i]->model())));
         if (top.arbs[i])
-            st |= trc_out_block(o, "chip.arb", i, arb_stat_descs, arb_stat_ndescs,
-                                arb_stats(top.arbs[i]->model()));
+            st = st_first(st, trc_out_block(o, "chip.arb", i, arb_stat_descs, arb_stat_ndescs,
+                                            arb_stats(top.arbs[i]->model())));
     }
-    st |= trc_out_block(o, "chip.gbuf", 0, sbuf_stat_descs, sbuf_stat_ndescs, sbuf_stats(top.gbuf->model()));
-    st |= trc_out_block(o, "chip.scale_buf", 0, sbuf_stat_descs, sbuf_stat_ndescs,
-                        sbuf_stats(top.scale->model()));
-    st |= trc_out_block(o, "chip.periph", 0, periph_stat_descs, periph_stat_ndescs,
-                        periph_stats(top.periph->model()));
-    st |= trc_out_block(o, "chip.bus", 0, bus_stat_descs, bus_stat_ndescs, bus_stats(top.bus->model()));
-    st |= trc_out_block(o, "chip.bus.adapter", 0, adapter_stat_descs, adapter_stat_ndescs,
-                        &top.bus->adapter_stats());
-    return st == ST_OK ? ST_OK : ST_EIO;
+    st = st_first(st, trc_out_block(o, "chip.gbuf", 0, sbuf_stat_descs, sbuf_stat_ndescs,
+                                    sbuf_stats(top.gbuf->model())));
+    st = st_first(st, trc_out_block(o, "chip.scale_buf", 0, sbuf_stat_descs, sbuf_stat_ndescs,
+                                    sbuf_stats(top.scale->model())));
+    st = st_first(st, trc_out_block(o, "chip.periph", 0, periph_stat_descs, periph_stat_ndescs,
+                                    periph_stats(top.periph->model())));
+    st = st_first(st, trc_out_block(o, "chip.bus", 0, bus_stat_descs, bus_stat_ndescs,
+                                    bus_stats(top.bus->model())));
+    st = st_first(st, trc_out_block(o, "chip.bus.adapter", 0, adapter_stat_descs,
+                                    adapter_stat_ndescs, &top.bus->adapter_stats()));
+    return st; /* the first failure (ST_EIO from trc_out_block) */
 }
 
 // Traces every block's busy/idle signal (resources, and each layer's tiles and stochastic

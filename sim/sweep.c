@@ -390,9 +390,9 @@ static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path,
     double from = 0, to = 0, step = 0, mul = 0;
     int g_from, g_to, g_step, g_mul;
     int rc = range_num(d, rn, "from", path, integer, &from, &g_from, dl);
-    rc |= range_num(d, rn, "to", path, integer, &to, &g_to, dl);
-    rc |= range_num(d, rn, "step", path, integer, &step, &g_step, dl);
-    rc |= range_num(d, rn, "mul", path, 0, &mul, &g_mul, dl);
+    rc = st_first(rc, range_num(d, rn, "to", path, integer, &to, &g_to, dl)); /* all report */
+    rc = st_first(rc, range_num(d, rn, "step", path, integer, &step, &g_step, dl));
+    rc = st_first(rc, range_num(d, rn, "mul", path, 0, &mul, &g_mul, dl));
     if (rc)
         return ST_ECONFIG;
     char full[160];

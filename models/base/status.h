@@ -18,6 +18,21 @@ enum {
     ST_EIO = -5       /* reading or writing a file failed */
 };
 
+/* Combining statuses.  The codes are small negative integers, not bit flags: OR-ing two of
+ * them makes a third (ST_EINVAL | ST_ERANGE == -2 | -3 == -1 == ST_ENOMEM), so two refused
+ * requests would read as out of memory.  Combine with st_first instead:
+ *
+ *     int st = step_a();
+ *     st = st_first(st, step_b());   // step_b runs either way (its diagnostics are kept)
+ *
+ * Returns `first` when it is a failure, else `next`: the first failure wins, later ones are
+ * dropped (their diagnostics, if any, were already recorded by the callee).  Both arguments
+ * are evaluated, so every step still runs and reports. */
+static inline int st_first(int first, int next)
+{
+    return first != ST_OK ? first : next;
+}
+
 /* Short lower-case name of a status code ("out of memory"); never NULL. */
 const char *st_str(int status);
 

@@ -223,9 +223,7 @@ START_TEST(test_arb_stats_reset_and_descs)
     uint64_t cyc;
     ns_check_stat_descs(arb_stat_descs, arb_stat_ndescs, sizeof(arb_stats_t));
     ck_assert_int_eq(arb_draw(a, 0, &sel, &cyc, &acc), ST_OK);
-    for (unsigned i = 0; i < arb_stat_ndescs; i++)
-        if (!strcmp(arb_stat_descs[i].name, "draws"))
-            ck_assert_uint_eq(stat_get(arb_stats(a), &arb_stat_descs[i]), 1);
+    ck_assert_uint_eq(ns_stat_value(arb_stats(a), arb_stat_descs, arb_stat_ndescs, "draws"), 1);
     arb_stats_reset(a);
     ck_assert_uint_eq(arb_stats(a)->draws, 0);
     ck_assert_uint_eq(arb_stats(a)->bits, 0);

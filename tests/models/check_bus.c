@@ -49,11 +49,9 @@ START_TEST(test_bus_stat_descs_cover_every_counter)
     uint64_t cyc;
     ns_check_stat_descs(bus_stat_descs, bus_stat_ndescs, sizeof(bus_stats_t));
     ck_assert_int_eq(bus_transfer(b, 33, &cyc, &acc), ST_OK);
-    for (unsigned i = 0; i < bus_stat_ndescs; i++)
-        if (!strcmp(bus_stat_descs[i].name, "bits")) {
-            ck_assert_str_eq(bus_stat_descs[i].unit, "bit");
-            ck_assert_uint_eq(stat_get(bus_stats(b), &bus_stat_descs[i]), 33);
-        }
+    const stat_desc_t *bits = ns_stat_desc(bus_stat_descs, bus_stat_ndescs, "bits");
+    ck_assert_str_eq(bits->unit, "bit");
+    ck_assert_uint_eq(stat_get(bus_stats(b), bits), 33);
 }
 END_TEST
 

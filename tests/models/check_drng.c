@@ -374,9 +374,8 @@ START_TEST(test_drng_stats_reset_and_descs)
     uint64_t mask[16], cyc;
     ns_check_stat_descs(drng_stat_descs, drng_stat_ndescs, sizeof(drng_stats_t));
     ck_assert_int_eq(drng_draw(d, 0, 0, mask, &cyc, &acc, NULL), ST_OK);
-    for (unsigned i = 0; i < drng_stat_ndescs; i++)
-        if (!strcmp(drng_stat_descs[i].name, "bits"))
-            ck_assert_uint_eq(stat_get(drng_stats(d), &drng_stat_descs[i]), 1000);
+    ck_assert_uint_eq(ns_stat_value(drng_stats(d), drng_stat_descs, drng_stat_ndescs, "bits"),
+                      1000);
     drng_stats_reset(d);
     ck_assert_uint_eq(drng_stats(d)->masks, 0);
     ck_assert_uint_eq(drng_stats(d)->bits, 0);

@@ -21,6 +21,7 @@ Suite *periph_suite(void);
 Suite *drng_suite(void);
 Suite *arb_suite(void);
 Suite *dmask_suite(void);
+Suite *status_suite(void);
 
 /* A stats struct is nothing but uint64_t counters, so a complete descriptor table has
  * exactly one row per field: distinct offsets inside the struct, aligned to 8, distinct
@@ -44,6 +45,28 @@ static inline void ns_check_stat_descs(const stat_desc_t *d, unsigned n, size_t 
             ck_assert_str_ne(d[i].name, d[j].name);
         }
     }
+}
+
+/* The descriptor named `name` in d[0..n).  Fails the test when no row, or more than one,
+ * has that name: a check of one stat's value must not be skipped silently when the stat is
+ * renamed (a loop with `if (!strcmp(...))` around the assertion would pass). */
+static inline const stat_desc_t *ns_stat_desc(const stat_desc_t *d, unsigned n, const char *name)
+{
+    const stat_desc_t *hit = NULL;
+    for (unsigned i = 0; i < n; i++)
+        if (!strcmp(d[i].name, name)) {
+            ck_assert_msg(hit == NULL, "stat %s is described twice", name);
+            hit = &d[i];
+        }
+    ck_assert_msg(hit != NULL, "no stat named %s in the descriptor table", name);
+    return hit;
+}
+
+/* Value of the stat named `name` (found with ns_stat_desc) in stats struct base. */
+static inline uint64_t ns_stat_value(const void *base, const stat_desc_t *d, unsigned n,
+                                     const char *name)
+{
+    return stat_get(base, ns_stat_desc(d, n, name));
 }
 
 /* Runs create under fault injection: allocation 1, 2, ... fails until create succeeds.

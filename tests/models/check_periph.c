@@ -148,17 +148,11 @@ START_TEST(test_periph_stat_descs_cover_every_counter)
     uint64_t cyc;
     ns_check_stat_descs(periph_stat_descs, periph_stat_ndescs, sizeof(periph_stats_t));
     ck_assert_int_eq(periph_pool(x, 10, 2, &cyc, &acc), ST_OK);
-    for (unsigned i = 0; i < periph_stat_ndescs; i++)
-        if (!strcmp(periph_stat_descs[i].name, "pool_ops"))
-            ck_assert_uint_eq(stat_get(periph_stats(x), &periph_stat_descs[i]), 10);
+    ck_assert_uint_eq(
+        ns_stat_value(periph_stats(x), periph_stat_descs, periph_stat_ndescs, "pool_ops"), 10);
     ck_assert_int_eq(periph_norm(x, 2, &cyc, &acc), ST_OK); /* 3 * 2 = 6 muls */
-    unsigned found = 0;
-    for (unsigned i = 0; i < periph_stat_ndescs; i++)
-        if (!strcmp(periph_stat_descs[i].name, "muls")) {
-            ck_assert_uint_eq(stat_get(periph_stats(x), &periph_stat_descs[i]), 6);
-            found++;
-        }
-    ck_assert_uint_eq(found, 1);
+    ck_assert_uint_eq(ns_stat_value(periph_stats(x), periph_stat_descs, periph_stat_ndescs, "muls"),
+                      6);
 }
 END_TEST
 

@@ -61,9 +61,8 @@ START_TEST(test_sbuf_stat_descs_cover_every_counter)
     uint64_t cyc;
     ns_check_stat_descs(sbuf_stat_descs, sbuf_stat_ndescs, sizeof(sbuf_stats_t));
     ck_assert_int_eq(sbuf_read(b, 129, &cyc, &acc), ST_OK);
-    for (unsigned i = 0; i < sbuf_stat_ndescs; i++)
-        if (!strcmp(sbuf_stat_descs[i].name, "word_reads"))
-            ck_assert_uint_eq(stat_get(sbuf_stats(b), &sbuf_stat_descs[i]), 3); /* ceil(129/64) */
+    ck_assert_uint_eq(ns_stat_value(sbuf_stats(b), sbuf_stat_descs, sbuf_stat_ndescs, "word_reads"),
+                      3); /* ceil(129/64) */
 }
 END_TEST
 

@@ -75,9 +75,9 @@ START_TEST(test_senseamp_stat_descs_cover_every_counter)
     uint64_t cyc;
     ns_check_stat_descs(senseamp_stat_descs, senseamp_stat_ndescs, sizeof(senseamp_stats_t));
     ck_assert_int_eq(senseamp_read(s, 10, &cyc, &acc), ST_OK);
-    for (unsigned i = 0; i < senseamp_stat_ndescs; i++)
-        if (!strcmp(senseamp_stat_descs[i].name, "comparisons"))
-            ck_assert_uint_eq(stat_get(senseamp_stats(s), &senseamp_stat_descs[i]), 40);
+    ck_assert_uint_eq(
+        ns_stat_value(senseamp_stats(s), senseamp_stat_descs, senseamp_stat_ndescs, "comparisons"),
+        40);
 }
 END_TEST
 

@@ -260,9 +260,8 @@ START_TEST(test_tile_stat_descs_cover_every_counter)
     uint64_t cyc;
     ns_check_stat_descs(tile_stat_descs, tile_stat_ndescs, sizeof(tile_stats_t));
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
-    for (unsigned i = 0; i < tile_stat_ndescs; i++)
-        if (!strcmp(tile_stat_descs[i].name, "rows_dropped"))
-            ck_assert_uint_eq(stat_get(tile_stats(t), &tile_stat_descs[i]), 66);
+    ck_assert_uint_eq(
+        ns_stat_value(tile_stats(t), tile_stat_descs, tile_stat_ndescs, "rows_dropped"), 66);
 }
 END_TEST
 

@@ -103,9 +103,8 @@ START_TEST(test_xbar_stat_descs_cover_every_counter)
     xbar_req_t rq = {.rows_used = 100, .cols_used = 50, .rows_driven = 90};
     uint64_t cyc;
     ck_assert_int_eq(xbar_mvm(x, &rq, &cyc, &acc), ST_OK);
-    for (unsigned i = 0; i < xbar_stat_ndescs; i++)
-        if (!strcmp(xbar_stat_descs[i].name, "cell_reads"))
-            ck_assert_uint_eq(stat_get(xbar_stats(x), &xbar_stat_descs[i]), 4500);
+    ck_assert_uint_eq(ns_stat_value(xbar_stats(x), xbar_stat_descs, xbar_stat_ndescs, "cell_reads"),
+                      4500);
 }
 END_TEST
 

@@ -15,19 +15,23 @@ SRC=$2
 . "$(dirname "$0")/../lib.sh"
 sums() { (cd "$1" && ls -A | sort | xargs -r sha256sum); }
 
-# Starts a long run into $1 in the background, waits until it has opened its temporary
-# files (so it is simulating), lets it run 0.3 s more, sends signal $2, and waits for it.
-# Sets rc and leaves its standard error in $T/int.err.
+# Lines in the run's temporary layers file under $1 (0 while there is none).
+tmp_lines() { cat "$1"/.layers.csv.*.tmp 2> /dev/null | wc -l; }
+
+# Starts a long run into $1 in the background, waits (at most 60 s, no fixed sleep) until
+# its temporary layers file holds the header and a first record, so it is simulating and
+# has output to remove, sends signal $2, and waits for it.  Sets rc and leaves its
+# standard error in $T/int.err.
 interrupt_run() {
   local dir=$1 sig=$2
   "$NS" run -w resnet18-cifar10 -T 100000 --max-events 0 --max-trace-mb 0 -q -o "$dir" \
     > /dev/null 2> "$T/int.err" &
   local pid=$! i=0
-  while [ $i -lt 600 ] && ! ls -A "$dir" 2> /dev/null | grep -q '\.tmp$'; do
-    sleep 0.1
+  while [ $i -lt 1200 ] && [ "$(tmp_lines "$dir")" -lt 2 ] && kill -0 "$pid" 2> /dev/null; do
+    sleep 0.05
     i=$((i + 1))
   done
-  sleep 0.3
+  check "SIG$sig is sent while the run simulates (it wrote a record)" "[ $(tmp_lines "$dir") -ge 2 ]"
   kill -s "$sig" "$pid"
   i=0
   while kill -0 "$pid" 2> /dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done

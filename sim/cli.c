@@ -34,12 +34,7 @@
 #include "wl_map.h"
 #include "yamldoc.h"
 
-#ifndef NEUSPIN_VERSION
-#define NEUSPIN_VERSION "0.0.0"
-#endif
-#ifndef NEUSPIN_GIT_DESCRIBE
-#define NEUSPIN_GIT_DESCRIBE "unknown"
-#endif
+#include "version.h" /* stamped at every build by sim/version.cmake */
 
 #define DEFAULT_SEED 1u
 
@@ -209,7 +204,8 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
         sbits += sum->layers[i].sram_bits;
     }
     fprintf(f, "{\n  \"schema\": 1,\n  \"simulator\": \"neuspin\",\n  \"version\": ");
-    trc_json_string(f, NEUSPIN_VERSION " (" NEUSPIN_GIT_DESCRIBE ")");
+    trc_json_string(f, sim_version_text());
+    /* seeds are strings: JSON readers (jansson, JavaScript) hold integers in 63 or 53 bits */
     fprintf(f, ",\n  \"command\": \"run\",\n  \"seed\": \"%llu\",\n  \"mc_passes\": %u,\n",
             (unsigned long long)seed, T);
     fprintf(f, "  \"mapping_override\": %u,\n  \"clock_mhz\": %.17g,\n", strategy, arch->clk_mhz);
@@ -425,7 +421,7 @@ static int cmd_run(args_t *a)
         char title[256];
         snprintf(title, sizeof title, "neuspin %s: workload %s on architecture %s (scheme %s), T=%llu, "
                  "seed %llu, %u of %u tiles (%.0f%% of their cells used)",
-                 NEUSPIN_VERSION, net->name, arch.name, arch_dropout_name(arch.dropout_impl),
+                 sim_version(), net->name, arch.name, arch_dropout_name(arch.dropout_impl),
                  (unsigned long long)T,
                  (unsigned long long)seed, map->tiles_used, map->tiles_total,
                  100.0 * map->utilization);
@@ -690,7 +686,7 @@ static int dispatch(int argc, char **argv)
         return CLI_OK;
     }
     if (!strcmp(c, "--version") || !strcmp(c, "version")) {
-        printf("neuspin %s (%s)\n", NEUSPIN_VERSION, NEUSPIN_GIT_DESCRIBE);
+        printf("neuspin %s\n", sim_version_text());
         return CLI_OK;
     }
     if (!strcmp(c, "run"))

@@ -5,12 +5,8 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "cli_opt.h"
 
-typedef struct args {
-    int argc;
-    char **argv;
-    int i; /* next argument */
-} args_t;
 
 /* Prints "<cmdline>:1:COL: error: " + fmt (with one %s) for argument k; returns CLI_EUSAGE. */
 int cli_usage_error(const args_t *a, int k, const char *fmt, const char *what);

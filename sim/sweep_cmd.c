@@ -34,16 +34,14 @@
 #include "trc.h"
 #include "trc_fs.h"
 #include "trc_verify.h"
+#include "base/sha256.h"
+#include "yamldoc.h"
 
-#ifndef NEUSPIN_VERSION
-#define NEUSPIN_VERSION "0.0.0"
-#endif
-#ifndef NEUSPIN_GIT_DESCRIBE
-#define NEUSPIN_GIT_DESCRIBE "unknown"
-#endif
+#include "version.h" /* stamped at every build by sim/version.cmake */
 
 static const char sweep_help[] =
-    "usage: neuspin sweep SWEEP.yaml -o DIR [-j N] [--resume] [--shard I/N] [--dry-run]\n"
+    "usage: neuspin sweep SWEEP.yaml -o DIR [-j N] [--resume | --restart] [--shard I/N]\n"
+    "                     [--dry-run]\n"
     "\n"
     "Runs every point of a sweep file (docs/sweeps.md) as its own 'neuspin run', N at a\n"
     "time, each into DIR/points/<id>/, and writes DIR/summary.csv (a row per point, sorted\n"
@@ -54,11 +52,18 @@ static const char sweep_help[] =
     "\n"
     "  -o DIR         output directory (required)\n"
     "  -j N           points run at a time (default 1)\n"
-    "  --resume       skip the points DIR already holds complete; run the others\n"
+    "  --resume       skip the points DIR already holds complete (their files as their\n"
+    "                 run.json records them); run the others.  Refused when an input file\n"
+    "                 changed since the sweep started\n"
+    "  --restart      start over in DIR: remove its points and summaries first\n"
     "  --shard I/N    run only the points whose index % N == I and write\n"
     "                 DIR/summary.shard-I-of-N.csv (default from SLURM_ARRAY_TASK_ID and\n"
     "                 SLURM_ARRAY_TASK_COUNT); 'neuspin merge' joins the shards\n"
     "  --dry-run      check the file and print each point's command line; run nothing\n"
+    "\n"
+    "Every input file (the sweep file, architectures, networks and their includes) is\n"
+    "recorded in DIR/sweep.json by SHA-256 and copied to DIR/inputs/; points run from the\n"
+    "copies, so editing a file during a sweep changes nothing.\n"
     "\n"
     "Started by mpirun (built with NEUSPIN_WITH_MPI), the ranks share the points and rank 0\n"
     "writes the summary.  Exit status: 0 all points ok, 1 some failed, 2 invalid input,\n"
@@ -215,18 +220,210 @@ void sweep_csv_field(char *buf, size_t cap, size_t *o, const char *s)
     buf[*o] = '\0';
 }
 
+/* ---- Inputs ---- */
+
+/* A file the loaders read while the sweep was loaded (ydoc_read_hook_set). */
+typedef struct input_file {
+    char *path;            /* as opened (owned) */
+    char *bytes;           /* its content, until the copies are written (owned) */
+    size_t n;
+    char sha[SHA256_HEX_LEN + 1];
+} input_file_t;
+
+typedef struct inputs {
+    input_file_t *v;
+    size_t n, cap;
+    int oom;
+} inputs_t;
+
+static void record_input(void *ctx, const char *path, const char *bytes, size_t n)
+{
+    inputs_t *in = ctx;
+    for (size_t i = 0; i < in->n; i++)
+        if (!strcmp(in->v[i].path, path))
+            return; /* read twice (a network named by two axes): recorded once */
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? 2 * in->cap : 8;
+        input_file_t *v = realloc(in->v, cap * sizeof *v);
+        if (!v) {
+            in->oom = 1;
+            return;
+        }
+        in->v = v;
+        in->cap = cap;
+    }
+    input_file_t *f = &in->v[in->n];
+    f->path = strdup(path);
+    f->bytes = malloc(n ? n : 1);
+    if (!f->path || !f->bytes) {
+        free(f->path);
+        free(f->bytes);
+        in->oom = 1;
+        return;
+    }
+    memcpy(f->bytes, bytes, n);
+    f->n = n;
+    sha256_hex(bytes, n, f->sha);
+    in->n++;
+}
+
+static void inputs_free(inputs_t *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        free(in->v[i].path);
+        free(in->v[i].bytes);
+    }
+    free(in->v);
+}
+
+/* 1 when spec names a built-in architecture or network (compiled in: nothing to record). */
+static int is_builtin_arch(const char *spec)
+{
+    for (size_t i = 0; i < arch_builtin_count(); i++)
+        if (!strcmp(spec, arch_builtin_name(i)))
+            return 1;
+    return 0;
+}
+
+static int is_builtin_wl(const char *spec)
+{
+    for (size_t i = 0; i < wl_builtin_count(); i++)
+        if (!strcmp(spec, wl_builtin_name(i)))
+            return 1;
+    return 0;
+}
+
+/* Points run from DIR/inputs: the base architecture as resolved (inputs/arch.yaml) and each
+ * network file as loaded (inputs/network-K.yaml), never from the originals, which may change
+ * while the sweep runs.  Rewrites the specs the children get; every rank does this (the
+ * names are fixed), rank 0 also writes the files (write_inputs).  ST_OK or ST_ENOMEM. */
+static int use_snapshots(sweep_t *s, const char *out)
+{
+    char path[4400];
+    if (s->arch_spec && !is_builtin_arch(s->arch_spec)) {
+        snprintf(path, sizeof path, "%s/inputs/arch.yaml", out);
+        char *p = strdup(path);
+        if (!p)
+            return ST_ENOMEM;
+        free(s->arch_spec);
+        s->arch_spec = p;
+    }
+    for (uint32_t k = 0; k < s->n_wl; k++) {
+        if (is_builtin_wl(s->wl[k].spec))
+            continue;
+        snprintf(path, sizeof path, "%s/inputs/network-%u.yaml", out, k);
+        char *p = strdup(path);
+        if (!p)
+            return ST_ENOMEM;
+        free(s->wl[k].spec);
+        s->wl[k].spec = p;
+    }
+    return ST_OK;
+}
+
+/* Writes DIR/inputs: arch.yaml and network-K.yaml (what the points run from, see
+ * use_snapshots) and files/NNN-NAME, a byte copy of every input file read, in the order
+ * of sweep.json's "inputs".  ST_OK, or ST_EIO/ST_ENOMEM with the reason in err. */
+static int write_inputs(const sweep_t *s, const inputs_t *in, trc_dir_t *od, char *err,
+                        size_t errn)
+{
+    trc_dir_t *id = NULL, *fd = NULL;
+    int rc = trc_dir_sub(od, "inputs", 1, &id, err, errn);
+    if (rc == ST_OK)
+        rc = trc_dir_sub(id, "files", 1, &fd, err, errn);
+    if (rc == ST_OK) {
+        trc_dir_clean_tmp(id);
+        trc_dir_clean_tmp(fd);
+    }
+    for (size_t i = 0; rc == ST_OK && i < in->n; i++) {
+        const char *base = strrchr(in->v[i].path, '/');
+        char name[256];
+        snprintf(name, sizeof name, "%03zu-%.200s", i, base ? base + 1 : in->v[i].path);
+        rc = trc_dir_write(fd, name, in->v[i].bytes, in->v[i].n, err, errn);
+    }
+    if (rc == ST_OK && s->arch_spec && !is_builtin_arch(s->arch_spec)) {
+        char *text = arch_dump_string(&s->base);
+        rc = text ? trc_dir_write(id, "arch.yaml", text, strlen(text), err, errn) : ST_ENOMEM;
+        free(text);
+    }
+    for (uint32_t k = 0; rc == ST_OK && k < s->n_wl; k++) {
+        if (is_builtin_wl(s->wl[k].given))
+            continue;
+        char *text = NULL, name[48];
+        size_t len = 0;
+        FILE *m = open_memstream(&text, &len);
+        if (!m)
+            return ST_ENOMEM;
+        rc = wl_dump_yaml(s->wl[k].net, m);
+        if (fclose(m) != 0 && rc == ST_OK)
+            rc = ST_ENOMEM;
+        snprintf(name, sizeof name, "network-%u.yaml", k);
+        if (rc == ST_OK)
+            rc = trc_dir_write(id, name, text, len, err, errn);
+        else if (!err[0])
+            snprintf(err, errn, "%s: cannot write the network back as YAML", s->wl[k].given);
+        free(text);
+    }
+    trc_dir_close(fd);
+    trc_dir_close(id);
+    return rc;
+}
+
+/* --restart: removes what earlier runs of a sweep left in DIR: every point directory's
+ * files and the directory, the summaries, the input copies.  Only names neuspin makes. */
+static void remove_results(trc_dir_t *od)
+{
+    static const char *const point_files[] = {"layers.csv", "stats.csv", "run.json",
+                                              "stderr.txt"};
+    trc_dir_t *pd = NULL;
+    if (trc_dir_sub(od, "points", 0, &pd, NULL, 0) == ST_OK) {
+        int fd = openat(trc_dir_fd(pd), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+        struct dirent *e;
+        while (dir && (e = readdir(dir)) != NULL) {
+            if (!e->d_name[0] || strspn(e->d_name, "0123456789") != strlen(e->d_name))
+                continue;
+            trc_dir_t *one = NULL;
+            if (trc_dir_sub(pd, e->d_name, 0, &one, NULL, 0) != ST_OK)
+                continue;
+            for (size_t i = 0; i < sizeof point_files / sizeof point_files[0]; i++)
+                trc_dir_unlink(one, point_files[i], NULL, 0);
+            trc_dir_clean_tmp(one);
+            trc_dir_close(one);
+            unlinkat(trc_dir_fd(pd), e->d_name, AT_REMOVEDIR); /* if nothing else is there */
+        }
+        if (dir)
+            closedir(dir);
+        else if (fd >= 0)
+            close(fd);
+        trc_dir_close(pd);
+    }
+    int fd = openat(trc_dir_fd(od), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
+    while (dir && (e = readdir(dir)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (!strncmp(e->d_name, "summary", 7) && n > 4 && !strcmp(e->d_name + n - 4, ".csv"))
+            trc_dir_unlink(od, e->d_name, NULL, 0);
+    }
+    if (dir)
+        closedir(dir);
+    else if (fd >= 0)
+        close(fd);
+}
+
 /* ---- Manifest ---- */
 
 /* DIR/sweep.json: what the sweep is, enough to check that DIR holds this sweep and for
  * merge to know how many points there are.  No time or host: identical for every run. */
-static char *manifest(const sweep_t *s, size_t *len)
+static char *manifest(const sweep_t *s, const inputs_t *in, size_t *len)
 {
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
     if (!f)
         return NULL;
     fprintf(f, "{\n  \"schema\": 1,\n  \"simulator\": \"neuspin\",\n  \"version\": ");
-    trc_json_string(f, NEUSPIN_VERSION " (" NEUSPIN_GIT_DESCRIBE ")");
+    trc_json_string(f, sim_version_text());
     fprintf(f, ",\n  \"command\": \"sweep\",\n  \"sweep_file\": ");
     trc_json_string(f, s->path);
     fprintf(f, ",\n  \"mode\": \"%s\",\n  \"points\": %llu,\n  \"id_width\": %d,\n",
@@ -253,29 +450,22 @@ static char *manifest(const sweep_t *s, size_t *len)
         }
         fputs("]}", f);
     }
-    fprintf(f, "%s],\n  \"points_dir\": \"points/<id>, id = the point index, %d digits\"\n}\n",
-            s->n_axes ? "\n  " : "", sweep_id_width(s));
+    fprintf(f, "%s],\n  \"inputs\": [", s->n_axes ? "\n  " : "");
+    for (size_t i = 0; i < in->n; i++) {
+        fprintf(f, "%s\n    {\"path\": ", i ? "," : "");
+        trc_json_string(f, in->v[i].path);
+        fprintf(f, ", \"bytes\": %zu, \"sha256\": \"%s\"}", in->v[i].n, in->v[i].sha);
+    }
+    fprintf(f, "%s],\n  \"inputs_dir\": \"inputs/: arch.yaml and network-K.yaml, what the "
+               "points run from; files/NNN-NAME, a copy of each input\",\n",
+            in->n ? "\n  " : "");
+    fprintf(f, "  \"points_dir\": \"points/<id>, id = the point index, %d digits\"\n}\n",
+            sweep_id_width(s));
     if (fclose(f) != 0) {
         free(buf);
         return NULL;
     }
     return buf;
-}
-
-/* 1 when a and b are the same manifest but for the sweep file's path. */
-static int same_sweep(const char *a, const char *b)
-{
-    for (;;) {
-        const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
-        size_t la = ea ? (size_t)(ea - a) : strlen(a), lb = eb ? (size_t)(eb - b) : strlen(b);
-        int pa = strncmp(a, "  \"sweep_file\":", 15) == 0, pb = strncmp(b, "  \"sweep_file\":", 15) == 0;
-        if (!(pa && pb) && (la != lb || memcmp(a, b, la) != 0))
-            return 0;
-        if (!ea || !eb)
-            return !ea && !eb;
-        a = ea + 1;
-        b = eb + 1;
-    }
 }
 
 /* ---- Rows ---- */
@@ -299,8 +489,10 @@ static int point_verify(const runner_t *r, uint64_t i, char *err, size_t errn)
     trc_dir_t *pd = NULL;
     point_name(r, i, name, sizeof name);
     int rc = trc_dir_sub(r->points, name, 0, &pd, err, errn);
-    if (rc == ST_OK)
+    if (rc == ST_OK) {
+        trc_dir_clean_tmp(pd); /* what a killed run left */
         rc = trc_run_verify(pd, err, errn);
+    }
     trc_dir_close(pd);
     return rc;
 }
@@ -709,7 +901,7 @@ int cli_sweep(args_t *a)
 {
     const char *file = NULL, *out = NULL;
     uint64_t jobs = 1, shard_i = 0, shard_n = 1;
-    int resume = 0, dry = 0, have_shard = 0, rc;
+    int resume = 0, restart = 0, dry = 0, have_shard = 0, rc;
     while (a->i < a->argc) {
         int k = a->i;
         const char *o = a->argv[a->i++], *v;
@@ -718,6 +910,8 @@ int cli_sweep(args_t *a)
             return CLI_OK;
         } else if (!strcmp(o, "--resume")) {
             resume = 1;
+        } else if (!strcmp(o, "--restart")) {
+            restart = 1;
         } else if (!strcmp(o, "--dry-run")) {
             dry = 1;
         } else if (!strcmp(o, "-o")) {
@@ -742,6 +936,8 @@ int cli_sweep(args_t *a)
         return cli_usage_error(a, a->argc, "%s", "sweep: expected a sweep file (see 'neuspin sweep --help')");
     if (!out && !dry)
         return cli_usage_error(a, a->argc, "%s", "sweep: expected -o DIR");
+    if (resume && restart)
+        return cli_usage_error(a, a->argc, "%s", "sweep: --resume and --restart exclude each other");
     if (!have_shard && (rc = slurm_shard(&shard_i, &shard_n, &have_shard)))
         return rc;
 
@@ -754,7 +950,13 @@ int cli_sweep(args_t *a)
     arch_diag_list_t dl;
     arch_diag_init(&dl);
     rc = CLI_OK;
+    /* every file the loaders read, includes too, by content (sweep.json "inputs") */
+    inputs_t in = {0};
+    ydoc_read_hook_set(record_input, &in);
     int st = sweep_load(file, &s, &dl);
+    ydoc_read_hook_set(NULL, NULL);
+    if (st == ST_OK && in.oom)
+        st = ST_ENOMEM;
     uint64_t n_bad = 0;
     if (st == ST_OK)
         st = sweep_check(s, &dl, &n_bad);
@@ -817,9 +1019,10 @@ int cli_sweep(args_t *a)
     /* The output directory: it must hold this sweep or nothing.  Rank 0 opens (creating),
      * locks it against another sweep, removes what a killed writer left and writes
      * sweep.json; then every rank opens DIR/points, never through a planted link. */
-    char err[700];
+    char err[700] = "", what[4300];
+    int cmp = TRC_SWEEP_SAME;
     size_t mlen = 0;
-    char *man = manifest(s, &mlen), *old = NULL;
+    char *man = use_snapshots(s, out) == ST_OK ? manifest(s, &in, &mlen) : NULL, *old = NULL;
     int setup = 0;
     if (!man) {
         fprintf(stderr, "neuspin: error: out of memory\n");
@@ -835,16 +1038,26 @@ int cli_sweep(args_t *a)
                 trc_dir_read(od, "sweep.json", 64u << 20, &old, NULL, err, sizeof err) != ST_OK) {
                 fprintf(stderr, "neuspin: error: %s\n", err);
                 setup = CLI_EUSAGE;
-            } else if (old && !same_sweep(old, man)) {
-                fprintf(stderr, "neuspin: error: %s holds another sweep (%s/sweep.json differs); "
-                                "use another -o DIR\n", out, out);
-                setup = CLI_EUSAGE;
             } else if (!old && dir_has_entries(od)) {
                 fprintf(stderr, "neuspin: error: %s: not empty and holds no sweep.json, so it is "
                                 "not a sweep directory; use a new or empty -o DIR\n", out);
                 setup = CLI_EUSAGE;
-            } else if ((!old || strcmp(old, man) != 0) &&
-                       trc_dir_write(od, "sweep.json", man, mlen, err, sizeof err) != ST_OK) {
+            } else if (old && !restart &&
+                       (cmp = trc_sweep_manifest_cmp(old, strlen(old), man, mlen, what,
+                                                     sizeof what)) != TRC_SWEEP_SAME) {
+                if (cmp == TRC_SWEEP_INPUTS)
+                    fprintf(stderr, "neuspin: error: %s: %s changed since this sweep started "
+                                    "(%s/sweep.json records its SHA-256); restore it, or give "
+                                    "--restart to start over\n", out, what, out);
+                else
+                    fprintf(stderr, "neuspin: error: %s holds another sweep (%s differs in "
+                                    "%s/sweep.json); use another -o DIR, or --restart\n",
+                            out, what, out);
+                setup = CLI_EUSAGE;
+            } else if ((restart ? (remove_results(od), 0) : 0) ||
+                       ((!old || strcmp(old, man) != 0) &&
+                        trc_dir_write(od, "sweep.json", man, mlen, err, sizeof err) != ST_OK) ||
+                       write_inputs(s, &in, od, err, sizeof err) != ST_OK) {
                 fprintf(stderr, "neuspin: error: %s\n", err);
                 setup = CLI_ERUN;
             } else if (trc_dir_sub(od, "points", 1, &r.points, err, sizeof err) != ST_OK) {
@@ -997,6 +1210,7 @@ out:
     trc_dir_close(r.points);
     trc_dir_close(od);
 out_early:
+    inputs_free(&in);
     sweep_destroy(s);
     sweep_mpi_finalize();
     return rc;

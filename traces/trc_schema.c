@@ -160,6 +160,11 @@ static const trc_col_t sweep_cols[] = {
     {"seed_mixing", TRC_T_STR, "", "how a point's seed follows from it", 0},
     {"base", TRC_T_OBJ, "", "`arch`, `workload`, `T`, `mapping`, `timing`", 0},
     {"axes", TRC_T_ARR, "", "`{key, values}` per axis, in column order", 0},
+    {"inputs", TRC_T_ARR, "",
+     "every file the sweep read (the sweep file, architectures, networks, their includes): "
+     "`{path, bytes, sha256}`; `--resume` refuses when one changed", TRC_COL_OPTIONAL},
+    {"inputs_dir", TRC_T_STR, "", "what `inputs/` holds: the copies the points run from",
+     TRC_COL_OPTIONAL},
     {"points_dir", TRC_T_STR, "", "where the points' outputs are", 0},
 };
 const trc_schema_t trc_schema_sweep = {

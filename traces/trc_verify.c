@@ -125,3 +125,88 @@ int trc_run_verify(trc_dir_t *d, char *err, size_t errn)
     json_decref(root);
     return rc;
 }
+
+/* The input entry of `inputs` whose path is `path`, or NULL. */
+static json_t *input_by_path(json_t *inputs, const char *path)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(inputs, i, e)
+    {
+        const char *p = json_string_value(json_object_get(e, "path"));
+        if (p && !strcmp(p, path))
+            return e;
+    }
+    return NULL;
+}
+
+int trc_sweep_manifest_cmp(const char *old_json, size_t old_len, const char *new_json,
+                           size_t new_len, char *what, size_t whatn)
+{
+    json_error_t je;
+    json_t *a = json_loadb(old_json, old_len, JSON_REJECT_DUPLICATES, &je);
+    json_t *b = json_loadb(new_json, new_len, JSON_REJECT_DUPLICATES, &je);
+    int rc = TRC_SWEEP_OTHER;
+    set_err(what, whatn, "sweep.json is not a sweep manifest");
+    if (!json_is_object(a) || !json_is_object(b))
+        goto done;
+    json_t *ia = json_incref(json_object_get(a, "inputs"));
+    json_t *ib = json_incref(json_object_get(b, "inputs"));
+    json_object_del(a, "inputs");
+    json_object_del(b, "inputs");
+    json_object_del(a, "sweep_file");
+    json_object_del(b, "sweep_file");
+    const char *key;
+    json_t *v;
+    rc = TRC_SWEEP_SAME;
+    json_object_foreach(a, key, v)
+    {
+        if (!json_equal(v, json_object_get(b, key))) {
+            set_err(what, whatn, "%s", key);
+            rc = TRC_SWEEP_OTHER;
+            break;
+        }
+    }
+    if (rc == TRC_SWEEP_SAME && json_object_size(a) != json_object_size(b)) {
+        json_object_foreach(b, key, v)
+        {
+            if (!json_object_get(a, key)) {
+                set_err(what, whatn, "%s", key);
+                break;
+            }
+        }
+        rc = TRC_SWEEP_OTHER;
+    }
+    if (rc == TRC_SWEEP_SAME && !json_equal(ia, ib)) {
+        /* name the first file that changed, was added or was dropped */
+        rc = TRC_SWEEP_INPUTS;
+        set_err(what, whatn, "the list of input files");
+        size_t i;
+        json_t *e;
+        int found = 0;
+        json_array_foreach(ib, i, e)
+        {
+            const char *p = json_string_value(json_object_get(e, "path"));
+            json_t *o = p ? input_by_path(ia, p) : NULL;
+            if (p && !json_equal(o, e)) {
+                set_err(what, whatn, "%s", p);
+                found = 1;
+                break;
+            }
+        }
+        json_array_foreach(ia, i, e)
+        {
+            const char *p = json_string_value(json_object_get(e, "path"));
+            if (!found && p && !input_by_path(ib, p)) {
+                set_err(what, whatn, "%s", p);
+                break;
+            }
+        }
+    }
+    json_decref(ia);
+    json_decref(ib);
+done:
+    json_decref(a);
+    json_decref(b);
+    return rc;
+}

@@ -77,6 +77,11 @@ int wl_load(const char *spec, wl_net_t **out, arch_diag_list_t *dl);
 
 void wl_net_destroy(wl_net_t *n); /* NULL is a no-op */
 
+/* Writes n as a version-1 network file that loads back to the same network (every field
+ * but the source positions).  ST_OK, ST_EIO when writing fails, ST_EINVAL for a network no
+ * file can describe (a later layer reading the network input). */
+int wl_dump_yaml(const wl_net_t *n, FILE *f);
+
 /* ---- Documentation ---- */
 /* Writes the network file's field reference as Markdown: the top-level keys, `input`, a
  * matrix of which key each layer type takes, and one table per layer type (key, type,

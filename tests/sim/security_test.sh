@@ -113,6 +113,37 @@ for how in truncate delete edit; do
   check "… and the summary equals the clean sweep's" "cmp -s $T/ref/summary.csv $T/rs/summary.csv"
 done
 
+# --- a sweep is bound to its inputs: recorded by SHA-256, copied, points run from the copies ---
+mkdir -p "$T/in/inc"
+printf 'version: 1\nname: swtest\nxbar: !include inc/xbar.yaml\n' > "$T/in/arch.yaml"
+printf 'rows: 128\n' > "$T/in/inc/xbar.yaml"
+printf 'version: 1\nname: tiny\ninput: {c: 1, h: 8, w: 8}\nmc_samples: 2\nlayers:\n  - {name: c1, type: conv, cout: 4, k: 3, dropout: 0.2}\n  - {name: f1, type: fc, cout: 10, dropout: 0.2}\n' > "$T/in/net.yaml"
+printf 'version: 1\nbase: {arch: arch.yaml, workload: net.yaml, T: 2, seed: 3}\naxes:\n  - {key: xbar.cols, values: [64, 128]}\n' > "$T/in/s.yaml"
+NEUSPIN_SWEEP_STOP_AFTER=1 "$NS" sweep "$T/in/s.yaml" -o "$T/bound" 2> /dev/null
+check "an interrupted sweep over files exits 130" "[ $? -eq 130 ]"
+for f in s.yaml arch.yaml inc/xbar.yaml net.yaml; do
+  entry="{\"path\": \"$T/in/$f\", \"bytes\": $(stat -c %s "$T/in/$f"), \"sha256\": \"$(sha256sum < "$T/in/$f" | cut -c1-64)\"}"
+  check "sweep.json records $f by size and SHA-256" "grep -qF '$entry' $T/bound/sweep.json"
+done
+check "every input, the include too, is copied byte for byte" \
+  "cmp -s $T/in/inc/xbar.yaml $T/bound/inputs/files/002-xbar.yaml && cmp -s $T/in/s.yaml $T/bound/inputs/files/000-s.yaml"
+check "points run from the copies, not the originals" \
+  "grep -qF '\"source\": \"$T/bound/inputs/network-0.yaml\"' $T/bound/points/0000/run.json"
+cp "$T/bound/summary.csv" "$T/bound.sum"
+printf 'rows: 256\n' > "$T/in/inc/xbar.yaml"
+"$NS" sweep "$T/in/s.yaml" -o "$T/bound" --resume 2> "$T/err.txt"
+rc=$?
+check "resume after an included file changed exits 2 (got $rc)" "[ $rc -eq 2 ]"
+check "… naming the file" "grep -qF '$T/in/inc/xbar.yaml changed since this sweep started' $T/err.txt"
+check "… and runs nothing (the summary is as it was)" \
+  "cmp -s $T/bound.sum $T/bound/summary.csv && [ ! -e $T/bound/points/0001/run.json ]"
+"$NS" sweep "$T/in/s.yaml" -o "$T/bound" --resume --restart 2> "$T/err.txt"
+check "--resume with --restart is a usage error" "[ $? -eq 2 ] && grep -q 'exclude each other' $T/err.txt"
+"$NS" sweep "$T/in/s.yaml" -o "$T/bound" --restart 2> /dev/null
+rc=$?
+check "--restart starts over from the changed inputs (exit $rc)" \
+  "[ $rc -eq 0 ] && [ \$(grep -c ',ok,\$' $T/bound/summary.csv) -eq 2 ] && grep -q 'rows: 256' $T/bound/inputs/arch.yaml"
+
 # --- small defects ---
 "$NS" run -T 1 -q --seed 18446744073709551615 > /dev/null 2> "$T/err.txt"
 check "--seed 2^64-1 is accepted (exit $?)" "[ ! -s $T/err.txt ]"

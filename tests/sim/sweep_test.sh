@@ -207,7 +207,7 @@ check "the resumed traces equal the uninterrupted sweep's" "diff -r $T/j1/points
 check "a second --resume runs nothing" "[ $? -eq 0 ] && ! grep -q '^point ' $T/r3.txt"
 printf 'version: 1\naxes:\n  - {key: xbar.rows, values: [64]}\n' > "$T/other.yaml"
 expect_err "a directory holding another sweep is refused" \
-  "neuspin: error: $T/r holds another sweep ($T/r/sweep.json differs); use another -o DIR" 2 \
+  "neuspin: error: $T/r holds another sweep (points differs in $T/r/sweep.json); use another -o DIR, or --restart" 2 \
   "$NS" sweep "$T/other.yaml" -o "$T/r"
 
 # --- SIGINT: stop launching, end the children, write what finished ---
@@ -218,11 +218,21 @@ axes:
   - {key: xbar.rows, values: [64, 128, 256, 512, 1024, 2048]}
   - {key: seed, range: {from: 1, to: 4, step: 1}}
 EOF
+# No fixed sleep, on no machine too fast or too slow: look (every 50 ms, at most 60 s) for a
+# first finished point while the sweep is frozen (SIGSTOP); once there is one, SIGINT it
+# before it continues.  Frozen, it launched at most 2 points past the finished one, so at
+# least 21 of 24 are left and it is still sweeping when it handles the signal.
 "$NS" sweep "$T/slow.yaml" -o "$T/int" -j 2 2> "$T/int.txt" &
 pid=$!
-for _ in $(seq 100); do [ -n "$(ls "$T/int/points" 2>/dev/null)" ] && break; sleep 0.05; done
-sleep 0.3
+for _ in $(seq 1200); do
+  kill -STOP $pid 2> /dev/null || break
+  grep -q '^point [0-9]*/24 ' "$T/int.txt" && break
+  kill -CONT $pid
+  sleep 0.05
+done
+check "SIGINT comes after a first point finished" "grep -q '^point [0-9]*/24 ' $T/int.txt"
 kill -INT $pid
+kill -CONT $pid
 wait $pid
 rc=$?
 check "SIGINT ends the sweep with 130 (got $rc)" "[ $rc -eq 130 ]"

@@ -114,6 +114,33 @@ START_TEST(test_trc_sum_adds_passes_and_tracks_the_last_end)
 }
 END_TEST
 
+/* Under the pipelined schedule layers overlap: the per-pass row is the image latency over
+ * T, never more than the image's, and the layers' summed busy cycles are shown apart. */
+START_TEST(test_trc_table_per_pass_is_the_image_latency_over_T)
+{
+    en_table_t t = table();
+    trc_sum_t *s = NULL;
+    ck_assert_int_eq(trc_sum_create(layers, 2, 2, &t, 1.0, &s), ST_OK);
+    /* pass 0: layer 0 at 0..100, layer 1 at 60..120; pass 1: layer 0 at 100..200, layer 1
+     * at 160..220 -> image latency 220 cycles, 110 per pass; busy 2 x (100 + 60) = 320 */
+    trc_rec_t r[4] = {rec(0, 0, 0, 100), rec(1, 0, 60, 60), rec(0, 1, 100, 100), rec(1, 1, 160, 60)};
+    for (int i = 0; i < 4; i++)
+        trc_sum_add(s, &r[i]);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    trc_print_table(f, s, NULL);
+    fclose(f);
+    /* "  %-18s %12.0f": 15 characters padded to 18, a space, 110 right-aligned in 12 */
+    ck_assert_ptr_nonnull(strstr(buf, "  per pass (mean)             110 "));
+    ck_assert_ptr_nonnull(strstr(buf, "  per image (T=2)             220 "));
+    /* 320 / 2 = 160 busy cycles per pass, 320 / 220 = 1.45x */
+    ck_assert_ptr_nonnull(strstr(buf, "layers busy per pass (mean) 160 cycles: they overlap, 1.45x"));
+    free(buf);
+    trc_sum_destroy(s);
+}
+END_TEST
+
 START_TEST(test_trc_files_appear_only_at_commit)
 {
     mk_tmp();
@@ -224,6 +251,7 @@ Suite *trc_suite(void)
     Suite *s = suite_create("trc");
     TCase *c = tcase_create("Core");
     tcase_add_test(c, test_trc_sum_adds_passes_and_tracks_the_last_end);
+    tcase_add_test(c, test_trc_table_per_pass_is_the_image_latency_over_T);
     tcase_add_test(c, test_trc_files_appear_only_at_commit);
     tcase_add_test(c, test_trc_abort_leaves_nothing);
     tcase_add_test(c, test_trc_block_rows_follow_the_descriptors);

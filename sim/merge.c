@@ -20,6 +20,7 @@
 #include "cli_int.h"
 #include "trc_fs.h"
 #include "trc_read.h"
+#include "trc_verify.h"
 
 static const char merge_help[] =
     "usage: neuspin merge DIR... -o OUT\n"
@@ -128,6 +129,22 @@ static int add_file(merge_t *m, const char *path)
         return oom();
     trc_summary_hdr_t h;
     uint64_t points = trc_sweep_points(m->man);
+    /* An ok row counts only when its point's files are the ones its run.json names, where
+     * the sweep directory still holds them (DIR/points/<id>, beside the summary). */
+    trc_dir_t *pts = NULL;
+    {
+        char *dir = strdup(p), *sl = dir ? strrchr(dir, '/') : NULL;
+        trc_dir_t *sd = NULL;
+        if (dir && sl)
+            sl[sl == dir] = '\0';
+        if (dir && trc_dir_open(sl ? dir : ".", 0, &sd, NULL, 0) == ST_OK)
+            trc_dir_sub(sd, "points", 0, &pts, NULL, 0);
+        trc_dir_close(sd);
+        free(dir);
+    }
+    int width = 4;
+    for (uint64_t v = points ? points - 1 : 0, d = 1000; v / d >= 10; d *= 10)
+        width++;
     size_t first = m->n;
     rc = trc_summary_header(c, (int)trc_sweep_n_axes(m->man), &h, err, sizeof err);
     if (rc == ST_OK) {
@@ -151,6 +168,20 @@ static int add_file(merge_t *m, const char *path)
     while (rc == ST_OK && (rc = trc_csv_next(c, err, sizeof err)) == 1) {
         if ((rc = trc_summary_row(c, &h, points, &row, err, sizeof err)) != ST_OK)
             break;
+        if (row.ok && pts) {
+            char id[32], why[768];
+            trc_dir_t *pd = NULL;
+            snprintf(id, sizeof id, "%0*llu", width, (unsigned long long)row.point);
+            int v = trc_dir_sub(pts, id, 0, &pd, why, sizeof why);
+            if (v == ST_OK)
+                v = trc_run_verify(pd, why, sizeof why);
+            trc_dir_close(pd);
+            if (v != ST_OK) {
+                fprintf(stderr, "neuspin: error: %s:%lu: point %llu is not counted: %s\n", p,
+                        trc_csv_line(c), (unsigned long long)row.point, why);
+                continue;
+            }
+        }
         if (m->n == m->cap) {
             size_t cap = m->cap ? 2 * m->cap : 256;
             mrow_t *r = realloc(m->rows, cap * sizeof *r);
@@ -170,6 +201,7 @@ static int add_file(merge_t *m, const char *path)
         r->seq = m->n++;
     }
     trc_csv_close(c);
+    trc_dir_close(pts);
     if (rc == ST_ENOMEM)
         return oom();
     if (rc < 0) {

@@ -113,6 +113,29 @@ for how in truncate delete edit; do
   check "… and the summary equals the clean sweep's" "cmp -s $T/ref/summary.csv $T/rs/summary.csv"
 done
 
+# --- merge counts an ok row only when its point's files are the ones run.json names ---
+rm -rf "$T/mg" && cp -r "$T/ref" "$T/mg"
+truncate -s 50 "$T/mg/points/0002/stats.csv"
+"$NS" merge "$T/mg" -o "$T/mgout" 2> "$T/err.txt"
+rc=$?
+check "merge of a sweep with an altered point exits 1 (got $rc)" "[ $rc -eq 1 ]"
+check "… naming the point and the file" \
+  "grep -q 'point 2 is not counted: .*points/0002/stats.csv: 50 bytes, run.json records' $T/err.txt"
+check "… and leaves it out of the merged summary" \
+  "[ \$(grep -c '^[01],' $T/mgout/summary.csv) -eq 2 ] && ! grep -q '^2,' $T/mgout/summary.csv"
+
+# --- a network of more than 4096 layers: its row and the counts agree ---
+{
+  printf 'version: 1\nname: deep\ninput: {c: 1, h: 1, w: 4}\nmc_samples: 1\nlayers:\n'
+  for i in $(seq 0 4199); do printf '  - {name: f%d, type: fc, cout: 4}\n' "$i"; done
+} > "$T/deep.yaml"
+printf 'version: 1\nbase: {workload: deep.yaml, T: 1, timing: analytic}\naxes:\n  - {key: chip.tiles, values: [8192]}\n' > "$T/deep-sweep.yaml"
+"$NS" sweep "$T/deep-sweep.yaml" -o "$T/deep" 2> "$T/err.txt"
+rc=$?
+check "a 4200-layer sweep point exits 0 (got $rc)" "[ $rc -eq 0 ]"
+check "… its row is ok and the sweep says 1 ok" \
+  "grep -q '^0,.*,ok,\$' $T/deep/summary.csv && grep -q '1 points: 1 ok, 0 failed' $T/err.txt"
+
 # --- a sweep is bound to its inputs: recorded by SHA-256, copied, points run from the copies ---
 mkdir -p "$T/in/inc"
 printf 'version: 1\nname: swtest\nxbar: !include inc/xbar.yaml\n' > "$T/in/arch.yaml"

@@ -1,6 +1,6 @@
 # reliability.cmake - the tests of issue 6 that are not one folder's suite (included by
 # tests/CMakeLists.txt):
-#  - limits: the run-cost estimator of sim/limits.c, pure C (no SystemC linked);
+#  - limits: the run-cost estimator of sim/core/limits.c, pure C (no SystemC linked);
 #  - errors_doc: docs/errors.md lists exactly the bad-input corpora (scripts/errors-doc);
 #  - valgrind_<suite>: memcheck over the pure-C suites (label valgrind; needs valgrind and
 #    a build without sanitizers, whose runtime valgrind cannot run under);
@@ -8,11 +8,11 @@
 
 ns_check(NAME check_limits
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/sim/check_limits_main.c
-          ${CMAKE_CURRENT_SOURCE_DIR}/sim/check_limits.c ${CMAKE_SOURCE_DIR}/sim/limits.c
+          ${CMAKE_CURRENT_SOURCE_DIR}/sim/check_limits.c ${CMAKE_SOURCE_DIR}/sim/core/limits.c
   LIBS workloads
   SUITES limits
   LABELS sim)
-target_include_directories(check_limits PRIVATE ${CMAKE_SOURCE_DIR}/sim ${CMAKE_CURRENT_SOURCE_DIR})
+target_include_directories(check_limits PRIVATE ${CMAKE_SOURCE_DIR}/sim/core ${CMAKE_CURRENT_SOURCE_DIR})
 
 add_test(NAME errors_doc COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/errors-doc --check)
 set_tests_properties(errors_doc PROPERTIES LABELS "docs")

@@ -177,7 +177,7 @@ static const kind_rule_t layer_kinds[F_COUNT] = {
 
 /* Other kinds of neuspin document, told apart by their top-level keys: a document with
  * none of net_keys but an architecture block (arch_blocks()) or one of sweep_keys (the
- * top level of sim/sweep.c) is refused as that kind of file. */
+ * top level of sim/cmd/sweep.c) is refused as that kind of file. */
 static const char *const net_keys[] = {"mc_samples", "input", "layers", NULL};
 static const char *const sweep_keys[] = {"base", "axes", "mode", NULL};
 

@@ -3,9 +3,9 @@
  *
  * This is the one place that says which operations a layer issues, on which resource, how
  * large, how often and which of them overlap.  Its readers only interpret it:
- *  - the SystemC engine (sim/sim.cpp) sends each operation to its block and waits;
- *  - the analytic mode (sim/analytic.c) sums the models' costs over it;
- *  - the estimators (sim/limits.c: transactions, traces, memory; the --vcd size) count it.
+ *  - the SystemC engine (sim/engine/engine.cpp) sends each operation to its block and waits;
+ *  - the analytic mode (sim/core/analytic.c) sums the models' costs over it;
+ *  - the estimators (sim/core/limits.c: transactions, traces, memory; the --vcd size) count it.
  * Adding a block (or an operation) touches the builder here and the per-kind switch of each
  * reader, never a hand-written copy of a layer's sequence.
  *

@@ -1,4 +1,4 @@
-/* fuzz_sweep.c - libFuzzer harness of the sweep-file loader (sim/sweep.c, pure C).
+/* fuzz_sweep.c - libFuzzer harness of the sweep-file loader (sim/cmd/sweep.c, pure C).
  *
  * Every input is loaded with sweep_load_string as the file sweep.yaml of a scratch
  * directory that holds an architecture (a.yaml) and a workload (n.yaml) it may name by

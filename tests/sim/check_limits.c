@@ -1,4 +1,4 @@
-/* check_limits.c - suite "limits": the run-cost estimates of sim/limits.h against counts
+/* check_limits.c - suite "limits": the run-cost estimates of sim/core/limits.h against counts
  * worked out by hand on tests/golden/toy2 (two fc layers, SpinDrop on the second), and the
  * limit check's messages.  The transaction count is the same number the event model's bus
  * adapter reports (tests/golden/toy2/stats.csv: chip.bus.adapter transports = 26), counted

@@ -1,4 +1,4 @@
-/* check_limits_main.c - runner of the limits suite: the run-cost estimator of sim/limits.c,
+/* check_limits_main.c - runner of the limits suite: the run-cost estimator of sim/core/limits.c,
  * pure C, linked without SystemC. */
 #include "check_main.h"
 

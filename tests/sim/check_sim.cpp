@@ -37,6 +37,7 @@
 #include <check.h>
 
 #include "base/status.h"
+#include "engine.h"
 #include "sim.h"
 
 namespace {
@@ -84,7 +85,8 @@ int run_toy(Fixture &f, sim_prog_t &prog, volatile sig_atomic_t *stop = nullptr)
     sim_job_t job = {&f.arch, f.net, f.map, f.sum->T, 1, f.layers, f.sum, nullptr, stop,
                      SIM_TIMING_EVENT, nullptr};
     char err[256] = "";
-    return sim_run(&job, &prog, err, sizeof err);
+    return job.timing == SIM_TIMING_ANALYTIC ? sim_analytic(&job, &prog, err, sizeof err)
+                                             : sim_engine_run(&job, &prog, err, sizeof err);
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-/* check_sweep.c - sweep files (sim/sweep.h): expansion order and counts (product, zip,
+/* check_sweep.c - sweep files (sim/cmd/sweep.h): expansion order and counts (product, zip,
  * ranges), per-value and per-point diagnostics, seeds from (master seed, point index), and
  * the child's command line; plus `-p` overrides (arch_override). */
 #include <check.h>

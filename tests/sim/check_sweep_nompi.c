@@ -1,6 +1,6 @@
 /* check_sweep_nompi.c - a build without MPI started as one of several MPI ranks refuses,
  * instead of running the whole sweep once per rank into one directory (issue 9).  This
- * binary compiles sim/sweep_mpi.c without NEUSPIN_HAVE_MPI, whatever the build has. */
+ * binary compiles sim/cmd/sweep_mpi.c without NEUSPIN_HAVE_MPI, whatever the build has. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <stdlib.h>

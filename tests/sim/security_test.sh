@@ -104,7 +104,7 @@ for how in truncate delete edit; do
   case $how in
     truncate) truncate -s 100 "$T/rs/points/0001/layers.csv" ;;
     delete) rm "$T/rs/points/0001/layers.csv" ;;
-    edit) sed -i 's/,1,/,2,/' "$T/rs/points/0001/stats.csv" ;;
+    edit) printf '*,*,chip.bus,bits,0,1,bit\n' >> "$T/rs/points/0001/stats.csv" ;;
   esac
   "$NS" sweep "$T/s.yaml" -o "$T/rs" --resume 2> "$T/err.txt"
   rc=$?

@@ -3,7 +3,7 @@
 #  - `neuspin --version` prints what `git describe --always --dirty --tags` prints for the
 #    source tree now (a build configured before the last commit or edit would not), and
 #    run.json records the same text;
-#  - sim/version.cmake, run on a scratch repository, follows commits, edits and tags,
+#  - sim/cmd/version.cmake, run on a scratch repository, follows commits, edits and tags,
 #    rewrites its output only when the text changes, and says "unknown" outside a checkout.
 # Skipped (exit 77) when the source tree is not a git checkout or git is missing.
 #   usage: version_test.sh NEUSPIN SOURCE_DIR CMAKE
@@ -31,7 +31,7 @@ text=${got#neuspin }
 check "run.json records the same version" "grep -qF '\"version\": \"$text\",' $T/run/run.json"
 
 # --- the stamping script on a scratch repository ---
-stamp() { "$CMAKE" -DSRC="$1" -DOUT="$T/v.c" -DVERSION=9.8.7 -P "$SRC/sim/version.cmake"; }
+stamp() { "$CMAKE" -DSRC="$1" -DOUT="$T/v.c" -DVERSION=9.8.7 -P "$SRC/sim/cmd/version.cmake"; }
 stamped() { sed -n '/sim_version_describe/,/}/s/.*return "\(.*\)";/\1/p' "$T/v.c"; }
 g() { git -C "$T/repo" -c user.name=t -c user.email=t@example.org "$@" > /dev/null 2>&1; }
 mkdir "$T/repo"

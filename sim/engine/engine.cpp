@@ -709,10 +709,13 @@ static sc_core::sc_trace_file *open_vcd(const char *path, Top &top)
 
 } // namespace ns
 
-extern "C" int sim_run(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn)
+extern "C" int sim_engine_available(void)
 {
-    if (job->timing == SIM_TIMING_ANALYTIC)
-        return sim_analytic(job, prog, err, errn);
+    return 1;
+}
+
+extern "C" int sim_engine_run(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn)
+{
     // sc_stop() reports "Simulation stopped by user" as an info; neuspin prints its own.
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     ns::Top top(*job);

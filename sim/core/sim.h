@@ -1,11 +1,8 @@
-/* sim.h - the C entry into the SystemC/TLM-2.0 model (implemented in C++ in sim.cpp).
- *
- * sim_run builds the layers' operation programs (workloads/wl_prog.h), elaborates one top
- * (a controller, a bus, the global and scale buffers, the digital periphery, a dropout bank
- * per stochastic layer and a module per used tile), runs the T MC passes by interpreting
- * the programs, and hands every (layer, pass) record to the sum and, when given, to the
- * trace files.  The analytic mode sums the models' costs over the same programs.  SystemC elaborates one design per process, so sim_run can be
- * called once per process. */
+/* sim.h - a run as the core sees it (C11, no SystemC): the job, the one-time weight
+ * programming cost, and the analytic mode, which sums the models' costs over the layers'
+ * operation programs (workloads/wl_prog.h).  The SystemC engine (sim/engine/engine.h)
+ * interprets the same programs in event or cycle timing; the commands (sim/cmd/) choose one.
+ */
 #ifndef NS_SIM_H
 #define NS_SIM_H
 
@@ -49,16 +46,13 @@ typedef struct sim_prog {
     act_counts_t acts;
 } sim_prog_t;
 
-/* Runs the job.  ST_OK; ST_EIO (trace write failed), ST_ERANGE/ST_EINVAL (a model refused
- * a request: reported in err), ST_ENOMEM; 1 when stopped by *stop.  SIM_TIMING_ANALYTIC is
- * handed to sim_analytic. */
-int sim_run(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn);
-
 /* The analytic mode (analytic.c, C): the same layer records from closed-form per-layer
  * formulas over the same C models, without SystemC.  Cycles are exact for the layer
  * schedule (nothing contends there); with the pipelined schedule each layer reports its
  * own busy cycles and the image latency is a lower bound (docs/timing.md).  Energy uses
- * expected mask counts instead of sampled masks.  Same returns as sim_run. */
+ * expected mask counts instead of sampled masks.  ST_OK; ST_EIO (trace write failed),
+ * ST_ERANGE/ST_EINVAL (a model refused a request: reported in err), ST_ENOMEM; 1 when
+ * stopped by *job->stop. */
 int sim_analytic(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn);
 
 /* Estimated waveform changes of a run (two per block operation): what --vcd would write. */

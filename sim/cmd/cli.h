@@ -1,5 +1,5 @@
 /* cli.h - the command-line front end (C11): argument parsing, loading and checking inputs,
- * running the simulation through sim_run, printing and writing results.
+ * running the simulation (sim_analytic or sim_engine_run), printing and writing results.
  *
  * Exit codes: 0 success; 1 a runtime failure (an output cannot be written, a model refused
  * a request); 2 a usage or configuration error (one "file:line:col: error:" line each);

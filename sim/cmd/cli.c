@@ -27,6 +27,7 @@
 
 #include "arch.h"
 #include "base/status.h"
+#include "engine.h"
 #include "sim.h"
 #include "trc.h"
 #include "trc_fs.h"
@@ -263,7 +264,8 @@ static int cmd_run(args_t *a)
 {
     const char *arch_path = NULL, *wl_spec = NULL, *out_dir = NULL;
     uint64_t T = 0, strategy = 0, seed = DEFAULT_SEED, vcd_max_mb = 64;
-    int quiet = 0, rc, timing = SIM_TIMING_EVENT, schedule = -1;
+    int quiet = 0, rc, timing = sim_engine_available() ? SIM_TIMING_EVENT : SIM_TIMING_ANALYTIC;
+    int schedule = -1, timing_argi = 0;
     const char *vcd = NULL;
     int over[64], n_over = 0; /* argv indices of -p KEY=VALUE */
     sim_limits_t lim;
@@ -307,6 +309,8 @@ static int cmd_run(args_t *a)
                                             : "--schedule: expected layer or pipeline, got \"%s\"",
                                        v);
             *(is_t ? &timing : &schedule) = found;
+            if (is_t)
+                timing_argi = k + 1;
         } else if (!strcmp(o, "-p")) {
             if (!cli_opt_value(a, o))
                 return CLI_EUSAGE;
@@ -351,6 +355,10 @@ static int cmd_run(args_t *a)
     } else if (!T) {
         T = net->T;
     }
+    if (timing != SIM_TIMING_ANALYTIC && !sim_engine_available())
+        return cli_usage_error(a, timing_argi, "%s",
+                               "--timing: this neuspin was built without SystemC "
+                               "(NEUSPIN_WITH_SYSTEMC=OFF); only analytic is available");
     if (vcd && timing == SIM_TIMING_ANALYTIC) {
         fprintf(stderr, "neuspin: error: --vcd needs --timing event or cycle: the analytic "
                         "mode has no waveforms\n");
@@ -406,7 +414,8 @@ static int cmd_run(args_t *a)
     sim_job_t job = {&arch, net, map, (uint32_t)T, seed, layers, sum, out, &g_stop,
                      (uint32_t)timing, vcd};
     sim_prog_t prog;
-    int st = sim_run(&job, &prog, err, sizeof err);
+    int st = timing == SIM_TIMING_ANALYTIC ? sim_analytic(&job, &prog, err, sizeof err)
+                                           : sim_engine_run(&job, &prog, err, sizeof err);
     if (st == 1 || g_stop) {
         fprintf(stderr, "neuspin: interrupted; no output written\n");
         rc = CLI_EINTR;

@@ -41,61 +41,11 @@
 
 /* ---- Argument scanning ---- */
 
-/* Column (1-based) of argv[k] in the command line joined by spaces. */
-static uint32_t arg_col(const args_t *a, int k)
-{
-    uint32_t col = 1;
-    for (int j = 0; j < k && j < a->argc; j++)
-        col += (j == 0 ? (uint32_t)strlen("neuspin") : (uint32_t)strlen(a->argv[j])) + 1;
-    return col;
-}
-
-uint32_t cli_arg_col(const args_t *a, int k)
-{
-    return arg_col(a, k);
-}
-
 int cli_usage_error(const args_t *a, int k, const char *fmt, const char *what)
 {
     char msg[512];
     snprintf(msg, sizeof msg, fmt, what);
-    fprintf(stderr, "<cmdline>:1:%u: error: %s\n", arg_col(a, k), msg);
-    return CLI_EUSAGE;
-}
-
-/* The value after option argv[a->i - 1]; NULL (and an error printed) when missing. */
-const char *cli_opt_value(args_t *a, const char *opt)
-{
-    if (a->i >= a->argc) {
-        cli_usage_error(a, a->i - 1, "%s: expected a value after it", opt);
-        return NULL;
-    }
-    if (!a->argv[a->i][0]) { /* `-o ""` would name the working directory, or `/` */
-        cli_usage_error(a, a->i, "%s: expected a value, got an empty string", opt);
-        return NULL;
-    }
-    return a->argv[a->i++];
-}
-
-/* Parses a decimal unsigned integer in [lo, hi]; reports at argument k. */
-int cli_parse_u64(const args_t *a, int k, const char *opt, const char *s, uint64_t lo,
-                  uint64_t hi, uint64_t *out)
-{
-    int ok = *s != 0;
-    uint64_t v = 0;
-    for (const char *p = s; *p && ok; p++) {
-        if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-            ok = 0; /* not a digit, or v * 10 + digit would pass UINT64_MAX */
-        else
-            v = v * 10 + (uint64_t)(*p - '0');
-    }
-    if (!ok || v < lo || v > hi) {
-        fprintf(stderr, "<cmdline>:1:%u: error: %s: expected integer in [%llu, %llu], got \"%s\"\n",
-                arg_col(a, k), opt, (unsigned long long)lo, (unsigned long long)hi, s);
-        return CLI_EUSAGE;
-    }
-    *out = v;
-    return CLI_OK;
+    return cli_loc_error(a, (cli_loc_t){k, 0}, "%s", msg);
 }
 
 /* Reports that writing standard output failed (a full disk, /dev/full, a closed pipe);
@@ -149,33 +99,33 @@ static int map_workload(const wl_net_t *net, const arch_t *arch, uint32_t strate
 
 /* ---- run ---- */
 
-static const char run_help[] =
-    "usage: neuspin run [-a ARCH] [-p KEY=VALUE]... [-w WORKLOAD] [-m 1|2] [-T N] [--seed S] [-o DIR] [-q]\n"
-    "                  [--timing event|cycle|analytic] [--schedule layer|pipeline] [--vcd FILE]\n"
-    "\n"
+enum { O_OUT = 1, O_QUIET, O_VCD, O_VCD_MAX };
+
+static const cli_opt_t run_opts[] = {
+    CLI_OPT_ARCH,
+    CLI_OPT_WORKLOAD,
+    CLI_OPT_PARAM,
+    CLI_OPT_PASSES,
+    CLI_OPT_SEED,
+    CLI_OPT_MAPPING,
+    CLI_OPT_TIMING,
+    CLI_OPT_SCHEDULE,
+    CLI_OPT_INCLUDE,
+    {O_OUT, 'o', "output", "DIR", "write DIR/layers.csv, DIR/stats.csv and DIR/run.json"},
+    {O_QUIET, 'q', "quiet", NULL, "do not print the table"},
+    {O_VCD, 0, "vcd", "FILE", "write every block's busy/idle waveform (event, cycle; GTKWave)"},
+    {O_VCD_MAX, 0, "vcd-max-mb", "N", "refuse waveforms estimated above N MB (default 64)"},
+    CLI_OPT_LIMITS,
+    {0, 0, NULL, NULL, NULL},
+};
+
+static const cli_cmd_t run_cmd = {
+    "run", "[OPTION]...",
     "Simulates T Monte-Carlo passes of a binary Bayesian network on the architecture and\n"
-    "prints the per-layer latency, energy by component, RNG modules and random bits.\n"
-    "\n"
-    "  -a ARCH        architecture: a YAML file or a built-in name (default, spindrop,\n"
-    "                 spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes,\n"
-    "                 mc-dropout, mc-dropconnect, deterministic; default: configs/default.yaml)\n"
-    "  -w WORKLOAD    built-in name (see 'neuspin list') or a workload YAML file\n"
-    "                 (default: lenet5-mnist)\n"
-    "  -m 1|2         conv mapping strategy for layers without their own 'mapping'\n"
-    "                 (1: kernel unrolled into a column; 2: kernel split over K*K crossbars;\n"
-    "                 default: chip.mapping of the architecture)\n"
-    "  -p KEY=VALUE   set an architecture key, e.g. -p xbar.rows=256 (repeatable; keys as\n"
-    "                 in the architecture file, see 'neuspin config --list-params')\n"
-    "  -T N           MC passes per input (default: the workload's mc_samples)\n"
-    "  --seed S       master seed of the dropout modules (default: 1)\n"
-    "  -o DIR         write DIR/layers.csv, DIR/stats.csv and DIR/run.json\n"
-    "  -q             do not print the table\n"
-    "  --timing MODE  event (default): SystemC/TLM-2.0, events at operation boundaries;\n"
-    "                 cycle: the clocked reference, every process steps each cycle (slow);\n"
-    "                 analytic: closed-form per-layer formulas, no SystemC (fast sweeps)\n"
-    "  --schedule S   layer or pipeline (default: chip.schedule of the architecture)\n"
-    "  --vcd FILE     write every block's busy/idle waveform (event, cycle; GTKWave)\n"
-    "  --vcd-max-mb N refuse waveforms estimated above N MB (default 64)\n" CLI_LIMITS_HELP;
+    "prints the per-layer latency, energy by component, RNG modules and random bits.",
+    run_opts,
+    "Exit status: 0 success, 1 a runtime failure (an output cannot be written), 2 a usage\n"
+    "or configuration error, 130 interrupted (nothing written)."};
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -262,74 +212,49 @@ static void describe_layers(const wl_net_t *net, const wl_map_t *map, trc_layer_
 
 static int cmd_run(args_t *a)
 {
-    const char *arch_path = NULL, *wl_spec = NULL, *out_dir = NULL;
-    uint64_t T = 0, strategy = 0, seed = DEFAULT_SEED, vcd_max_mb = 64;
-    int quiet = 0, rc, timing = sim_engine_available() ? SIM_TIMING_EVENT : SIM_TIMING_ANALYTIC;
-    int schedule = -1, timing_argi = 0;
-    const char *vcd = NULL;
-    int over[64], n_over = 0; /* argv indices of -p KEY=VALUE */
+    const char *out_dir = NULL, *vcd = NULL;
+    uint64_t vcd_max_mb = 64;
+    int quiet = 0, rc;
+    cli_runopts_t ro;
+    cli_runopts_init(&ro);
     sim_limits_t lim;
     sim_limits_default(&lim);
-    while (a->i < a->argc) {
-        int k = a->i;
-        const char *o = a->argv[a->i++];
+    cli_opt_state_t ps;
+    cli_opt_begin(&ps, a, &run_cmd);
+    for (;;) {
         const char *v;
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-            fputs(run_help, stdout);
-            return CLI_OK;
-        } else if (!strcmp(o, "-q")) {
-            quiet = 1;
-        } else if (!strcmp(o, "-a") || !strcmp(o, "-w") || !strcmp(o, "-o")) {
-            if (!(v = cli_opt_value(a, o)))
-                return CLI_EUSAGE;
-            *(o[1] == 'a' ? &arch_path : o[1] == 'w' ? &wl_spec : &out_dir) = v;
-        } else if (!strcmp(o, "-m")) {
-            if (!(v = cli_opt_value(a, o)) || (rc = cli_parse_u64(a, k + 1, o, v, 1, 2, &strategy)))
-                return CLI_EUSAGE;
-        } else if (!strcmp(o, "-T")) {
-            if (!(v = cli_opt_value(a, o)) || (rc = cli_parse_u64(a, k + 1, o, v, 1, 100000, &T)))
-                return CLI_EUSAGE;
-        } else if (!strcmp(o, "--seed")) {
-            if (!(v = cli_opt_value(a, o)) || (rc = cli_parse_u64(a, k + 1, o, v, 0, UINT64_MAX, &seed)))
-                return CLI_EUSAGE;
-        } else if (!strcmp(o, "--timing") || !strcmp(o, "--schedule")) {
-            static const char *const timing_names[] = {"event", "cycle", "analytic", NULL};
-            static const char *const sched_names[] = {"layer", "pipeline", NULL};
-            const int is_t = o[2] == 't';
-            const char *const *names = is_t ? timing_names : sched_names;
-            int found = -1;
-            if (!(v = cli_opt_value(a, o)))
-                return CLI_EUSAGE;
-            for (int n = 0; names[n]; n++)
-                if (!strcmp(v, names[n]))
-                    found = n;
-            if (found < 0)
-                return cli_usage_error(a, k + 1,
-                                       is_t ? "--timing: expected event, cycle or analytic, got \"%s\""
-                                            : "--schedule: expected layer or pipeline, got \"%s\"",
-                                       v);
-            *(is_t ? &timing : &schedule) = found;
-            if (is_t)
-                timing_argi = k + 1;
-        } else if (!strcmp(o, "-p")) {
-            if (!cli_opt_value(a, o))
-                return CLI_EUSAGE;
-            if (n_over == 64)
-                return cli_usage_error(a, k, "%s: at most 64 overrides", o);
-            over[n_over++] = k + 1;
-        } else if (!strcmp(o, "--vcd")) {
-            if (!(vcd = cli_opt_value(a, o)))
-                return CLI_EUSAGE;
-        } else if (!strcmp(o, "--vcd-max-mb")) {
-            if (!(v = cli_opt_value(a, o)) || (rc = cli_parse_u64(a, k + 1, o, v, 1, 1u << 20, &vcd_max_mb)))
-                return CLI_EUSAGE;
-        } else if ((rc = cli_limits_option(a, k, o, &lim)) != 0) {
+        cli_loc_t loc;
+        int id = cli_opt_read(&ps, &v, &loc);
+        if (CLI_OPT_RETURN(id))
+            return CLI_OPT_EXIT(id);
+        if (id == CLI_OPT_END)
+            break;
+        if ((rc = cli_runopts_take(&ro, a, id, v, loc)) || (rc = cli_limits_take(&lim, a, id, v, loc))) {
             if (rc < 0)
                 return CLI_EUSAGE;
-        } else {
-            return cli_usage_error(a, k, "unknown option '%s' for 'run' (see 'neuspin run --help')", o);
+        } else if (id == O_OUT) {
+            out_dir = v;
+        } else if (id == O_QUIET) {
+            quiet = 1;
+        } else if (id == O_VCD) {
+            vcd = v;
+        } else if (id == O_VCD_MAX) {
+            if (cli_loc_u64(a, loc, "--vcd-max-mb", v, 1, 1u << 20, &vcd_max_mb))
+                return CLI_EUSAGE;
+        } else { /* CLI_OPT_ARG */
+            return cli_loc_error(a, loc, "unexpected argument '%s' for 'run' (see 'neuspin run "
+                                         "--help')", v);
         }
     }
+    int timing = ro.timing >= 0 ? ro.timing
+                 : sim_engine_available() ? SIM_TIMING_EVENT : SIM_TIMING_ANALYTIC;
+    if (timing != SIM_TIMING_ANALYTIC && !sim_engine_available())
+        return cli_loc_error(a, ro.timing_loc, "--timing: this neuspin was built without SystemC "
+                                               "(NEUSPIN_WITH_SYSTEMC=OFF); only analytic is "
+                                               "available");
+    uint64_t T = ro.T, strategy = ro.mapping, seed = ro.have_seed ? ro.seed : DEFAULT_SEED;
+    int schedule = ro.schedule;
+    const char *arch_path = ro.arch, *wl_spec = ro.workload;
 
     arch_t arch;
     wl_net_t *net = NULL;
@@ -338,7 +263,7 @@ static int cmd_run(args_t *a)
     trc_sum_t *sum = NULL;
     trc_out_t *out = NULL;
     char err[512] = "";
-    if ((rc = cli_load_arch(arch_path, &arch)) || (rc = cli_apply_overrides(a, &arch, over, n_over)) ||
+    if ((rc = cli_load_arch(arch_path, &arch)) || (rc = cli_apply_overrides(a, &arch, &ro)) ||
         (rc = load_workload(wl_spec, &net)))
         goto done;
     if (schedule >= 0)
@@ -355,10 +280,6 @@ static int cmd_run(args_t *a)
     } else if (!T) {
         T = net->T;
     }
-    if (timing != SIM_TIMING_ANALYTIC && !sim_engine_available())
-        return cli_usage_error(a, timing_argi, "%s",
-                               "--timing: this neuspin was built without SystemC "
-                               "(NEUSPIN_WITH_SYSTEMC=OFF); only analytic is available");
     if (vcd && timing == SIM_TIMING_ANALYTIC) {
         fprintf(stderr, "neuspin: error: --vcd needs --timing event or cycle: the analytic "
                         "mode has no waveforms\n");
@@ -488,12 +409,18 @@ done:
 
 /* ---- validate ---- */
 
-static const char validate_help[] =
-    "usage: neuspin validate [-a ARCH.yaml] FILE...\n"
-    "\n"
-    "Checks architecture and workload files.  A file with a 'layers' key is a workload: it\n"
-    "is also mapped onto ARCH (default: the built-in architecture) to check that it fits.\n"
-    "Prints 'FILE: ok' per valid file and every error otherwise.\n";
+static const cli_opt_t validate_opts[] = {
+    CLI_OPT_ARCH,
+    CLI_OPT_INCLUDE,
+    {0, 0, NULL, NULL, NULL},
+};
+
+static const cli_cmd_t validate_cmd = {
+    "validate", "[OPTION]... FILE...",
+    "Checks architecture and network files.  A file with a 'layers' key is a network: it is\n"
+    "also mapped onto ARCH (default: the built-in architecture) to check that it fits.\n"
+    "Prints 'FILE: ok' per valid file and every error otherwise.",
+    validate_opts, NULL};
 
 /* 1 when `path` is a workload (its root mapping has 'layers'), 0 otherwise or unreadable. */
 static int is_workload_file(const char *path)
@@ -510,37 +437,35 @@ static int is_workload_file(const char *path)
 
 static int cmd_validate(args_t *a)
 {
-    const char *arch_path = NULL;
-    int first = -1, rc = CLI_OK;
-    while (a->i < a->argc) {
-        const char *o = a->argv[a->i];
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-            fputs(validate_help, stdout);
-            return CLI_OK;
+    int rc = CLI_OK, files[256], n_files = 0;
+    cli_runopts_t ro;
+    cli_runopts_init(&ro);
+    cli_opt_state_t ps;
+    cli_opt_begin(&ps, a, &validate_cmd);
+    for (;;) {
+        const char *v;
+        cli_loc_t loc;
+        int id = cli_opt_read(&ps, &v, &loc);
+        if (CLI_OPT_RETURN(id))
+            return CLI_OPT_EXIT(id);
+        if (id == CLI_OPT_END)
+            break;
+        if (id == CLI_OPT_ARG) {
+            if (n_files == 256)
+                return cli_loc_error(a, loc, "validate: at most 256 files at a time");
+            files[n_files++] = loc.argi;
+        } else if ((rc = cli_runopts_take(&ro, a, id, v, loc)) < 0) {
+            return CLI_EUSAGE;
         }
-        if (!strcmp(o, "-a")) {
-            a->i++;
-            if (!(arch_path = cli_opt_value(a, o)))
-                return CLI_EUSAGE;
-            continue;
-        }
-        if (o[0] == '-' && o[1])
-            return cli_usage_error(a, a->i, "unknown option '%s' for 'validate'", o);
-        if (first < 0)
-            first = a->i;
-        a->i++;
     }
-    if (first < 0)
+    rc = CLI_OK;
+    if (n_files == 0)
         return cli_usage_error(a, a->argc, "%s", "validate: expected at least one FILE");
     arch_t arch;
-    if ((rc = cli_load_arch(arch_path, &arch)))
+    if ((rc = cli_load_arch(ro.arch, &arch)))
         return rc;
-    for (int k = first; k < a->argc; k++) {
-        const char *path = a->argv[k];
-        if (!strcmp(path, "-a")) {
-            k++;
-            continue;
-        }
+    for (int f = 0; f < n_files; f++) {
+        const char *path = a->argv[files[f]];
         int r;
         if (is_workload_file(path)) {
             wl_net_t *net = NULL;
@@ -567,59 +492,75 @@ static int cmd_validate(args_t *a)
 
 /* ---- config, list ---- */
 
-static const char config_help[] =
-    "usage: neuspin config [-a ARCH.yaml] [--list-params | --list-network-keys]\n"
-    "\n"
-    "Prints the resolved architecture (every key, defaults filled in) as YAML that loads\n"
-    "back unchanged; --list-params prints the field reference (key, type, default, range,\n"
-    "unit, description) instead, --list-network-keys that of network files (-w).\n";
+enum { O_LIST_PARAMS = 1, O_LIST_NETWORK };
+
+static const cli_opt_t config_opts[] = {
+    CLI_OPT_ARCH,
+    CLI_OPT_PARAM,
+    CLI_OPT_INCLUDE,
+    {O_LIST_PARAMS, 0, "list-params", NULL,
+     "print the architecture field reference (key, type, default, range,\nunit, description) instead"},
+    {O_LIST_NETWORK, 0, "list-network-keys", NULL, "print that of network files (-w) instead"},
+    {0, 0, NULL, NULL, NULL},
+};
+
+static const cli_cmd_t config_cmd = {
+    "config", "[OPTION]...",
+    "Prints the resolved architecture (every key, defaults filled in, -p applied) as YAML\n"
+    "that loads back unchanged.",
+    config_opts, NULL};
 
 static int cmd_config(args_t *a)
 {
-    const char *arch_path = NULL;
     int list = 0, rc;
-    while (a->i < a->argc) {
-        int k = a->i;
-        const char *o = a->argv[a->i++];
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-            fputs(config_help, stdout);
-            return CLI_OK;
-        } else if (!strcmp(o, "--list-params")) {
-            list = 1;
-        } else if (!strcmp(o, "--list-network-keys")) {
-            list = 2;
-        } else if (!strcmp(o, "-a")) {
-            if (!(arch_path = cli_opt_value(a, o)))
-                return CLI_EUSAGE;
-        } else {
-            return cli_usage_error(a, k, "unknown option '%s' for 'config'", o);
-        }
+    cli_runopts_t ro;
+    cli_runopts_init(&ro);
+    cli_opt_state_t ps;
+    cli_opt_begin(&ps, a, &config_cmd);
+    for (;;) {
+        const char *v;
+        cli_loc_t loc;
+        int id = cli_opt_read(&ps, &v, &loc);
+        if (CLI_OPT_RETURN(id))
+            return CLI_OPT_EXIT(id);
+        if (id == CLI_OPT_END)
+            break;
+        if (id == O_LIST_PARAMS || id == O_LIST_NETWORK)
+            list = id;
+        else if (id == CLI_OPT_ARG)
+            return cli_loc_error(a, loc, "unexpected argument '%s' for 'config'", v);
+        else if (cli_runopts_take(&ro, a, id, v, loc) < 0)
+            return CLI_EUSAGE;
     }
     if (list)
-        return (list == 2 ? wl_list_keys(stdout) : arch_list_params(stdout)) == ST_OK
+        return (list == O_LIST_NETWORK ? wl_list_keys(stdout) : arch_list_params(stdout)) == ST_OK
                    ? CLI_OK
                    : stdout_failed();
     arch_t arch;
-    if ((rc = cli_load_arch(arch_path, &arch)))
+    if ((rc = cli_load_arch(ro.arch, &arch)) || (rc = cli_apply_overrides(a, &arch, &ro)))
         return rc;
     return arch_dump_yaml(&arch, stdout) == ST_OK ? CLI_OK : stdout_failed();
 }
 
-static const char list_help[] =
-    "usage: neuspin list\n"
-    "\n"
-    "Lists the built-in workloads (usable as 'neuspin run -w NAME'): layers, MC samples T,\n"
-    "binary weights and input shape.\n";
+static const cli_opt_t list_opts[] = {{0, 0, NULL, NULL, NULL}};
+
+static const cli_cmd_t list_cmd = {
+    "list", "",
+    "Lists the built-in networks (usable as 'neuspin run -w NAME'): layers, MC samples T,\n"
+    "binary weights and input shape.",
+    list_opts, NULL};
 
 static int cmd_list(args_t *a)
 {
-    if (a->i < a->argc) {
-        if (!strcmp(a->argv[a->i], "-h") || !strcmp(a->argv[a->i], "--help")) {
-            fputs(list_help, stdout);
-            return CLI_OK;
-        }
-        return cli_usage_error(a, a->i, "unexpected argument '%s' for 'list'", a->argv[a->i]);
-    }
+    cli_opt_state_t ps;
+    cli_opt_begin(&ps, a, &list_cmd);
+    const char *v;
+    cli_loc_t loc;
+    int id = cli_opt_read(&ps, &v, &loc);
+    if (CLI_OPT_RETURN(id))
+        return CLI_OPT_EXIT(id);
+    if (id != CLI_OPT_END)
+        return cli_loc_error(a, loc, "unexpected argument '%s' for 'list'", v);
     printf("%-20s %7s %6s %12s  %s\n", "built-in workload", "layers", "T", "weights", "input");
     for (size_t i = 0; i < wl_builtin_count(); i++) {
         wl_net_t *net = NULL;
@@ -647,22 +588,50 @@ static int cmd_list(args_t *a)
 /* ---- main ---- */
 
 static const char main_help[] =
-    "usage: neuspin <command> [options]\n"
+    "usage: neuspin COMMAND [OPTION]...\n"
     "\n"
     "neuspin simulates spintronic (SOT-MRAM) computation-in-memory hardware running binary\n"
     "Bayesian neural networks, cycle by cycle, with SystemC/TLM-2.0.\n"
     "\n"
     "commands:\n"
-    "  run        simulate a workload's MC passes; print and write per-layer costs\n"
-    "  compare    run one workload on several architectures (schemes) side by side\n"
+    "  run        simulate a network's MC passes; print and write per-layer costs\n"
+    "  compare    run one network on several architectures (schemes) side by side\n"
     "  sweep      run every point of a design-space sweep file (docs/sweeps.md)\n"
     "  merge      join the summaries of a sweep's shards\n"
     "  plot       render a sweep, a run or a comparison with gnuplot (SVG and PNG)\n"
-    "  validate   check architecture and workload files\n"
+    "  validate   check architecture and network files\n"
     "  config     print the resolved architecture, or the parameter reference\n"
-    "  list       list the built-in workloads\n"
+    "  list       list the built-in networks\n"
+    "  help CMD   describe a command (the same as 'neuspin CMD --help')\n"
     "\n"
-    "'neuspin <command> --help' describes each; 'neuspin --version' prints the version.\n";
+    "Options take GNU forms: --seed=7 or --seed 7, -T20 or -T 20, -qo DIR, and -- ends them.\n"
+    "'neuspin --version' prints the version.\n";
+
+typedef struct command {
+    const char *name;
+    int (*run)(args_t *a);
+    const cli_cmd_t *cmd;
+} command_t;
+
+static const command_t commands[] = {
+    {"run", cmd_run, &run_cmd},
+    {"compare", cli_compare, &cli_compare_cmd},
+    {"sweep", cli_sweep, &cli_sweep_cmd},
+    {"merge", cli_merge, &cli_merge_cmd},
+    {"plot", cli_plot, &cli_plot_cmd},
+    {"validate", cmd_validate, &validate_cmd},
+    {"config", cmd_config, &config_cmd},
+    {"list", cmd_list, &list_cmd},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const command_t *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
 
 static int dispatch(int argc, char **argv);
 
@@ -690,7 +659,7 @@ static int dispatch(int argc, char **argv)
         return CLI_EUSAGE;
     }
     const char *c = argv[1];
-    if (!strcmp(c, "-h") || !strcmp(c, "--help") || !strcmp(c, "help")) {
+    if (!strcmp(c, "-h") || !strcmp(c, "--help") || (!strcmp(c, "help") && argc == 2)) {
         fputs(main_help, stdout);
         return CLI_OK;
     }
@@ -698,22 +667,17 @@ static int dispatch(int argc, char **argv)
         printf("neuspin %s\n", sim_version_text());
         return CLI_OK;
     }
-    if (!strcmp(c, "run"))
-        return cmd_run(&a);
-    if (!strcmp(c, "validate"))
-        return cmd_validate(&a);
-    if (!strcmp(c, "config"))
-        return cmd_config(&a);
-    if (!strcmp(c, "list"))
-        return cmd_list(&a);
-    if (!strcmp(c, "compare"))
-        return cli_compare(&a);
-    if (!strcmp(c, "sweep"))
-        return cli_sweep(&a);
-    if (!strcmp(c, "merge"))
-        return cli_merge(&a);
-    if (!strcmp(c, "plot"))
-        return cli_plot(&a);
-    a.i = 1;
+    if (!strcmp(c, "help")) { /* neuspin help CMD: the same text as CMD --help */
+        const command_t *h = find_command(argv[2]);
+        if (!h || argc > 3)
+            return cli_usage_error(&a, h ? 3 : 2, "help: expected one command name (run, compare, "
+                                                 "sweep, merge, plot, validate, config or list), "
+                                                 "got '%s'", argv[h ? 3 : 2]);
+        cli_opt_help(stdout, h->cmd);
+        return CLI_OK;
+    }
+    const command_t *cmd = find_command(c);
+    if (cmd)
+        return cmd->run(&a);
     return cli_usage_error(&a, 1, "unknown command '%s' (expected run, compare, sweep, merge, plot, validate, config or list)", c);
 }

@@ -1,4 +1,6 @@
-/* cli_int.h - helpers shared by the command implementations (cli.c, compare.c). */
+/* cli_int.h - what the commands share: the options that mean the same on run, compare and
+ * sweep (architecture, network, overrides, passes, seeds, mapping, timing, schedule,
+ * include paths), loading an architecture, and the command entry points. */
 #ifndef NS_CLI_INT_H
 #define NS_CLI_INT_H
 
@@ -7,35 +9,100 @@
 #include "arch.h"
 #include "cli_opt.h"
 
+/* ---- Options common to run, compare and sweep ---- */
+enum {
+    CLI_O_ARCH = 1000, /* ids above every command's own */
+    CLI_O_WORKLOAD,
+    CLI_O_PARAM,
+    CLI_O_PASSES,
+    CLI_O_SEED,
+    CLI_O_MAPPING,
+    CLI_O_TIMING,
+    CLI_O_SCHEDULE,
+    CLI_O_INCLUDE
+};
 
+#define CLI_MAX_PARAMS 64
+
+/* Rows of an option table (cli_opt_t) for the common options. */
+#define CLI_OPT_ARCH                                                                          \
+    {CLI_O_ARCH, 'a', "arch", "ARCH",                                                         \
+     "architecture: a YAML file or a built-in name (default, spindrop,\n"                     \
+     "spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes,\n"                   \
+     "mc-dropout, mc-dropconnect, deterministic; default: default)"}
+#define CLI_OPT_WORKLOAD                                                                      \
+    {CLI_O_WORKLOAD, 'w', "workload", "NET",                                                  \
+     "network: a built-in name (see 'neuspin list') or a network file\n"                      \
+     "(workloads/README.md; default: lenet5-mnist)"}
+#define CLI_OPT_PARAM                                                                         \
+    {CLI_O_PARAM, 'p', "param", "KEY=VALUE",                                                  \
+     "set an architecture key, e.g. -p xbar.rows=256 (repeatable; keys\n"                     \
+     "as in 'neuspin config --list-params')"}
+#define CLI_OPT_PASSES                                                                        \
+    {CLI_O_PASSES, 'T', "passes", "N", "MC passes per input (default: the network's mc_samples)"}
+#define CLI_OPT_SEED                                                                          \
+    {CLI_O_SEED, 0, "seed", "S", "master seed of the dropout masks (default: 1)"}
+#define CLI_OPT_MAPPING                                                                       \
+    {CLI_O_MAPPING, 'm', "mapping", "1|2",                                                    \
+     "conv mapping for layers without their own (1: kernel unrolled into\n"                   \
+     "a column; 2: kernel split over K*K crossbars; default: chip.mapping)"}
+#define CLI_OPT_TIMING                                                                        \
+    {CLI_O_TIMING, 0, "timing", "MODE",                                                       \
+     "event (default with SystemC): TLM-2.0, events at operation\n"                           \
+     "boundaries; cycle: the clocked model (slow); analytic: closed form\n"                   \
+     "over the operation programs, no SystemC (fast)"}
+#define CLI_OPT_SCHEDULE                                                                      \
+    {CLI_O_SCHEDULE, 0, "schedule", "S", "layer or pipeline (default: chip.schedule)"}
+#define CLI_OPT_INCLUDE                                                                       \
+    {CLI_O_INCLUDE, 'I', "include-path", "DIR",                                               \
+     "let !include reach files under DIR too (repeatable; by default only\n"                  \
+     "the including file's directory tree)"}
+
+/* What the common options said.  Strings are borrowed from argv. */
+typedef struct cli_runopts {
+    const char *arch, *workload;     /* NULL: not given */
+    const char *param[CLI_MAX_PARAMS];
+    cli_loc_t param_loc[CLI_MAX_PARAMS];
+    int n_param;
+    uint64_t T, seed, mapping;        /* 0 when not given, but seed (have_seed) */
+    int have_seed;
+    int timing;                       /* sim_timing_t, -1 = not given */
+    cli_loc_t timing_loc;
+    int schedule;                     /* ARCH_SCHED_*, -1 = not given */
+} cli_runopts_t;
+
+void cli_runopts_init(cli_runopts_t *r);
+
+/* Takes option id with value val (at loc) when it is a common one: 1; 0 when id is not a
+ * common option; -1 after a usage error (printed). */
+int cli_runopts_take(cli_runopts_t *r, const args_t *a, int id, const char *val, cli_loc_t loc);
+
+/* Applies the -p overrides in order, then arch_check; diagnostics at <cmdline>:1:COL (the
+ * value's column).  CLI_OK, CLI_EUSAGE (printed) or CLI_ERUN (cli_override.c). */
+int cli_apply_overrides(const args_t *a, arch_t *arch, const cli_runopts_t *r);
+
+/* ---- Errors and loading ---- */
 /* Prints "<cmdline>:1:COL: error: " + fmt (with one %s) for argument k; returns CLI_EUSAGE. */
 int cli_usage_error(const args_t *a, int k, const char *fmt, const char *what);
-
-/* The value after option argv[a->i - 1], advancing a->i; NULL (error printed) when missing. */
-const char *cli_opt_value(args_t *a, const char *opt);
-
-/* Parses decimal s for option opt (argument k) into [lo, hi]; CLI_OK or CLI_EUSAGE (printed). */
-int cli_parse_u64(const args_t *a, int k, const char *opt, const char *s, uint64_t lo,
-                  uint64_t hi, uint64_t *out);
 
 /* Loads an architecture by built-in name or path (NULL: the default); prints diagnostics.
  * CLI_OK, CLI_EUSAGE or CLI_ERUN. */
 int cli_load_arch(const char *spec, arch_t *arch);
 
-/* `neuspin compare …` (compare.c). */
-int cli_compare(args_t *a);
+/* Reads the next option of cmd; prints the help (exit 0) or the error (exit 2) itself.
+ * Returns the option id, CLI_OPT_ARG or CLI_OPT_END; or -(exit code) - 1000 when the
+ * caller must return -(rc + 1000) at once. */
+#define CLI_OPT_RETURN(rc) ((rc) <= -1000)
+#define CLI_OPT_EXIT(rc) (-(rc)-1000)
+int cli_opt_read(cli_opt_state_t *st, const char **val, cli_loc_t *loc);
 
-/* Column (1-based) of argv[k] in the command line "neuspin ARG1 ARG2 …" (cli.c). */
-uint32_t cli_arg_col(const args_t *a, int k);
+/* ---- Commands ---- */
+int cli_compare(args_t *a); /* compare.c */
+int cli_sweep(args_t *a);   /* sweep_cmd.c */
+int cli_merge(args_t *a);   /* merge.c */
+int cli_plot(args_t *a);    /* plot.c */
 
-/* Applies `-p KEY=VALUE` arguments argv[argi[0..n)] to *arch in order, then arch_check;
- * diagnostics at <cmdline>:1:COL (COL of the value).  CLI_OK, CLI_EUSAGE (printed) or
- * CLI_ERUN (cli_override.c). */
-int cli_apply_overrides(const args_t *a, arch_t *arch, const int *argi, int n);
-
-/* `neuspin sweep …` (sweep_cmd.c), `neuspin merge …` (merge.c), `neuspin plot …` (plot.c). */
-int cli_sweep(args_t *a);
-int cli_merge(args_t *a);
-int cli_plot(args_t *a);
+/* The commands' tables, for `neuspin help CMD`. */
+extern const cli_cmd_t cli_compare_cmd, cli_sweep_cmd, cli_merge_cmd, cli_plot_cmd;
 
 #endif

@@ -8,18 +8,16 @@
 #include "cli.h"
 #include "sim.h"
 
-int cli_limits_option(args_t *a, int k, const char *o, sim_limits_t *l)
+int cli_limits_take(sim_limits_t *l, const args_t *a, int id, const char *val, cli_loc_t loc)
 {
-    uint64_t *field = !strcmp(o, "--max-events")     ? &l->max_events
-                      : !strcmp(o, "--max-trace-mb") ? &l->max_trace_mb
-                      : !strcmp(o, "--max-mem-mb")   ? &l->max_mem_mb
-                                                     : NULL;
+    uint64_t *field = id == CLI_O_MAX_EVENTS     ? &l->max_events
+                      : id == CLI_O_MAX_TRACE_MB ? &l->max_trace_mb
+                      : id == CLI_O_MAX_MEM_MB   ? &l->max_mem_mb
+                                                 : NULL;
     if (!field)
         return 0;
-    const char *v = cli_opt_value(a, o);
-    if (!v || cli_parse_u64(a, k + 1, o, v, 0, UINT64_MAX, field) != CLI_OK)
-        return -1;
-    return 1;
+    static const char *const names[] = {"--max-events", "--max-trace-mb", "--max-mem-mb"};
+    return cli_loc_u64(a, loc, names[id - CLI_O_MAX_EVENTS], val, 0, UINT64_MAX, field) ? -1 : 1;
 }
 
 int cli_limits_check(const wl_net_t *net, const wl_map_t *map, const arch_t *arch, uint32_t T,

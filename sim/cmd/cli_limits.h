@@ -9,15 +9,19 @@
 #include "cli_int.h"
 #include "limits.h"
 
-/* Help lines of the three options, for run's --help. */
-#define CLI_LIMITS_HELP                                                                     \
-    "  --max-events N refuse a run estimated above N TLM transactions (default 2000000000)\n" \
-    "  --max-trace-mb N  ... above N MB of layers.csv + stats.csv (default 4096)\n"         \
-    "  --max-mem-mb N    ... above N MB of model memory (default 8192); 0 = no limit\n"
+enum { CLI_O_MAX_EVENTS = 1100, CLI_O_MAX_TRACE_MB, CLI_O_MAX_MEM_MB };
 
-/* Option argv[k] == o (a->i past it): when it is one of the three, reads its value into l
- * and returns 1 (-1 with the usage error printed); 0 when o is another option. */
-int cli_limits_option(args_t *a, int k, const char *o, sim_limits_t *l);
+/* Rows of run's option table for the three limits. */
+#define CLI_OPT_LIMITS                                                                        \
+    {CLI_O_MAX_EVENTS, 0, "max-events", "N",                                                  \
+     "refuse a run estimated above N TLM transactions (default\n2000000000; 0 = no limit)"},  \
+    {CLI_O_MAX_TRACE_MB, 0, "max-trace-mb", "N",                                              \
+     "... above N MB of layers.csv + stats.csv (default 4096)"},                              \
+    {CLI_O_MAX_MEM_MB, 0, "max-mem-mb", "N", "... above N MB of model memory (default 8192)"}
+
+/* Takes option id (value val at loc) into l when it is one of the three: 1; 0 when it is
+ * another option; -1 after a usage error (printed). */
+int cli_limits_take(sim_limits_t *l, const args_t *a, int id, const char *val, cli_loc_t loc);
 
 /* Estimates the run and prints "neuspin: error: the run needs an estimated …; raise it with
  * --max-…" when over a limit.  CLI_OK or CLI_EUSAGE.  timing: sim_timing_t (the analytic

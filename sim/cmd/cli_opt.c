@@ -153,7 +153,10 @@ static int next_short(cli_opt_state_t *st, const char **val, cli_loc_t *loc)
         st->bundle_argi = -1;
         return o->id;
     }
-    return next_value(st, spelled, here, val, loc) ? CLI_OPT_ERROR : o->id;
+    /* a missing value is reported at the option: its dash when it stands alone (-o), its
+     * letter inside a bundle (-qo) */
+    cli_loc_t at = here.off == 1 ? (cli_loc_t){here.argi, 0} : here;
+    return next_value(st, spelled, at, val, loc) ? CLI_OPT_ERROR : o->id;
 }
 
 int cli_opt_next(cli_opt_state_t *st, const char **val, cli_loc_t *loc)

@@ -9,9 +9,9 @@
 #include "cli.h"
 #include "cli_int.h"
 
-int cli_apply_overrides(const args_t *a, arch_t *arch, const int *argi, int n)
+int cli_apply_overrides(const args_t *a, arch_t *arch, const cli_runopts_t *r)
 {
-    if (n == 0)
+    if (r->n_param == 0)
         return CLI_OK;
     /* The command line as diagnostics echo it: "neuspin ARG1 ARG2 ...". */
     char line[200];
@@ -22,27 +22,28 @@ int cli_apply_overrides(const args_t *a, arch_t *arch, const int *argi, int n)
     arch_diag_list_t dl;
     arch_diag_init(&dl);
     int rc = ST_OK;
-    for (int i = 0; i < n; i++) {
-        const char *s = a->argv[argi[i]];
+    for (int i = 0; i < r->n_param; i++) {
+        const char *s = r->param[i];
         const char *eq = strchr(s, '=');
         if (!eq || eq == s)
-            return cli_usage_error(a, argi[i], "-p: expected KEY=VALUE (e.g. xbar.rows=256), got \"%s\"", s);
+            return cli_loc_error(a, r->param_loc[i],
+                                 "-p: expected KEY=VALUE (e.g. xbar.rows=256), got \"%s\"", s);
         char key[128];
         size_t kl = (size_t)(eq - s);
         if (kl >= sizeof key)
-            return cli_usage_error(a, argi[i], "-p: unknown architecture key in \"%s\"", s);
+            return cli_loc_error(a, r->param_loc[i], "-p: unknown architecture key in \"%s\"", s);
         memcpy(key, s, kl);
         key[kl] = '\0';
-        uint32_t col = cli_arg_col(a, argi[i]) + (uint32_t)kl + 1;
+        uint32_t col = cli_loc_col(a, r->param_loc[i]) + (uint32_t)kl + 1;
         /* An echo cut short would put the caret past its end: then echo nothing. */
-        int r = arch_override_at(arch, key, eq + 1, "<cmdline>", 1, col,
-                                 col + 1 < sizeof line && o < sizeof line ? line : NULL, &dl);
-        if (r == ST_ENOMEM) {
+        int rr = arch_override_at(arch, key, eq + 1, "<cmdline>", 1, col,
+                                  col + 1 < sizeof line && o < sizeof line ? line : NULL, &dl);
+        if (rr == ST_ENOMEM) {
             fprintf(stderr, "neuspin: error: out of memory\n");
             return CLI_ERUN;
         }
-        if (r != ST_OK)
-            rc = r;
+        if (rr != ST_OK)
+            rc = rr;
     }
     if (rc == ST_OK)
         rc = arch_check(arch, "<cmdline>", &dl);

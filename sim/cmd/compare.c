@@ -23,6 +23,7 @@
 #include "wl.h"
 
 #define CMP_MAX_ARCHS 64
+#define CMP_MAX_FWD (CLI_MAX_PARAMS + 8) /* options passed on to each run */
 /* Per-image figures of one layer on one architecture. */
 typedef cli_layer_t cmp_layer_t;
 
@@ -34,22 +35,34 @@ typedef struct cmp_arch {
     uint64_t end_cyc;    /* latency per image */
 } cmp_arch_t;
 
-static const char compare_help[] =
-    "usage: neuspin compare [ARCH...] [-w WORKLOAD] [-T N] [--seed S] [-m 1|2] [--per-layer]\n"
-    "                       [-o DIR]\n"
-    "\n"
-    "Runs one workload on each architecture (YAML files or built-in names) and prints energy\n"
-    "per image, latency per image, RNG modules, random bits per image and memory side by\n"
-    "side, each with its ratio to the first column.  Without ARCH it compares the reference\n"
-    "configuration of every scheme: spindrop, spatial-spindrop, scaledrop, affine-dropout,\n"
-    "subset-vi, spinbayes, mc-dropout, mc-dropconnect, deterministic.\n"
-    "\n"
-    "  -w WORKLOAD    built-in name or workload file (default: lenet5-mnist)\n"
-    "  -T N           MC passes (default: the workload's; a deterministic scheme runs one)\n"
-    "  --seed S       master seed (default: 1)\n"
-    "  -m 1|2         conv mapping strategy for layers without their own\n"
-    "  --per-layer    add the per-layer energy and latency\n"
-    "  -o DIR         write DIR/compare.csv (a row per architecture x layer)\n";
+enum { O_PER_LAYER = 1, O_OUT };
+
+static const cli_opt_t compare_opts[] = {
+    CLI_OPT_ARCH,
+    CLI_OPT_WORKLOAD,
+    CLI_OPT_PARAM,
+    CLI_OPT_PASSES,
+    CLI_OPT_SEED,
+    CLI_OPT_MAPPING,
+    CLI_OPT_TIMING,
+    CLI_OPT_SCHEDULE,
+    CLI_OPT_INCLUDE,
+    {O_PER_LAYER, 0, "per-layer", NULL, "add the per-layer energy and latency"},
+    {O_OUT, 'o', "output", "DIR",
+     "write DIR/compare.csv (a row per architecture x layer) and\nDIR/compare-totals.csv"},
+    {0, 0, NULL, NULL, NULL},
+};
+
+const cli_cmd_t cli_compare_cmd = {
+    "compare", "[OPTION]... [ARCH]...",
+    "Runs one network on each architecture (YAML files or built-in names, given as\n"
+    "arguments or with -a) and prints energy per image, latency per image, RNG modules,\n"
+    "random bits per image and memory side by side, each with its ratio to the first\n"
+    "column.  Without ARCH it compares the reference configuration of every scheme:\n"
+    "spindrop, spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes, mc-dropout,\n"
+    "mc-dropconnect, deterministic.  -p applies to every architecture; a deterministic\n"
+    "scheme runs one pass.",
+    compare_opts, NULL};
 
 /* Reads DIR/layers.csv into c (per-image sums over passes).  ST_OK, ST_EIO or ST_ENOMEM. */
 static int read_layers(const char *dir, cmp_arch_t *c, char *err, size_t errn)
@@ -64,11 +77,11 @@ static int read_layers(const char *dir, cmp_arch_t *c, char *err, size_t errn)
     return rc;
 }
 
-/* Runs `neuspin run` for one architecture into out_dir; returns its exit status. */
-static int spawn_run(const char *spec, const char *wl, const char *T, const char *seed,
-                     const char *m, const char *out_dir)
+/* Runs `neuspin run -a SPEC -w WL FWD... -q -o DIR` for one architecture; returns its exit
+ * status.  fwd: the common options as given, "--long=value" each (NULL-terminated). */
+static int spawn_run(const char *spec, const char *wl, char *const *fwd, const char *out_dir)
 {
-    char *argv[20];
+    char *argv[CMP_MAX_FWD + 12];
     int n = 0;
     argv[n++] = "neuspin";
     argv[n++] = "run";
@@ -76,16 +89,8 @@ static int spawn_run(const char *spec, const char *wl, const char *T, const char
     argv[n++] = (char *)spec;
     argv[n++] = "-w";
     argv[n++] = (char *)wl;
-    if (T) {
-        argv[n++] = "-T";
-        argv[n++] = (char *)T;
-    }
-    if (m) {
-        argv[n++] = "-m";
-        argv[n++] = (char *)m;
-    }
-    argv[n++] = "--seed";
-    argv[n++] = (char *)seed;
+    for (; *fwd; fwd++)
+        argv[n++] = *fwd;
     argv[n++] = "-q";
     argv[n++] = "-o";
     argv[n++] = (char *)out_dir;
@@ -231,38 +236,47 @@ static int write_csv(const char *dir, const cmp_arch_t *c, int n)
 
 int cli_compare(args_t *a)
 {
-    const char *wl = NULL, *T = NULL, *seed = "1", *m = NULL, *out = NULL;
-    const char *specs[CMP_MAX_ARCHS];
-    int n = 0, per_layer = 0, rc;
-    uint64_t dummy;
-    while (a->i < a->argc) {
-        int k = a->i;
-        const char *o = a->argv[a->i++];
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-            fputs(compare_help, stdout);
-            return CLI_OK;
-        } else if (!strcmp(o, "--per-layer")) {
-            per_layer = 1;
-        } else if (!strcmp(o, "-w") || !strcmp(o, "-o")) {
-            const char *v = cli_opt_value(a, o);
-            if (!v)
-                return CLI_EUSAGE;
-            *(o[1] == 'w' ? &wl : &out) = v;
-        } else if (!strcmp(o, "-T") || !strcmp(o, "--seed") || !strcmp(o, "-m")) {
-            const char *v = cli_opt_value(a, o);
-            uint64_t lo = o[1] == 'T' ? 1 : o[1] == 'm' ? 1 : 0;
-            uint64_t hi = o[1] == 'T' ? 100000 : o[1] == 'm' ? 2 : UINT64_MAX;
-            if (!v || cli_parse_u64(a, k + 1, o, v, lo, hi, &dummy))
-                return CLI_EUSAGE;
-            *(o[1] == 'T' ? &T : o[1] == 'm' ? &m : &seed) = v;
-        } else if (o[0] == '-' && o[1]) {
-            return cli_usage_error(a, k, "unknown option '%s' for 'compare' (see 'neuspin compare --help')", o);
-        } else {
+    const char *out = NULL, *specs[CMP_MAX_ARCHS];
+    char *fwd[CMP_MAX_FWD + 1], fwd_buf[CMP_MAX_FWD][320];
+    int n = 0, n_fwd = 0, per_layer = 0, rc;
+    cli_runopts_t ro;
+    cli_runopts_init(&ro);
+    cli_opt_state_t ps;
+    cli_opt_begin(&ps, a, &cli_compare_cmd);
+    for (;;) {
+        const char *v;
+        cli_loc_t loc;
+        int id = cli_opt_read(&ps, &v, &loc);
+        if (CLI_OPT_RETURN(id))
+            return CLI_OPT_EXIT(id);
+        if (id == CLI_OPT_END)
+            break;
+        if (id == CLI_OPT_ARG || id == CLI_O_ARCH) {
             if (n == CMP_MAX_ARCHS)
-                return cli_usage_error(a, k, "too many architectures (at most 64), got '%s'", o);
-            specs[n++] = o;
+                return cli_loc_error(a, loc, "too many architectures (at most %d), got '%s'",
+                                     CMP_MAX_ARCHS, v);
+            specs[n++] = v;
+        } else if (id == O_PER_LAYER) {
+            per_layer = 1;
+        } else if (id == O_OUT) {
+            out = v;
+        } else if (cli_runopts_take(&ro, a, id, v, loc) < 0) {
+            return CLI_EUSAGE;
+        } else if (id != CLI_O_WORKLOAD) { /* the rest go to every run as given */
+            char name[64];
+            if (n_fwd == CMP_MAX_FWD || strlen(v) > 256)
+                return cli_loc_error(a, loc, "too many options for the runs (at most %d)", CMP_MAX_FWD);
+            snprintf(fwd_buf[n_fwd], sizeof fwd_buf[n_fwd], "%s=%s",
+                     cli_opt_spelling(&cli_compare_cmd, id, name, sizeof name), v);
+            fwd[n_fwd] = fwd_buf[n_fwd];
+            n_fwd++;
         }
     }
+    fwd[n_fwd] = NULL;
+    const char *wl = ro.workload;
+    char seed[24], T[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)(ro.have_seed ? ro.seed : 1));
+    snprintf(T, sizeof T, "%llu", (unsigned long long)ro.T);
     if (n == 0) /* every reference scheme; built-in 0 is "default", the same as spindrop */
         for (size_t i = 1; i < arch_builtin_count() && n < CMP_MAX_ARCHS; i++)
             specs[n++] = arch_builtin_name(i);
@@ -279,6 +293,8 @@ int cli_compare(args_t *a)
     for (int i = 0; i < n; i++) {
         c[i].spec = specs[i];
         int r = cli_load_arch(specs[i], &c[i].arch);
+        if (!r) /* -p checked here, where its errors point at the command line */
+            r = cli_apply_overrides(a, &c[i].arch, &ro);
         if (r && !rc)
             rc = r;
     }
@@ -303,7 +319,7 @@ int cli_compare(args_t *a)
     for (int i = 0; i < n && !rc; i++) {
         char dir[64], err[512];
         snprintf(dir, sizeof dir, "%s/%d", tmpdir, i); /* 27 + 1 + at most 2 digits */
-        int r = spawn_run(specs[i], wl, T, seed, m, dir);
+        int r = spawn_run(specs[i], wl, fwd, dir);
         if (r != CLI_OK) {
             fprintf(stderr, "neuspin: error: the run on '%s' failed (exit %d)\n", specs[i], r);
             rc = r == CLI_EUSAGE ? CLI_EUSAGE : CLI_ERUN;
@@ -317,9 +333,9 @@ int cli_compare(args_t *a)
         rmdir(tmpdir);
 
     if (!rc) {
-        double v[CMP_MAX_ARCHS];
+        double v[CMP_MAX_ARCHS] = {0};
         int width = 20;
-        if (T)
+        if (ro.T)
             printf("neuspin compare: workload %s, T=%s (a deterministic scheme runs one pass), "
                    "seed %s; ratios to the first column\n", net->name, T, seed);
         else

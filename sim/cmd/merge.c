@@ -22,17 +22,25 @@
 #include "trc_read.h"
 #include "trc_verify.h"
 
-static const char merge_help[] =
-    "usage: neuspin merge DIR... -o OUT\n"
-    "\n"
+enum { O_OUT = 1 };
+
+static const cli_opt_t merge_opts[] = {
+    {O_OUT, 'o', "output", "OUT", "output directory (required)"},
+    {0, 0, NULL, NULL, NULL},
+};
+
+const cli_cmd_t cli_merge_cmd = {
+    "merge", "[OPTION]... DIR... -o OUT",
     "Joins the summaries of one sweep's shards into OUT/summary.csv (a row per point, sorted)\n"
     "and copies DIR/sweep.json to OUT.  Each DIR is a sweep output directory holding\n"
     "sweep.json and summary.csv and/or summary.shard-I-of-N.csv files; a CSV file may be\n"
     "named directly (its directory must hold the sweep's sweep.json).  Inputs of different\n"
     "sweeps, malformed rows, points outside the sweep and a point given twice in one file\n"
     "are refused.  A point found in several inputs keeps its 'ok' row; two different 'ok'\n"
-    "rows for one point are refused.  Prints the ids of the points no input holds and then\n"
-    "exits 1.\n";
+    "rows for one point are refused.  Where a sweep directory still holds points/<id>, an\n"
+    "'ok' row counts only when that point's files are the ones its run.json names.",
+    merge_opts,
+    "Prints the ids of the points no input holds and then exits 1."};
 
 /* Prints a reader's message: a `FILE:LINE:COL: error:` line as it is, anything else after
  * "neuspin: error: ". */
@@ -374,22 +382,23 @@ static int write_out(const merge_t *m, size_t n, const char *out)
 int cli_merge(args_t *a)
 {
     const char *out = NULL;
-    int first = -1, n_in = 0;
-    while (a->i < a->argc) {
-        int k = a->i;
-        const char *o = a->argv[a->i++];
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-            fputs(merge_help, stdout);
-            return CLI_OK;
-        } else if (!strcmp(o, "-o")) {
-            if (!(out = cli_opt_value(a, o)))
-                return CLI_EUSAGE;
-        } else if (o[0] == '-' && o[1]) {
-            return cli_usage_error(a, k, "unknown option '%s' for 'merge' (see 'neuspin merge --help')", o);
+    int inputs[1024], n_in = 0;
+    cli_opt_state_t ps;
+    cli_opt_begin(&ps, a, &cli_merge_cmd);
+    for (;;) {
+        const char *v;
+        cli_loc_t loc;
+        int id = cli_opt_read(&ps, &v, &loc);
+        if (CLI_OPT_RETURN(id))
+            return CLI_OPT_EXIT(id);
+        if (id == CLI_OPT_END)
+            break;
+        if (id == O_OUT) {
+            out = v;
+        } else if (n_in == 1024) {
+            return cli_loc_error(a, loc, "merge: at most 1024 inputs at a time");
         } else {
-            if (first < 0)
-                first = k;
-            n_in++;
+            inputs[n_in++] = loc.argi;
         }
     }
     if (n_in == 0)
@@ -402,13 +411,9 @@ int cli_merge(args_t *a)
     int rc = CLI_OK;
     /* Manifests first, so every file's rows are checked against the point count. */
     for (int pass = 0; pass < 2; pass++)
-        for (int k = first; k < a->argc && rc == CLI_OK; k++) {
-            const char *in = a->argv[k];
+        for (int k = 0; k < n_in && rc == CLI_OK; k++) {
+            const char *in = a->argv[inputs[k]];
             struct stat st;
-            if (!strcmp(in, "-o")) {
-                k++;
-                continue;
-            }
             if (stat(in, &st) != 0) {
                 fprintf(stderr, "neuspin: error: %s: %s\n", in, strerror(errno));
                 rc = CLI_EUSAGE;

@@ -34,9 +34,17 @@
 
 extern char **environ;
 
-static const char plot_help[] =
-    "usage: neuspin plot DIR [-o OUT] [--baseline ARCH]\n"
-    "\n"
+enum { O_OUT = 1, O_BASELINE };
+
+static const cli_opt_t plot_opts[] = {
+    {O_OUT, 'o', "output", "OUT", "output directory (default: DIR/plots)"},
+    {O_BASELINE, 0, "baseline", "ARCH",
+     "the architecture the comparison is normalised to (default: the\nfirst one)"},
+    {0, 0, NULL, NULL, NULL},
+};
+
+const cli_cmd_t cli_plot_cmd = {
+    "plot", "[OPTION]... DIR",
     "Renders with gnuplot (Debian package gnuplot-nox), as SVG and PNG:\n"
     "  a sweep directory (summary.csv)     energy vs latency of every point, coloured by a\n"
     "                                      varied axis, the Pareto front marked and labelled\n"
@@ -47,11 +55,8 @@ static const char plot_help[] =
     "                                      modules, random bits, memory, tiles), each\n"
     "                                      architecture's ratio to the baseline -> schemes.*\n"
     "Next to each figure: its data (.dat, .labels) and gnuplot script (.gp); edit the script\n"
-    "and run 'gnuplot -c NAME.gp' in OUT to redraw.\n"
-    "\n"
-    "  -o OUT           output directory (default: DIR/plots)\n"
-    "  --baseline ARCH  the architecture the comparison is normalised to (default: the\n"
-    "                   first one)\n";
+    "and run 'gnuplot -c NAME.gp' in OUT to redraw.",
+    plot_opts, NULL};
 
 /* Prints a reader's message: a `FILE:LINE:COL: error:` line as it is, anything else after
  * "neuspin: error: ". */
@@ -717,25 +722,24 @@ done:
 int cli_plot(args_t *a)
 {
     const char *in = NULL, *out = NULL, *baseline = NULL;
-    while (a->i < a->argc) {
-        int k = a->i;
-        const char *o = a->argv[a->i++];
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-            fputs(plot_help, stdout);
-            return CLI_OK;
-        } else if (!strcmp(o, "-o")) {
-            if (!(out = cli_opt_value(a, o)))
-                return CLI_EUSAGE;
-        } else if (!strcmp(o, "--baseline")) {
-            if (!(baseline = cli_opt_value(a, o)))
-                return CLI_EUSAGE;
-        } else if (o[0] == '-' && o[1]) {
-            return cli_usage_error(a, k, "unknown option '%s' for 'plot' (see 'neuspin plot --help')", o);
-        } else if (in) {
-            return cli_usage_error(a, k, "unexpected argument '%s': one directory at a time", o);
-        } else {
-            in = o;
-        }
+    cli_opt_state_t ps;
+    cli_opt_begin(&ps, a, &cli_plot_cmd);
+    for (;;) {
+        const char *v;
+        cli_loc_t loc;
+        int id = cli_opt_read(&ps, &v, &loc);
+        if (CLI_OPT_RETURN(id))
+            return CLI_OPT_EXIT(id);
+        if (id == CLI_OPT_END)
+            break;
+        if (id == O_OUT)
+            out = v;
+        else if (id == O_BASELINE)
+            baseline = v;
+        else if (in)
+            return cli_loc_error(a, loc, "unexpected argument '%s': one directory at a time", v);
+        else
+            in = v;
     }
     if (!in)
         return cli_usage_error(a, a->argc, "%s", "plot: expected a sweep, run or compare directory");

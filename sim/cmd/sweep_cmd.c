@@ -39,35 +39,49 @@
 
 #include "version.h" /* stamped at every build by sim/version.cmake */
 
-static const char sweep_help[] =
-    "usage: neuspin sweep SWEEP.yaml -o DIR [-j N] [--resume | --restart] [--shard I/N]\n"
-    "                     [--dry-run]\n"
-    "\n"
+enum { O_OUT = 1, O_JOBS, O_RESUME, O_RESTART, O_SHARD, O_DRY };
+
+static const cli_opt_t sweep_opts[] = {
+    {O_OUT, 'o', "output", "DIR", "output directory (required)"},
+    {O_JOBS, 'j', "jobs", "N", "points run at a time (default 1)"},
+    {O_RESUME, 0, "resume", NULL,
+     "skip the points DIR already holds complete (their files as their\n"
+     "run.json records them); run the others.  Refused when an input file\n"
+     "changed since the sweep started"},
+    {O_RESTART, 0, "restart", NULL, "start over in DIR: remove its points and summaries first"},
+    {O_SHARD, 0, "shard", "I/N",
+     "run only the points whose index % N == I and write\n"
+     "DIR/summary.shard-I-of-N.csv (default from SLURM_ARRAY_TASK_ID and\n"
+     "SLURM_ARRAY_TASK_COUNT); 'neuspin merge' joins the shards"},
+    {O_DRY, 0, "dry-run", NULL, "check the file and print each point's command line; run nothing"},
+    CLI_OPT_ARCH,
+    CLI_OPT_PARAM,
+    CLI_OPT_PASSES,
+    CLI_OPT_SEED,
+    CLI_OPT_MAPPING,
+    CLI_OPT_TIMING,
+    CLI_OPT_INCLUDE,
+    {0, 0, NULL, NULL, NULL},
+};
+
+const cli_cmd_t cli_sweep_cmd = {
+    "sweep", "[OPTION]... SWEEP.yaml -o DIR",
     "Runs every point of a sweep file (docs/sweeps.md) as its own 'neuspin run', N at a\n"
     "time, each into DIR/points/<id>/, and writes DIR/summary.csv (a row per point, sorted\n"
     "by point) and DIR/sweep.json.  Every point is checked before the first one runs.  A\n"
     "failed point is recorded (status failed, its first error line; all of it in\n"
     "DIR/points/<id>/stderr.txt) and the sweep goes on.  Ctrl-C stops launching, ends the\n"
-    "running points and writes the summary of the finished ones.\n"
-    "\n"
-    "  -o DIR         output directory (required)\n"
-    "  -j N           points run at a time (default 1)\n"
-    "  --resume       skip the points DIR already holds complete (their files as their\n"
-    "                 run.json records them); run the others.  Refused when an input file\n"
-    "                 changed since the sweep started\n"
-    "  --restart      start over in DIR: remove its points and summaries first\n"
-    "  --shard I/N    run only the points whose index % N == I and write\n"
-    "                 DIR/summary.shard-I-of-N.csv (default from SLURM_ARRAY_TASK_ID and\n"
-    "                 SLURM_ARRAY_TASK_COUNT); 'neuspin merge' joins the shards\n"
-    "  --dry-run      check the file and print each point's command line; run nothing\n"
-    "\n"
+    "running points and writes the summary of the finished ones.  -a, -p, -T, --seed, -m\n"
+    "and --timing set the sweep's base as on 'neuspin run' (the file's axes apply on top;\n"
+    "the base network is the file's `base: {workload: ...}`).",
+    sweep_opts,
     "Every input file (the sweep file, architectures, networks and their includes) is\n"
     "recorded in DIR/sweep.json by SHA-256 and copied to DIR/inputs/; points run from the\n"
     "copies, so editing a file during a sweep changes nothing.\n"
     "\n"
     "Started by mpirun (built with NEUSPIN_WITH_MPI), the ranks share the points and rank 0\n"
     "writes the summary.  Exit status: 0 all points ok, 1 some failed, 2 invalid input,\n"
-    "130 interrupted.\n";
+    "130 interrupted."};
 
 enum { PT_PENDING = 0, PT_RUNNING, PT_OK, PT_FAILED, PT_INTERRUPTED };
 
@@ -276,15 +290,7 @@ static void inputs_free(inputs_t *in)
     free(in->v);
 }
 
-/* 1 when spec names a built-in architecture or network (compiled in: nothing to record). */
-static int is_builtin_arch(const char *spec)
-{
-    for (size_t i = 0; i < arch_builtin_count(); i++)
-        if (!strcmp(spec, arch_builtin_name(i)))
-            return 1;
-    return 0;
-}
-
+/* 1 when spec names a built-in network (compiled in: nothing to copy). */
 static int is_builtin_wl(const char *spec)
 {
     for (size_t i = 0; i < wl_builtin_count(); i++)
@@ -300,7 +306,7 @@ static int is_builtin_wl(const char *spec)
 static int use_snapshots(sweep_t *s, const char *out)
 {
     char path[4400];
-    if (s->arch_spec && !is_builtin_arch(s->arch_spec)) {
+    { /* always: -a and -p may have changed the base in memory */
         snprintf(path, sizeof path, "%s/inputs/arch.yaml", out);
         char *p = strdup(path);
         if (!p)
@@ -341,7 +347,7 @@ static int write_inputs(const sweep_t *s, const inputs_t *in, trc_dir_t *od, cha
         snprintf(name, sizeof name, "%03zu-%.200s", i, base ? base + 1 : in->v[i].path);
         rc = trc_dir_write(fd, name, in->v[i].bytes, in->v[i].n, err, errn);
     }
-    if (rc == ST_OK && s->arch_spec && !is_builtin_arch(s->arch_spec)) {
+    if (rc == ST_OK) {
         char *text = arch_dump_string(&s->base);
         rc = text ? trc_dir_write(id, "arch.yaml", text, strlen(text), err, errn) : ST_ENOMEM;
         free(text);
@@ -416,7 +422,7 @@ static void remove_results(trc_dir_t *od)
 
 /* DIR/sweep.json: what the sweep is, enough to check that DIR holds this sweep and for
  * merge to know how many points there are.  No time or host: identical for every run. */
-static char *manifest(const sweep_t *s, const inputs_t *in, size_t *len)
+static char *manifest(const sweep_t *s, const inputs_t *in, const cli_runopts_t *ro, size_t *len)
 {
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
@@ -436,9 +442,18 @@ static char *manifest(const sweep_t *s, const inputs_t *in, size_t *len)
     trc_json_string(f, s->arch_given ? s->arch_given : "default");
     fprintf(f, ", \"workload\": ");
     trc_json_string(f, s->wl[s->base_wl].given);
-    fprintf(f, ", \"T\": %llu, \"mapping\": %llu, \"timing\": \"%s\"},\n  \"axes\": [",
+    fprintf(f, ", \"T\": %llu, \"mapping\": %llu, \"timing\": \"%s\"",
             (unsigned long long)s->T, (unsigned long long)s->mapping,
             s->timing ? sweep_timing_names[s->timing - 1] : "default");
+    if (ro->n_param) { /* -p on the command line, applied to the base architecture */
+        fprintf(f, ", \"params\": [");
+        for (int k = 0; k < ro->n_param; k++) {
+            fputs(k ? ", " : "", f);
+            trc_json_string(f, ro->param[k]);
+        }
+        fputc(']', f);
+    }
+    fprintf(f, "},\n  \"axes\": [");
     for (uint32_t k = 0; k < s->n_axes; k++) {
         fprintf(f, "%s\n    {\"key\": ", k ? "," : "");
         trc_json_string(f, s->axes[k].key);
@@ -823,17 +838,18 @@ static int dir_has_entries(trc_dir_t *d)
     return any;
 }
 
-/* --shard I/N into *I, *N; CLI_OK or CLI_EUSAGE (printed). */
-static int parse_shard(const args_t *a, int k, const char *v, uint64_t *I, uint64_t *N)
+/* --shard I/N (at loc) into *I, *N; CLI_OK or CLI_EUSAGE (printed). */
+static int parse_shard(const args_t *a, cli_loc_t loc, const char *v, uint64_t *I, uint64_t *N)
 {
     const char *slash = strchr(v, '/');
     char left[32];
     if (!slash || (size_t)(slash - v) >= sizeof left || !slash[1])
-        return cli_usage_error(a, k, "--shard: expected I/N (e.g. 0/4), got \"%s\"", v);
+        return cli_loc_error(a, loc, "--shard: expected I/N (e.g. 0/4), got \"%s\"", v);
     memcpy(left, v, (size_t)(slash - v));
     left[slash - v] = '\0';
-    if (cli_parse_u64(a, k, "--shard N", slash + 1, 1, 1000000, N) ||
-        cli_parse_u64(a, k, "--shard I", left, 0, *N - 1, I))
+    cli_loc_t nloc = {loc.argi, loc.off + (uint32_t)(slash - v) + 1};
+    if (cli_loc_u64(a, nloc, "--shard N", slash + 1, 1, 1000000, N) ||
+        cli_loc_u64(a, loc, "--shard I", left, 0, *N - 1, I))
         return CLI_EUSAGE;
     return CLI_OK;
 }
@@ -897,39 +913,79 @@ static size_t parse_gathered(char *all, sweep_row_t *rows, uint64_t *ok, uint64_
     return n;
 }
 
+/* The command line's base settings (-a, -p, -T, --seed, -m, --timing) over the file's. */
+static int apply_base(const args_t *a, sweep_t *s, const cli_runopts_t *ro)
+{
+    int rc;
+    if (ro->arch) {
+        arch_t base;
+        if ((rc = cli_load_arch(ro->arch, &base)))
+            return rc;
+        char *given = strdup(ro->arch), *spec = strdup(ro->arch);
+        if (!given || !spec) {
+            free(given);
+            free(spec);
+            fprintf(stderr, "neuspin: error: out of memory\n");
+            return CLI_ERUN;
+        }
+        free(s->arch_given);
+        free(s->arch_spec);
+        s->arch_given = given;
+        s->arch_spec = spec;
+        s->base = base;
+    }
+    if ((rc = cli_apply_overrides(a, &s->base, ro)))
+        return rc;
+    if (ro->T)
+        s->T = ro->T;
+    if (ro->have_seed)
+        s->seed = ro->seed;
+    if (ro->mapping)
+        s->mapping = ro->mapping;
+    if (ro->timing >= 0)
+        s->timing = (uint32_t)ro->timing + 1;
+    return CLI_OK;
+}
+
 int cli_sweep(args_t *a)
 {
     const char *file = NULL, *out = NULL;
     uint64_t jobs = 1, shard_i = 0, shard_n = 1;
     int resume = 0, restart = 0, dry = 0, have_shard = 0, rc;
-    while (a->i < a->argc) {
-        int k = a->i;
-        const char *o = a->argv[a->i++], *v;
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-            fputs(sweep_help, stdout);
-            return CLI_OK;
-        } else if (!strcmp(o, "--resume")) {
-            resume = 1;
-        } else if (!strcmp(o, "--restart")) {
-            restart = 1;
-        } else if (!strcmp(o, "--dry-run")) {
-            dry = 1;
-        } else if (!strcmp(o, "-o")) {
-            if (!(out = cli_opt_value(a, o)))
+    cli_runopts_t ro;
+    cli_runopts_init(&ro);
+    cli_opt_state_t ps;
+    cli_opt_begin(&ps, a, &cli_sweep_cmd);
+    for (;;) {
+        const char *v;
+        cli_loc_t loc;
+        int id = cli_opt_read(&ps, &v, &loc);
+        if (CLI_OPT_RETURN(id))
+            return CLI_OPT_EXIT(id);
+        if (id == CLI_OPT_END)
+            break;
+        switch (id) {
+        case O_RESUME: resume = 1; break;
+        case O_RESTART: restart = 1; break;
+        case O_DRY: dry = 1; break;
+        case O_OUT: out = v; break;
+        case O_JOBS:
+            if (cli_loc_u64(a, loc, "-j", v, 1, 1024, &jobs))
                 return CLI_EUSAGE;
-        } else if (!strcmp(o, "-j")) {
-            if (!(v = cli_opt_value(a, o)) || cli_parse_u64(a, k + 1, o, v, 1, 1024, &jobs))
-                return CLI_EUSAGE;
-        } else if (!strcmp(o, "--shard")) {
-            if (!(v = cli_opt_value(a, o)) || parse_shard(a, k + 1, v, &shard_i, &shard_n))
+            break;
+        case O_SHARD:
+            if (parse_shard(a, loc, v, &shard_i, &shard_n))
                 return CLI_EUSAGE;
             have_shard = 1;
-        } else if (o[0] == '-' && o[1]) {
-            return cli_usage_error(a, k, "unknown option '%s' for 'sweep' (see 'neuspin sweep --help')", o);
-        } else if (file) {
-            return cli_usage_error(a, k, "unexpected argument '%s': one sweep file at a time", o);
-        } else {
-            file = o;
+            break;
+        case CLI_OPT_ARG:
+            if (file)
+                return cli_loc_error(a, loc, "unexpected argument '%s': one sweep file at a time", v);
+            file = v;
+            break;
+        default:
+            if (cli_runopts_take(&ro, a, id, v, loc) < 0)
+                return CLI_EUSAGE;
         }
     }
     if (!file)
@@ -954,6 +1010,10 @@ int cli_sweep(args_t *a)
     inputs_t in = {0};
     ydoc_read_hook_set(record_input, &in);
     int st = sweep_load(file, &s, &dl);
+    if (st == ST_OK && (rc = apply_base(a, s, &ro)) != CLI_OK) {
+        ydoc_read_hook_set(NULL, NULL);
+        goto out_early;
+    }
     ydoc_read_hook_set(NULL, NULL);
     if (st == ST_OK && in.oom)
         st = ST_ENOMEM;
@@ -1022,7 +1082,7 @@ int cli_sweep(args_t *a)
     char err[700] = "", what[4300];
     int cmp = TRC_SWEEP_SAME;
     size_t mlen = 0;
-    char *man = use_snapshots(s, out) == ST_OK ? manifest(s, &in, &mlen) : NULL, *old = NULL;
+    char *man = use_snapshots(s, out) == ST_OK ? manifest(s, &in, &ro, &mlen) : NULL, *old = NULL;
     int setup = 0;
     if (!man) {
         fprintf(stderr, "neuspin: error: out of memory\n");

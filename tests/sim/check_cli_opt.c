@@ -155,7 +155,10 @@ START_TEST(errors_name_their_column)
     ck_assert_str_eq(err_text(), "<cmdline>:1:21: error: --quiet: takes no value\n");
     capture();
     ck_assert_int_eq(parse(ARGC("-o"), ARGV("-o"), r, sizeof r), CLI_OPT_ERROR);
-    ck_assert_str_eq(err_text(), "<cmdline>:1:14: error: -o: expected a value after it\n"); /* at the o */
+    ck_assert_str_eq(err_text(), "<cmdline>:1:13: error: -o: expected a value after it\n"); /* the dash */
+    capture();
+    ck_assert_int_eq(parse(ARGC("-qo"), ARGV("-qo"), r, sizeof r), CLI_OPT_ERROR);
+    ck_assert_str_eq(err_text(), "<cmdline>:1:15: error: -o: expected a value after it\n"); /* the o of -qo */
     capture();
     ck_assert_int_eq(parse(ARGC("--output", ""), ARGV("--output", ""), r, sizeof r), CLI_OPT_ERROR);
     ck_assert_str_eq(err_text(), "<cmdline>:1:22: error: --output: expected a value, got an empty string\n");

@@ -56,7 +56,7 @@ expect_err "-T 0 is refused" '<cmdline>:1:16: error: -T: expected integer in [1,
   "$NS" run -T 0
 expect_err "-m 3 is refused" '<cmdline>:1:16: error: -m: expected integer in [1, 2], got "3"' 2 \
   "$NS" run -m 3
-expect_err "an unknown timing mode is refused" '<cmdline>:1:22: error: --timing: expected event, cycle or analytic, got "fast"' 2 \
+expect_err "an unknown timing mode is refused" '<cmdline>:1:22: error: --timing: expected one of event, cycle or analytic, got "fast"' 2 \
   "$NS" run --timing fast
 expect_err "an unknown option is refused" "<cmdline>:1:13: error: unknown option '--fast' for 'run' (see 'neuspin run --help')" 2 \
   "$NS" run --fast

@@ -31,6 +31,7 @@
 #include "sim.h"
 #include "trc.h"
 #include "trc_fs.h"
+#include "trc_manifest.h"
 #include "wl.h"
 #include "wl_map.h"
 #include "yamldoc.h"
@@ -135,56 +136,84 @@ static void on_signal(int sig)
     g_stop = 1;
 }
 
-/* Builds run.json in memory. */
+/* The architecture's keys for run.json's "architecture" object, from the schema tables:
+ * numbers and booleans as they are, enums and strings as text.  *kv and *vals are malloc'd
+ * (the caller frees both); ST_OK or ST_ENOMEM. */
+static int arch_keys(const arch_t *arch, trc_kv_t **kv, char **vals, size_t *n)
+{
+    size_t nb, count = 0;
+    const arch_block_t *b = arch_blocks(&nb);
+    for (size_t i = 0; i < nb; i++)
+        count += b[i].n_fields;
+    *kv = malloc((count ? count : 1) * sizeof **kv);
+    *vals = malloc((count ? count : 1) * YDOC_FMT_MAX);
+    if (!*kv || !*vals) {
+        free(*kv);
+        free(*vals);
+        return ST_ENOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < nb; i++)
+        for (size_t j = 0; j < b[i].n_fields; j++, k++) {
+            const yfield_t *r = &b[i].fields[j];
+            char *v = *vals + k * YDOC_FMT_MAX;
+            if (r->type == YF_STR) /* the text itself: run.json escapes it as JSON */
+                snprintf(v, YDOC_FMT_MAX, "%s", (const char *)arch + r->offset);
+            else
+                ydoc_format_value(r, arch, v, YDOC_FMT_MAX);
+            (*kv)[k] = (trc_kv_t){b[i].key, r->key, v,
+                                  r->type == YF_BOOL                             ? TRC_KV_BOOL
+                                  : r->type == YF_ENUM || r->type == YF_STR ? TRC_KV_STRING
+                                                                                 : TRC_KV_NUMBER};
+        }
+    *n = count;
+    return ST_OK;
+}
+
+/* Builds run.json in memory (traces/trc_manifest.h writes it). */
 static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint32_t strategy,
-                      uint64_t seed, const trc_sum_t *sum, const sim_prog_t *prog,
+                      uint64_t seed, int timing, const trc_sum_t *sum, const sim_prog_t *prog,
                       const wl_map_t *map)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
-    char *arch_text = arch_dump_string(arch);
-    uint64_t bits = 0, mods = 0, wbits = 0, bbits = 0, sbits = 0;
-    for (uint32_t i = 0; i < sum->n_layers; i++) {
-        bits += sum->rng_bits[i];
-        mods += sum->layers[i].rng_modules;
-        wbits += sum->layers[i].weight_bits;
-        bbits += sum->layers[i].bayes_bits;
-        sbits += sum->layers[i].sram_bits;
+    static const char *const timing_names[] = {"event", "cycle", "analytic"};
+    trc_kv_t *kv = NULL;
+    char *vals = NULL, *arch_text = arch_dump_string(arch), *wl_text = NULL, *json = NULL;
+    size_t n_kv = 0, wl_len = 0;
+    FILE *m = open_memstream(&wl_text, &wl_len);
+    int ok = m && wl_dump_yaml(net, m) == ST_OK;
+    if (m)
+        ok &= fclose(m) == 0;
+    if (ok && arch_text && arch_keys(arch, &kv, &vals, &n_kv) == ST_OK) {
+        trc_run_manifest_t man = {
+            .version = sim_version_text(),
+            .seed = seed,
+            .device_seed = seed, /* one seed draws the device spread and the masks today */
+            .mc_passes = T,
+            .mapping_override = strategy,
+            .clock_mhz = arch->clk_mhz,
+            .cycle_ns = arch_clk_ns(arch),
+            .scheme = arch_dropout_name(arch->dropout_impl),
+            .schedule = arch_schedule_name(arch->schedule),
+            .timing = timing_names[timing],
+            .wl_name = net->name,
+            .wl_source = net->source,
+            .wl_yaml = wl_text,
+            .wl_layers = net->n_layers,
+            .arch = kv,
+            .n_arch = n_kv,
+            .arch_yaml = arch_text,
+            .tiles_used = map->tiles_used,
+            .tiles_total = map->tiles_total,
+            .prog_cycles = prog->cycles,
+            .prog_energy_pj = en_total_pj(&arch->energy, &prog->acts),
+        };
+        json = trc_run_json(&man, sum);
     }
-    fprintf(f, "{\n  \"schema\": 1,\n  \"simulator\": \"neuspin\",\n  \"version\": ");
-    trc_json_string(f, sim_version_text());
-    /* seeds are strings: JSON readers (jansson, JavaScript) hold integers in 63 or 53 bits */
-    fprintf(f, ",\n  \"command\": \"run\",\n  \"seed\": \"%llu\",\n  \"mc_passes\": %u,\n",
-            (unsigned long long)seed, T);
-    fprintf(f, "  \"mapping_override\": %u,\n  \"clock_mhz\": %.17g,\n", strategy, arch->clk_mhz);
-    fprintf(f, "  \"scheme\": \"%s\",\n", arch_dropout_name(arch->dropout_impl));
-    fprintf(f, "  \"schedule\": \"%s\",\n", arch_schedule_name(arch->schedule));
-    fprintf(f, "  \"time_unit\": \"cycle\",\n  \"cycle_ns\": %.17g,\n", arch_clk_ns(arch));
-    fprintf(f, "  \"workload\": {\"name\": ");
-    trc_json_string(f, net->name);
-    fprintf(f, ", \"source\": ");
-    trc_json_string(f, net->source);
-    fprintf(f, ", \"layers\": %u},\n  \"architecture_yaml\": ", net->n_layers);
-    trc_json_string(f, arch_text ? arch_text : "");
-    fprintf(f, ",\n  \"per_image\": {\"cycles\": %llu, \"latency_ns\": %.17g, \"energy_pj\": %.17g, "
-               "\"rng_bits\": %llu},\n",
-            (unsigned long long)sum->end_cyc, sum->end_cyc * arch_clk_ns(arch),
-            trc_sum_total_pj(sum), (unsigned long long)bits);
-    fprintf(f, "  \"hardware\": {\"rng_modules\": %llu, \"weight_bits\": %llu, \"bayes_bits\": %llu, "
-               "\"sram_bits\": %llu, \"tiles_used\": %u, \"tiles\": %u},\n",
-            (unsigned long long)mods, (unsigned long long)wbits, (unsigned long long)bbits,
-            (unsigned long long)sbits, map->tiles_used, map->tiles_total);
-    fprintf(f, "  \"programming\": {\"cycles\": %llu, \"energy_pj\": %.17g}\n}\n",
-            (unsigned long long)prog->cycles, en_total_pj(&arch->energy, &prog->acts));
+    free(kv);
+    free(vals);
     free(arch_text);
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    free(wl_text);
+    return json;
 }
 
 /* Fills the writers' static per-layer description (names borrowed from net). */
@@ -378,7 +407,7 @@ static int cmd_run(args_t *a)
         }
     }
     if (out) {
-        char *json = run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, sum, &prog, map);
+        char *json = run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, timing, sum, &prog, map);
         if (!json) {
             fprintf(stderr, "neuspin: error: out of memory\n");
             goto done;

@@ -32,6 +32,9 @@ struct trc_file {
 };
 
 static void set_err(char *err, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t n, const char *fmt, ...)
 {
     if (!err || !n)
         return;

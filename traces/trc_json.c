@@ -40,6 +40,9 @@ static void key_pos(const char *text, size_t len, const char *key, unsigned long
 }
 
 static int json_err(const char *name, const char *text, size_t len, const char *key, char *err,
+                    size_t errn, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+static int json_err(const char *name, const char *text, size_t len, const char *key, char *err,
                     size_t errn, const char *fmt, ...)
 {
     unsigned long line = 1, col = 1;

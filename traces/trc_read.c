@@ -15,6 +15,9 @@
 #include "base/status.h"
 
 static void set_err(char *err, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t n, const char *fmt, ...)
 {
     if (!err || !n)
         return;
@@ -206,6 +209,9 @@ const char *trc_csv_raw(const trc_csv_t *c, size_t *len)
 unsigned long trc_csv_line(const trc_csv_t *c) { return c->rec_line; }
 
 /* "FILE:LINE:COL: error: " + message. */
+static int csv_err(const trc_csv_t *c, unsigned long line, unsigned long col, char *err,
+                   size_t errn, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 static int csv_err(const trc_csv_t *c, unsigned long line, unsigned long col, char *err,
                    size_t errn, const char *fmt, ...)
 {

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,10 +43,13 @@
 
 /* ---- Argument scanning ---- */
 
-int cli_usage_error(const args_t *a, int k, const char *fmt, const char *what)
+int cli_usage_error(const args_t *a, int k, const char *fmt, ...)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, what);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return cli_loc_error(a, (cli_loc_t){k, 0}, "%s", msg);
 }
 

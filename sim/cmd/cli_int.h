@@ -82,8 +82,9 @@ int cli_runopts_take(cli_runopts_t *r, const args_t *a, int id, const char *val,
 int cli_apply_overrides(const args_t *a, arch_t *arch, const cli_runopts_t *r);
 
 /* ---- Errors and loading ---- */
-/* Prints "<cmdline>:1:COL: error: " + fmt (with one %s) for argument k; returns CLI_EUSAGE. */
-int cli_usage_error(const args_t *a, int k, const char *fmt, const char *what);
+/* Prints "<cmdline>:1:COL: error: " + the message for argument k; returns CLI_EUSAGE. */
+int cli_usage_error(const args_t *a, int k, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Loads an architecture by built-in name or path (NULL: the default); prints diagnostics.
  * CLI_OK, CLI_EUSAGE or CLI_ERUN. */

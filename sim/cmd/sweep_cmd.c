@@ -307,7 +307,8 @@ static int use_snapshots(sweep_t *s, const char *out)
 {
     char path[4400];
     { /* always: -a and -p may have changed the base in memory */
-        snprintf(path, sizeof path, "%s/inputs/arch.yaml", out);
+        int k = snprintf(path, sizeof path, "%s/inputs/arch.yaml", out);
+        SIM_ASSERT(k > 0 && (size_t)k < sizeof path);
         char *p = strdup(path);
         if (!p)
             return ST_ENOMEM;
@@ -317,7 +318,8 @@ static int use_snapshots(sweep_t *s, const char *out)
     for (uint32_t k = 0; k < s->n_wl; k++) {
         if (is_builtin_wl(s->wl[k].spec))
             continue;
-        snprintf(path, sizeof path, "%s/inputs/network-%u.yaml", out, k);
+        int w = snprintf(path, sizeof path, "%s/inputs/network-%u.yaml", out, k);
+        SIM_ASSERT(w > 0 && (size_t)w < sizeof path);
         char *p = strdup(path);
         if (!p)
             return ST_ENOMEM;
@@ -485,9 +487,14 @@ static char *manifest(const sweep_t *s, const inputs_t *in, const cli_runopts_t 
 
 /* ---- Rows ---- */
 
+/* Paths under DIR fit their buffers: -o is at most SWEEP_MAX_DIR bytes (checked when the
+ * command line is read), ids at most 20 digits. */
+#define SWEEP_MAX_DIR 4000
+
 static void point_dir(const runner_t *r, uint64_t i, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s/points/%0*llu", r->dir, r->width, (unsigned long long)i);
+    int k = snprintf(buf, n, "%s/points/%0*llu", r->dir, r->width, (unsigned long long)i);
+    SIM_ASSERT(k > 0 && (size_t)k < n);
 }
 
 /* The name of point i's directory inside DIR/points ("0017"). */
@@ -990,6 +997,9 @@ int cli_sweep(args_t *a)
     }
     if (!file)
         return cli_usage_error(a, a->argc, "%s", "sweep: expected a sweep file (see 'neuspin sweep --help')");
+    if (out && strlen(out) > SWEEP_MAX_DIR)
+        return cli_usage_error(a, a->argc, "sweep: -o: expected a path of at most %d bytes, got %zu",
+                               SWEEP_MAX_DIR, strlen(out));
     if (!out && !dry)
         return cli_usage_error(a, a->argc, "%s", "sweep: expected -o DIR");
     if (resume && restart)

@@ -681,10 +681,10 @@ int trc_summary_row(const trc_csv_t *c, const trc_summary_hdr_t *h, uint64_t poi
     unsigned st = h->c_metric + SUM_METRICS - 2;
     const char *status = trc_csv_get(c, st), *error = trc_csv_get(c, st + 1);
     row->ok = !strcmp(status, "ok");
-    if (!row->ok && strcmp(status, "failed") != 0) {
+    if (!row->ok && strcmp(status, "failed") != 0 && strcmp(status, "invalid") != 0) {
         char b[48];
         return csv_err(c, c->fline[st], c->fcol[st], err, errn,
-                       "column 'status': expected ok or failed, got \"%s\"",
+                       "column 'status': expected ok, failed or invalid, got \"%s\"",
                        shown(status, b, sizeof b));
     }
     if (row->ok != !*error)

@@ -75,7 +75,7 @@ static const trc_col_t summary_cols[] = {
     {"rng_bits", TRC_T_U64_OPT, "bit", "random bits per image", 0},
     {"memory_bits", TRC_T_U64_OPT, "bit", "weight_bits + bayes_bits + sram_bits", 0},
     {"tiles", TRC_T_U64_OPT, "", "crossbar tiles used", 0},
-    {"status", TRC_T_STR, "", "`ok` or `failed`", 0},
+    {"status", TRC_T_STR, "", "`ok`, `failed`, or `invalid` (a point `sweep --skip-invalid` left out: it breaks a cross-field rule)", 0},
     {"error", TRC_T_STR, "", "a failed point's first error line; empty when ok", 0},
 };
 const trc_schema_t trc_schema_summary = {

@@ -15,6 +15,10 @@
 #include "yamldoc.h"
 
 #define MAX_AXIS_VALUES 1000000u
+#define NET_P_MAX 0.99          /* the network file's bound on dropout (wl.c) */
+#define NET_LAYERS_MAX 1000000u /* net.bayes_last's bound before the workloads check it */
+#define NET_PREFIX "net."
+#define NET_DROPOUT_LAYER "net.dropout."
 
 /* ---- Small helpers ---- */
 
@@ -32,10 +36,17 @@ static void got_text(const ydoc_t *d, int node, char *buf, size_t n)
 {
     const char *s = ydoc_scalar(d, node);
     switch (ydoc_kind(d, node)) {
-    case YNODE_MAP: snprintf(buf, n, "a mapping"); return;
-    case YNODE_SEQ: snprintf(buf, n, "a sequence"); return;
-    case YNODE_NONE: snprintf(buf, n, "nothing"); return;
-    case YNODE_SCALAR: break;
+    case YNODE_MAP:
+        snprintf(buf, n, "a mapping");
+        return;
+    case YNODE_SEQ:
+        snprintf(buf, n, "a sequence");
+        return;
+    case YNODE_NONE:
+        snprintf(buf, n, "nothing");
+        return;
+    case YNODE_SCALAR:
+        break;
     }
     if (!s || !s[0])
         snprintf(buf, n, "an empty value");
@@ -70,7 +81,6 @@ static int parse_num(const char *s, double *out)
     *out = v;
     return 1;
 }
-
 
 /* Directory part of path with its slash ("a/b/" of "a/b/s.yaml"), "" without one. */
 static void dir_of(const char *path, char *buf, size_t n)
@@ -277,7 +287,7 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
                      const char *path, arch_diag_list_t *dl)
 {
     const ydoc_t *d = s->doc;
-    char canon[128];
+    char canon[512];
     v->node = node;
     switch (a->kind) {
     case SWEEP_KEY_ARCH: {
@@ -302,7 +312,9 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
     case SWEEP_KEY_T:
     case SWEEP_KEY_MAPPING:
     case SWEEP_KEY_SEED: {
-        uint64_t hi = a->kind == SWEEP_KEY_T ? 100000 : a->kind == SWEEP_KEY_MAPPING ? 2 : UINT64_MAX;
+        uint64_t hi = a->kind == SWEEP_KEY_T         ? 100000
+                      : a->kind == SWEEP_KEY_MAPPING ? 2
+                                                     : UINT64_MAX;
         uint64_t lo = a->kind == SWEEP_KEY_SEED ? 0 : 1;
         if (!parse_u64(text, &v->num) || v->num < lo || v->num > hi) {
             char got[64];
@@ -320,18 +332,84 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
         while (sweep_timing_names[k] && strcmp(text, sweep_timing_names[k]) != 0)
             k++;
         if (!sweep_timing_names[k]) {
-            ydoc_error(d, node, dl, path, "timing: expected event, cycle or analytic, got \"%.40s\"",
-                       text);
+            ydoc_error(d, node, dl, path,
+                       "timing: expected event, cycle or analytic, got \"%.40s\"", text);
             return ST_ECONFIG;
         }
         v->num = k + 1;
         snprintf(canon, sizeof canon, "%s", text);
         break;
     }
+    case SWEEP_KEY_NET_DROPOUT:
+    case SWEEP_KEY_NET_DROPOUT_LAYER: {
+        double x;
+        if (!parse_num(text, &x)) {
+            char got[64];
+            snprintf(got, sizeof got, "\"%.40s\"", text);
+            ydoc_error(d, node, dl, path, "%s: expected a number in [0, 0.99], got %s", a->key,
+                       text[0] ? got : "an empty value");
+            return ST_ECONFIG;
+        }
+        if (x < 0 || x > NET_P_MAX) {
+            ydoc_format_number(x, canon, sizeof canon);
+            ydoc_error(d, node, dl, path, "%s: must be between 0 and 0.99 inclusive, got %s",
+                       a->key, canon);
+            return ST_ECONFIG;
+        }
+        v->p = x == 0 ? 0 : x; /* no "-0" */
+        ydoc_format_number(v->p, canon, sizeof canon);
+        break;
+    }
+    case SWEEP_KEY_NET_BAYES_LAST: {
+        if (!parse_u64(text, &v->num) || v->num > NET_LAYERS_MAX) {
+            char got[64];
+            snprintf(got, sizeof got, "\"%.40s\"", text);
+            ydoc_error(d, node, dl, path, "%s: expected integer in [0, %u], got %s", a->key,
+                       NET_LAYERS_MAX, text[0] ? got : "an empty value");
+            return ST_ECONFIG;
+        }
+        snprintf(canon, sizeof canon, "%llu", (unsigned long long)v->num);
+        break;
+    }
+    case SWEEP_KEY_NET_BAYES_LAYERS: {
+        /* names are resolved once every workload is loaded (resolve_net_axes) */
+        size_t o = 0;
+        const char *q = text;
+        v->num = !strcmp(text, "all");
+        if (v->num || !strcmp(text, "none")) {
+            snprintf(canon, sizeof canon, "%s", text);
+            break;
+        }
+        canon[0] = '\0';
+        for (const char *next;; q = next + 1) {
+            size_t len = strcspn(q, ",");
+            const char *e = q + len;
+            next = e;
+            while (q < e && *q == ' ')
+                q++;
+            while (e > q && e[-1] == ' ')
+                e--;
+            if (e == q || (size_t)(e - q) >= sizeof((wl_layer_t *)0)->name ||
+                o + (size_t)(e - q) + 2 > sizeof canon) {
+                ydoc_error(d, node, dl, path,
+                           "%s: expected all, none or layer names separated "
+                           "by commas, got \"%.40s\"%s",
+                           a->key, text, e == q ? " (an empty name)" : " (too long)");
+                return ST_ECONFIG;
+            }
+            o += (size_t)snprintf(canon + o, sizeof canon - o, "%s%.*s", o ? "," : "", (int)(e - q),
+                                  q);
+            v->n_sel++;
+            if (!*next)
+                break;
+        }
+        break;
+    }
     case SWEEP_KEY_WORKLOAD: {
         if (!text[0]) {
-            ydoc_error(d, node, dl, path, "workload: expected a built-in workload or a file, got "
-                                          "an empty value");
+            ydoc_error(d, node, dl, path,
+                       "workload: expected a built-in workload or a file, got "
+                       "an empty value");
             return ST_ECONFIG;
         }
         int k = add_workload(s, text, node, dl);
@@ -366,15 +444,18 @@ static int range_num(const ydoc_t *d, int rn, const char *key, const char *path,
 }
 
 /* Expands `range: {from, to, step | mul}` into axis a's values. */
-static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path,
-                       arch_diag_list_t *dl)
+static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path, arch_diag_list_t *dl)
 {
     const ydoc_t *d = s->doc;
-    int integer = a->kind != SWEEP_KEY_ARCH || a->row->type == YF_U32;
+    int integer = a->kind == SWEEP_KEY_ARCH
+                      ? a->row->type == YF_U32
+                      : a->kind != SWEEP_KEY_NET_DROPOUT && a->kind != SWEEP_KEY_NET_DROPOUT_LAYER;
     if (a->kind == SWEEP_KEY_WORKLOAD || a->kind == SWEEP_KEY_TIMING ||
+        a->kind == SWEEP_KEY_NET_BAYES_LAYERS ||
         (a->kind == SWEEP_KEY_ARCH && a->row->type != YF_U32 && a->row->type != YF_F64)) {
-        ydoc_error(d, rn, dl, path, "a range needs a numeric key, '%s' is not one; list its values "
-                                    "instead",
+        ydoc_error(d, rn, dl, path,
+                   "a range needs a numeric key, '%s' is not one; list its values "
+                   "instead",
                    a->key);
         return ST_ECONFIG;
     }
@@ -410,7 +491,8 @@ static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path,
     if (g_step && (step == 0 || (to != from && (step > 0) != up))) {
         snprintf(full, sizeof full, "%s.step", path);
         ydoc_error(d, ydoc_map_get(d, rn, "step"), dl, full,
-                   "expected a %s step to go from %g to %g", up ? "positive" : "negative", from, to);
+                   "expected a %s step to go from %g to %g", up ? "positive" : "negative", from,
+                   to);
         return ST_ECONFIG;
     }
     if (g_mul && (mul <= 0 || mul == 1 || (to != from && (mul > 1) != up) || from == 0)) {
@@ -442,8 +524,10 @@ static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path,
                 x = strtod(t, NULL);
             }
             if (x == prev) {
-                ydoc_error(d, rn, dl, path, "mul %g repeats the integer value %g; use a larger "
-                                            "factor", mul, x);
+                ydoc_error(d, rn, dl, path,
+                           "mul %g repeats the integer value %g; use a larger "
+                           "factor",
+                           mul, x);
                 return ST_ECONFIG;
             }
             if (pass == 1) {
@@ -474,6 +558,54 @@ static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path,
     return ST_OK;
 }
 
+/* 1 when key is a network key written without its "net." ("dropout", "dropout.conv1",
+ * "bayes_last") and no architecture key. */
+static int is_net_name(const char *key)
+{
+    return !strcmp(key, "dropout") || !strcmp(key, "bayes_last") || !strcmp(key, "bayes_layers") ||
+           (!strncmp(key, "dropout.", 8) && key[8] && !arch_key_find(key, NULL));
+}
+
+/* The kind of a net.* key into a->kind; an error at node kn for an unknown one. */
+static int net_key(const ydoc_t *d, int kn, const char *path, const char *key, sweep_axis_t *a,
+                   arch_diag_list_t *dl)
+{
+    if (!strcmp(key, "net.dropout"))
+        a->kind = SWEEP_KEY_NET_DROPOUT;
+    else if (!strncmp(key, NET_DROPOUT_LAYER, strlen(NET_DROPOUT_LAYER)) &&
+             key[strlen(NET_DROPOUT_LAYER)])
+        a->kind = SWEEP_KEY_NET_DROPOUT_LAYER;
+    else if (!strcmp(key, "net.bayes_last"))
+        a->kind = SWEEP_KEY_NET_BAYES_LAST;
+    else if (!strcmp(key, "net.bayes_layers"))
+        a->kind = SWEEP_KEY_NET_BAYES_LAYERS;
+    else {
+        ydoc_error(d, kn, dl, path,
+                   "unknown network key '%s' (expected net.dropout, "
+                   "net.dropout.LAYER, net.bayes_last or net.bayes_layers)",
+                   key);
+        return ST_ECONFIG;
+    }
+    return ST_OK;
+}
+
+/* A list value of net.bayes_layers ([conv1, fc3]) as "conv1,fc3"; 0 when an item is not a
+ * plain scalar or holds a comma, or the names do not fit. */
+static int join_names(const ydoc_t *d, int seq, char *buf, size_t n)
+{
+    size_t o = 0, len = ydoc_len(d, seq);
+    buf[0] = '\0';
+    if (!len)
+        return 0;
+    for (size_t j = 0; j < len; j++) {
+        const char *t = ydoc_scalar(d, ydoc_seq_item(d, seq, j));
+        if (!t || !t[0] || strchr(t, ',') || o + strlen(t) + 2 > n)
+            return 0;
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "," : "", t);
+    }
+    return 1;
+}
+
 static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_diag_list_t *dl)
 {
     const ydoc_t *d = s->doc;
@@ -497,12 +629,18 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
     const char *key = ydoc_scalar(d, kn);
     if (!key || !key[0] || strlen(key) >= sizeof a->key) {
         got_text(d, kn, got, sizeof got);
-        ydoc_error(d, kn, dl, full, "expected an architecture key path or T, mapping, workload, "
-                                    "seed, timing, got %s", got);
+        ydoc_error(d, kn, dl, full,
+                   "expected an architecture key path or T, mapping, workload, "
+                   "seed, timing, net.*, got %s",
+                   got);
         return ST_ECONFIG;
     }
     snprintf(a->key, sizeof a->key, "%s", key);
-    if (!strcmp(key, "T"))
+    a->key_node = kn;
+    if (!strncmp(key, NET_PREFIX, strlen(NET_PREFIX))) {
+        if (net_key(d, kn, full, key, a, dl) != ST_OK)
+            return ST_ECONFIG;
+    } else if (!strcmp(key, "T"))
         a->kind = SWEEP_KEY_T;
     else if (!strcmp(key, "mapping"))
         a->kind = SWEEP_KEY_MAPPING;
@@ -517,12 +655,19 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
     else {
         char best[96];
         arch_key_suggest(key, best, sizeof best);
-        if (best[0])
+        if (is_net_name(key))
+            ydoc_error(d, kn, dl, full,
+                       "unknown key '%s'; network parameters are net.* keys: "
+                       "did you mean 'net.%s'?",
+                       key, key);
+        else if (best[0])
             ydoc_error(d, kn, dl, full, "unknown key '%s', did you mean '%s'?", key, best);
         else
-            ydoc_error(d, kn, dl, full, "unknown key '%s' (an architecture key path as in "
-                                        "'neuspin config --list-params', or T, mapping, "
-                                        "workload, seed, timing)", key);
+            ydoc_error(d, kn, dl, full,
+                       "unknown key '%s' (an architecture key path as in "
+                       "'neuspin config --list-params', or T, mapping, "
+                       "workload, seed, timing, net.*)",
+                       key);
         return ST_ECONFIG;
     }
     for (uint32_t j = 0; j < ai; j++)
@@ -560,6 +705,10 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
         char vp[160];
         snprintf(vp, sizeof vp, "%s[%zu]", full, i);
         const char *text = ydoc_scalar(d, it);
+        char joined[512];
+        if (!text && a->kind == SWEEP_KEY_NET_BAYES_LAYERS && ydoc_kind(d, it) == YNODE_SEQ &&
+            join_names(d, it, joined, sizeof joined))
+            text = joined;
         if (!text) {
             got_text(d, it, got, sizeof got);
             ydoc_error(d, it, dl, vp, "expected a value, got %s", got);
@@ -571,6 +720,145 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
             return r;
         if (r)
             rc = r;
+    }
+    return rc;
+}
+
+/* ---- Network axes, checked against every workload ---- */
+
+/* "conv1, conv2, fc1": the conv/fc layers of net, cut to n bytes with "...". */
+static void mvm_names(const wl_net_t *net, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (uint32_t l = 0; l < net->n_layers; l++) {
+        if (!wl_layer_is_mvm(&net->layers[l]))
+            continue;
+        size_t len = strlen(net->layers[l].name);
+        if (o + len + 8 > n) {
+            snprintf(buf + o, n - o, "%s...", o ? ", " : "");
+            return;
+        }
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? ", " : "", net->layers[l].name);
+    }
+}
+
+/* Index of the conv/fc layer `name` (len bytes) in workload w, or -1 with an error at node
+ * naming the valid ones. */
+static int32_t find_layer(const sweep_t *s, uint32_t w, const char *name, size_t len, int node,
+                          const char *path, const char *key, arch_diag_list_t *dl)
+{
+    const wl_net_t *net = s->wl[w].net;
+    char valid[200];
+    for (uint32_t l = 0; l < net->n_layers; l++) {
+        const wl_layer_t *ly = &net->layers[l];
+        if (strlen(ly->name) != len || memcmp(ly->name, name, len) != 0)
+            continue;
+        if (wl_layer_is_mvm(ly))
+            return (int32_t)l;
+        mvm_names(net, valid, sizeof valid);
+        ydoc_error(s->doc, node, dl, path,
+                   "%s: layer '%.*s' of workload %s is a %s layer, which "
+                   "takes no dropout; expected a conv or fc layer: %s",
+                   key, (int)len, name, s->wl[w].given, wl_kind_name(ly->kind), valid);
+        return -1;
+    }
+    mvm_names(net, valid, sizeof valid);
+    ydoc_error(s->doc, node, dl, path, "%s: no layer '%.*s' in workload %s; expected one of: %s",
+               key, (int)len, name, s->wl[w].given, valid);
+    return -1;
+}
+
+/* Checks the net.* axes against every workload of the sweep (all loaded by now) and
+ * resolves their layer names to indices. */
+static int resolve_net_axes(sweep_t *s, arch_diag_list_t *dl)
+{
+    const ydoc_t *d = s->doc;
+    int rc = ST_OK, last = -1, layers = -1;
+    char path[64];
+    for (uint32_t k = 0; k < s->n_axes; k++) {
+        sweep_axis_t *a = &s->axes[k];
+        if (!SWEEP_KEY_IS_NET(a->kind))
+            continue;
+        s->n_net_axes++;
+        snprintf(path, sizeof path, "axes[%u].key", k);
+        if (a->kind == SWEEP_KEY_NET_BAYES_LAST)
+            last = (int)k;
+        if (a->kind == SWEEP_KEY_NET_BAYES_LAYERS)
+            layers = (int)k;
+        if (last >= 0 && layers >= 0) {
+            ydoc_error(d, a->key_node, dl, path,
+                       "net.bayes_last (axes[%d]) and "
+                       "net.bayes_layers (axes[%d]) exclude each other; sweep one of them",
+                       last, layers);
+            return ST_ECONFIG;
+        }
+        if (a->kind == SWEEP_KEY_NET_DROPOUT) {
+            for (uint32_t w = 0; w < s->n_wl; w++) {
+                const wl_net_t *net = s->wl[w].net;
+                uint32_t l = 0;
+                while (l < net->n_layers && !(net->layers[l].p > 0))
+                    l++;
+                if (l == net->n_layers) {
+                    ydoc_error(d, a->key_node, dl, path,
+                               "net.dropout: workload %s has no layer "
+                               "with dropout to set; give layers their p with "
+                               "net.dropout.LAYER",
+                               s->wl[w].given);
+                    rc = ST_ECONFIG;
+                }
+            }
+        } else if (a->kind == SWEEP_KEY_NET_DROPOUT_LAYER) {
+            const char *name = a->key + strlen(NET_DROPOUT_LAYER);
+            if (!(a->layer = st_calloc(s->n_wl, sizeof *a->layer)))
+                return ST_ENOMEM;
+            for (uint32_t w = 0; w < s->n_wl; w++)
+                if ((a->layer[w] =
+                         find_layer(s, w, name, strlen(name), a->key_node, path, a->key, dl)) < 0)
+                    rc = ST_ECONFIG;
+        } else if (a->kind == SWEEP_KEY_NET_BAYES_LAST) {
+            for (uint32_t j = 0; j < a->n_values; j++)
+                for (uint32_t w = 0; w < s->n_wl; w++) {
+                    const wl_net_t *net = s->wl[w].net;
+                    uint64_t m = 0;
+                    for (uint32_t l = 0; l < net->n_layers; l++)
+                        m += (uint64_t)wl_layer_is_mvm(&net->layers[l]);
+                    if (a->values[j].num > m) {
+                        char vp[64];
+                        snprintf(vp, sizeof vp, "axes[%u].values[%u]", k, j);
+                        ydoc_error(d, a->values[j].node, dl, vp,
+                                   "net.bayes_last: workload %s "
+                                   "has %llu conv/fc layers, got %llu",
+                                   s->wl[w].given, (unsigned long long)m,
+                                   (unsigned long long)a->values[j].num);
+                        rc = ST_ECONFIG;
+                        break;
+                    }
+                }
+        } else if (a->kind == SWEEP_KEY_NET_BAYES_LAYERS) {
+            for (uint32_t j = 0; j < a->n_values; j++) {
+                sweep_value_t *v = &a->values[j];
+                char vp[64];
+                snprintf(vp, sizeof vp, "axes[%u].values[%u]", k, j);
+                if (!v->n_sel)
+                    continue;
+                if (!(v->sel = st_calloc((size_t)s->n_wl * v->n_sel, sizeof *v->sel)))
+                    return ST_ENOMEM;
+                for (uint32_t w = 0; w < s->n_wl; w++) {
+                    const char *q = v->text;
+                    for (uint32_t n = 0; n < v->n_sel; n++) {
+                        size_t len = strcspn(q, ",");
+                        int32_t l = find_layer(s, w, q, len, v->node, vp, a->key, dl);
+                        if (l < 0) {
+                            rc = ST_ECONFIG;
+                            break;
+                        }
+                        v->sel[w * v->n_sel + n] = (uint32_t)l;
+                        q += len + (q[len] == ',');
+                    }
+                }
+            }
+        }
     }
     return rc;
 }
@@ -622,6 +910,8 @@ static int load_doc(sweep_t *s, arch_diag_list_t *dl)
             rc = ST_ECONFIG;
     }
     if (rc)
+        return rc;
+    if ((rc = resolve_net_axes(s, dl)) != ST_OK)
         return rc;
     /* Count the points. */
     for (uint32_t i = 0; i < s->n_axes; i++) {
@@ -700,9 +990,12 @@ void sweep_destroy(sweep_t *s)
     if (!s)
         return;
     for (uint32_t i = 0; i < s->n_axes; i++) {
-        for (uint32_t j = 0; j < s->axes[i].n_values; j++)
+        for (uint32_t j = 0; j < s->axes[i].n_values; j++) {
             free(s->axes[i].values[j].text);
+            free(s->axes[i].values[j].sel);
+        }
         free(s->axes[i].values);
+        free(s->axes[i].layer);
     }
     free(s->axes);
     for (uint32_t i = 0; i < s->n_wl; i++) {
@@ -744,6 +1037,114 @@ void sweep_point_arch(const sweep_t *s, uint64_t i, arch_t *a)
     a->drng.clk_ns = 1000.0 / a->clk_mhz; /* derived, as arch_load and arch_override do */
 }
 
+/* Sets the p of every layer in `layers` (a copy of workload w's) for the point with value
+ * indices idx: the file's p, then net.dropout, net.dropout.LAYER, and the selection of
+ * net.bayes_last or net.bayes_layers, in that order whatever the axes' order.  No
+ * allocation: sweep_check runs it for every point. */
+static void net_apply(const sweep_t *s, const uint32_t *idx, uint32_t w, wl_layer_t *layers)
+{
+    const wl_net_t *b = s->wl[w].net;
+    for (uint32_t l = 0; l < b->n_layers; l++)
+        layers[l].p = b->layers[l].p;
+    for (uint32_t k = 0; k < s->n_axes; k++)
+        if (s->axes[k].kind == SWEEP_KEY_NET_DROPOUT)
+            for (uint32_t l = 0; l < b->n_layers; l++)
+                if (b->layers[l].p > 0)
+                    layers[l].p = s->axes[k].values[idx[k]].p;
+    for (uint32_t k = 0; k < s->n_axes; k++)
+        if (s->axes[k].kind == SWEEP_KEY_NET_DROPOUT_LAYER)
+            layers[s->axes[k].layer[w]].p = s->axes[k].values[idx[k]].p;
+    for (uint32_t k = 0; k < s->n_axes; k++) {
+        const sweep_value_t *v = &s->axes[k].values[idx[k]];
+        if (s->axes[k].kind == SWEEP_KEY_NET_BAYES_LAST) {
+            uint64_t seen = 0; /* conv/fc layers from the end */
+            for (uint32_t l = b->n_layers; l-- > 0;)
+                if (wl_layer_is_mvm(&b->layers[l]) && seen++ >= v->num)
+                    layers[l].p = 0;
+        } else if (s->axes[k].kind == SWEEP_KEY_NET_BAYES_LAYERS && !v->num) {
+            const uint32_t *sel = v->sel ? v->sel + (size_t)w * v->n_sel : NULL;
+            for (uint32_t l = 0; l < b->n_layers; l++) {
+                uint32_t j = 0;
+                while (j < v->n_sel && sel[j] != l)
+                    j++;
+                if (j == v->n_sel)
+                    layers[l].p = 0;
+            }
+        }
+    }
+}
+
+uint64_t sweep_net_count(const sweep_t *s)
+{
+    if (!s->n_net_axes)
+        return 0;
+    if (s->zip)
+        return s->n_points;
+    uint64_t n = 1;
+    for (uint32_t k = 0; k < s->n_axes; k++)
+        if (SWEEP_KEY_IS_NET(s->axes[k].kind) || s->axes[k].kind == SWEEP_KEY_WORKLOAD)
+            n *= s->axes[k].n_values; /* at most n_points */
+    return n;
+}
+
+uint64_t sweep_point_net(const sweep_t *s, uint64_t i)
+{
+    if (!s->n_net_axes)
+        return UINT64_MAX;
+    if (s->zip)
+        return i;
+    uint32_t idx[SWEEP_MAX_AXES];
+    uint64_t id = 0;
+    sweep_point_index(s, i, idx);
+    for (uint32_t k = 0; k < s->n_axes; k++)
+        if (SWEEP_KEY_IS_NET(s->axes[k].kind) || s->axes[k].kind == SWEEP_KEY_WORKLOAD)
+            id = id * s->axes[k].n_values + idx[k];
+    return id;
+}
+
+uint64_t sweep_net_point(const sweep_t *s, uint64_t id)
+{
+    if (s->zip || !s->n_net_axes)
+        return id;
+    uint64_t i = 0, stride = 1;
+    for (uint32_t k = s->n_axes; k-- > 0;) {
+        uint64_t n = s->axes[k].n_values;
+        if (SWEEP_KEY_IS_NET(s->axes[k].kind) || s->axes[k].kind == SWEEP_KEY_WORKLOAD) {
+            i += (id % n) * stride; /* the other axes at their first value */
+            id /= n;
+        }
+        stride *= n;
+    }
+    return i;
+}
+
+void sweep_net_file_name(uint64_t id, char *buf, size_t n)
+{
+    snprintf(buf, n, "net-%llu.yaml", (unsigned long long)id);
+}
+
+int sweep_point_network(const sweep_t *s, uint64_t i, wl_net_t **out)
+{
+    uint64_t T, mapping, seed;
+    uint32_t w, idx[SWEEP_MAX_AXES];
+    sweep_point_run(s, i, &T, &mapping, &seed, &w);
+    sweep_point_index(s, i, idx);
+    const wl_net_t *b = s->wl[w].net;
+    wl_net_t *n = st_malloc(sizeof *n);
+    wl_layer_t *layers = st_malloc((b->n_layers ? b->n_layers : 1) * sizeof *layers);
+    if (!n || !layers) {
+        free(n);
+        free(layers);
+        return ST_ENOMEM;
+    }
+    *n = *b;
+    memcpy(layers, b->layers, b->n_layers * sizeof *layers);
+    n->layers = layers;
+    net_apply(s, idx, w, layers);
+    *out = n;
+    return ST_OK;
+}
+
 uint64_t sweep_seed(uint64_t master, uint64_t i)
 {
     uint64_t z = master + (i + 1) * 0x9E3779B97F4A7C15ull;
@@ -752,8 +1153,8 @@ uint64_t sweep_seed(uint64_t master, uint64_t i)
     return z ^ (z >> 31);
 }
 
-void sweep_point_run(const sweep_t *s, uint64_t i, uint64_t *T, uint64_t *mapping,
-                     uint64_t *seed, uint32_t *wl)
+void sweep_point_run(const sweep_t *s, uint64_t i, uint64_t *T, uint64_t *mapping, uint64_t *seed,
+                     uint32_t *wl)
 {
     uint32_t idx[SWEEP_MAX_AXES];
     sweep_point_index(s, i, idx);
@@ -764,11 +1165,20 @@ void sweep_point_run(const sweep_t *s, uint64_t i, uint64_t *T, uint64_t *mappin
     for (uint32_t k = 0; k < s->n_axes; k++) {
         const sweep_value_t *v = &s->axes[k].values[idx[k]];
         switch (s->axes[k].kind) {
-        case SWEEP_KEY_T: *T = v->num; break;
-        case SWEEP_KEY_MAPPING: *mapping = v->num; break;
-        case SWEEP_KEY_SEED: *seed = v->num; break;
-        case SWEEP_KEY_WORKLOAD: *wl = (uint32_t)v->num; break;
-        default: break;
+        case SWEEP_KEY_T:
+            *T = v->num;
+            break;
+        case SWEEP_KEY_MAPPING:
+            *mapping = v->num;
+            break;
+        case SWEEP_KEY_SEED:
+            *seed = v->num;
+            break;
+        case SWEEP_KEY_WORKLOAD:
+            *wl = (uint32_t)v->num;
+            break;
+        default:
+            break;
         }
     }
 }
@@ -805,17 +1215,31 @@ int sweep_id_width(const sweep_t *s)
 }
 
 /* Reports the failure e of point i at the value that most likely caused it: the axis whose
- * key the error names, else the axes list. */
-static void point_error(const sweep_t *s, uint64_t i, const arch_diag_t *e, arch_diag_list_t *dl)
+ * key the error names (for "layers[N].dropout", the net.* axis that set layer N's p), else
+ * the axes list. */
+static void point_error(const sweep_t *s, uint64_t i, uint32_t w, const arch_diag_t *e,
+                        arch_diag_list_t *dl)
 {
     uint32_t idx[SWEEP_MAX_AXES];
     char label[160];
     int node = s->axes_node;
+    unsigned layer = 0;
+    int n = 0, by_layer = s->n_net_axes &&
+                          sscanf(e->path, "layers[%u].dropout%n", &layer, &n) == 1 && n > 0 &&
+                          !e->path[n];
     sweep_point_index(s, i, idx);
     sweep_point_label(s, i, label, sizeof label);
-    for (uint32_t k = 0; k < s->n_axes; k++)
-        if (!strcmp(e->path, s->axes[k].key))
-            node = s->axes[k].values[idx[k]].node;
+    for (uint32_t k = 0; k < s->n_axes; k++) {
+        const sweep_axis_t *a = &s->axes[k];
+        if (!strcmp(e->path, a->key))
+            node = a->values[idx[k]].node;
+        else if (by_layer && a->kind == SWEEP_KEY_NET_DROPOUT && layer < s->wl[w].net->n_layers &&
+                 s->wl[w].net->layers[layer].p > 0 && node == s->axes_node)
+            node = a->values[idx[k]].node;
+    }
+    for (uint32_t k = 0; by_layer && k < s->n_axes; k++)
+        if (s->axes[k].kind == SWEEP_KEY_NET_DROPOUT_LAYER && s->axes[k].layer[w] == (int32_t)layer)
+            node = s->axes[k].values[idx[k]].node; /* the last one wins, as in net_apply */
     if (e->path[0])
         ydoc_error(s->doc, node, dl, "", "point %llu (%s): %s: %s", (unsigned long long)i, label,
                    e->path, e->msg);
@@ -824,47 +1248,154 @@ static void point_error(const sweep_t *s, uint64_t i, const arch_diag_t *e, arch
                    e->msg);
 }
 
-int sweep_check(const sweep_t *s, arch_diag_list_t *dl, uint64_t *n_bad)
+/* Per workload, a copy whose layers' p net_apply rewrites point by point (only with net.*
+ * axes; nets NULL otherwise): the check allocates once, not per point. */
+typedef struct scratch {
+    wl_net_t *nets; /* n_wl shallow copies with owned layer arrays */
+    uint32_t n;
+} scratch_t;
+
+static void scratch_free(scratch_t *sc)
 {
+    for (uint32_t w = 0; sc->nets && w < sc->n; w++)
+        free(sc->nets[w].layers);
+    free(sc->nets);
+    sc->nets = NULL;
+}
+
+static int scratch_init(const sweep_t *s, scratch_t *sc)
+{
+    sc->nets = NULL;
+    sc->n = 0;
+    if (!s->n_net_axes)
+        return ST_OK;
+    if (!(sc->nets = st_calloc(s->n_wl, sizeof *sc->nets)))
+        return ST_ENOMEM;
+    for (uint32_t w = 0; w < s->n_wl; w++) {
+        const wl_net_t *b = s->wl[w].net;
+        sc->nets[w] = *b;
+        sc->nets[w].layers = st_malloc((b->n_layers ? b->n_layers : 1) * sizeof *b->layers);
+        sc->n = w + 1;
+        if (!sc->nets[w].layers) {
+            scratch_free(sc);
+            return ST_ENOMEM;
+        }
+        memcpy(sc->nets[w].layers, b->layers, b->n_layers * sizeof *b->layers);
+    }
+    return ST_OK;
+}
+
+/* Builds point i and checks it into e; *wl = its workload.  The status of the check. */
+static int check_point(const sweep_t *s, uint64_t i, scratch_t *sc, arch_diag_list_t *e,
+                       uint32_t *wl)
+{
+    arch_t a;
+    uint64_t T, mapping, seed;
+    uint32_t idx[SWEEP_MAX_AXES];
+    sweep_point_arch(s, i, &a);
+    sweep_point_run(s, i, &T, &mapping, &seed, wl);
+    const wl_net_t *net = s->wl[*wl].net;
+    if (sc->nets) {
+        sweep_point_index(s, i, idx);
+        net_apply(s, idx, *wl, sc->nets[*wl].layers);
+        net = &sc->nets[*wl];
+    }
+    int rc = arch_check(&a, "", e);
+    if (rc == ST_OK) {
+        wl_map_t *map = NULL;
+        rc = wl_map_build(net, &a, (uint32_t)mapping, &map, e);
+        wl_map_destroy(map);
+    }
+    return rc;
+}
+
+int sweep_check_map(const sweep_t *s, arch_diag_list_t *dl, uint64_t *n_bad,
+                    unsigned char **bad_map)
+{
+    scratch_t sc;
+    unsigned char *map = NULL;
     *n_bad = 0;
+    if (bad_map) {
+        *bad_map = NULL;
+        if (!(map = st_calloc((size_t)(s->n_points / 8 + 1), 1)))
+            return ST_ENOMEM;
+    }
+    if (scratch_init(s, &sc) != ST_OK) {
+        free(map);
+        return ST_ENOMEM;
+    }
     for (uint64_t i = 0; i < s->n_points; i++) {
-        arch_t a;
         arch_diag_list_t e;
-        uint64_t T, mapping, seed;
         uint32_t wl;
         arch_diag_init(&e);
-        sweep_point_arch(s, i, &a);
-        sweep_point_run(s, i, &T, &mapping, &seed, &wl);
-        int rc = arch_check(&a, "", &e);
-        if (rc == ST_OK) {
-            wl_map_t *map = NULL;
-            rc = wl_map_build(s->wl[wl].net, &a, (uint32_t)mapping, &map, &e);
-            wl_map_destroy(map);
-        }
-        if (rc == ST_ENOMEM)
+        int rc = check_point(s, i, &sc, &e, &wl);
+        if (rc == ST_ENOMEM) {
+            scratch_free(&sc);
+            free(map);
             return rc;
+        }
         if (rc != ST_OK) {
             (*n_bad)++;
+            if (map)
+                map[i >> 3] |= (unsigned char)(1u << (i & 7));
             for (uint32_t k = 0; k < e.n; k++)
-                point_error(s, i, &e.d[k], dl);
+                point_error(s, i, wl, &e.d[k], dl);
             if (!e.n)
-                ydoc_error(s->doc, s->axes_node, dl, "", "point %llu: %s",
-                           (unsigned long long)i, st_str(rc));
+                ydoc_error(s->doc, s->axes_node, dl, "", "point %llu: %s", (unsigned long long)i,
+                           st_str(rc));
         }
     }
+    scratch_free(&sc);
+    if (bad_map)
+        *bad_map = map;
     return *n_bad ? ST_ECONFIG : ST_OK;
 }
 
+int sweep_check(const sweep_t *s, arch_diag_list_t *dl, uint64_t *n_bad)
+{
+    return sweep_check_map(s, dl, n_bad, NULL);
+}
+
+int sweep_point_check(const sweep_t *s, uint64_t i, char *msg, size_t n)
+{
+    scratch_t sc;
+    arch_diag_list_t e;
+    uint32_t wl;
+    if (n)
+        msg[0] = '\0';
+    if (scratch_init(s, &sc) != ST_OK)
+        return ST_ENOMEM;
+    arch_diag_init(&e);
+    int rc = check_point(s, i, &sc, &e, &wl);
+    scratch_free(&sc);
+    if (rc == ST_OK || rc == ST_ENOMEM)
+        return rc;
+    if (n && e.n && e.d[0].path[0])
+        snprintf(msg, n, "%s: %s", e.d[0].path, e.d[0].msg);
+    else if (n)
+        snprintf(msg, n, "%s", e.n ? e.d[0].msg : st_str(rc));
+    return ST_ECONFIG;
+}
+
 int sweep_point_argv(const sweep_t *s, uint64_t i, const char *dir, char ***argv)
+{
+    return sweep_point_argv_net(s, i, dir, NULL, NULL, argv);
+}
+
+int sweep_point_argv_net(const sweep_t *s, uint64_t i, const char *dir, sweep_net_path_fn *net_path,
+                         void *ctx, char ***argv)
 {
     uint32_t idx[SWEEP_MAX_AXES];
     uint64_t T, mapping, seed;
     uint32_t wl;
     sweep_point_index(s, i, idx);
     sweep_point_run(s, i, &T, &mapping, &seed, &wl);
+    const char *net = s->wl[wl].spec;
+    if (s->n_net_axes && (!net_path || !(net = net_path(ctx, sweep_point_net(s, i)))))
+        return ST_EINVAL; /* never the unmodified network in its place */
 
     /* One block: the pointer array, then the strings it points at. */
-    size_t nptr = 20 + 2 * (size_t)s->n_axes, bytes = 192 + strlen(dir) + strlen(s->wl[wl].spec);
+    size_t nptr = 20 + 2 * (size_t)s->n_axes, bytes = 192 + strlen(dir) + strlen(net);
     if (s->arch_spec)
         bytes += strlen(s->arch_spec) + 1;
     for (uint32_t k = 0; k < s->n_axes; k++)
@@ -887,7 +1418,7 @@ int sweep_point_argv(const sweep_t *s, uint64_t i, const char *dir, char ***argv
             ARG("%s=%s", s->axes[k].key, s->axes[k].values[idx[k]].text);
         }
     ARG("-w");
-    ARG("%s", s->wl[wl].spec);
+    ARG("%s", net);
     if (T) {
         ARG("-T");
         ARG("%llu", (unsigned long long)T);

@@ -39,7 +39,7 @@
 
 #include "version.h" /* stamped at every build by sim/version.cmake */
 
-enum { O_OUT = 1, O_JOBS, O_RESUME, O_RESTART, O_SHARD, O_DRY };
+enum { O_OUT = 1, O_JOBS, O_RESUME, O_RESTART, O_SHARD, O_DRY, O_SKIP };
 
 static const cli_opt_t sweep_opts[] = {
     {O_OUT, 'o', "output", "DIR", "output directory (required)"},
@@ -54,6 +54,9 @@ static const cli_opt_t sweep_opts[] = {
      "DIR/summary.shard-I-of-N.csv (default from SLURM_ARRAY_TASK_ID and\n"
      "SLURM_ARRAY_TASK_COUNT); 'neuspin merge' joins the shards"},
     {O_DRY, 0, "dry-run", NULL, "check the file and print each point's command line; run nothing"},
+    {O_SKIP, 0, "skip-invalid", NULL,
+     "run the points that pass every check; list the others (a cross-field\n"
+     "rule or the mapping refuses them) in the summary as invalid"},
     CLI_OPT_ARCH,
     CLI_OPT_PARAM,
     CLI_OPT_PASSES,
@@ -83,7 +86,7 @@ const cli_cmd_t cli_sweep_cmd = {
     "writes the summary.  Exit status: 0 all points ok, 1 some failed, 2 invalid input,\n"
     "130 interrupted."};
 
-enum { PT_PENDING = 0, PT_RUNNING, PT_OK, PT_FAILED, PT_INTERRUPTED };
+enum { PT_PENDING = 0, PT_RUNNING, PT_OK, PT_FAILED, PT_INTERRUPTED, PT_INVALID };
 
 typedef struct job {
     pid_t pid;
@@ -103,7 +106,7 @@ typedef struct runner {
     job_t *jobs;
     int n_jobs, max_jobs;
     uint64_t next;          /* next sel position to launch */
-    uint64_t done, failed, skipped, interrupted;
+    uint64_t done, failed, skipped, interrupted, invalid;
     uint64_t finished_here; /* points run to an end by this process */
     uint64_t stop_after;    /* NEUSPIN_SWEEP_STOP_AFTER: behave as if interrupted after K */
     int tty, rank, size;
@@ -329,6 +332,21 @@ static int use_snapshots(sweep_t *s, const char *out)
     return ST_OK;
 }
 
+/* Where points find their network (sweep_point_argv_net): DIR/inputs/net-ID.yaml. */
+typedef struct net_paths {
+    const char *out;
+    char buf[4400];
+} net_paths_t;
+
+static const char *net_path(void *ctx, uint64_t id)
+{
+    net_paths_t *np = ctx;
+    char name[48];
+    sweep_net_file_name(id, name, sizeof name);
+    snprintf(np->buf, sizeof np->buf, "%s/inputs/%s", np->out, name);
+    return np->buf;
+}
+
 /* Writes DIR/inputs: arch.yaml and network-K.yaml (what the points run from, see
  * use_snapshots) and files/NNN-NAME, a byte copy of every input file read, in the order
  * of sweep.json's "inputs".  ST_OK, or ST_EIO/ST_ENOMEM with the reason in err. */
@@ -370,6 +388,27 @@ static int write_inputs(const sweep_t *s, const inputs_t *in, trc_dir_t *od, cha
             rc = trc_dir_write(id, name, text, len, err, errn);
         else if (!err[0])
             snprintf(err, errn, "%s: cannot write the network back as YAML", s->wl[k].given);
+        free(text);
+    }
+    /* the points' networks with their net.* values, each distinct one once */
+    for (uint64_t k = 0, nn = sweep_net_count(s); rc == ST_OK && k < nn; k++) {
+        wl_net_t *net = NULL;
+        char *text = NULL, name[48];
+        size_t len = 0;
+        FILE *m = NULL;
+        rc = sweep_point_network(s, sweep_net_point(s, k), &net);
+        if (rc == ST_OK && !(m = open_memstream(&text, &len)))
+            rc = ST_ENOMEM;
+        if (rc == ST_OK)
+            rc = wl_dump_yaml(net, m);
+        if (m && fclose(m) != 0 && rc == ST_OK)
+            rc = ST_ENOMEM;
+        wl_net_destroy(net);
+        sweep_net_file_name(k, name, sizeof name);
+        if (rc == ST_OK)
+            rc = trc_dir_write(id, name, text, len, err, errn);
+        else if (!err[0])
+            snprintf(err, errn, "inputs/%s: cannot write the network", name);
         free(text);
     }
     trc_dir_close(fd);
@@ -559,6 +598,13 @@ static char *summary_row(runner_t *r, uint64_t k)
     }
     if (!seed_axis)
         o += (size_t)snprintf(row + o, cap - o, ",%llu", (unsigned long long)seed);
+    if (r->state[k] == PT_INVALID) { /* --skip-invalid: the rule it breaks, nothing run */
+        char why[400];
+        sweep_point_check(s, i, why, sizeof why);
+        o += (size_t)snprintf(row + o, cap - o, ",,,,,,,invalid,");
+        sweep_csv_field(row, cap, &o, why);
+        return row;
+    }
     if (r->state[k] == PT_OK) {
         cli_run_t run;
         point_dir(r, i, dir, sizeof dir);
@@ -726,7 +772,8 @@ static void launch(runner_t *r, uint64_t k)
         trc_dir_unlink(pd, "run.json", msg, sizeof msg) != ST_OK ||
         trc_dir_create_fd(pd, "stderr.txt", &efd, msg, sizeof msg) != ST_OK)
         goto fail;
-    if (sweep_point_argv(r->s, i, dir, &argv) != ST_OK) {
+    net_paths_t np = {.out = r->dir};
+    if (sweep_point_argv_net(r->s, i, dir, net_path, &np, &argv) != ST_OK) {
         snprintf(msg, sizeof msg, "out of memory");
         goto fail;
     }
@@ -891,7 +938,7 @@ static int slurm_shard(uint64_t *I, uint64_t *N, int *have)
 /* Parses rank texts "S <code> <ok> <failed> <interrupted>\n" + "R <index>\t<row>\n"...
  * into rows (borrowing from all) and totals. */
 static size_t parse_gathered(char *all, sweep_row_t *rows, uint64_t *ok, uint64_t *failed,
-                             uint64_t *intr)
+                             uint64_t *intr, uint64_t *inval)
 {
     size_t n = 0;
     for (char *p = all; *p;) {
@@ -899,11 +946,12 @@ static size_t parse_gathered(char *all, sweep_row_t *rows, uint64_t *ok, uint64_
         if (nl)
             *nl = '\0';
         if (p[0] == 'S') {
-            unsigned long long a = 0, b = 0, c = 0;
-            if (sscanf(p, "S %llu %llu %llu", &a, &b, &c) == 3) {
+            unsigned long long a = 0, b = 0, c = 0, d = 0;
+            if (sscanf(p, "S %llu %llu %llu %llu", &a, &b, &c, &d) == 4) {
                 *ok += a;
                 *failed += b;
                 *intr += c;
+                *inval += d;
             }
         } else if (p[0] == 'R') {
             char *tab = strchr(p, '\t');
@@ -958,7 +1006,8 @@ int cli_sweep(args_t *a)
 {
     const char *file = NULL, *out = NULL;
     uint64_t jobs = 1, shard_i = 0, shard_n = 1;
-    int resume = 0, restart = 0, dry = 0, have_shard = 0, rc;
+    int resume = 0, restart = 0, dry = 0, have_shard = 0, skip_invalid = 0, rc;
+    unsigned char *bad_map = NULL; /* --skip-invalid: the invalid points */
     cli_runopts_t ro;
     cli_runopts_init(&ro);
     cli_opt_state_t ps;
@@ -975,6 +1024,7 @@ int cli_sweep(args_t *a)
         case O_RESUME: resume = 1; break;
         case O_RESTART: restart = 1; break;
         case O_DRY: dry = 1; break;
+        case O_SKIP: skip_invalid = 1; break;
         case O_OUT: out = v; break;
         case O_JOBS:
             if (cli_loc_u64(a, loc, "-j", v, 1, 1024, &jobs))
@@ -1029,7 +1079,16 @@ int cli_sweep(args_t *a)
         st = ST_ENOMEM;
     uint64_t n_bad = 0;
     if (st == ST_OK)
-        st = sweep_check(s, &dl, &n_bad);
+        st = sweep_check_map(s, &dl, &n_bad, skip_invalid ? &bad_map : NULL);
+    if (st == ST_ECONFIG && skip_invalid && n_bad < s->n_points) {
+        if (rank == 0) {
+            arch_diag_print(stderr, &dl);
+            fprintf(stderr, "neuspin: %llu of %llu points invalid; --skip-invalid: they are not "
+                            "run, and their summary rows say why\n",
+                    (unsigned long long)n_bad, (unsigned long long)s->n_points);
+        }
+        st = ST_OK;
+    }
     if (st != ST_OK) {
         if (rank == 0) {
             arch_diag_print(stderr, &dl);
@@ -1073,7 +1132,8 @@ int cli_sweep(args_t *a)
             char dir[4200], **argv = NULL;
             snprintf(dir, sizeof dir, "%s/points/%0*llu", out ? out : "DIR", r.width,
                      (unsigned long long)r.sel[k]);
-            if (sweep_point_argv(s, r.sel[k], dir, &argv) != ST_OK) {
+            net_paths_t np = {.out = out ? out : "DIR"};
+            if (sweep_point_argv_net(s, r.sel[k], dir, net_path, &np, &argv) != ST_OK) {
                 rc = CLI_ERUN;
                 break;
             }
@@ -1162,13 +1222,19 @@ int cli_sweep(args_t *a)
         rc = setup;
         goto out;
     }
+    for (uint64_t k = 0; bad_map && k < r.n_sel; k++) /* --skip-invalid */
+        if (sweep_bad_test(bad_map, r.sel[k])) {
+            r.state[k] = PT_INVALID;
+            r.invalid++;
+            r.done++;
+        }
 
     if (resume) {
         /* done: run.json present and every file it names there, unaltered */
         uint64_t altered = 0;
         for (uint64_t k = 0; k < r.n_sel; k++) {
-            char name[32];
-            point_name(&r, r.sel[k], name, sizeof name);
+            if (r.state[k] == PT_INVALID)
+                continue;
             if (point_verify(&r, r.sel[k], err, sizeof err) == ST_OK) {
                 r.state[k] = PT_OK;
                 r.done++;
@@ -1185,7 +1251,7 @@ int cli_sweep(args_t *a)
         fprintf(stderr, "%sresume: %llu of %llu points already complete, %llu to run (%llu of "
                         "them incomplete or altered)\n", who,
                 (unsigned long long)r.skipped, (unsigned long long)r.n_sel,
-                (unsigned long long)(r.n_sel - r.skipped), (unsigned long long)altered);
+                (unsigned long long)(r.n_sel - r.skipped - r.invalid), (unsigned long long)altered);
     }
 
     r.t0 = now_s();
@@ -1205,7 +1271,7 @@ int cli_sweep(args_t *a)
         FILE *rm = open_memstream(&rows, &rows_len);
         bad = !rm;
         for (uint64_t k = 0; rm && k < r.n_sel; k++) {
-            if (r.state[k] != PT_OK && r.state[k] != PT_FAILED)
+            if (r.state[k] != PT_OK && r.state[k] != PT_FAILED && r.state[k] != PT_INVALID)
                 continue;
             int was_ok = r.state[k] == PT_OK;
             char *row = summary_row(&r, k);
@@ -1220,8 +1286,9 @@ int cli_sweep(args_t *a)
         }
         if (rm)
             bad |= fclose(rm) != 0;
-        fprintf(m, "S %llu %llu %llu\n", (unsigned long long)(r.done - r.failed),
-                (unsigned long long)r.failed, (unsigned long long)(r.n_sel - r.done));
+        fprintf(m, "S %llu %llu %llu %llu\n", (unsigned long long)(r.done - r.failed - r.invalid),
+                (unsigned long long)r.failed, (unsigned long long)(r.n_sel - r.done),
+                (unsigned long long)r.invalid);
         if (rows)
             fwrite(rows, 1, rows_len, m);
         free(rows);
@@ -1251,7 +1318,8 @@ int cli_sweep(args_t *a)
             fprintf(stderr, "neuspin: error: out of memory\n");
             code = CLI_ERUN;
         } else {
-            size_t n = parse_gathered(all, rows, &ok, &failed, &left);
+            uint64_t inval = 0;
+            size_t n = parse_gathered(all, rows, &ok, &failed, &left, &inval);
             if (sweep_write_rows(out, name, header, rows, n) != 0)
                 code = CLI_ERUN;
             else if (code == CLI_EINTR)
@@ -1259,6 +1327,12 @@ int cli_sweep(args_t *a)
                                 "%s/%s; run again with --resume to continue\n",
                         (unsigned long long)ok, (unsigned long long)failed,
                         (unsigned long long)left, out, name);
+            else if (inval)
+                fprintf(stderr, "neuspin: %llu points: %llu ok, %llu failed, %llu invalid "
+                                "(skipped); wrote %s/%s (%.1f s)\n",
+                        (unsigned long long)(ok + failed + inval), (unsigned long long)ok,
+                        (unsigned long long)failed, (unsigned long long)inval, out, name,
+                        now_s() - r.t0);
             else
                 fprintf(stderr, "neuspin: %llu points: %llu ok, %llu failed; wrote %s/%s "
                                 "(%.1f s)\n",
@@ -1280,6 +1354,7 @@ out:
     trc_dir_close(r.points);
     trc_dir_close(od);
 out_early:
+    free(bad_map);
     inputs_free(&in);
     sweep_destroy(s);
     sweep_mpi_finalize();

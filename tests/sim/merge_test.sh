@@ -57,7 +57,7 @@ refused abc "error: column 'energy_pj': expected a number, got \"abc\""
 bad_dir dup "$ROW1\n$ROW1\n"
 refused dup "$T/dup/summary.csv:3:1: error: point 0 is given twice in one file (first on line 2)"
 bad_dir status "${ROW1/,ok,/,fine,}\n"
-refused status "error: column 'status': expected ok or failed, got \"fine\""
+refused status "error: column 'status': expected ok, failed or invalid, got \"fine\""
 bad_dir quote "0,\"spin\"drop\",x\n"
 refused quote "error: expected ',' or a line end after a closing quote"
 # another sweep: a different manifest

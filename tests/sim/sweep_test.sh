@@ -99,10 +99,35 @@ for c in sweep merge plot; do
   check "'$c --help' exits 0 and prints usage" "[ $? -eq 0 ] && grep -q '^usage: neuspin $c' $T/h.txt"
 done
 
+# --- network keys as axes: points run from their own network files ---
+printf 'version: 1\nbase: {workload: lenet5-mnist, T: 1, timing: analytic}\naxes:\n  - {key: net.bayes_last, values: [0, 1, 5]}\n  - {key: net.dropout, values: [0.1, 0.3]}\n' > "$T/net.yaml"
+"$NS" sweep "$T/net.yaml" -o "$T/net" 2> /dev/null
+check "a sweep over net.bayes_last x net.dropout runs (exit $?)" "[ \$(grep -c ',ok,\$' $T/net/summary.csv) -eq 6 ]"
+# RNG modules by hand: no Bayesian layer 0; the last one (fc3, 84 inputs) 84; all five
+# conv/fc layers 25 + 150 + 400 + 120 + 84 = 779 (the default's, one module per row)
+mods=$(awk -F, 'NR > 1 { printf "%s/%s ", $2, $7 }' "$T/net/summary.csv")
+check "RNG modules follow the Bayesian layers ($mods)" \
+  "[ '$mods' = '0/0 0/0 1/84 1/84 5/779 5/779 ' ]"
+check "each point runs from its own network file, written once per distinct network" \
+  "grep -q 'inputs/net-' $T/net/points/0005/run.json && grep -q 'dropout: 0.29999999999999999' $T/net/inputs/net-5.yaml"
+
+# --- --skip-invalid: points that break a rule are listed, the others run ---
+printf 'version: 1\nbase: {workload: lenet5-mnist, T: 1, timing: analytic}\naxes:\n  - {key: chip.tiles, values: [4, 16]}\n' > "$T/inv.yaml"
+"$NS" sweep "$T/inv.yaml" -o "$T/inv0" 2> "$T/err.txt"
+check "without --skip-invalid an invalid point stops the sweep (exit $?)" "grep -q '1 of 2 points invalid; nothing was run' $T/err.txt"
+"$NS" sweep "$T/inv.yaml" -o "$T/inv" --skip-invalid 2> "$T/err.txt"
+rc=$?
+check "with --skip-invalid the valid point runs (exit $rc)" "[ $rc -eq 0 ] && grep -q '^1,16,.*,ok,\$' $T/inv/summary.csv"
+check "… the invalid one is listed with its reason" "grep -q '^0,4,[0-9]*,,,,,,,invalid,.*tiles' $T/inv/summary.csv"
+check "… and the counts say so" "grep -q '2 points: 1 ok, 0 failed, 1 invalid (skipped)' $T/err.txt"
+"$NS" merge "$T/inv" -o "$T/invm" 2> /dev/null
+check "merge keeps the invalid row" "cmp -s $T/inv/summary.csv $T/invm/summary.csv"
+
 # --- every example sweep in configs/sweeps is valid ---
 for f in "$SRC"/configs/sweeps/*.yaml; do
   "$NS" sweep "$f" --dry-run > "$T/dry.txt" 2> "$T/err.txt"
-  check "configs/sweeps/$(basename "$f") checks (every point valid)" "[ $? -eq 0 ]"
+  rc=$? # before the label's $(basename): a command substitution resets $?
+  check "configs/sweeps/$(basename "$f") checks (every point valid; exit $rc)" "[ $rc -eq 0 ]"
 done
 check "the 200-point reference sweep has 200 points" \
   "[ \$(grep -c '^neuspin run' $T/dry.txt) -eq 200 ] || [ \$(basename $f) != lenet5-200.yaml ]"

@@ -66,9 +66,47 @@ static int stdout_failed(void)
 /* ---- Loading ---- */
 
 /* Loads the architecture (a built-in name or a file; the compiled-in default when NULL). */
+/* The key node of the first network key (input, layers, mc_samples) at the top of d when d has
+ * one and no architecture block, else 0: a network file. */
+static int network_key(const ydoc_t *d)
+{
+    static const char *const net_keys[] = {"input", "layers", "mc_samples"};
+    int root = ydoc_root(d);
+    if (ydoc_kind(d, root) != YNODE_MAP)
+        return 0;
+    size_t nb;
+    const arch_block_t *b = arch_blocks(&nb);
+    for (size_t i = 0; i < nb; i++)
+        if (b[i].key[0] && ydoc_map_get(d, root, b[i].key))
+            return 0;
+    for (size_t i = 0; i < ydoc_len(d, root); i++) { /* the key itself, for the message */
+        const char *k = ydoc_scalar(d, ydoc_map_key(d, root, i));
+        for (size_t j = 0; k && j < sizeof net_keys / sizeof net_keys[0]; j++)
+            if (!strcmp(k, net_keys[j]))
+                return ydoc_map_key(d, root, i);
+    }
+    return 0;
+}
+
 int cli_load_arch(const char *spec, arch_t *arch)
 {
     arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    int builtin = 0;
+    for (size_t i = 0; spec && i < arch_builtin_count(); i++)
+        builtin |= !strcmp(spec, arch_builtin_name(i));
+    ydoc_t *d = NULL;
+    if (spec && !builtin && ydoc_load_file(spec, &d, &dl) == ST_OK) {
+        int k = network_key(d); /* a network given as -a: say so, not "unknown key" x 3 */
+        if (k)
+            ydoc_error(d, k, &dl, "", "this is a network file (it has 'input', 'layers'); give it "
+                                      "with -w, not -a");
+        ydoc_destroy(d);
+        if (k) {
+            arch_diag_print(stderr, &dl);
+            return CLI_EUSAGE;
+        }
+    }
     arch_diag_init(&dl);
     int st = spec ? arch_load(spec, arch, &dl) : arch_load_default(arch, &dl);
     if (st != ST_OK) {
@@ -463,7 +501,8 @@ static int is_workload_file(const char *path)
     ydoc_t *d = NULL;
     if (ydoc_load_file(path, &d, &dl) != ST_OK)
         return 0;
-    int r = ydoc_kind(d, ydoc_root(d)) == YNODE_MAP && ydoc_map_get(d, ydoc_root(d), "layers");
+    int r = network_key(d) != 0 ||
+            (ydoc_kind(d, ydoc_root(d)) == YNODE_MAP && ydoc_map_get(d, ydoc_root(d), "layers"));
     ydoc_destroy(d);
     return r;
 }

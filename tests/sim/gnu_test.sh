@@ -64,6 +64,14 @@ printf 'version: 1\nbase: {workload: lenet5-mnist, T: 1}\naxes:\n  - {key: xbar.
 check "sweep takes -p, -T, --seed and --timing as its base (exit $?)" \
   "grep -q '\"T\": 2, \"mapping\": 0, \"timing\": \"analytic\", \"params\": \\[\"xbar.rows=64\"\\]' $T/sw/sweep.json && grep -q '\"master_seed\": \"9\"' $T/sw/sweep.json && grep -q 'rows: 64' $T/sw/inputs/arch.yaml"
 
+# --- a file of the wrong kind says so ---
+"$NS" run "${A[@]}" -a "$SRC/workloads/builtin/lenet5-mnist.yaml" 2> "$T/err.txt"
+check "a network given as -a is named as one (exit $?)" \
+  "grep -q 'lenet5-mnist.yaml:[0-9]*:1: error: this is a network file (it has .input., .layers.); give it with -w, not -a' $T/err.txt"
+"$NS" run "${A[@]}" -w "$SRC/configs/default.yaml" 2> "$T/err.txt"
+check "an architecture given as -w is named as one (exit $?)" \
+  "grep -q 'default.yaml:[0-9]*:1: error: this is an architecture file' $T/err.txt"
+
 # --- !include is confined unless --include-path widens it ---
 mkdir -p "$T/inc/a" "$T/inc/shared"
 printf 'rows: 128\n' > "$T/inc/shared/xbar.yaml"

@@ -40,20 +40,24 @@ extern const size_t arch_scheme_deterministic_len;
 /* Row builders: offsets are taken relative to arch_t, so one table serves loading,
  * defaults, dumping and documentation with no per-block glue code.  CYC is the common
  * "[1, 1000] cycles" timing row. */
-#define ROW(k, ty, field, req, d, lo, hi, unit, desc) \
-    {k, ty, offsetof(arch_t, field), req, d, NULL, lo, hi, unit, desc, NULL}
+#define ROW(k, ty, field, req, d, lo, hi, unit, desc)                                              \
+    {                                                                                              \
+        k, ty, offsetof(arch_t, field), req, d, NULL, lo, hi, unit, desc, NULL                     \
+    }
 #define U32(k, field, d, lo, hi, unit, desc) ROW(k, YF_U32, field, 0, d, lo, hi, unit, desc)
 #define BOOL(k, field, d, desc) ROW(k, YF_BOOL, field, 0, d, 0, 0, "-", desc)
 #define F64(k, field, d, lo, hi, unit, desc) ROW(k, YF_F64, field, 0, d, lo, hi, unit, desc)
 #define CYC(k, field, d, desc) U32(k, field, d, 1, 1000, "cycle", desc)
-#define EPJ(a, k, d, desc)                                                           \
-    [a] = {k, YF_F64, offsetof(arch_t, energy.e_pj) + (a) * sizeof(double), 0, d, NULL, \
-           0, 1e6, "pJ", desc, NULL}
+#define EPJ(a, k, d, desc)                                                                         \
+    [a] = {k,    YF_F64, offsetof(arch_t, energy.e_pj) + (a) * sizeof(double),                     \
+           0,    d,      NULL,                                                                     \
+           0,    1e6,    "pJ",                                                                     \
+           desc, NULL}
 
 /* YAML names of arch_dropout_t, in enum order. */
 static const char *const dropout_names[] = {
-    "none",           "spindrop",       "mc_dropout", "mc_dropconnect", "spatial_spindrop",
-    "scaledrop",      "affine_dropout", "subset_vi",  "spinbayes",      NULL};
+    "none",      "spindrop",       "mc_dropout", "mc_dropconnect", "spatial_spindrop",
+    "scaledrop", "affine_dropout", "subset_vi",  "spinbayes",      NULL};
 _Static_assert(sizeof dropout_names / sizeof dropout_names[0] == ARCH_DROPOUT_SPINBAYES + 2,
                "one YAML name per arch_dropout_t");
 
@@ -76,7 +80,8 @@ static const yfield_t chip_fields[] = {
         "default conv mapping strategy: 1 kernel per column, 2 kernel split over K x K crossbars"),
     {"schedule", YF_ENUM, offsetof(arch_t, schedule), 0, ARCH_SCHED_LAYER, NULL, 0, 0, "-",
      "layer: one layer at a time; pipeline: a layer starts on an output row as soon as its "
-     "input rows exist (docs/timing.md)", schedule_names},
+     "input rows exist (docs/timing.md)",
+     schedule_names},
     BOOL("reuse_prefix", reuse_prefix, 0,
          "compute the layers before the first Bayesian layer once per input and hold their "
          "output in the global buffer across the T passes"),
@@ -88,8 +93,7 @@ static const yfield_t xbar_fields[] = {
     U32("max_active_rows", tile.xbar.max_active_rows, 32, 1, 4096, "row",
         "word-line pairs enabled in one read step"),
     CYC("t_read_cyc", tile.xbar.t_read_cyc, 1, "cycles of one read step"),
-    U32("t_write_cyc", tile.xbar.t_write_cyc, 2, 1, 10000, "cycle",
-        "cycles to program one row"),
+    U32("t_write_cyc", tile.xbar.t_write_cyc, 2, 1, 10000, "cycle", "cycles to program one row"),
 };
 
 static const yfield_t wldec_fields[] = {
@@ -120,8 +124,7 @@ static const yfield_t scale_buf_fields[] = {
 static const yfield_t dropout_fields[] = {
     {"impl", YF_ENUM, offsetof(arch_t, dropout_impl), 0, ARCH_DROPOUT_SPINDROP, NULL, 0, 0, "-",
      "the Bayesian scheme and its stochastic hardware (docs/schemes.md)", dropout_names},
-    U32("share", drng.share, 1, 1, 4096, "row",
-        "word-line pairs served by one module (spindrop)"),
+    U32("share", drng.share, 1, 1, 4096, "row", "word-line pairs served by one module (spindrop)"),
     CYC("t_set_cyc", drng.t_set_cyc, 2, "SET pulse width"),
     CYC("t_sense_cyc", drng.t_sense_cyc, 1, "read of the MTJ state"),
     CYC("t_reset_cyc", drng.t_reset_cyc, 2, "RESET pulse back to P"),
@@ -189,7 +192,10 @@ static const yfield_t energy_fields[ACT_COUNT] = {
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 
-#define BLOCK(k, desc, f) {k, desc, f, N(f)}
+#define BLOCK(k, desc, f)                                                                          \
+    {                                                                                              \
+        k, desc, f, N(f)                                                                           \
+    }
 
 static const arch_block_t blocks[] = {
     BLOCK("", "document version and name", top_fields),
@@ -210,10 +216,9 @@ static const arch_block_t blocks[] = {
 };
 
 /* Keys of the blocks, for skipping them while reading the top level. */
-static const char *const block_keys[] = {"clock",   "chip",   "xbar",    "wldec",
-                                         "senseamp", "gbuf",  "scale_buf", "dropout",
-                                         "arbiter", "bayes",  "bus",     "periph",
-                                         "energy",  NULL};
+static const char *const block_keys[] = {"clock", "chip",      "xbar",    "wldec",   "senseamp",
+                                         "gbuf",  "scale_buf", "dropout", "arbiter", "bayes",
+                                         "bus",   "periph",    "energy",  NULL};
 
 const arch_block_t *arch_blocks(size_t *n)
 {
@@ -234,15 +239,15 @@ static uint32_t bits_for(uint32_t m)
 
 /* Reports a failed cross-field check as `path: msg`, located at the first of `keys`
  * ("block.key", NULL-terminated) the document gives, else at its block, else nowhere. */
-static void cross_error(const ydoc_t *d, const char *name, arch_diag_list_t *dl,
-                        const char *path, const char *const *keys, const char *fmt, ...)
+static void cross_error(const ydoc_t *d, const char *name, arch_diag_list_t *dl, const char *path,
+                        const char *const *keys, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
 
-static void cross_error(const ydoc_t *d, const char *name, arch_diag_list_t *dl,
-                        const char *path, const char *const *keys, const char *fmt, ...)
+static void cross_error(const ydoc_t *d, const char *name, arch_diag_list_t *dl, const char *path,
+                        const char *const *keys, const char *fmt, ...)
 {
     char msg[sizeof dl->d[0].msg];
     va_list ap;
@@ -303,9 +308,13 @@ static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_di
         p.clk_ns = 1000.0 / a->clk_mhz;
         double i_ua;
         if (drng_current_for_p(&p, 0.5, &i_ua) != ST_OK) {
-            static const char *const k[] = {"dropout.i_max_ua", "dropout.ic0_ua",
-                                            "dropout.t_set_cyc", "dropout.delta",
-                                            "dropout.tau0_ns", "clock.clk_mhz", NULL};
+            static const char *const k[] = {"dropout.i_max_ua",
+                                            "dropout.ic0_ua",
+                                            "dropout.t_set_cyc",
+                                            "dropout.delta",
+                                            "dropout.tau0_ns",
+                                            "clock.clk_mhz",
+                                            NULL};
             double t_ns = p.t_set_cyc * p.clk_ns;
             double need_ua = p.ic0_ua * (1.0 - log(t_ns / log(2.0) / p.tau0_ns) / p.delta);
             if (need_ua >= 0)
@@ -398,8 +407,7 @@ int arch_load_string(const char *name, const char *text, size_t len, arch_t *out
  * a broken default fails in the tests, not silently at run time. */
 int arch_load_default(arch_t *out, arch_diag_list_t *dl)
 {
-    return arch_load_string("<builtin:default>", arch_default_yaml, arch_default_yaml_len, out,
-                            dl);
+    return arch_load_string("<builtin:default>", arch_default_yaml, arch_default_yaml_len, out, dl);
 }
 
 const char *arch_default_text(void)
@@ -589,11 +597,16 @@ char *arch_dump_string(const arch_t *a)
 static const char *type_name(yfield_type_t t)
 {
     switch (t) {
-    case YF_U32: return "integer";
-    case YF_F64: return "number";
-    case YF_BOOL: return "bool";
-    case YF_ENUM: return "enum";
-    case YF_STR: return "string";
+    case YF_U32:
+        return "integer";
+    case YF_F64:
+        return "number";
+    case YF_BOOL:
+        return "bool";
+    case YF_ENUM:
+        return "enum";
+    case YF_STR:
+        return "string";
     }
     return "?";
 }
@@ -648,8 +661,8 @@ int arch_list_params(FILE *f)
             } else {
                 snprintf(desc, sizeof desc, "%s", r->desc);
             }
-            emit(&s, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r->key, type_name(r->type), dv,
-                 lo, hi, r->unit, desc);
+            emit(&s, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r->key, type_name(r->type), dv, lo,
+                 hi, r->unit, desc);
         }
     }
     if (!s.err && fflush(f) != 0)

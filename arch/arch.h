@@ -32,25 +32,25 @@ extern "C" {
  * needs (docs/schemes.md).  A workload layer with `dropout: p > 0` is a Bayesian layer;
  * the scheme decides what that costs.  YAML names in brackets. */
 typedef enum {
-    ARCH_DROPOUT_NONE = 0,      /* [none] deterministic BNN: no stochastic hardware, workload
-                                   dropout ignored, T forced to 1 */
-    ARCH_DROPOUT_SPINDROP,      /* [spindrop] a module per word-line pair (input row), shared
-                                   in time by `share` pairs; a fresh mask per input vector */
-    ARCH_DROPOUT_MC_DROPOUT,    /* [mc_dropout] one Bernoulli module per input neuron
-                                   (activation), a mask per pass */
+    ARCH_DROPOUT_NONE = 0,       /* [none] deterministic BNN: no stochastic hardware, workload
+                                    dropout ignored, T forced to 1 */
+    ARCH_DROPOUT_SPINDROP,       /* [spindrop] a module per word-line pair (input row), shared
+                                    in time by `share` pairs; a fresh mask per input vector */
+    ARCH_DROPOUT_MC_DROPOUT,     /* [mc_dropout] one Bernoulli module per input neuron
+                                    (activation), a mask per pass */
     ARCH_DROPOUT_MC_DROPCONNECT, /* [mc_dropconnect] one module per weight, a mask per pass */
-    ARCH_DROPOUT_SPATIAL,       /* [spatial_spindrop] one module per input feature map
-                                   (channel), a mask per pass */
-    ARCH_DROPOUT_SCALEDROP,     /* [scaledrop] one module per layer (or per model) dropping
-                                   the layer's scale vector, held in the SRAM scale buffer */
-    ARCH_DROPOUT_AFFINE,        /* [affine_dropout] two scalar masks per layer (gamma, beta)
-                                   before an inverted normalization unit */
-    ARCH_DROPOUT_SUBSET_VI,     /* [subset_vi] deterministic binary crossbar plus a second
-                                   crossbar of multi-level cells holding the Bayesian scale's
-                                   mean and deviation, sampled with SOT devices */
-    ARCH_DROPOUT_SPINBAYES      /* [spinbayes] arbiter.k crossbars per layer of quantized
-                                   posterior samples in multi-level cells; a stochastic
-                                   arbiter selects one per pass */
+    ARCH_DROPOUT_SPATIAL,        /* [spatial_spindrop] one module per input feature map
+                                    (channel), a mask per pass */
+    ARCH_DROPOUT_SCALEDROP,      /* [scaledrop] one module per layer (or per model) dropping
+                                    the layer's scale vector, held in the SRAM scale buffer */
+    ARCH_DROPOUT_AFFINE,         /* [affine_dropout] two scalar masks per layer (gamma, beta)
+                                    before an inverted normalization unit */
+    ARCH_DROPOUT_SUBSET_VI,      /* [subset_vi] deterministic binary crossbar plus a second
+                                    crossbar of multi-level cells holding the Bayesian scale's
+                                    mean and deviation, sampled with SOT devices */
+    ARCH_DROPOUT_SPINBAYES       /* [spinbayes] arbiter.k crossbars per layer of quantized
+                                    posterior samples in multi-level cells; a stochastic
+                                    arbiter selects one per pass */
 } arch_dropout_t;
 
 /* Schedule of the layers (chip.schedule; docs/timing.md). */
@@ -71,23 +71,23 @@ typedef struct arch_bayes {
 } arch_bayes_t;
 
 typedef struct arch {
-    uint32_t version;    /* document version, 1 */
-    char name[64];       /* free text */
-    double clk_mhz;      /* clock frequency */
-    uint32_t tiles;      /* crossbar tiles on the chip */
-    uint32_t mapping;    /* default conv mapping strategy, 1 or 2 */
-    uint32_t schedule;   /* arch_schedule_t */
-    uint32_t reuse_prefix; /* 1: layers before the first Bayesian layer run once per input */
-    tile_params_t tile;  /* xbar + wldec + senseamp (blocks xbar, wldec, senseamp) */
-    sbuf_params_t gbuf;  /* global activation buffer */
+    uint32_t version;        /* document version, 1 */
+    char name[64];           /* free text */
+    double clk_mhz;          /* clock frequency */
+    uint32_t tiles;          /* crossbar tiles on the chip */
+    uint32_t mapping;        /* default conv mapping strategy, 1 or 2 */
+    uint32_t schedule;       /* arch_schedule_t */
+    uint32_t reuse_prefix;   /* 1: layers before the first Bayesian layer run once per input */
+    tile_params_t tile;      /* xbar + wldec + senseamp (blocks xbar, wldec, senseamp) */
+    sbuf_params_t gbuf;      /* global activation buffer */
     sbuf_params_t scale_buf; /* SRAM scale-vector / threshold buffer */
     uint32_t dropout_impl;   /* arch_dropout_t */
-    drng_params_t drng;  /* dropout modules (block dropout); drng.clk_ns = 1000 / clk_mhz */
-    arch_bayes_t bayes;  /* scheme parameters (block bayes) */
-    arb_params_t arb;    /* arbiter (block arbiter); arb.k is SpinBayes' crossbars per layer */
-    bus_params_t bus;    /* interconnect */
-    periph_params_t periph; /* adder tree, activation, pooling */
-    en_table_t energy;   /* pJ per action (block energy, keys from act_desc()->key) */
+    drng_params_t drng;      /* dropout modules (block dropout); drng.clk_ns = 1000 / clk_mhz */
+    arch_bayes_t bayes;      /* scheme parameters (block bayes) */
+    arb_params_t arb;        /* arbiter (block arbiter); arb.k is SpinBayes' crossbars per layer */
+    bus_params_t bus;        /* interconnect */
+    periph_params_t periph;  /* adder tree, activation, pooling */
+    en_table_t energy;       /* pJ per action (block energy, keys from act_desc()->key) */
 } arch_t;
 
 /* One block of the document and its schema. */
@@ -145,8 +145,8 @@ int arch_override(arch_t *a, const char *key, const char *value, arch_diag_list_
 /* Same, with the diagnostics located at file:line:col (line 0: no location) and `src`
  * echoed under them (may be NULL), col being the value's column in "KEY=VALUE": a bad
  * value is reported at col, an unknown key at col - strlen(KEY) - 1. */
-int arch_override_at(arch_t *a, const char *key, const char *value, const char *file,
-                     uint32_t line, uint32_t col, const char *src, arch_diag_list_t *dl);
+int arch_override_at(arch_t *a, const char *key, const char *value, const char *file, uint32_t line,
+                     uint32_t col, const char *src, arch_diag_list_t *dl);
 
 /* The schema row of key path `key` ("xbar.rows"), its block into *block (may be NULL);
  * NULL when no block has that key.  Offsets in the row are relative to arch_t. */
@@ -180,7 +180,10 @@ const char *arch_dropout_name(uint32_t s);
 uint32_t arch_mlc_bits(uint32_t mtjs_per_cell);
 
 /* Clock period in ns. */
-static inline double arch_clk_ns(const arch_t *a) { return 1000.0 / a->clk_mhz; }
+static inline double arch_clk_ns(const arch_t *a)
+{
+    return 1000.0 / a->clk_mhz;
+}
 
 #ifdef __cplusplus
 }

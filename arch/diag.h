@@ -21,12 +21,12 @@ extern "C" {
 #define ARCH_DIAG_MAX 20
 
 typedef struct arch_diag {
-    char file[256];   /* file name as given, or "<builtin:NAME>", "<cmdline>" */
-    uint32_t line;    /* 1-based; 0 when unknown */
-    uint32_t col;     /* 1-based; 0 when unknown */
-    char path[128];   /* YAML key path, e.g. "xbar.rows" or "layers[3].k"; may be empty */
-    char msg[320];    /* lower-case, no trailing period */
-    char src[200];    /* the offending source line (echoed under the message); may be empty */
+    char file[256];     /* file name as given, or "<builtin:NAME>", "<cmdline>" */
+    uint32_t line;      /* 1-based; 0 when unknown */
+    uint32_t col;       /* 1-based; 0 when unknown */
+    char path[128];     /* YAML key path, e.g. "xbar.rows" or "layers[3].k"; may be empty */
+    char msg[320];      /* lower-case, no trailing period */
+    char src[200];      /* the offending source line (echoed under the message); may be empty */
     uint32_t note_line; /* second location ("first defined here"); 0 = none */
     uint32_t note_col;
     char note[160];

@@ -35,11 +35,16 @@ const yfield_t *arch_key_find(const char *key, const arch_block_t **block)
 size_t arch_field_size(const yfield_t *r)
 {
     switch (r->type) {
-    case YF_U32: return sizeof(uint32_t);
-    case YF_F64: return sizeof(double);
-    case YF_BOOL: return sizeof(int);
-    case YF_ENUM: return sizeof(uint32_t);
-    case YF_STR: return 64;
+    case YF_U32:
+        return sizeof(uint32_t);
+    case YF_F64:
+        return sizeof(double);
+    case YF_BOOL:
+        return sizeof(int);
+    case YF_ENUM:
+        return sizeof(uint32_t);
+    case YF_STR:
+        return 64;
     }
     return 0;
 }
@@ -111,8 +116,8 @@ void arch_key_suggest(const char *key, char *buf, size_t n)
         }
 }
 
-int arch_override_at(arch_t *a, const char *key, const char *value, const char *file,
-                     uint32_t line, uint32_t col, const char *src, arch_diag_list_t *dl)
+int arch_override_at(arch_t *a, const char *key, const char *value, const char *file, uint32_t line,
+                     uint32_t col, const char *src, arch_diag_list_t *dl)
 {
     const arch_block_t *blk = NULL;
     const yfield_t *r = arch_key_find(key, &blk);

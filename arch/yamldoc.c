@@ -32,13 +32,15 @@
 
 #include "base/status.h"
 
-#define YDOC_MAX_NODES 1000000u      /* expanded node bound (alias bombs) */
-#define YDOC_MAX_BYTES (64ul << 20)  /* larger files (or files with their includes) are
-                                        refused before parsing */
-#define YDOC_MAX_DEPTH 64u           /* nested collections, aliases followed: deeper is
-                                        refused (libyaml's scanner is quadratic in it) */
-#define YDOC_MAX_INCLUDE_DEPTH 16u   /* files open at once through !include */
-#define YDOC_MAX_INCLUDES 256u       /* !include resolutions in one load */
+#define YDOC_MAX_NODES 1000000u /* expanded node bound (alias bombs) */
+#define YDOC_MAX_BYTES                                                                             \
+    (64ul << 20) /* larger files (or files with their includes) are                                \
+                    refused before parsing */
+#define YDOC_MAX_DEPTH                                                                             \
+    64u                            /* nested collections, aliases followed: deeper is              \
+                                      refused (libyaml's scanner is quadratic in it) */
+#define YDOC_MAX_INCLUDE_DEPTH 16u /* files open at once through !include */
+#define YDOC_MAX_INCLUDES 256u     /* !include resolutions in one load */
 #define YDOC_INCLUDE_TAG "!include"
 
 /* One source text: the document's own file, or a file an !include brought in. */
@@ -51,8 +53,8 @@ typedef struct ysrc {
 
 struct ydoc {
     yaml_document_t doc;
-    int loaded;         /* doc holds a document that yaml_document_delete must free */
-    ysrc_t *src;        /* src[0]: the document's own text; then included files */
+    int loaded;  /* doc holds a document that yaml_document_delete must free */
+    ysrc_t *src; /* src[0]: the document's own text; then included files */
     uint32_t n_src;
     uint32_t *node_src; /* [k - 1]: index in src of node k; NULL while all are src[0]'s */
     uint64_t work;      /* steps of the passes that grow with the document (ydoc_test_work) */
@@ -194,8 +196,8 @@ static uint32_t src_of(const ydoc_t *d, int node)
     return d->node_src[node - 1];
 }
 
-static void add_src(const ydoc_t *d, uint32_t si, arch_diag_list_t *dl, uint32_t line,
-                    uint32_t col, const char *path, const char *fmt, ...)
+static void add_src(const ydoc_t *d, uint32_t si, arch_diag_list_t *dl, uint32_t line, uint32_t col,
+                    const char *path, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 7, 8)))
 #endif
@@ -203,8 +205,8 @@ static void add_src(const ydoc_t *d, uint32_t si, arch_diag_list_t *dl, uint32_t
 
 /* Appends an error at line:col (1-based; 0 = none) of source si, echoing that line; the
  * include chain of the source follows the message. */
-static void add_src(const ydoc_t *d, uint32_t si, arch_diag_list_t *dl, uint32_t line,
-                    uint32_t col, const char *path, const char *fmt, ...)
+static void add_src(const ydoc_t *d, uint32_t si, arch_diag_list_t *dl, uint32_t line, uint32_t col,
+                    const char *path, const char *fmt, ...)
 {
     char msg[sizeof dl->d[0].msg], src[sizeof dl->d[0].src] = "";
     const ysrc_t *s = &d->src[si];
@@ -221,7 +223,7 @@ static void add_src(const ydoc_t *d, uint32_t si, arch_diag_list_t *dl, uint32_t
 }
 
 /* The document's own text (src[0]) before any include is merged. */
-#define add_at(d, dl, line, col, path, ...) \
+#define add_at(d, dl, line, col, path, ...)                                                        \
     add_src((d), 0, (dl), (line), (col), (path), __VA_ARGS__)
 
 /* A file reached through !include that is not YAML: its position only, never a line of it,
@@ -351,8 +353,8 @@ static int parser_error(const ydoc_t *d, const yaml_parser_t *p, arch_diag_list_
      * sequence" at the '['); at the problem's own mark it repeats the error. */
     if (p->context && (p->context_mark.line != p->problem_mark.line ||
                        p->context_mark.column != p->problem_mark.column))
-        arch_diag_note(dl, (uint32_t)p->context_mark.line + 1,
-                       (uint32_t)p->context_mark.column + 1, "%s", p->context);
+        arch_diag_note(dl, (uint32_t)p->context_mark.line + 1, (uint32_t)p->context_mark.column + 1,
+                       "%s", p->context);
     return ST_ECONFIG;
 }
 
@@ -564,8 +566,7 @@ static int ref_cmp(const yref_t *a, const yref_t *b)
 /* Sorts the indices ix[0..n) of r by ref_cmp (bottom-up merge sort: O(n log n) comparisons
  * whatever the input, each counted in *work).  Returns ix or tmp, whichever holds the
  * result. */
-static uint32_t *sort_refs(const yref_t *r, uint32_t *ix, uint32_t *tmp, size_t n,
-                           uint64_t *work)
+static uint32_t *sort_refs(const yref_t *r, uint32_t *ix, uint32_t *tmp, size_t n, uint64_t *work)
 {
     for (size_t w = 1; w < n; w *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * w) {
@@ -681,8 +682,7 @@ static int comp_node(ycomp_t *c, const yaml_event_t *e, uint32_t pos, arch_diag_
         anchor = e->data.scalar.anchor, tag = e->data.scalar.tag;
         if (tag && strcmp((const char *)tag, "!") == 0)
             tag = NULL; /* the non-specific tag: the default, as yaml_parser_load does */
-        id = yaml_document_add_scalar(doc, (yaml_char_t *)tag, v, (int)len,
-                                      e->data.scalar.style);
+        id = yaml_document_add_scalar(doc, (yaml_char_t *)tag, v, (int)len, e->data.scalar.style);
     } else {
         if (c->depth >= YDOC_MAX_DEPTH) {
             add_at(c->d, dl, r.line, r.col, "", "collections nest deeper than %u levels",
@@ -694,10 +694,8 @@ static int comp_node(ycomp_t *c, const yaml_event_t *e, uint32_t pos, arch_diag_
         tag = seq ? e->data.sequence_start.tag : e->data.mapping_start.tag;
         if (tag && strcmp((const char *)tag, "!") == 0)
             tag = NULL;
-        id = seq ? yaml_document_add_sequence(doc, (yaml_char_t *)tag,
-                                              e->data.sequence_start.style)
-                 : yaml_document_add_mapping(doc, (yaml_char_t *)tag,
-                                             e->data.mapping_start.style);
+        id = seq ? yaml_document_add_sequence(doc, (yaml_char_t *)tag, e->data.sequence_start.style)
+                 : yaml_document_add_mapping(doc, (yaml_char_t *)tag, e->data.mapping_start.style);
     }
     if (!id)
         return ST_ENOMEM;
@@ -780,7 +778,8 @@ static int compose(ydoc_t *d, arch_diag_list_t *dl)
             d->doc.nodes.start[c.stack[c.depth - 1].node - 1].end_mark = e.end_mark;
             c.depth--;
             break;
-        default: break;
+        default:
+            break;
         }
         yaml_event_delete(&e);
         if (rc != ST_OK)
@@ -917,8 +916,11 @@ static int check_expansion(ydoc_t *d, arch_diag_list_t *dl)
     size_t n = (size_t)(d->doc.nodes.top - d->doc.nodes.start);
     uint64_t *cnt = st_calloc(n + 1, sizeof *cnt);
     uint32_t *height = st_calloc(n + 1, sizeof *height); /* levels of collections below */
-    unsigned char *state = st_calloc(n + 1, 1); /* 0 new, 1 on the stack, 2 done */
-    struct frame { int node; size_t next; } *st = st_calloc(n + 1, sizeof *st);
+    unsigned char *state = st_calloc(n + 1, 1);          /* 0 new, 1 on the stack, 2 done */
+    struct frame {
+        int node;
+        size_t next;
+    } *st = st_calloc(n + 1, sizeof *st);
     int rc = ST_OK;
     if (n == 0)
         goto out; /* empty document */
@@ -939,8 +941,10 @@ static int check_expansion(ydoc_t *d, arch_diag_list_t *dl)
             if (state[c] == 2) {
                 cnt[f->node] += cnt[c];
                 if (top + height[c] > YDOC_MAX_DEPTH) {
-                    ydoc_error(d, c, dl, "", "collections nest deeper than %u levels "
-                               "through aliases", YDOC_MAX_DEPTH);
+                    ydoc_error(d, c, dl, "",
+                               "collections nest deeper than %u levels "
+                               "through aliases",
+                               YDOC_MAX_DEPTH);
                     rc = ST_ECONFIG;
                     goto out;
                 }
@@ -966,8 +970,8 @@ static int check_expansion(ydoc_t *d, arch_diag_list_t *dl)
             continue;
         }
         if (cnt[f->node] > YDOC_MAX_NODES) {
-            ydoc_error(d, f->node, dl, "",
-                       "document expands to more than %u nodes through aliases", YDOC_MAX_NODES);
+            ydoc_error(d, f->node, dl, "", "document expands to more than %u nodes through aliases",
+                       YDOC_MAX_NODES);
             rc = ST_ECONFIG;
             goto out;
         }
@@ -995,13 +999,12 @@ out:
 
 /* ---- Includes ---- */
 
-static int load_owned(char *name, char *text, size_t len, char *chain, yinc_t *inc,
-                      ydoc_t **out, arch_diag_list_t *dl);
+static int load_owned(char *name, char *text, size_t len, char *chain, yinc_t *inc, ydoc_t **out,
+                      arch_diag_list_t *dl);
 
 /* Reads the whole file at path into a NUL-terminated buffer (*buf, *len).  ST_OK;
  * ST_EIO with the reason in why[whyn]; ST_ENOMEM.  max: the most bytes accepted. */
-static int read_all(const char *path, size_t max, char **buf, size_t *len, char *why,
-                    size_t whyn)
+static int read_all(const char *path, size_t max, char **buf, size_t *len, char *why, size_t whyn)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -1104,8 +1107,8 @@ static int merge(ydoc_t *d, int at, ydoc_t *sub)
                 if (!yaml_document_append_sequence_item(dd, id, (int)base + *it))
                     return ST_ENOMEM;
         } else if (x->type == YAML_MAPPING_NODE) {
-            for (yaml_node_pair_t *p = x->data.mapping.pairs.start;
-                 p < x->data.mapping.pairs.top; p++)
+            for (yaml_node_pair_t *p = x->data.mapping.pairs.start; p < x->data.mapping.pairs.top;
+                 p++)
                 if (!yaml_document_append_mapping_pair(dd, id, (int)base + p->key,
                                                        (int)base + p->value))
                     return ST_ENOMEM;
@@ -1147,8 +1150,10 @@ static int include_allowed(const yinc_t *inc, const char *real)
 int ydoc_include_path_add(const char *dir, arch_diag_list_t *dl)
 {
     if (n_include_paths >= YDOC_MAX_INCLUDE_PATHS) {
-        arch_diag_add(dl, dir, 0, 0, "", NULL, "cannot use as include path: more than %u "
-                      "include paths", YDOC_MAX_INCLUDE_PATHS);
+        arch_diag_add(dl, dir, 0, 0, "", NULL,
+                      "cannot use as include path: more than %u "
+                      "include paths",
+                      YDOC_MAX_INCLUDE_PATHS);
         return ST_ERANGE;
     }
     char *real = dir[0] ? realpath(dir, NULL) : NULL;
@@ -1160,8 +1165,8 @@ int ydoc_include_path_add(const char *dir, arch_diag_list_t *dl)
             oom(dir, dl);
             return ST_ENOMEM;
         }
-        arch_diag_add(dl, dir[0] ? dir : "\"\"", 0, 0, "", NULL,
-                      "cannot use as include path: %s", strerror(err));
+        arch_diag_add(dl, dir[0] ? dir : "\"\"", 0, 0, "", NULL, "cannot use as include path: %s",
+                      strerror(err));
         return ST_EIO;
     }
     include_paths[n_include_paths++] = real;
@@ -1191,8 +1196,10 @@ static int include_one(ydoc_t *d, int at, yinc_t *inc, arch_diag_list_t *dl)
         return ST_ECONFIG;
     }
     if (!inc) {
-        ydoc_error(d, at, dl, "", "cannot include '%s': %s is not read from a file, so there "
-                   "is no directory to resolve it against", rel, name);
+        ydoc_error(d, at, dl, "",
+                   "cannot include '%s': %s is not read from a file, so there "
+                   "is no directory to resolve it against",
+                   rel, name);
         return ST_ECONFIG;
     }
     if (inc->depth >= YDOC_MAX_INCLUDE_DEPTH) {
@@ -1230,8 +1237,10 @@ static int include_one(ydoc_t *d, int at, yinc_t *inc, arch_diag_list_t *dl)
     if (!include_allowed(inc, real)) {
         char where[sizeof dl->d[0].path];
         snprintf(where, sizeof where, "%s %s", YDOC_INCLUDE_TAG, rel);
-        ydoc_error(d, at, dl, where, "outside the directory tree of %s (%s); add "
-                   "--include-path to allow it", inc->top, inc->root ? inc->root : "unresolved");
+        ydoc_error(d, at, dl, where,
+                   "outside the directory tree of %s (%s); add "
+                   "--include-path to allow it",
+                   inc->top, inc->root ? inc->root : "unresolved");
         free(real);
         goto fail_path;
     }
@@ -1271,8 +1280,10 @@ static int include_one(ydoc_t *d, int at, yinc_t *inc, arch_diag_list_t *dl)
     }
     if (rc != ST_OK) {
         if (strncmp(why, "file is too large", 17) == 0)
-            ydoc_error(d, at, dl, "", "cannot include '%s': with the files that include it, "
-                       "more than %lu bytes", path, (unsigned long)YDOC_MAX_BYTES);
+            ydoc_error(d, at, dl, "",
+                       "cannot include '%s': with the files that include it, "
+                       "more than %lu bytes",
+                       path, (unsigned long)YDOC_MAX_BYTES);
         else
             ydoc_error(d, at, dl, "", "cannot include '%s': %s", path, why);
         rc = ST_ECONFIG;
@@ -1294,8 +1305,7 @@ static int include_one(ydoc_t *d, int at, yinc_t *inc, arch_diag_list_t *dl)
         rc = ST_ENOMEM;
         goto fail_path;
     }
-    snprintf(chain, cn, "%s:%u:%u%s%s", name, (unsigned)l, (unsigned)c, up[0] ? ", from " : "",
-             up);
+    snprintf(chain, cn, "%s:%u:%u%s%s", name, (unsigned)l, (unsigned)c, up[0] ? ", from " : "", up);
 
     ydoc_t *sub = NULL;
     inc->open[inc->depth].dev = sb.st_dev;
@@ -1343,8 +1353,8 @@ static int resolve_includes(ydoc_t *d, yinc_t *inc, int *any, arch_diag_list_t *
  * file) and runs the load steps listed at the top of this file.  The handle keeps the
  * text so diagnostics made later (by arch/ or workloads/, through ydoc_error) can still
  * echo the offending line.  inc: NULL for text not read from a file (no includes). */
-static int load_owned(char *name, char *text, size_t len, char *chain, yinc_t *inc,
-                      ydoc_t **out, arch_diag_list_t *dl)
+static int load_owned(char *name, char *text, size_t len, char *chain, yinc_t *inc, ydoc_t **out,
+                      arch_diag_list_t *dl)
 {
     int rc, any = 0;
     ydoc_t *d = st_calloc(1, sizeof *d);
@@ -1494,10 +1504,14 @@ ynode_kind_t ydoc_kind(const ydoc_t *d, int node)
     if (!x)
         return YNODE_NONE;
     switch (x->type) {
-    case YAML_SCALAR_NODE: return YNODE_SCALAR;
-    case YAML_SEQUENCE_NODE: return YNODE_SEQ;
-    case YAML_MAPPING_NODE: return YNODE_MAP;
-    default: return YNODE_NONE;
+    case YAML_SCALAR_NODE:
+        return YNODE_SCALAR;
+    case YAML_SEQUENCE_NODE:
+        return YNODE_SEQ;
+    case YAML_MAPPING_NODE:
+        return YNODE_MAP;
+    default:
+        return YNODE_NONE;
     }
 }
 
@@ -1572,8 +1586,8 @@ uint64_t ydoc_test_work(const ydoc_t *d)
     return d->work;
 }
 
-void ydoc_error(const ydoc_t *d, int node, arch_diag_list_t *dl, const char *path,
-                const char *fmt, ...)
+void ydoc_error(const ydoc_t *d, int node, arch_diag_list_t *dl, const char *path, const char *fmt,
+                ...)
 {
     char msg[sizeof dl->d[0].msg];
     va_list ap;
@@ -1694,8 +1708,8 @@ static void join_path(char *buf, size_t n, const char *path, const char *key)
 }
 
 /* Reads the scalar at node into the field of row r; an error names `path`. */
-static int apply_value(const ydoc_t *d, int node, const char *path, const yfield_t *r,
-                       void *base, arch_diag_list_t *dl)
+static int apply_value(const ydoc_t *d, int node, const char *path, const yfield_t *r, void *base,
+                       arch_diag_list_t *dl)
 {
     char *field = (char *)base + r->offset;
     const char *s = ydoc_scalar(d, node);
@@ -1721,8 +1735,7 @@ static int apply_value(const ydoc_t *d, int node, const char *path, const yfield
             return ST_ECONFIG;
         }
         if (v < r->min || v > r->max) {
-            ydoc_error(d, node, dl, path, "must be between %s and %s inclusive, got %s", lo, hi,
-                       s);
+            ydoc_error(d, node, dl, path, "must be between %s and %s inclusive, got %s", lo, hi, s);
             return ST_ECONFIG;
         }
         *(uint32_t *)field = (uint32_t)v;
@@ -1745,8 +1758,7 @@ static int apply_value(const ydoc_t *d, int node, const char *path, const yfield
             return ST_ECONFIG;
         }
         if (v < r->min || v > r->max) {
-            ydoc_error(d, node, dl, path, "must be between %s and %s inclusive, got %s", lo, hi,
-                       s);
+            ydoc_error(d, node, dl, path, "must be between %s and %s inclusive, got %s", lo, hi, s);
             return ST_ECONFIG;
         }
         *(double *)field = v;
@@ -1804,10 +1816,18 @@ void ydoc_defaults(const yfield_t *table, size_t n, void *base)
         const yfield_t *r = &table[i];
         char *field = (char *)base + r->offset;
         switch (r->type) {
-        case YF_U32: *(uint32_t *)field = (uint32_t)r->def; break;
-        case YF_F64: *(double *)field = r->def; break;
-        case YF_BOOL: *(int *)field = r->def != 0; break;
-        case YF_ENUM: *(uint32_t *)field = (uint32_t)r->def; break;
+        case YF_U32:
+            *(uint32_t *)field = (uint32_t)r->def;
+            break;
+        case YF_F64:
+            *(double *)field = r->def;
+            break;
+        case YF_BOOL:
+            *(int *)field = r->def != 0;
+            break;
+        case YF_ENUM:
+            *(uint32_t *)field = (uint32_t)r->def;
+            break;
         case YF_STR:
             memset(field, 0, 64);
             if (r->def_str)
@@ -1885,9 +1905,15 @@ void ydoc_format_value(const yfield_t *r, const void *base, char *buf, size_t n)
 {
     const char *field = (const char *)base + r->offset;
     switch (r->type) {
-    case YF_U32: snprintf(buf, n, "%u", (unsigned)*(const uint32_t *)field); return;
-    case YF_F64: ydoc_format_number(*(const double *)field, buf, n); return;
-    case YF_BOOL: snprintf(buf, n, "%s", *(const int *)field ? "true" : "false"); return;
+    case YF_U32:
+        snprintf(buf, n, "%u", (unsigned)*(const uint32_t *)field);
+        return;
+    case YF_F64:
+        ydoc_format_number(*(const double *)field, buf, n);
+        return;
+    case YF_BOOL:
+        snprintf(buf, n, "%s", *(const int *)field ? "true" : "false");
+        return;
     case YF_ENUM: {
         uint32_t k = *(const uint32_t *)field, j = 0;
         while (j < k && r->enum_names[j])

@@ -77,9 +77,9 @@ ynode_kind_t ydoc_kind(const ydoc_t *d, int node);
 const char *ydoc_scalar(const ydoc_t *d, int node); /* NULL unless a scalar */
 size_t ydoc_len(const ydoc_t *d, int node);         /* items of a sequence or pairs of a map */
 int ydoc_seq_item(const ydoc_t *d, int node, size_t i);
-int ydoc_map_key(const ydoc_t *d, int node, size_t i);   /* key node of pair i */
-int ydoc_map_value(const ydoc_t *d, int node, size_t i); /* value node of pair i */
-int ydoc_map_get(const ydoc_t *d, int node, const char *key); /* value node or 0 */
+int ydoc_map_key(const ydoc_t *d, int node, size_t i);                    /* key node of pair i */
+int ydoc_map_value(const ydoc_t *d, int node, size_t i);                  /* value node of pair i */
+int ydoc_map_get(const ydoc_t *d, int node, const char *key);             /* value node or 0 */
 void ydoc_mark(const ydoc_t *d, int node, uint32_t *line, uint32_t *col); /* 1-based */
 
 /* ---- Include path ---- */
@@ -96,8 +96,8 @@ int ydoc_include_path_add(const char *dir, arch_diag_list_t *dl);
 void ydoc_include_path_clear(void);
 
 /* Appends an error located at `node` (its line echoed). */
-void ydoc_error(const ydoc_t *d, int node, arch_diag_list_t *dl, const char *path,
-                const char *fmt, ...)
+void ydoc_error(const ydoc_t *d, int node, arch_diag_list_t *dl, const char *path, const char *fmt,
+                ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif

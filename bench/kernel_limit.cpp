@@ -31,7 +31,8 @@ struct Target : sc_core::sc_module {
 struct Router : sc_core::sc_module {
     tlm_utils::multi_passthrough_target_socket<Router> target;
     tlm_utils::multi_passthrough_initiator_socket<Router> initiator;
-    explicit Router(sc_core::sc_module_name n) : sc_module(n), target("target"), initiator("initiator")
+    explicit Router(sc_core::sc_module_name n)
+        : sc_module(n), target("target"), initiator("initiator")
     {
         target.register_b_transport(this, &Router::b_transport);
     }
@@ -79,7 +80,8 @@ int sc_main(int argc, char **argv)
     r.initiator.bind(t3.socket);
     const auto t_start = std::chrono::steady_clock::now();
     sc_core::sc_start();
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
     printf("transactions %llu seconds %.6f rate %.4g\n", (unsigned long long)n, s, double(n) / s);
     return 0;
 }

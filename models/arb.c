@@ -14,9 +14,9 @@
 struct arb {
     arb_params_t p;
     uint32_t layer;
-    uint32_t k0, k1;  /* Philox key: seed low 32, seed high 32 ^ ARB_TAG */
-    uint32_t b;       /* bits per try */
-    uint32_t b_mask;  /* low b bits */
+    uint32_t k0, k1; /* Philox key: seed low 32, seed high 32 ^ ARB_TAG */
+    uint32_t b;      /* bits per try */
+    uint32_t b_mask; /* low b bits */
     arb_stats_t st;
 };
 

@@ -26,7 +26,7 @@ typedef struct bus_stats {
 } bus_stats_t;
 
 int bus_create(const bus_params_t *p, bus_t **out); /* ST_OK, ST_EINVAL, ST_ENOMEM */
-void bus_destroy(bus_t *b);                        /* NULL is a no-op */
+void bus_destroy(bus_t *b);                         /* NULL is a no-op */
 
 /* Moves `bits` (>= 1) bits: *cycles = t_hop_cyc + ceil(bits / width_bits);
  * ACT_BUS_BIT += bits.  ST_EINVAL when bits == 0, ST_ERANGE when the cycles overflow

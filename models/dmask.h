@@ -22,8 +22,8 @@ typedef enum {
 typedef struct dmask_geom {
     uint32_t cin, hin, win; /* input shape */
     uint32_t k, stride, pad;
-    uint32_t wout;          /* output width (v = oh * wout + ow) */
-    uint32_t rows;          /* k * k * cin */
+    uint32_t wout; /* output width (v = oh * wout + ow) */
+    uint32_t rows; /* k * k * cin */
 } dmask_geom_t;
 
 /* Units of a granularity: rows, cin * hin * win neurons, or cin channels. */
@@ -34,8 +34,8 @@ uint64_t dmask_units(const dmask_geom_t *g, dmask_gran_t gran);
  * Rows that fall on the zero padding are driven: the pad value is a constant input, not a
  * neuron.  Returns the number of undriven rows.  No allocation; word-wide copies where the
  * layout allows (the cin rows of one kernel position are cin consecutive neuron units). */
-uint32_t dmask_rows(const dmask_geom_t *g, dmask_gran_t gran, const uint64_t *kept,
-                    uint32_t v, uint64_t *rows_out);
+uint32_t dmask_rows(const dmask_geom_t *g, dmask_gran_t gran, const uint64_t *kept, uint32_t v,
+                    uint64_t *rows_out);
 
 #ifdef __cplusplus
 }

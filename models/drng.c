@@ -10,7 +10,7 @@
 
 #include "base/status.h"
 
-#define DRNG_D2D_TAG 0xD2D5EED0u  /* xored into the key's high word for the device spread */
+#define DRNG_D2D_TAG 0xD2D5EED0u /* xored into the key's high word for the device spread */
 #define DRNG_TWO_PI 6.283185307179586476925286766559
 #define DRNG_TWO_32 4294967296.0
 
@@ -18,11 +18,11 @@ struct drng {
     drng_params_t p;
     uint32_t layer;
     uint32_t rows;
-    uint32_t modules;   /* ceil(rows / share) */
-    uint32_t k0, k1;    /* Philox key: seed low / high 32 bits */
-    double i_ua;        /* SET current of the bank */
-    double *module_p;   /* [modules] switching probability after the device spread */
-    uint64_t *thr;      /* [rows] drop when the row's 32-bit lane < thr; 2^32 = always */
+    uint32_t modules; /* ceil(rows / share) */
+    uint32_t k0, k1;  /* Philox key: seed low / high 32 bits */
+    double i_ua;      /* SET current of the bank */
+    double *module_p; /* [modules] switching probability after the device spread */
+    uint64_t *thr;    /* [rows] drop when the row's 32-bit lane < thr; 2^32 = always */
     drng_stats_t st;
 };
 
@@ -33,8 +33,8 @@ const stat_desc_t drng_stat_descs[] = {
 };
 const unsigned drng_stat_ndescs = sizeof drng_stat_descs / sizeof drng_stat_descs[0];
 
-void drng_philox(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t c2,
-                 uint32_t c3, uint32_t out[4])
+void drng_philox(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3,
+                 uint32_t out[4])
 {
     philox4x32_ctr_t c = {{c0, c1, c2, c3}};
     philox4x32_key_t k = {{k0, k1}};
@@ -77,8 +77,7 @@ int drng_current_for_p(const drng_params_t *p, double prob, double *i_ua)
 
 /* Standard normal number `which` of module m by Box-Muller on 2 x 53 bits of one Philox
  * output at counter (m, which, 0, layer): 0 spreads Ic0, 1 spreads p. */
-static double drng_d2d_normal(uint32_t k0, uint32_t k1, uint32_t m, uint32_t which,
-                              uint32_t layer)
+static double drng_d2d_normal(uint32_t k0, uint32_t k1, uint32_t m, uint32_t which, uint32_t layer)
 {
     uint32_t r[4];
     drng_philox(k0, k1 ^ DRNG_D2D_TAG, m, which, 0, layer, r);
@@ -89,8 +88,8 @@ static double drng_d2d_normal(uint32_t k0, uint32_t k1, uint32_t m, uint32_t whi
     return sqrt(-2.0 * log(u1)) * cos(DRNG_TWO_PI * u2);
 }
 
-int drng_create(const drng_params_t *p, uint64_t seed, uint32_t layer, uint32_t rows,
-                double prob, drng_t **out)
+int drng_create(const drng_params_t *p, uint64_t seed, uint32_t layer, uint32_t rows, double prob,
+                drng_t **out)
 {
     int rc;
     double i_ua;

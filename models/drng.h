@@ -52,9 +52,9 @@ typedef struct drng_params {
 } drng_params_t;
 
 typedef struct drng_stats {
-    uint64_t masks;        /* masks drawn */
-    uint64_t bits;         /* random bits drawn (one SET/sense/RESET each) */
-    uint64_t dropped;      /* bits that switched (row dropped) */
+    uint64_t masks;   /* masks drawn */
+    uint64_t bits;    /* random bits drawn (one SET/sense/RESET each) */
+    uint64_t dropped; /* bits that switched (row dropped) */
 } drng_stats_t;
 
 /* ---- Device physics (pure functions) ---- */
@@ -72,8 +72,8 @@ int drng_current_for_p(const drng_params_t *p, double prob, double *i_ua);
  * probability prob.  Draws each module's Ic0 and precomputes its threshold; after this the
  * bank never allocates.  ST_OK, ST_EINVAL (rows == 0, prob outside (0, 1), bad params),
  * ST_ERANGE (no current gives prob), ST_ENOMEM; *out untouched on error. */
-int drng_create(const drng_params_t *p, uint64_t seed, uint32_t layer, uint32_t rows,
-                double prob, drng_t **out);
+int drng_create(const drng_params_t *p, uint64_t seed, uint32_t layer, uint32_t rows, double prob,
+                drng_t **out);
 void drng_destroy(drng_t *d); /* NULL is a no-op */
 
 /* Physical modules of the bank: ceil(rows / share). */
@@ -108,8 +108,8 @@ extern const unsigned drng_stat_ndescs;
 
 /* ---- Shared generator (also used by arb) ---- */
 /* The four 32-bit outputs of Philox4x32-10 for key (k0, k1) and counter (c0..c3). */
-void drng_philox(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t c2,
-                 uint32_t c3, uint32_t out[4]);
+void drng_philox(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3,
+                 uint32_t out[4]);
 
 #ifdef __cplusplus
 }

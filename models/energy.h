@@ -15,14 +15,14 @@ extern "C" {
 
 /* Hardware components that energy is reported by (columns of the per-layer table). */
 typedef enum {
-    COMP_XBAR = 0,  /* SOT-MRAM crossbar array: cell reads and writes */
-    COMP_WLDEC,     /* word-line decoder */
-    COMP_SA,        /* sense amplifiers / partial-sum readout */
-    COMP_DRNG,      /* spintronic dropout modules (RNG) */
-    COMP_ARB,       /* SpinBayes stochastic arbiter */
-    COMP_SBUF,      /* SRAM buffers: global activation buffer and scale buffer */
-    COMP_DIGITAL,   /* adder tree, activation (sign/threshold), pooling, residual add */
-    COMP_BUS,       /* interconnect between tiles and the global buffer */
+    COMP_XBAR = 0, /* SOT-MRAM crossbar array: cell reads and writes */
+    COMP_WLDEC,    /* word-line decoder */
+    COMP_SA,       /* sense amplifiers / partial-sum readout */
+    COMP_DRNG,     /* spintronic dropout modules (RNG) */
+    COMP_ARB,      /* SpinBayes stochastic arbiter */
+    COMP_SBUF,     /* SRAM buffers: global activation buffer and scale buffer */
+    COMP_DIGITAL,  /* adder tree, activation (sign/threshold), pooling, residual add */
+    COMP_BUS,      /* interconnect between tiles and the global buffer */
     COMP_COUNT
 } comp_t;
 
@@ -58,10 +58,10 @@ typedef struct en_table {
 
 /* Static description of one action. */
 typedef struct act_desc {
-    const char *name;     /* stat name, e.g. "xbar_cell_read" */
-    const char *key;      /* energy-table YAML key, e.g. "e_xbar_cell_read_pj" */
-    comp_t comp;          /* component its energy is booked to */
-    const char *desc;     /* one line */
+    const char *name; /* stat name, e.g. "xbar_cell_read" */
+    const char *key;  /* energy-table YAML key, e.g. "e_xbar_cell_read_pj" */
+    comp_t comp;      /* component its energy is booked to */
+    const char *desc; /* one line */
 } act_desc_t;
 
 /* Descriptor of action a (a < ACT_COUNT), never NULL. */

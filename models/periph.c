@@ -14,8 +14,7 @@ struct periph {
 
 const stat_desc_t periph_stat_descs[] = {
     {"adds", "count", "additions (adder tree and residual)", offsetof(periph_stats_t, adds)},
-    {"activations", "count", "sign/threshold activations",
-     offsetof(periph_stats_t, activations)},
+    {"activations", "count", "sign/threshold activations", offsetof(periph_stats_t, activations)},
     {"pool_ops", "count", "pooling comparisons or additions", offsetof(periph_stats_t, pool_ops)},
     {"muls", "count", "scale multiplications", offsetof(periph_stats_t, muls)},
 };
@@ -75,15 +74,14 @@ int periph_activate(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc
     return ST_OK;
 }
 
-int periph_pool(periph_t *x, uint64_t n_out, uint32_t window, uint64_t *cycles,
-                act_counts_t *acc)
+int periph_pool(periph_t *x, uint64_t n_out, uint32_t window, uint64_t *cycles, act_counts_t *acc)
 {
     if (!x || !cycles || !acc || window == 0)
         return ST_EINVAL;
     uint64_t ops, c;
     if (__builtin_mul_overflow(n_out, (uint64_t)(window - 1), &ops) ||
-        __builtin_mul_overflow(periph_rounds(x, n_out),
-                               (uint64_t)(window - 1) * x->p.t_pool_cyc, &c))
+        __builtin_mul_overflow(periph_rounds(x, n_out), (uint64_t)(window - 1) * x->p.t_pool_cyc,
+                               &c))
         return ST_ERANGE;
     *cycles = c;
     acc->n[ACT_POOL] += ops;
@@ -108,8 +106,7 @@ int periph_add(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc)
  * adds_per additions, in `sweeps` passes of t_mul_cyc + adds_cyc cycles per round.  Checks
  * every product before counting anything, so an overflow leaves all outputs alone. */
 static int periph_muladd(periph_t *x, uint64_t n, uint64_t muls_per, uint64_t adds_per,
-                         uint64_t sweeps, uint64_t adds_cyc, uint64_t *cycles,
-                         act_counts_t *acc)
+                         uint64_t sweeps, uint64_t adds_cyc, uint64_t *cycles, act_counts_t *acc)
 {
     if (!x || !cycles || !acc)
         return ST_EINVAL;

@@ -47,8 +47,7 @@ int periph_activate(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc
 /* Pools n_out outputs over a window of `window` (>= 1) inputs each:
  * ops = n_out * (window - 1); *cycles = ceil(n_out / lanes) * (window - 1) * t_pool_cyc
  * (a 1-input window costs nothing); ACT_POOL += ops. */
-int periph_pool(periph_t *x, uint64_t n_out, uint32_t window, uint64_t *cycles,
-                act_counts_t *acc);
+int periph_pool(periph_t *x, uint64_t n_out, uint32_t window, uint64_t *cycles, act_counts_t *acc);
 
 /* n element-wise residual additions: *cycles = ceil(n / lanes) * t_add_cyc; ACT_ADD += n. */
 int periph_add(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);

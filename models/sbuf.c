@@ -60,16 +60,15 @@ int sbuf_read(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc)
 {
     if (!s || !cycles || !acc)
         return ST_EINVAL;
-    return sbuf_access(s, bits, s->p.t_read_cyc, ACT_SBUF_READ_BIT, &s->st.word_reads, cycles,
-                       acc);
+    return sbuf_access(s, bits, s->p.t_read_cyc, ACT_SBUF_READ_BIT, &s->st.word_reads, cycles, acc);
 }
 
 int sbuf_write(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc)
 {
     if (!s || !cycles || !acc)
         return ST_EINVAL;
-    return sbuf_access(s, bits, s->p.t_write_cyc, ACT_SBUF_WRITE_BIT, &s->st.word_writes,
-                       cycles, acc);
+    return sbuf_access(s, bits, s->p.t_write_cyc, ACT_SBUF_WRITE_BIT, &s->st.word_writes, cycles,
+                       acc);
 }
 
 const sbuf_stats_t *sbuf_stats(const sbuf_t *s)

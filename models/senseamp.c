@@ -18,13 +18,12 @@ const stat_desc_t senseamp_stat_descs[] = {
     {"reads", "count", "column groups read", offsetof(senseamp_stats_t, reads)},
     {"comparisons", "count", "single-bit comparisons", offsetof(senseamp_stats_t, comparisons)},
 };
-const unsigned senseamp_stat_ndescs =
-    sizeof senseamp_stat_descs / sizeof senseamp_stat_descs[0];
+const unsigned senseamp_stat_ndescs = sizeof senseamp_stat_descs / sizeof senseamp_stat_descs[0];
 
 int senseamp_create(const senseamp_params_t *p, uint32_t cols, senseamp_t **out)
 {
-    if (!p || !out || cols == 0 || p->cols_per_sa == 0 || p->psum_bits == 0 ||
-        p->psum_bits > 16 || p->t_sense_cyc == 0)
+    if (!p || !out || cols == 0 || p->cols_per_sa == 0 || p->psum_bits == 0 || p->psum_bits > 16 ||
+        p->t_sense_cyc == 0)
         return ST_EINVAL;
     senseamp_t *s = st_calloc(1, sizeof *s);
     if (!s)

@@ -40,10 +40,10 @@ typedef struct tile_req {
     /* Optional, zero for a plain binary read: */
     const uint64_t *wmask; /* DropConnect weight mask of the whole layer, row-major: bit
                               r * wcols + c set = weight (r, c) kept; NULL = all kept */
-    uint32_t col_off;     /* first column of the slice in the layer (wmask index) */
-    uint32_t wcols;       /* columns of the layer (wmask row stride) */
-    uint32_t cell_mtjs;   /* MTJs conducting per weight cell: 0 or 1 = binary pair, m for a
-                              multi-level cell of m MTJs */
+    uint32_t col_off;      /* first column of the slice in the layer (wmask index) */
+    uint32_t wcols;        /* columns of the layer (wmask row stride) */
+    uint32_t cell_mtjs;    /* MTJs conducting per weight cell: 0 or 1 = binary pair, m for a
+                               multi-level cell of m MTJs */
 } tile_req_t;
 
 typedef struct tile_stats {

@@ -14,7 +14,8 @@ int sim_engine_run(const sim_job_t *job, sim_prog_t *prog, char *err, size_t err
 {
     (void)job;
     (void)prog;
-    snprintf(err, errn, "this neuspin was built without SystemC (NEUSPIN_WITH_SYSTEMC=OFF): "
-                        "only --timing analytic is available");
+    snprintf(err, errn,
+             "this neuspin was built without SystemC (NEUSPIN_WITH_SYSTEMC=OFF): "
+             "only --timing analytic is available");
     return ST_EINVAL;
 }

@@ -8,7 +8,10 @@
 
 #include "cli.h"
 
-int sc_main(int argc, char **argv) { return cli_main(argc, argv); }
+int sc_main(int argc, char **argv)
+{
+    return cli_main(argc, argv);
+}
 
 int main(int argc, char **argv)
 {

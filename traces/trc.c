@@ -16,8 +16,8 @@
 
 /* ---- Totals ---- */
 
-int trc_sum_create(const trc_layer_t *layers, uint32_t n_layers, uint32_t T,
-                   const en_table_t *en, double clk_ns, trc_sum_t **out)
+int trc_sum_create(const trc_layer_t *layers, uint32_t n_layers, uint32_t T, const en_table_t *en,
+                   double clk_ns, trc_sum_t **out)
 {
     trc_sum_t *s = st_calloc(1, sizeof *s);
     if (!s)
@@ -108,8 +108,8 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
     if (title)
         fprintf(f, "%s\n", title);
     fprintf(f, "per MC pass (mean of %u); energy in nJ\n", s->T);
-    fprintf(f, "%-14s %-7s %3s %5s %5s %10s %11s %9s", "layer", "kind", "map", "tiles",
-            "util", "cycles", "ns", "E total");
+    fprintf(f, "%-14s %-7s %3s %5s %5s %10s %11s %9s", "layer", "kind", "map", "tiles", "util",
+            "cycles", "ns", "E total");
     for (int k = 0; k < COMP_COUNT; k++)
         if (show[k])
             fprintf(f, " %8s", comp_name((comp_t)k));
@@ -125,8 +125,8 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
         fmt_bits(w, sizeof w, (double)(l->weight_bits + l->bayes_bits + l->sram_bits));
         char util[8];
         snprintf(util, sizeof util, l->tiles ? "%.0f%%" : "-", 100.0 * l->util);
-        fprintf(f, "%-14.14s %-7s %3s %5u %5s %10.0f %11.1f %9.3f", l->name, l->kind, map,
-                l->tiles, util, s->cycles[i] / T, s->cycles[i] / T * s->clk_ns, e / T / 1000.0);
+        fprintf(f, "%-14.14s %-7s %3s %5u %5s %10.0f %11.1f %9.3f", l->name, l->kind, map, l->tiles,
+                util, s->cycles[i] / T, s->cycles[i] / T * s->clk_ns, e / T / 1000.0);
         for (int k = 0; k < COMP_COUNT; k++)
             if (show[k])
                 fprintf(f, " %8.3f", c[k] / T / 1000.0);
@@ -156,21 +156,24 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
     fprintf(f, "  %-18s %12llu %13.3f us %13.3f nJ %12llu\n", img, (unsigned long long)s->end_cyc,
             s->end_cyc * s->clk_ns / 1000.0, e_img / 1000.0, (unsigned long long)bits_all);
     if (cyc_pass_sum != s->end_cyc)
-        fprintf(f, "  layers busy per pass (mean) %.0f cycles: they overlap, %.2fx the pass "
-                   "latency\n",
+        fprintf(f,
+                "  layers busy per pass (mean) %.0f cycles: they overlap, %.2fx the pass "
+                "latency\n",
                 cyc_pass_sum / T, s->end_cyc ? (double)cyc_pass_sum / (double)s->end_cyc : 0.0);
     fprintf(f, "  energy by component per image:");
     for (int k = 0; k < COMP_COUNT; k++)
         if (show[k])
-            fprintf(f, " %s %.1f%%", comp_name((comp_t)k), e_img > 0 ? 100.0 * comp_total[k] / e_img : 0.0);
+            fprintf(f, " %s %.1f%%", comp_name((comp_t)k),
+                    e_img > 0 ? 100.0 * comp_total[k] / e_img : 0.0);
     uint64_t cells = 0, stoch = 0, cyc_all = 0;
     for (uint32_t i = 0; i < s->n_layers; i++) {
         cells += 2 * s->layers[i].weight_bits + s->layers[i].bayes_cells;
         stoch += s->rng_cycles[i];
         cyc_all += s->cycles[i];
     }
-    fprintf(f, "\n  RNG modules %llu, stochastic units busy %.1f%% of the cycles, memory %s "
-               "(%llu crossbar cells)\n",
+    fprintf(f,
+            "\n  RNG modules %llu, stochastic units busy %.1f%% of the cycles, memory %s "
+            "(%llu crossbar cells)\n",
             (unsigned long long)mods, cyc_all ? 100.0 * (double)stoch / (double)cyc_all : 0.0, w,
             (unsigned long long)cells);
 }
@@ -264,8 +267,9 @@ int trc_out_rec(trc_out_t *o, const trc_rec_t *r)
     FILE *lf = o->f[F_LAYERS];
     fprintf(lf, "%u,", r->layer);
     csv_field(lf, l->name);
-    fprintf(lf, ",%s,%u,%u,%u,%llu,%llu,%.6g,%.9g", l->kind, r->pass, l->mapping, l->tiles, (unsigned long long)r->start_cyc,
-            (unsigned long long)r->cycles, r->cycles * o->clk_ns, e);
+    fprintf(lf, ",%s,%u,%u,%u,%llu,%llu,%.6g,%.9g", l->kind, r->pass, l->mapping, l->tiles,
+            (unsigned long long)r->start_cyc, (unsigned long long)r->cycles, r->cycles * o->clk_ns,
+            e);
     for (int k = 0; k < COMP_COUNT; k++)
         fprintf(lf, ",%.9g", c[k]);
     fprintf(lf, ",%u,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n", l->rng_modules,
@@ -284,8 +288,8 @@ int trc_out_rec(trc_out_t *o, const trc_rec_t *r)
             continue;
         const act_desc_t *d = act_desc((act_t)a);
         csv_field(sf, l->name);
-        fprintf(sf, ",%u,layer.%s,%s,,%llu,count\n", r->pass, comp_name(d->comp),
-                d->name, (unsigned long long)r->acts.n[a]);
+        fprintf(sf, ",%u,layer.%s,%s,,%llu,count\n", r->pass, comp_name(d->comp), d->name,
+                (unsigned long long)r->acts.n[a]);
     }
     for (int k = 0; k < COMP_COUNT; k++)
         if (c[k] > 0) {
@@ -371,11 +375,21 @@ void trc_json_string(FILE *f, const char *s)
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
+        case '"':
+            fputs("\\\"", f);
+            break;
+        case '\\':
+            fputs("\\\\", f);
+            break;
+        case '\n':
+            fputs("\\n", f);
+            break;
+        case '\r':
+            fputs("\\r", f);
+            break;
+        case '\t':
+            fputs("\\t", f);
+            break;
         default:
             if (*p < 0x20)
                 fprintf(f, "\\u%04x", *p);

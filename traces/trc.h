@@ -24,17 +24,17 @@ extern "C" {
 /* Static description of one layer, shared by every writer. */
 typedef struct trc_layer {
     const char *name;
-    const char *kind;      /* "conv", "fc", "maxpool", "avgpool", "add" */
-    uint32_t mapping;      /* 1, 2, or 0 for layers without crossbars */
-    uint32_t tiles;        /* crossbar tiles holding the layer */
-    uint32_t rng_modules;  /* physical dropout modules */
-    uint32_t n_mvm;        /* input vectors per pass */
-    uint64_t weight_bits;  /* binary weights stored */
-    double util;           /* cells used / cells of its tiles; 0 without tiles */
-    uint64_t bayes_bits;   /* Bayesian-parameter memory (posterior samples, scale mean and
-                              deviation) in multi-level cells */
-    uint64_t sram_bits;    /* scheme state in the SRAM scale buffer (scale vector, gamma/beta) */
-    uint64_t bayes_cells;  /* multi-level cells holding bayes_bits */
+    const char *kind;     /* "conv", "fc", "maxpool", "avgpool", "add" */
+    uint32_t mapping;     /* 1, 2, or 0 for layers without crossbars */
+    uint32_t tiles;       /* crossbar tiles holding the layer */
+    uint32_t rng_modules; /* physical dropout modules */
+    uint32_t n_mvm;       /* input vectors per pass */
+    uint64_t weight_bits; /* binary weights stored */
+    double util;          /* cells used / cells of its tiles; 0 without tiles */
+    uint64_t bayes_bits;  /* Bayesian-parameter memory (posterior samples, scale mean and
+                             deviation) in multi-level cells */
+    uint64_t sram_bits;   /* scheme state in the SRAM scale buffer (scale vector, gamma/beta) */
+    uint64_t bayes_cells; /* multi-level cells holding bayes_bits */
 } trc_layer_t;
 
 /* What one layer cost in one MC pass. */
@@ -53,22 +53,22 @@ typedef struct trc_rec {
 /* Totals of a run, per layer over all passes. */
 typedef struct trc_sum {
     uint32_t n_layers;
-    uint32_t T;                 /* MC passes */
-    const trc_layer_t *layers;  /* borrowed */
-    en_table_t en;              /* energy table */
-    double clk_ns;              /* clock period */
-    uint64_t *cycles;           /* [n_layers] summed over passes */
-    uint64_t *rng_bits;         /* [n_layers] */
-    uint64_t *rows_dropped;     /* [n_layers] */
-    uint64_t *rng_cycles;       /* [n_layers] */
-    act_counts_t *acts;         /* [n_layers] */
-    uint64_t end_cyc;           /* cycle the last pass ended: latency per image */
+    uint32_t T;                /* MC passes */
+    const trc_layer_t *layers; /* borrowed */
+    en_table_t en;             /* energy table */
+    double clk_ns;             /* clock period */
+    uint64_t *cycles;          /* [n_layers] summed over passes */
+    uint64_t *rng_bits;        /* [n_layers] */
+    uint64_t *rows_dropped;    /* [n_layers] */
+    uint64_t *rng_cycles;      /* [n_layers] */
+    act_counts_t *acts;        /* [n_layers] */
+    uint64_t end_cyc;          /* cycle the last pass ended: latency per image */
 } trc_sum_t;
 
 /* ---- Totals ---- */
 /* ST_OK or ST_ENOMEM; *out untouched on error. */
-int trc_sum_create(const trc_layer_t *layers, uint32_t n_layers, uint32_t T,
-                   const en_table_t *en, double clk_ns, trc_sum_t **out);
+int trc_sum_create(const trc_layer_t *layers, uint32_t n_layers, uint32_t T, const en_table_t *en,
+                   double clk_ns, trc_sum_t **out);
 void trc_sum_destroy(trc_sum_t *s); /* NULL is a no-op */
 
 /* Adds one record (r->layer < n_layers). */
@@ -89,8 +89,7 @@ typedef struct trc_out trc_out_t; /* opaque */
 /* Creates `dir` if needed and opens layers.csv and stats.csv under temporary names.
  * ST_OK, or ST_EIO with a one-line reason in err (errn bytes).  *out untouched on error. */
 int trc_out_open(const char *dir, const trc_layer_t *layers, uint32_t n_layers,
-                 const en_table_t *en, double clk_ns, trc_out_t **out, char *err,
-                 size_t errn);
+                 const en_table_t *en, double clk_ns, trc_out_t **out, char *err, size_t errn);
 
 /* Writes one layer x pass record to both CSV files.  ST_OK or ST_EIO. */
 int trc_out_rec(trc_out_t *o, const trc_rec_t *r);
@@ -102,8 +101,8 @@ int trc_out_block(trc_out_t *o, const char *path, uint32_t index, const stat_des
 
 /* Writes run.json: the JSON object given (without a "files" member; it ends in "}") with
  * a last member added, "files": [{"name": "layers.csv", "bytes": N, "sha256": "..."},
- * {"name": "stats.csv", ...}], the size and SHA-256 of each file as written; flushes and fsyncs every file and
- * renames the three into place, run.json last (an earlier run's run.json is removed
+ * {"name": "stats.csv", ...}], the size and SHA-256 of each file as written; flushes and fsyncs
+ * every file and renames the three into place, run.json last (an earlier run's run.json is removed
  * first), then fsyncs the directory: a directory holding run.json holds one complete run.
  * Frees o either way.  ST_OK, or ST_EIO with err filled and no file left under a final or
  * temporary name. */

@@ -173,8 +173,7 @@ int trc_dir_open(const char *path, int create, trc_dir_t **out, char *err, size_
     return ST_OK;
 }
 
-int trc_dir_sub(trc_dir_t *d, const char *name, int create, trc_dir_t **out, char *err,
-                size_t errn)
+int trc_dir_sub(trc_dir_t *d, const char *name, int create, trc_dir_t **out, char *err, size_t errn)
 {
     if (!name_ok(name)) {
         set_err(err, errn, "%s: invalid directory name \"%s\"", d->path, name);
@@ -185,8 +184,8 @@ int trc_dir_sub(trc_dir_t *d, const char *name, int create, trc_dir_t **out, cha
         int saved = errno;
         struct stat st;
         if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-            set_err(err, errn, "%s/%s: is a symbolic link, not a directory neuspin made",
-                    d->path, name);
+            set_err(err, errn, "%s/%s: is a symbolic link, not a directory neuspin made", d->path,
+                    name);
         else
             set_err(err, errn, "%s/%s: cannot %s: %s", d->path, name, create ? "create" : "open",
                     strerror(saved));
@@ -209,9 +208,15 @@ void trc_dir_close(trc_dir_t *d)
     free(d);
 }
 
-const char *trc_dir_path(const trc_dir_t *d) { return d->path; }
+const char *trc_dir_path(const trc_dir_t *d)
+{
+    return d->path;
+}
 
-int trc_dir_fd(const trc_dir_t *d) { return d->fd; }
+int trc_dir_fd(const trc_dir_t *d)
+{
+    return d->fd;
+}
 
 int trc_dir_lock(trc_dir_t *d, char *err, size_t errn)
 {
@@ -219,8 +224,10 @@ int trc_dir_lock(trc_dir_t *d, char *err, size_t errn)
         return ST_OK;
     if (flock(d->fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK)
-            set_err(err, errn, "%s: in use by another neuspin process; wait for it to end or "
-                               "use another directory", d->path);
+            set_err(err, errn,
+                    "%s: in use by another neuspin process; wait for it to end or "
+                    "use another directory",
+                    d->path);
         else
             set_err(err, errn, "%s: cannot lock: %s", d->path, strerror(errno));
         return ST_EIO;
@@ -252,8 +259,8 @@ unsigned trc_dir_clean_tmp(trc_dir_t *d)
     struct dirent *e;
     while ((e = readdir(dir)) != NULL) {
         struct stat st;
-        if (!is_our_tmp(e->d_name) ||
-            fstatat(d->fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        if (!is_our_tmp(e->d_name) || fstatat(d->fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode))
             continue;
         if (unlinkat(d->fd, e->d_name, 0) == 0)
             n++;
@@ -287,8 +294,8 @@ int trc_dir_has_file(trc_dir_t *d, const char *name)
            S_ISREG(st.st_mode);
 }
 
-int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t *len,
-                 char *err, size_t errn)
+int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t *len, char *err,
+                 size_t errn)
 {
     if (!name_ok(name)) {
         set_err(err, errn, "%s: invalid file name \"%s\"", d->path, name);
@@ -309,8 +316,8 @@ int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t 
         return ST_EIO;
     }
     if ((uint64_t)st.st_size > max) {
-        set_err(err, errn, "%s/%s: %lld bytes, more than the %zu this file may hold", d->path,
-                name, (long long)st.st_size, max);
+        set_err(err, errn, "%s/%s: %lld bytes, more than the %zu this file may hold", d->path, name,
+                (long long)st.st_size, max);
         close(fd);
         return ST_ERANGE;
     }
@@ -324,8 +331,8 @@ int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t 
     }
     for (;;) {
         if (n > max) {
-            set_err(err, errn, "%s/%s: more than the %zu bytes this file may hold", d->path,
-                    name, max);
+            set_err(err, errn, "%s/%s: more than the %zu bytes this file may hold", d->path, name,
+                    max);
             free(b);
             close(fd);
             return ST_ERANGE;
@@ -357,8 +364,7 @@ int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t 
     close(fd);
     b[n] = '\0';
     if (memchr(b, '\0', n)) {
-        set_err(err, errn, "%s/%s: holds a NUL byte: not a text file neuspin wrote", d->path,
-                name);
+        set_err(err, errn, "%s/%s: holds a NUL byte: not a text file neuspin wrote", d->path, name);
         free(b);
         return ST_EIO;
     }
@@ -442,7 +448,10 @@ int trc_file_create(trc_dir_t *d, const char *name, trc_file_t **out, char *err,
     return ST_OK;
 }
 
-FILE *trc_file_stream(trc_file_t *f) { return f->f; }
+FILE *trc_file_stream(trc_file_t *f)
+{
+    return f->f;
+}
 
 void trc_file_abort(trc_file_t *f)
 {
@@ -514,8 +523,7 @@ int trc_file_sha256(trc_file_t *f, char hex[65], uint64_t *bytes, char *err, siz
     return ST_OK;
 }
 
-int trc_dir_write(trc_dir_t *d, const char *name, const void *buf, size_t n, char *err,
-                  size_t errn)
+int trc_dir_write(trc_dir_t *d, const char *name, const void *buf, size_t n, char *err, size_t errn)
 {
     trc_file_t *f;
     int rc = trc_file_create(d, name, &f, err, errn);

@@ -63,8 +63,8 @@ int trc_dir_has_file(trc_dir_t *d, const char *name);
 /* Reads the regular file `name` of d (never through a symlink) into a malloc'd,
  * NUL-terminated buffer; refuses files larger than max bytes (ST_ERANGE).  A file that
  * holds a NUL byte is refused as well (ST_EIO), so text readers see the whole file. */
-int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t *len,
-                 char *err, size_t errn);
+int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t *len, char *err,
+                 size_t errn);
 
 /* Creates `name` fresh for a writer that is not neuspin (a child's stdout or stderr): an
  * existing entry is removed first, then O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0666 &

@@ -12,8 +12,8 @@
 #include "base/status.h"
 
 struct trc_sweep_info {
-    json_t *doc;   /* the whole document */
-    char *text;    /* as read (owned) */
+    json_t *doc; /* the whole document */
+    char *text;  /* as read (owned) */
     size_t len;
     uint64_t points;
 };
@@ -63,15 +63,21 @@ static int json_err(const char *name, const char *text, size_t len, const char *
 static int type_ok(const json_t *v, trc_type_t t)
 {
     switch (t) {
-    case TRC_T_STR: return json_is_string(v);
+    case TRC_T_STR:
+        return json_is_string(v);
     case TRC_T_U64:
     case TRC_T_U64_OPT:
-    case TRC_T_U64_STAR: return json_is_integer(v) && json_integer_value(v) >= 0;
+    case TRC_T_U64_STAR:
+        return json_is_integer(v) && json_integer_value(v) >= 0;
     case TRC_T_F64:
-    case TRC_T_F64_OPT: return json_is_number(v);
-    case TRC_T_OBJ: return json_is_object(v);
-    case TRC_T_ARR: return json_is_array(v);
-    case TRC_T_BOOL: return json_is_boolean(v);
+    case TRC_T_F64_OPT:
+        return json_is_number(v);
+    case TRC_T_OBJ:
+        return json_is_object(v);
+    case TRC_T_ARR:
+        return json_is_array(v);
+    case TRC_T_BOOL:
+        return json_is_boolean(v);
     }
     return 0;
 }
@@ -102,15 +108,15 @@ static int load_checked(const char *name, const char *text, size_t len, const tr
         json_t *v = json_object_get(doc, c->name);
         if (!v && !(c->flags & TRC_COL_OPTIONAL)) {
             json_decref(doc);
-            return json_err(name, text, len, NULL, err, errn,
-                            "key '%s' is required but not given", c->name);
+            return json_err(name, text, len, NULL, err, errn, "key '%s' is required but not given",
+                            c->name);
         }
         if (v && !type_ok(v, c->type)) {
             json_decref(doc);
-            return json_err(name, text, len, c->name, err, errn, "key '%s': expected %s %s",
-                            c->name, c->type == TRC_T_U64 || c->type == TRC_T_ARR ||
-                                             c->type == TRC_T_OBJ ? "an" : "a",
-                            c->type == TRC_T_U64 ? "integer >= 0" : trc_type_name(c->type));
+            return json_err(
+                name, text, len, c->name, err, errn, "key '%s': expected %s %s", c->name,
+                c->type == TRC_T_U64 || c->type == TRC_T_ARR || c->type == TRC_T_OBJ ? "an" : "a",
+                c->type == TRC_T_U64 ? "integer >= 0" : trc_type_name(c->type));
         }
     }
     *out = doc;
@@ -189,8 +195,8 @@ int trc_run_info_read(const char *dir, trc_run_info_t *info, char *err, size_t e
 
 /* ---- sweep.json ---- */
 
-int trc_sweep_info_parse(const char *name, const char *text, size_t len,
-                         trc_sweep_info_t **out, char *err, size_t errn)
+int trc_sweep_info_parse(const char *name, const char *text, size_t len, trc_sweep_info_t **out,
+                         char *err, size_t errn)
 {
     json_t *doc;
     int rc = load_checked(name, text, len, &trc_schema_sweep, &doc, err, errn);
@@ -245,7 +251,10 @@ int trc_sweep_info_read(const char *dir, trc_sweep_info_t **out, char *err, size
     return rc;
 }
 
-uint64_t trc_sweep_points(const trc_sweep_info_t *s) { return s->points; }
+uint64_t trc_sweep_points(const trc_sweep_info_t *s)
+{
+    return s->points;
+}
 
 unsigned trc_sweep_n_axes(const trc_sweep_info_t *s)
 {

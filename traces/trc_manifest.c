@@ -87,12 +87,14 @@ char *trc_run_json(const trc_run_manifest_t *m, const trc_sum_t *sum)
     arch_object(f, m->arch, m->n_arch);
     fprintf(f, ",\n  \"architecture_yaml\": ");
     trc_json_string(f, m->arch_yaml ? m->arch_yaml : "");
-    fprintf(f, ",\n  \"per_image\": {\"cycles\": %llu, \"latency_ns\": %.17g, \"energy_pj\": %.17g, "
-               "\"rng_bits\": %llu},\n",
+    fprintf(f,
+            ",\n  \"per_image\": {\"cycles\": %llu, \"latency_ns\": %.17g, \"energy_pj\": %.17g, "
+            "\"rng_bits\": %llu},\n",
             (unsigned long long)sum->end_cyc, sum->end_cyc * m->cycle_ns, trc_sum_total_pj(sum),
             (unsigned long long)bits);
-    fprintf(f, "  \"hardware\": {\"rng_modules\": %llu, \"weight_bits\": %llu, \"bayes_bits\": %llu, "
-               "\"sram_bits\": %llu, \"tiles_used\": %u, \"tiles\": %u},\n",
+    fprintf(f,
+            "  \"hardware\": {\"rng_modules\": %llu, \"weight_bits\": %llu, \"bayes_bits\": %llu, "
+            "\"sram_bits\": %llu, \"tiles_used\": %u, \"tiles\": %u},\n",
             (unsigned long long)mods, (unsigned long long)wbits, (unsigned long long)bbits,
             (unsigned long long)sbits, m->tiles_used, m->tiles_total);
     fprintf(f, "  \"programming\": {\"cycles\": %llu, \"energy_pj\": %.17g}\n}\n",

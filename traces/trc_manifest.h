@@ -34,18 +34,18 @@ typedef struct trc_kv {
 } trc_kv_t;
 
 typedef struct trc_run_manifest {
-    const char *version;        /* sim_version_text() */
+    const char *version; /* sim_version_text() */
     uint64_t seed, device_seed;
     uint32_t mc_passes, mapping_override;
     double clock_mhz, cycle_ns;
     const char *scheme, *schedule, *timing;
     const char *wl_name, *wl_source, *wl_yaml; /* wl_yaml: the network as resolved */
     uint32_t wl_layers;
-    const trc_kv_t *arch;       /* the architecture's keys, blocks contiguous */
+    const trc_kv_t *arch; /* the architecture's keys, blocks contiguous */
     size_t n_arch;
     const char *arch_yaml;
     uint32_t tiles_used, tiles_total;
-    uint64_t prog_cycles;       /* one-time weight programming */
+    uint64_t prog_cycles; /* one-time weight programming */
     double prog_energy_pj;
 } trc_run_manifest_t;
 

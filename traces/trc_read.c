@@ -49,7 +49,10 @@ static size_t utf8_len(const unsigned char *s)
 {
     if (s[0] < 0x80)
         return 1;
-    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4  ? 4
+               : s[0] >= 0xe0                ? 3
+               : s[0] >= 0xc2 && s[0] < 0xe0 ? 2
+                                             : 0;
     for (size_t i = 1; i < n; i++)
         if ((s[i] & 0xc0) != 0x80)
             return 0;
@@ -88,8 +91,7 @@ char *trc_safe_text(char *buf, size_t n, const char *s)
 
 /* ---- Files ---- */
 
-int trc_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
-                  size_t errn)
+int trc_read_file(const char *path, size_t max, char **buf, size_t *len, char *err, size_t errn)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
@@ -145,7 +147,7 @@ int trc_read_file(const char *path, size_t max, char **buf, size_t *len, char *e
 /* ---- CSV reader ---- */
 
 struct trc_csv {
-    const char *name;   /* for messages */
+    const char *name; /* for messages */
     const char *text;
     size_t len;
     size_t pos;         /* next unread byte */
@@ -154,9 +156,9 @@ struct trc_csv {
     /* the current record */
     unsigned long rec_line;
     size_t rec_start, rec_end; /* raw bytes, line end excluded */
-    char *buf;          /* the fields, unquoted, NUL-separated */
+    char *buf;                 /* the fields, unquoted, NUL-separated */
     size_t buf_cap;
-    size_t *off;        /* [nf] offset of field i in buf */
+    size_t *off;                 /* [nf] offset of field i in buf */
     unsigned long *fline, *fcol; /* where field i starts */
     unsigned nf, f_cap;
 };
@@ -193,7 +195,10 @@ void trc_csv_close(trc_csv_t *c)
     free(c);
 }
 
-unsigned trc_csv_nfields(const trc_csv_t *c) { return c->nf; }
+unsigned trc_csv_nfields(const trc_csv_t *c)
+{
+    return c->nf;
+}
 
 const char *trc_csv_get(const trc_csv_t *c, unsigned i)
 {
@@ -206,7 +211,10 @@ const char *trc_csv_raw(const trc_csv_t *c, size_t *len)
     return c->text + c->rec_start;
 }
 
-unsigned long trc_csv_line(const trc_csv_t *c) { return c->rec_line; }
+unsigned long trc_csv_line(const trc_csv_t *c)
+{
+    return c->rec_line;
+}
 
 /* "FILE:LINE:COL: error: " + message. */
 static int csv_err(const trc_csv_t *c, unsigned long line, unsigned long col, char *err,
@@ -383,9 +391,10 @@ int trc_csv_u64(const trc_csv_t *c, unsigned i, const char *col, uint64_t lo, ui
     }
     if (!ok || x < lo || x > hi) {
         if (lo == 0 && hi == UINT64_MAX)
-            return csv_err(c, c->fline[i], c->fcol[i], err, errn,
-                           "column '%s': expected an integer in [0, 18446744073709551615], got \"%s\"",
-                           col, shown(s, b, sizeof b));
+            return csv_err(
+                c, c->fline[i], c->fcol[i], err, errn,
+                "column '%s': expected an integer in [0, 18446744073709551615], got \"%s\"", col,
+                shown(s, b, sizeof b));
         return csv_err(c, c->fline[i], c->fcol[i], err, errn,
                        "column '%s': expected an integer in [%llu, %llu], got \"%s\"", col,
                        (unsigned long long)lo, (unsigned long long)hi, shown(s, b, sizeof b));
@@ -394,8 +403,7 @@ int trc_csv_u64(const trc_csv_t *c, unsigned i, const char *col, uint64_t lo, ui
     return ST_OK;
 }
 
-int trc_csv_f64(const trc_csv_t *c, unsigned i, const char *col, double *v, char *err,
-                size_t errn)
+int trc_csv_f64(const trc_csv_t *c, unsigned i, const char *col, double *v, char *err, size_t errn)
 {
     const char *s = trc_csv_get(c, i);
     char b[48], *end;
@@ -409,19 +417,23 @@ int trc_csv_f64(const trc_csv_t *c, unsigned i, const char *col, double *v, char
     return ST_OK;
 }
 
-int trc_csv_check(const trc_csv_t *c, unsigned i, const char *col, trc_type_t t,
-                  size_t max_len, char *err, size_t errn)
+int trc_csv_check(const trc_csv_t *c, unsigned i, const char *col, trc_type_t t, size_t max_len,
+                  char *err, size_t errn)
 {
     const char *s = trc_csv_get(c, i);
     uint64_t u;
     double d;
     switch (t) {
-    case TRC_T_U64: return trc_csv_u64(c, i, col, 0, UINT64_MAX, &u, err, errn);
-    case TRC_T_F64: return trc_csv_f64(c, i, col, &d, err, errn);
+    case TRC_T_U64:
+        return trc_csv_u64(c, i, col, 0, UINT64_MAX, &u, err, errn);
+    case TRC_T_F64:
+        return trc_csv_f64(c, i, col, &d, err, errn);
     case TRC_T_U64_STAR:
         return strcmp(s, "*") ? trc_csv_u64(c, i, col, 0, UINT64_MAX, &u, err, errn) : ST_OK;
-    case TRC_T_U64_OPT: return *s ? trc_csv_u64(c, i, col, 0, UINT64_MAX, &u, err, errn) : ST_OK;
-    case TRC_T_F64_OPT: return *s ? trc_csv_f64(c, i, col, &d, err, errn) : ST_OK;
+    case TRC_T_U64_OPT:
+        return *s ? trc_csv_u64(c, i, col, 0, UINT64_MAX, &u, err, errn) : ST_OK;
+    case TRC_T_F64_OPT:
+        return *s ? trc_csv_f64(c, i, col, &d, err, errn) : ST_OK;
     default:
         if (max_len && strlen(s) > max_len)
             return csv_err(c, c->fline[i], c->fcol[i], err, errn,
@@ -442,8 +454,8 @@ int trc_csv_header(trc_csv_t *c, const trc_schema_t *s, char *err, size_t errn)
         if (strcmp(trc_csv_get(c, i), s->cols[i].name) != 0) {
             char b[48];
             return csv_err(c, c->fline[i], c->fcol[i], err, errn,
-                           "expected the %s header: column %u is '%s', got \"%s\"", s->file,
-                           i + 1, s->cols[i].name, shown(trc_csv_get(c, i), b, sizeof b));
+                           "expected the %s header: column %u is '%s', got \"%s\"", s->file, i + 1,
+                           s->cols[i].name, shown(trc_csv_get(c, i), b, sizeof b));
         }
     return trc_csv_want_fields(c, s->n_cols, err, errn);
 }
@@ -464,9 +476,26 @@ int trc_csv_check_all(trc_csv_t *c, const trc_schema_t *s, char *err, size_t err
 /* ---- layers.csv ---- */
 
 enum {
-    LY_LAYER, LY_NAME, LY_KIND, LY_PASS, LY_MAPPING, LY_TILES, LY_START, LY_CYCLES, LY_LAT,
-    LY_ENERGY, LY_COMP0, LY_RNG_MODULES = LY_COMP0 + COMP_COUNT, LY_RNG_BITS, LY_RNG_CYCLES,
-    LY_ROWS_DROPPED, LY_WEIGHT_BITS, LY_BAYES_BITS, LY_BAYES_CELLS, LY_SRAM_BITS, LY_COUNT
+    LY_LAYER,
+    LY_NAME,
+    LY_KIND,
+    LY_PASS,
+    LY_MAPPING,
+    LY_TILES,
+    LY_START,
+    LY_CYCLES,
+    LY_LAT,
+    LY_ENERGY,
+    LY_COMP0,
+    LY_RNG_MODULES = LY_COMP0 + COMP_COUNT,
+    LY_RNG_BITS,
+    LY_RNG_CYCLES,
+    LY_ROWS_DROPPED,
+    LY_WEIGHT_BITS,
+    LY_BAYES_BITS,
+    LY_BAYES_CELLS,
+    LY_SRAM_BITS,
+    LY_COUNT
 };
 
 /* Checks and converts the current layers.csv record. */
@@ -482,7 +511,10 @@ static int ly_record(const trc_csv_t *c, ly_rec_t *r, char *err, size_t errn)
     int rc = trc_csv_want_fields(c, LY_COUNT, err, errn);
     for (unsigned i = 0; !rc && i < LY_COUNT; i++)
         rc = trc_csv_check(c, i, col[i].name, col[i].type,
-                           i == LY_NAME ? TRC_NAME_MAX - 1 : i == LY_KIND ? 15 : 0, err, errn);
+                           i == LY_NAME   ? TRC_NAME_MAX - 1
+                           : i == LY_KIND ? 15
+                                          : 0,
+                           err, errn);
     uint64_t u;
 #define U(i, lo, hi, dst) (rc ? rc : (rc = trc_csv_u64(c, i, col[i].name, lo, hi, dst, err, errn)))
 #define F(i, dst) (rc ? rc : (rc = trc_csv_f64(c, i, col[i].name, dst, err, errn)))
@@ -646,7 +678,8 @@ int trc_summary_header(trc_csv_t *c, int n_axes, trc_summary_hdr_t *h, char *err
         if (given != (unsigned)n_axes && given != (unsigned)n_axes + 1)
             return csv_err(c, 1, 1, err, errn,
                            "%u columns between 'point' and 'energy_pj', but sweep.json names "
-                           "%d axes: another sweep's summary", given, n_axes);
+                           "%d axes: another sweep's summary",
+                           given, n_axes);
         if (given == (unsigned)n_axes + 1) {
             if (strcmp(trc_csv_get(c, mid), "seed") != 0)
                 return csv_err(c, c->fline[mid], c->fcol[mid], err, errn,

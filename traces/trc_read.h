@@ -47,22 +47,22 @@ typedef enum trc_type {
 
 /* One column of a CSV file, or one top-level key of a JSON file. */
 typedef struct trc_col {
-    const char *name;  /* column name or JSON key */
+    const char *name; /* column name or JSON key */
     trc_type_t type;
-    const char *unit;  /* "" when it has none */
-    const char *doc;   /* one line for traces/README.md */
-    unsigned flags;    /* TRC_COL_* */
+    const char *unit; /* "" when it has none */
+    const char *doc;  /* one line for traces/README.md */
+    unsigned flags;   /* TRC_COL_* */
 } trc_col_t;
 
 #define TRC_COL_AXES 1u     /* summary.csv: stands for one column per sweep axis */
 #define TRC_COL_OPTIONAL 2u /* may be absent (summary.csv's seed; JSON keys) */
 
 typedef struct trc_schema {
-    const char *file;       /* "layers.csv" */
-    const char *doc;        /* what a row (or the document) is */
-    const trc_col_t *cols;  /* in file order */
+    const char *file;      /* "layers.csv" */
+    const char *doc;       /* what a row (or the document) is */
+    const trc_col_t *cols; /* in file order */
     unsigned n_cols;
-    int json;               /* 1: cols are the top-level keys of a JSON object */
+    int json; /* 1: cols are the top-level keys of a JSON object */
 } trc_schema_t;
 
 extern const trc_schema_t trc_schema_layers;         /* layers.csv */
@@ -98,8 +98,7 @@ char *trc_safe_text(char *buf, size_t n, const char *s);
 /* Reads the regular file `path` into a malloc'd NUL-terminated buffer; refuses a file
  * larger than max bytes and one holding a NUL byte.  ST_OK; ST_EIO/ST_ERANGE with a
  * one-line reason; ST_ENOMEM.  *buf untouched on error. */
-int trc_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
-                  size_t errn);
+int trc_read_file(const char *path, size_t max, char **buf, size_t *len, char *err, size_t errn);
 
 /* ---- CSV reader ---- */
 typedef struct trc_csv trc_csv_t; /* opaque: text, position, the current record */
@@ -129,13 +128,12 @@ int trc_csv_want_fields(const trc_csv_t *c, unsigned n, char *err, size_t errn);
  * ST_EIO; *v untouched on error. */
 int trc_csv_u64(const trc_csv_t *c, unsigned i, const char *col, uint64_t lo, uint64_t hi,
                 uint64_t *v, char *err, size_t errn);
-int trc_csv_f64(const trc_csv_t *c, unsigned i, const char *col, double *v, char *err,
-                size_t errn);
+int trc_csv_f64(const trc_csv_t *c, unsigned i, const char *col, double *v, char *err, size_t errn);
 
 /* Checks field i against type t (TRC_T_STR always passes; a string longer than max_len
  * bytes, when max_len > 0, is refused). */
-int trc_csv_check(const trc_csv_t *c, unsigned i, const char *col, trc_type_t t,
-                  size_t max_len, char *err, size_t errn);
+int trc_csv_check(const trc_csv_t *c, unsigned i, const char *col, trc_type_t t, size_t max_len,
+                  char *err, size_t errn);
 
 /* Reads the header record and checks it equals the fixed columns of s. */
 int trc_csv_header(trc_csv_t *c, const trc_schema_t *s, char *err, size_t errn);
@@ -156,9 +154,9 @@ typedef struct trc_layer_sum {
     uint64_t rng_bits;            /* random bits over all passes */
     uint32_t rng_modules;
     uint32_t tiles;
-    double e_rng_pj;              /* energy of the stochastic units (drng + arb) */
-    uint64_t rng_cycles;          /* cycles the stochastic units were busy */
-    uint64_t weight_bits;         /* memory, bits */
+    double e_rng_pj;      /* energy of the stochastic units (drng + arb) */
+    uint64_t rng_cycles;  /* cycles the stochastic units were busy */
+    uint64_t weight_bits; /* memory, bits */
     uint64_t bayes_bits;
     uint64_t sram_bits;
 } trc_layer_sum_t;
@@ -185,24 +183,23 @@ int trc_layers_read(const char *dir, trc_run_t *r, char *err, size_t errn);
 /* The columns of one summary file: point, the axis columns, seed (absent when an axis is
  * the seed), then the metrics of trc_schema_summary. */
 typedef struct trc_summary_hdr {
-    unsigned n_fields;  /* columns */
-    unsigned first_axis;/* 1 */
-    unsigned n_axes;    /* axis columns (the seed column not counted) */
-    int c_seed;         /* the seed column, -1 when an axis is the seed */
-    unsigned c_metric;  /* first metric column (energy_pj) */
+    unsigned n_fields;   /* columns */
+    unsigned first_axis; /* 1 */
+    unsigned n_axes;     /* axis columns (the seed column not counted) */
+    int c_seed;          /* the seed column, -1 when an axis is the seed */
+    unsigned c_metric;   /* first metric column (energy_pj) */
 } trc_summary_hdr_t;
 
 /* One checked summary row. */
 typedef struct trc_summary_row {
     uint64_t point;
-    int ok;             /* status "ok" (1) or "failed" (0) */
+    int ok;                       /* status "ok" (1) or "failed" (0) */
     double energy_pj, latency_ns; /* 0 for a failed row */
 } trc_summary_row_t;
 
 /* Reads and checks the header record.  n_axes: the sweep's axis count from sweep.json, or
  * -1 when unknown (then a column "seed" just before the metrics is taken as the seed). */
-int trc_summary_header(trc_csv_t *c, int n_axes, trc_summary_hdr_t *h, char *err,
-                       size_t errn);
+int trc_summary_header(trc_csv_t *c, int n_axes, trc_summary_hdr_t *h, char *err, size_t errn);
 
 /* Checks the current record against h: its field count, a point in [0, points) (points 0:
  * any), every metric a number of its type for an "ok" row and empty for a "failed" one
@@ -218,7 +215,7 @@ typedef struct trc_run_info {
     char arch_name[TRC_NAME_MAX]; /* "" when run.json carries none (see arch_yaml) */
     uint64_t mc_passes;
     double cycle_ns;
-    char *arch_yaml;              /* owned: the resolved architecture, or NULL */
+    char *arch_yaml; /* owned: the resolved architecture, or NULL */
 } trc_run_info_t;
 
 /* Parses a run.json text: a JSON object whose keys of trc_schema_run have their types.
@@ -232,16 +229,16 @@ typedef struct trc_sweep_info trc_sweep_info_t; /* opaque: the parsed sweep.json
 
 /* Parses a sweep.json text (its keys of trc_schema_sweep with their types; "points" an
  * integer >= 1).  ST_OK, ST_EIO (message), ST_ENOMEM. */
-int trc_sweep_info_parse(const char *name, const char *text, size_t len,
-                         trc_sweep_info_t **out, char *err, size_t errn);
+int trc_sweep_info_parse(const char *name, const char *text, size_t len, trc_sweep_info_t **out,
+                         char *err, size_t errn);
 int trc_sweep_info_read(const char *dir, trc_sweep_info_t **out, char *err, size_t errn);
 
 uint64_t trc_sweep_points(const trc_sweep_info_t *s);
 unsigned trc_sweep_n_axes(const trc_sweep_info_t *s);
 const char *trc_sweep_axis_key(const trc_sweep_info_t *s, unsigned k);
 unsigned trc_sweep_axis_n_values(const trc_sweep_info_t *s, unsigned k);
-const char *trc_sweep_base_workload(const trc_sweep_info_t *s); /* "" when none */
-uint64_t trc_sweep_base_T(const trc_sweep_info_t *s);            /* 0 when none */
+const char *trc_sweep_base_workload(const trc_sweep_info_t *s);     /* "" when none */
+uint64_t trc_sweep_base_T(const trc_sweep_info_t *s);               /* 0 when none */
 const char *trc_sweep_text(const trc_sweep_info_t *s, size_t *len); /* the file as read */
 
 /* 1 when a and b describe the same sweep (equal but for "sweep_file", the path). */

@@ -26,42 +26,47 @@ static const trc_col_t layers_cols[] = {
     {"e_drng_pj", TRC_T_F64, "pJ", "energy of the dropout modules (RNG)", 0},
     {"e_arb_pj", TRC_T_F64, "pJ", "energy of the stochastic arbiter", 0},
     {"e_sbuf_pj", TRC_T_F64, "pJ", "energy of the SRAM buffers", 0},
-    {"e_digital_pj", TRC_T_F64, "pJ", "energy of the digital periphery (adders, activation, pooling)", 0},
+    {"e_digital_pj", TRC_T_F64, "pJ",
+     "energy of the digital periphery (adders, activation, pooling)", 0},
     {"e_bus_pj", TRC_T_F64, "pJ", "energy of the interconnect", 0},
     {"rng_modules", TRC_T_U64, "", "physical dropout modules of the layer", 0},
     {"rng_bits", TRC_T_U64, "bit", "random bits drawn in this pass", 0},
     {"rng_cycles", TRC_T_U64, "cycle",
      "cycles the stochastic units (dropout modules, arbiter, subset-VI sampling) were busy; "
-     "they can overlap other work", 0},
+     "they can overlap other work",
+     0},
     {"rows_dropped", TRC_T_U64, "", "word-line pairs left undriven by the masks in this pass", 0},
     {"weight_bits", TRC_T_U64, "bit", "binary weights stored (cells = 2 x weight_bits)", 0},
     {"bayes_bits", TRC_T_U64, "bit",
      "Bayesian-parameter memory: SpinBayes' posterior samples, subset VI's scale mean and "
-     "deviation (multi-level SOT cells)", 0},
+     "deviation (multi-level SOT cells)",
+     0},
     {"bayes_cells", TRC_T_U64, "", "multi-level cells holding bayes_bits", 0},
     {"sram_bits", TRC_T_U64, "bit",
      "scheme state in the SRAM scale buffer: ScaleDrop's scale vector, Affine Dropout's gamma "
-     "and beta", 0},
+     "and beta",
+     0},
 };
 _Static_assert(COMP_COUNT == 8, "layers_cols lists one e_<comp>_pj column per component");
 
-const trc_schema_t trc_schema_layers = {
-    "layers.csv", "a row per layer x MC pass (`neuspin run -o DIR`)", layers_cols,
-    N(layers_cols), 0};
+const trc_schema_t trc_schema_layers = {"layers.csv",
+                                        "a row per layer x MC pass (`neuspin run -o DIR`)",
+                                        layers_cols, N(layers_cols), 0};
 
 /* ---- stats.csv ---- */
 static const trc_col_t stats_cols[] = {
     {"layer", TRC_T_STR, "", "layer name, or `*` for a hardware block's whole-run counters", 0},
     {"sample", TRC_T_U64_STAR, "", "MC pass, or `*`", 0},
-    {"path", TRC_T_STR, "", "`layer`, `layer.<component>`, or the block's path (`chip.tile.xbar`)", 0},
+    {"path", TRC_T_STR, "", "`layer`, `layer.<component>`, or the block's path (`chip.tile.xbar`)",
+     0},
     {"stat", TRC_T_STR, "", "counter name from the model's stat-descriptor table", 0},
     {"index", TRC_T_U64_OPT, "", "tile or layer index of a hardware block; empty for layers", 0},
     {"value", TRC_T_F64, "", "the value, in `unit`", 0},
     {"unit", TRC_T_STR, "", "cycle, bit, count, pJ, ...", 0},
 };
-const trc_schema_t trc_schema_stats = {
-    "stats.csv", "long format, a row per counter (`neuspin run -o DIR`)", stats_cols,
-    N(stats_cols), 0};
+const trc_schema_t trc_schema_stats = {"stats.csv",
+                                       "long format, a row per counter (`neuspin run -o DIR`)",
+                                       stats_cols, N(stats_cols), 0};
 
 /* ---- summary.csv ---- */
 static const trc_col_t summary_cols[] = {
@@ -75,12 +80,15 @@ static const trc_col_t summary_cols[] = {
     {"rng_bits", TRC_T_U64_OPT, "bit", "random bits per image", 0},
     {"memory_bits", TRC_T_U64_OPT, "bit", "weight_bits + bayes_bits + sram_bits", 0},
     {"tiles", TRC_T_U64_OPT, "", "crossbar tiles used", 0},
-    {"status", TRC_T_STR, "", "`ok`, `failed`, or `invalid` (a point `sweep --skip-invalid` left out: it breaks a cross-field rule)", 0},
+    {"status", TRC_T_STR, "",
+     "`ok`, `failed`, or `invalid` (a point `sweep --skip-invalid` left out: it breaks a "
+     "cross-field rule)",
+     0},
     {"error", TRC_T_STR, "", "a failed point's first error line; empty when ok", 0},
 };
 const trc_schema_t trc_schema_summary = {
-    "summary.csv", "a row per sweep point (`neuspin sweep -o DIR`, `neuspin merge`)",
-    summary_cols, N(summary_cols), 0};
+    "summary.csv", "a row per sweep point (`neuspin sweep -o DIR`, `neuspin merge`)", summary_cols,
+    N(summary_cols), 0};
 
 /* ---- compare.csv ---- */
 static const trc_col_t compare_cols[] = {
@@ -111,7 +119,8 @@ static const trc_col_t totals_cols[] = {
     {"energy_pj", TRC_T_F64, "pJ", "energy per image", 0},
     {"latency_ns", TRC_T_F64, "ns",
      "latency per image: the cycle the last pass ended (less than the layers' sum when they "
-     "overlap)", 0},
+     "overlap)",
+     0},
     {"rng_modules", TRC_T_U64, "", "physical dropout modules", 0},
     {"rng_bits", TRC_T_U64, "bit", "random bits per image", 0},
     {"memory_bits", TRC_T_U64, "bit", "weight_bits + bayes_bits + sram_bits", 0},
@@ -127,8 +136,10 @@ static const trc_col_t run_cols[] = {
     {"simulator", TRC_T_STR, "", "`neuspin`", 0},
     {"version", TRC_T_STR, "", "simulator version and `git describe`", 0},
     {"command", TRC_T_STR, "", "`run`", 0},
-    {"seed", TRC_T_STR, "", "master seed of the MC masks, a decimal string (JSON numbers hold 53 or 63 bits)", 0},
-    {"device_seed", TRC_T_STR, "", "seed of the chip instance (device variation), a decimal string", TRC_COL_OPTIONAL},
+    {"seed", TRC_T_STR, "",
+     "master seed of the MC masks, a decimal string (JSON numbers hold 53 or 63 bits)", 0},
+    {"device_seed", TRC_T_STR, "", "seed of the chip instance (device variation), a decimal string",
+     TRC_COL_OPTIONAL},
     {"mc_passes", TRC_T_U64, "", "MC passes T", 0},
     {"mapping_override", TRC_T_U64, "", "-m given (1, 2) or 0", 0},
     {"clock_mhz", TRC_T_F64, "MHz", "clock", 0},
@@ -137,17 +148,27 @@ static const trc_col_t run_cols[] = {
     {"timing", TRC_T_STR, "", "`event`, `cycle` or `analytic`", TRC_COL_OPTIONAL},
     {"time_unit", TRC_T_STR, "", "`cycle`", 0},
     {"cycle_ns", TRC_T_F64, "ns", "clock period", 0},
-    {"workload", TRC_T_OBJ, "", "`name`, `source`, `layers`, `sha256` and `yaml`: the network as resolved (loads with `run -w`) and its hash", 0},
-    {"architecture", TRC_T_OBJ, "", "the resolved architecture, every key typed: `name`, `version`, then an object per block", TRC_COL_OPTIONAL},
-    {"architecture_yaml", TRC_T_STR, "", "the resolved architecture as YAML (loads with `run -a`)", 0},
+    {"workload", TRC_T_OBJ, "",
+     "`name`, `source`, `layers`, `sha256` and `yaml`: the network as resolved (loads with `run "
+     "-w`) and its hash",
+     0},
+    {"architecture", TRC_T_OBJ, "",
+     "the resolved architecture, every key typed: `name`, `version`, then an object per block",
+     TRC_COL_OPTIONAL},
+    {"architecture_yaml", TRC_T_STR, "", "the resolved architecture as YAML (loads with `run -a`)",
+     0},
     {"per_image", TRC_T_OBJ, "", "`cycles`, `latency_ns`, `energy_pj`, `rng_bits`", 0},
-    {"hardware", TRC_T_OBJ, "", "`rng_modules`, `weight_bits`, `bayes_bits`, `sram_bits`, `tiles_used`, `tiles`", 0},
+    {"hardware", TRC_T_OBJ, "",
+     "`rng_modules`, `weight_bits`, `bayes_bits`, `sram_bits`, `tiles_used`, `tiles`", 0},
     {"programming", TRC_T_OBJ, "", "one-time weight programming: `cycles`, `energy_pj`", 0},
-    {"files", TRC_T_ARR, "", "the files the run completed: `{name, bytes, sha256}` each, checked before a point counts as done", 0},
+    {"files", TRC_T_ARR, "",
+     "the files the run completed: `{name, bytes, sha256}` each, checked before a point counts as "
+     "done",
+     0},
 };
-const trc_schema_t trc_schema_run = {
-    "run.json", "the run's manifest, written last (`neuspin run -o DIR`)", run_cols,
-    N(run_cols), 1};
+const trc_schema_t trc_schema_run = {"run.json",
+                                     "the run's manifest, written last (`neuspin run -o DIR`)",
+                                     run_cols, N(run_cols), 1};
 
 /* ---- sweep.json ---- */
 static const trc_col_t sweep_cols[] = {
@@ -165,7 +186,8 @@ static const trc_col_t sweep_cols[] = {
     {"axes", TRC_T_ARR, "", "`{key, values}` per axis, in column order", 0},
     {"inputs", TRC_T_ARR, "",
      "every file the sweep read (the sweep file, architectures, networks, their includes): "
-     "`{path, bytes, sha256}`; `--resume` refuses when one changed", TRC_COL_OPTIONAL},
+     "`{path, bytes, sha256}`; `--resume` refuses when one changed",
+     TRC_COL_OPTIONAL},
     {"inputs_dir", TRC_T_STR, "", "what `inputs/` holds: the copies the points run from",
      TRC_COL_OPTIONAL},
     {"points_dir", TRC_T_STR, "", "where the points' outputs are", 0},
@@ -174,21 +196,30 @@ const trc_schema_t trc_schema_sweep = {
     "sweep.json", "the sweep's manifest (`neuspin sweep -o DIR`)", sweep_cols, N(sweep_cols), 1};
 
 const trc_schema_t *const trc_schemas[] = {
-    &trc_schema_layers,  &trc_schema_stats, &trc_schema_run,           &trc_schema_compare,
+    &trc_schema_layers,         &trc_schema_stats,   &trc_schema_run,   &trc_schema_compare,
     &trc_schema_compare_totals, &trc_schema_summary, &trc_schema_sweep, NULL};
 
 const char *trc_type_name(trc_type_t t)
 {
     switch (t) {
-    case TRC_T_STR: return "text";
-    case TRC_T_U64: return "integer";
-    case TRC_T_F64: return "number";
-    case TRC_T_U64_STAR: return "integer or `*`";
-    case TRC_T_U64_OPT: return "integer or empty";
-    case TRC_T_F64_OPT: return "number or empty";
-    case TRC_T_OBJ: return "object";
-    case TRC_T_ARR: return "array";
-    case TRC_T_BOOL: return "boolean";
+    case TRC_T_STR:
+        return "text";
+    case TRC_T_U64:
+        return "integer";
+    case TRC_T_F64:
+        return "number";
+    case TRC_T_U64_STAR:
+        return "integer or `*`";
+    case TRC_T_U64_OPT:
+        return "integer or empty";
+    case TRC_T_F64_OPT:
+        return "number or empty";
+    case TRC_T_OBJ:
+        return "object";
+    case TRC_T_ARR:
+        return "array";
+    case TRC_T_BOOL:
+        return "boolean";
     }
     return "?";
 }

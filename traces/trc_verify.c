@@ -35,8 +35,9 @@ int trc_dir_file_sha256(trc_dir_t *d, const char *name, char hex[65], unsigned l
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         set_err(err, errn, "%s/%s: %s", trc_dir_path(d), name,
-                fd < 0 ? (errno == ENOENT ? "missing"
-                          : errno == ELOOP ? "is a symbolic link" : strerror(errno))
+                fd < 0 ? (errno == ENOENT  ? "missing"
+                          : errno == ELOOP ? "is a symbolic link"
+                                           : strerror(errno))
                        : "not a regular file");
         if (fd >= 0)
             close(fd);
@@ -106,8 +107,10 @@ int trc_run_verify(trc_dir_t *d, char *err, size_t errn)
         if (!name || !want || !json_is_integer(jb) || json_integer_value(jb) < 0 ||
             strlen(want) != SHA256_HEX_LEN || strchr(name, '/') || !strcmp(name, "..") ||
             !strcmp(name, ".") || !strcmp(name, "run.json")) {
-            set_err(err, errn, "%s/run.json: files[%zu]: expected {name, bytes, sha256} of a "
-                               "file in this directory", trc_dir_path(d), i);
+            set_err(err, errn,
+                    "%s/run.json: files[%zu]: expected {name, bytes, sha256} of a "
+                    "file in this directory",
+                    trc_dir_path(d), i);
             rc = ST_EIO;
             break;
         }
@@ -116,8 +119,8 @@ int trc_run_verify(trc_dir_t *d, char *err, size_t errn)
         if (trc_dir_file_sha256(d, name, hex, &n, err, errn) != ST_OK) {
             rc = ST_EIO;
         } else if (n != (unsigned long long)json_integer_value(jb)) {
-            set_err(err, errn, "%s/%s: %llu bytes, run.json records %lld", trc_dir_path(d), name,
-                    n, (long long)json_integer_value(jb));
+            set_err(err, errn, "%s/%s: %llu bytes, run.json records %lld", trc_dir_path(d), name, n,
+                    (long long)json_integer_value(jb));
             rc = ST_EIO;
         } else if (strcmp(hex, want) != 0) {
             set_err(err, errn, "%s/%s: content differs from the SHA-256 that run.json records",

@@ -26,10 +26,10 @@ int trc_dir_file_sha256(trc_dir_t *d, const char *name, char hex[65], unsigned l
 
 /* How an earlier sweep.json relates to the one this sweep would write. */
 enum {
-    TRC_SWEEP_SAME = 0,       /* the same sweep from the same inputs */
-    TRC_SWEEP_OTHER = 1,      /* another sweep: a member other than sweep_file and inputs
-                                 differs (or old is not a sweep manifest) */
-    TRC_SWEEP_INPUTS = 2      /* the same sweep, but an input file's content changed */
+    TRC_SWEEP_SAME = 0,  /* the same sweep from the same inputs */
+    TRC_SWEEP_OTHER = 1, /* another sweep: a member other than sweep_file and inputs
+                            differs (or old is not a sweep manifest) */
+    TRC_SWEEP_INPUTS = 2 /* the same sweep, but an input file's content changed */
 };
 
 /* Compares two sweep manifests (JSON text) member by member, ignoring "sweep_file" (the

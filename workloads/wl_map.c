@@ -18,10 +18,10 @@
 
 /* Geometry and scheme accounting of one layer before any allocation. */
 typedef struct layer_plan {
-    uint32_t strategy;   /* 1 or 2; 0 for pool/add */
-    uint64_t rows;       /* logical rows (word-line pairs) */
-    uint64_t cols;       /* logical columns (Cout) */
-    uint64_t cpw;        /* crossbar columns per weight in a copy (SpinBayes MLC), else 1 */
+    uint32_t strategy; /* 1 or 2; 0 for pool/add */
+    uint64_t rows;     /* logical rows (word-line pairs) */
+    uint64_t cols;     /* logical columns (Cout) */
+    uint64_t cpw;      /* crossbar columns per weight in a copy (SpinBayes MLC), else 1 */
     uint64_t row_groups;
     uint64_t col_groups; /* of one copy: ceil(cols * cpw / Y) */
     uint64_t copies;     /* crossbar sets (SpinBayes: arbiter.k), 1 otherwise */
@@ -33,14 +33,17 @@ typedef struct layer_plan {
     uint64_t n_mvm;      /* input vectors per pass: hout * wout (fc: 1) */
     uint64_t first_tile; /* physical index of the layer's first tile */
     /* Bayesian scheme (all zero for a deterministic layer) */
-    int bayes;           /* 1 = Bayesian layer: crossbar, p > 0, scheme not none */
+    int bayes; /* 1 = Bayesian layer: crossbar, p > 0, scheme not none */
     uint32_t sto, gran, post;
     uint64_t units, modules, rng_bits_pass;
-    double p;            /* probability the units are drawn with */
+    double p; /* probability the units are drawn with */
     uint64_t bayes_bits, bayes_cells, sram_bits;
 } layer_plan_t;
 
-static uint64_t div_ceil(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+static uint64_t div_ceil(uint64_t a, uint64_t b)
+{
+    return (a + b - 1) / b;
+}
 
 /* Saturating arithmetic: counts that overflow 64 bits are far past any tile budget, and
  * saturating keeps them so instead of wrapping into a small number that would fit. */
@@ -75,8 +78,7 @@ static void row_group(const wl_layer_t *l, const layer_plan_t *pl, uint32_t x, u
 /* Fills pl's geometry for layer l; ST_EINVAL when a hand-built layer breaks wl.h's
  * invariants.  Whether the layer is Bayesian is decided here, since SpinBayes copies and
  * the subset-VI scale crossbar take tiles. */
-static int plan_layer(const wl_layer_t *l, const arch_t *a, uint32_t strategy,
-                      layer_plan_t *pl)
+static int plan_layer(const wl_layer_t *l, const arch_t *a, uint32_t strategy, layer_plan_t *pl)
 {
     uint32_t x = a->tile.xbar.rows, y = a->tile.xbar.cols;
     uint32_t scheme = a->dropout_impl;
@@ -216,9 +218,12 @@ static void plan_scheme(const wl_layer_t *l, const arch_t *a, uint64_t w_max, in
 static const char *p_noun(const arch_t *a)
 {
     switch (a->dropout_impl) {
-    case ARCH_DROPOUT_SUBSET_VI: return "sample-bit probability";
-    case ARCH_DROPOUT_SPINBAYES: return "arbiter-bit probability";
-    default: return "dropout probability";
+    case ARCH_DROPOUT_SUBSET_VI:
+        return "sample-bit probability";
+    case ARCH_DROPOUT_SPINBAYES:
+        return "arbiter-bit probability";
+    default:
+        return "dropout probability";
     }
 }
 
@@ -301,8 +306,8 @@ static int fill_layer(const wl_layer_t *l, const layer_plan_t *pl, const arch_t 
     if (!lm->slices)
         return ST_ENOMEM;
     for (uint64_t k = 0; k < pl->copies; k++)
-        psum = fill_slices(l, pl, a, 0, pl->rows, pl->cols * pl->cpw,
-                           lm->slices + k * pl->per_copy, &tile);
+        psum = fill_slices(l, pl, a, 0, pl->rows, pl->cols * pl->cpw, lm->slices + k * pl->per_copy,
+                           &tile);
     if (pl->n_extra)
         fill_slices(l, pl, a, 1, pl->extra_rows, pl->extra_cols,
                     lm->slices + pl->copies * pl->per_copy, &tile);
@@ -350,8 +355,7 @@ static int check_plans(const wl_net_t *net, const arch_t *a, const layer_plan_t 
             arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
                           "layer '%s' needs %" PRIu64 " random-number modules under %s; at "
                           "most %" PRIu32 " fit",
-                          l->name, pl->modules, arch_dropout_name(a->dropout_impl),
-                          UINT32_MAX);
+                          l->name, pl->modules, arch_dropout_name(a->dropout_impl), UINT32_MAX);
             (*errs)++;
         }
         double cur;
@@ -374,8 +378,10 @@ static int check_plans(const wl_net_t *net, const arch_t *a, const layer_plan_t 
                 snprintf(how, sizeof how, " (%" PRIu64 " crossbar copies of %" PRIu64 ")",
                          pl->copies, pl->per_copy);
             else if (pl->n_extra)
-                snprintf(how, sizeof how, " (%" PRIu64 " for weights, %" PRIu64 " for the "
-                         "scale crossbar)", pl->per_copy, pl->n_extra);
+                snprintf(how, sizeof how,
+                         " (%" PRIu64 " for weights, %" PRIu64 " for the "
+                         "scale crossbar)",
+                         pl->per_copy, pl->n_extra);
             snprintf(path, sizeof path, "layers[%" PRIu32 "]", i);
             arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
                           "layer '%s' needs tiles %" PRIu64 "..%" PRIu64
@@ -427,7 +433,7 @@ static int gbuf_peak(const wl_net_t *net, uint64_t *peak, uint32_t *at)
             dies[start[last_use[t]] + fill[last_use[t]]++] = t;
     unsigned __int128 held = 0, best = 0; /* held: tensors t <= i + 1 read after layer i */
     uint64_t in_net = (uint64_t)net->in_c * net->in_h * net->in_w;
-#define TENSOR_BITS(t) ((t) == 0 ? in_net : wl_layer_out_elems(&net->layers[(t) - 1]))
+#define TENSOR_BITS(t) ((t) == 0 ? in_net : wl_layer_out_elems(&net->layers[(t)-1]))
     if (last_use[0] >= 0)
         held = in_net;
     *at = 0;

@@ -60,8 +60,8 @@ typedef enum {
 /* Digital work per output element after the adder tree. */
 typedef enum {
     WL_POST_NONE = 0,
-    WL_POST_SCALE,  /* multiply by the (sampled or dropped) scale: ScaleDrop, subset VI */
-    WL_POST_NORM    /* affine transform then inverted normalization: Affine Dropout */
+    WL_POST_SCALE, /* multiply by the (sampled or dropped) scale: ScaleDrop, subset VI */
+    WL_POST_NORM   /* affine transform then inverted normalization: Affine Dropout */
 } wl_post_t;
 
 typedef struct wl_layer_map {
@@ -85,29 +85,29 @@ typedef struct wl_layer_map {
                               the layer is deterministic, and for SpinBayes, whose one
                               arbiter per Bayesian layer is counted apart */
     /* ---- Bayesian scheme (all zero / NONE for a deterministic layer) ---- */
-    uint32_t sto;          /* wl_sto_t */
-    uint32_t gran;         /* wl_gran_t of the units */
-    uint64_t units;        /* random bits per draw (SpinBayes: bits per arbiter try) */
-    double p;              /* probability of a unit being 1 (dropped): the layer's p, the
-                              adaptive p for ScaleDrop, 0.5 for subset-VI sample bits and
-                              SpinBayes arbiter bits */
+    uint32_t sto;           /* wl_sto_t */
+    uint32_t gran;          /* wl_gran_t of the units */
+    uint64_t units;         /* random bits per draw (SpinBayes: bits per arbiter try) */
+    double p;               /* probability of a unit being 1 (dropped): the layer's p, the
+                               adaptive p for ScaleDrop, 0.5 for subset-VI sample bits and
+                               SpinBayes arbiter bits */
     uint64_t rng_bits_pass; /* random bits per pass (SpinBayes: without rejected tries) */
-    uint32_t copies;       /* crossbar sets: arbiter.k for SpinBayes, else 1 (0 for pool/add).
-                              slices[] holds copies x slices_per_copy entries, copy-major.
-                              A SpinBayes copy puts cpw = ceil(param_bits / mlc bits) cells
-                              of weight (r, c) in columns c * cpw .. c * cpw + cpw - 1, so
-                              its slices' col_off/cols count cell columns */
+    uint32_t copies;        /* crossbar sets: arbiter.k for SpinBayes, else 1 (0 for pool/add).
+                               slices[] holds copies x slices_per_copy entries, copy-major.
+                               A SpinBayes copy puts cpw = ceil(param_bits / mlc bits) cells
+                               of weight (r, c) in columns c * cpw .. c * cpw + cpw - 1, so
+                               its slices' col_off/cols count cell columns */
     uint32_t slices_per_copy;
-    uint32_t n_extra;      /* subset VI: slices of the scale crossbar, after the copies in
-                              slices[] (n_slices = copies * slices_per_copy + n_extra) */
-    uint32_t cell_mtjs;    /* MTJs conducting per weight cell read: 1 for binary pairs,
-                              bayes.mtjs_per_cell for SpinBayes (the subset-VI scale
-                              crossbar's cells also have bayes.mtjs_per_cell MTJs) */
-    uint32_t post;         /* wl_post_t */
-    uint64_t bayes_bits;   /* Bayesian-parameter memory in bits (posterior samples, mean and
-                              deviation of the scale) */
-    uint64_t bayes_cells;  /* cells holding them (multi-level SOT cells) */
-    uint64_t sram_bits;    /* scale vector / gamma-beta bits held in the SRAM scale buffer */
+    uint32_t n_extra;     /* subset VI: slices of the scale crossbar, after the copies in
+                             slices[] (n_slices = copies * slices_per_copy + n_extra) */
+    uint32_t cell_mtjs;   /* MTJs conducting per weight cell read: 1 for binary pairs,
+                             bayes.mtjs_per_cell for SpinBayes (the subset-VI scale
+                             crossbar's cells also have bayes.mtjs_per_cell MTJs) */
+    uint32_t post;        /* wl_post_t */
+    uint64_t bayes_bits;  /* Bayesian-parameter memory in bits (posterior samples, mean and
+                             deviation of the scale) */
+    uint64_t bayes_cells; /* cells holding them (multi-level SOT cells) */
+    uint64_t sram_bits;   /* scale vector / gamma-beta bits held in the SRAM scale buffer */
 } wl_layer_map_t;
 
 typedef struct wl_map {
@@ -115,11 +115,11 @@ typedef struct wl_map {
     wl_layer_map_t *layers; /* owned, one per net layer */
     uint32_t tiles_used;
     uint32_t tiles_total;
-    double utilization;     /* sum cells_used / sum cells_alloc */
+    double utilization;      /* sum cells_used / sum cells_alloc */
     uint64_t gbuf_peak_bits; /* largest live activation footprint (inputs + outputs + residual) */
-    uint32_t scheme;        /* arch_dropout_t it was mapped for */
-    uint32_t T;             /* MC passes the scheme allows: 1 for a deterministic map (scheme
-                               none, or no Bayesian layer), else 0 = as asked */
+    uint32_t scheme;         /* arch_dropout_t it was mapped for */
+    uint32_t T;              /* MC passes the scheme allows: 1 for a deterministic map (scheme
+                                none, or no Bayesian layer), else 0 = as asked */
 } wl_map_t;
 
 /* Maps `net` on `arch`.  strategy: 0 = each layer's own `mapping`, else the arch default;

@@ -12,9 +12,9 @@ extern "C" {
 
 typedef struct sha256 {
     uint32_t h[8];
-    uint64_t len;        /* bytes hashed so far */
+    uint64_t len; /* bytes hashed so far */
     unsigned char buf[64];
-    size_t n;            /* bytes in buf */
+    size_t n; /* bytes in buf */
 } sha256_t;
 
 #define SHA256_HEX_LEN 64 /* hex digits; the string needs one more byte */

@@ -13,10 +13,10 @@ extern "C" {
 
 /* One uint64_t counter inside a stats struct. */
 typedef struct stat_desc {
-    const char *name;  /* dotted-path leaf, e.g. "reads" */
-    const char *unit;  /* "count", "cycle", "bit" */
-    const char *desc;  /* one line, lower-case */
-    size_t offset;     /* offsetof(<module>_stats_t, field); the field is uint64_t */
+    const char *name; /* dotted-path leaf, e.g. "reads" */
+    const char *unit; /* "count", "cycle", "bit" */
+    const char *desc; /* one line, lower-case */
+    size_t offset;    /* offsetof(<module>_stats_t, field); the field is uint64_t */
 } stat_desc_t;
 
 /* Value of descriptor d read from stats struct base. */

@@ -9,20 +9,28 @@ unsigned long st_fail_alloc_at = 0;
 const char *st_str(int status)
 {
     switch (status) {
-    case ST_OK: return "ok";
-    case ST_ENOMEM: return "out of memory";
-    case ST_EINVAL: return "invalid argument";
-    case ST_ERANGE: return "out of range";
-    case ST_ECONFIG: return "invalid configuration";
-    case ST_EIO: return "input/output error";
-    default: return "unknown status";
+    case ST_OK:
+        return "ok";
+    case ST_ENOMEM:
+        return "out of memory";
+    case ST_EINVAL:
+        return "invalid argument";
+    case ST_ERANGE:
+        return "out of range";
+    case ST_ECONFIG:
+        return "invalid configuration";
+    case ST_EIO:
+        return "input/output error";
+    default:
+        return "unknown status";
     }
 }
 
 void st_bug(const char *file, int line, const char *what)
 {
-    fprintf(stderr, "%s:%d: neuspin bug: %s (please report this; it is not a configuration error)\n",
-            file, line, what);
+    fprintf(stderr,
+            "%s:%d: neuspin bug: %s (please report this; it is not a configuration error)\n", file,
+            line, what);
     abort();
 }
 

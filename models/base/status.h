@@ -11,11 +11,11 @@ extern "C" {
 
 enum {
     ST_OK = 0,
-    ST_ENOMEM = -1,   /* an allocation failed */
-    ST_EINVAL = -2,   /* a parameter is outside the model's contract (caller bug or bad input) */
-    ST_ERANGE = -3,   /* a size or count overflows, or a request does not fit */
-    ST_ECONFIG = -4,  /* the configuration is invalid; diagnostics say why */
-    ST_EIO = -5       /* reading or writing a file failed */
+    ST_ENOMEM = -1,  /* an allocation failed */
+    ST_EINVAL = -2,  /* a parameter is outside the model's contract (caller bug or bad input) */
+    ST_ERANGE = -3,  /* a size or count overflows, or a request does not fit */
+    ST_ECONFIG = -4, /* the configuration is invalid; diagnostics say why */
+    ST_EIO = -5      /* reading or writing a file failed */
 };
 
 /* Combining statuses.  The codes are small negative integers, not bit flags: OR-ing two of
@@ -40,7 +40,11 @@ const char *st_str(int status);
  * and aborts, in release builds too. */
 void st_bug(const char *file, int line, const char *what);
 #define SIM_BUG(what) st_bug(__FILE__, __LINE__, (what))
-#define SIM_ASSERT(cond) do { if (!(cond)) st_bug(__FILE__, __LINE__, #cond); } while (0)
+#define SIM_ASSERT(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            st_bug(__FILE__, __LINE__, #cond);                                                     \
+    } while (0)
 
 /* Test hook (SQLite's fault injection): when set to N > 0, the Nth call of st_malloc from
  * now fails and the counter stops.  0 disables it. */

@@ -99,8 +99,9 @@ int cli_load_arch(const char *spec, arch_t *arch)
     if (spec && !builtin && ydoc_load_file(spec, &d, &dl) == ST_OK) {
         int k = network_key(d); /* a network given as -a: say so, not "unknown key" x 3 */
         if (k)
-            ydoc_error(d, k, &dl, "", "this is a network file (it has 'input', 'layers'); give it "
-                                      "with -w, not -a");
+            ydoc_error(d, k, &dl, "",
+                       "this is a network file (it has 'input', 'layers'); give it "
+                       "with -w, not -a");
         ydoc_destroy(d);
         if (k) {
             arch_diag_print(stderr, &dl);
@@ -204,9 +205,9 @@ static int arch_keys(const arch_t *arch, trc_kv_t **kv, char **vals, size_t *n)
             else
                 ydoc_format_value(r, arch, v, YDOC_FMT_MAX);
             (*kv)[k] = (trc_kv_t){b[i].key, r->key, v,
-                                  r->type == YF_BOOL                             ? TRC_KV_BOOL
+                                  r->type == YF_BOOL                        ? TRC_KV_BOOL
                                   : r->type == YF_ENUM || r->type == YF_STR ? TRC_KV_STRING
-                                                                                 : TRC_KV_NUMBER};
+                                                                            : TRC_KV_NUMBER};
         }
     *n = count;
     return ST_OK;
@@ -300,7 +301,8 @@ static int cmd_run(args_t *a)
             return CLI_OPT_EXIT(id);
         if (id == CLI_OPT_END)
             break;
-        if ((rc = cli_runopts_take(&ro, a, id, v, loc)) || (rc = cli_limits_take(&lim, a, id, v, loc))) {
+        if ((rc = cli_runopts_take(&ro, a, id, v, loc)) ||
+            (rc = cli_limits_take(&lim, a, id, v, loc))) {
             if (rc < 0)
                 return CLI_EUSAGE;
         } else if (id == O_OUT) {
@@ -313,16 +315,20 @@ static int cmd_run(args_t *a)
             if (cli_loc_u64(a, loc, "--vcd-max-mb", v, 1, 1u << 20, &vcd_max_mb))
                 return CLI_EUSAGE;
         } else { /* CLI_OPT_ARG */
-            return cli_loc_error(a, loc, "unexpected argument '%s' for 'run' (see 'neuspin run "
-                                         "--help')", v);
+            return cli_loc_error(a, loc,
+                                 "unexpected argument '%s' for 'run' (see 'neuspin run "
+                                 "--help')",
+                                 v);
         }
     }
-    int timing = ro.timing >= 0 ? ro.timing
-                 : sim_engine_available() ? SIM_TIMING_EVENT : SIM_TIMING_ANALYTIC;
+    int timing = ro.timing >= 0           ? ro.timing
+                 : sim_engine_available() ? SIM_TIMING_EVENT
+                                          : SIM_TIMING_ANALYTIC;
     if (timing != SIM_TIMING_ANALYTIC && !sim_engine_available())
-        return cli_loc_error(a, ro.timing_loc, "--timing: this neuspin was built without SystemC "
-                                               "(NEUSPIN_WITH_SYSTEMC=OFF); only analytic is "
-                                               "available");
+        return cli_loc_error(a, ro.timing_loc,
+                             "--timing: this neuspin was built without SystemC "
+                             "(NEUSPIN_WITH_SYSTEMC=OFF); only analytic is "
+                             "available");
     uint64_t T = ro.T, strategy = ro.mapping, seed = ro.have_seed ? ro.seed : DEFAULT_SEED;
     int schedule = ro.schedule;
     const char *arch_path = ro.arch, *wl_spec = ro.workload;
@@ -343,8 +349,9 @@ static int cmd_run(args_t *a)
         goto done;
     if (map->T == 1) { /* a deterministic map: one pass tells everything */
         if (T > 1)
-            fprintf(stderr, "neuspin: note: %s: no Bayesian layer to sample, running one pass "
-                            "(T = 1) instead of %llu\n",
+            fprintf(stderr,
+                    "neuspin: note: %s: no Bayesian layer to sample, running one pass "
+                    "(T = 1) instead of %llu\n",
                     arch.dropout_impl == ARCH_DROPOUT_NONE ? "scheme none" : net->name,
                     (unsigned long long)T);
         T = 1;
@@ -360,8 +367,9 @@ static int cmd_run(args_t *a)
     if (vcd) { /* about 24 bytes per value change in a VCD file */
         const uint64_t mb = sim_estimate_toggles(net, map, (uint32_t)T) * 24 / (1u << 20);
         if (mb > vcd_max_mb) {
-            fprintf(stderr, "neuspin: error: %s: the waveform would take about %llu MB (limit "
-                            "%llu MB); raise it with --vcd-max-mb or run a smaller case\n",
+            fprintf(stderr,
+                    "neuspin: error: %s: the waveform would take about %llu MB (limit "
+                    "%llu MB); raise it with --vcd-max-mb or run a smaller case\n",
                     vcd, (unsigned long long)mb, (unsigned long long)vcd_max_mb);
             rc = CLI_EUSAGE;
             goto done;
@@ -373,9 +381,10 @@ static int cmd_run(args_t *a)
     const uint32_t prefix = wl_prog_prefix(net, map, &arch, &held_bits);
     if (prefix) {
         if (held_bits + map->gbuf_peak_bits > sbuf_capacity_bits(&arch.gbuf)) {
-            fprintf(stderr, "neuspin: error: chip.reuse_prefix: the held prefix output (%llu bits) "
-                            "and the live activations (%llu bits) exceed the global buffer "
-                            "(%llu bits)\n",
+            fprintf(stderr,
+                    "neuspin: error: chip.reuse_prefix: the held prefix output (%llu bits) "
+                    "and the live activations (%llu bits) exceed the global buffer "
+                    "(%llu bits)\n",
                     (unsigned long long)held_bits, (unsigned long long)map->gbuf_peak_bits,
                     (unsigned long long)sbuf_capacity_bits(&arch.gbuf));
             rc = CLI_EUSAGE;
@@ -403,8 +412,8 @@ static int cmd_run(args_t *a)
         goto done;
     }
 
-    sim_job_t job = {&arch, net, map, (uint32_t)T, seed, layers, sum, out, &g_stop,
-                     (uint32_t)timing, vcd};
+    sim_job_t job = {&arch, net, map,     (uint32_t)T,      seed, layers,
+                     sum,   out, &g_stop, (uint32_t)timing, vcd};
     sim_prog_t prog;
     int st = timing == SIM_TIMING_ANALYTIC ? sim_analytic(&job, &prog, err, sizeof err)
                                            : sim_engine_run(&job, &prog, err, sizeof err);
@@ -420,20 +429,23 @@ static int cmd_run(args_t *a)
 
     if (!quiet) {
         char title[256];
-        snprintf(title, sizeof title, "neuspin %s: workload %s on architecture %s (scheme %s), T=%llu, "
+        snprintf(title, sizeof title,
+                 "neuspin %s: workload %s on architecture %s (scheme %s), T=%llu, "
                  "seed %llu, %u of %u tiles (%.0f%% of their cells used)",
                  sim_version(), net->name, arch.name, arch_dropout_name(arch.dropout_impl),
-                 (unsigned long long)T,
-                 (unsigned long long)seed, map->tiles_used, map->tiles_total,
+                 (unsigned long long)T, (unsigned long long)seed, map->tiles_used, map->tiles_total,
                  100.0 * map->utilization);
         trc_print_table(stdout, sum, title);
         printf("  weight programming (once, before inference): %llu cycles, %.3f nJ\n",
                (unsigned long long)prog.cycles, en_total_pj(&arch.energy, &prog.acts) / 1000.0);
-        printf("  timing %s, schedule %s%s\n", timing == SIM_TIMING_EVENT ? "event"
-                                                : timing == SIM_TIMING_CYCLE ? "cycle" : "analytic",
+        printf("  timing %s, schedule %s%s\n",
+               timing == SIM_TIMING_EVENT   ? "event"
+               : timing == SIM_TIMING_CYCLE ? "cycle"
+                                            : "analytic",
                arch_schedule_name(arch.schedule),
                timing == SIM_TIMING_ANALYTIC && arch.schedule == ARCH_SCHED_PIPELINE
-                   ? " (image latency is a lower bound)" : "");
+                   ? " (image latency is a lower bound)"
+                   : "");
         if (prefix) {
             uint64_t cyc = 0;
             double pj = 0;
@@ -443,13 +455,14 @@ static int cmd_run(args_t *a)
             }
             printf("  prefix reuse: layers %s..%s run once and hold %llu bits in the global "
                    "buffer; %u passes saved %llu cycles and %.3f nJ\n",
-                   net->layers[0].name, net->layers[prefix - 1].name,
-                   (unsigned long long)held_bits, (unsigned)T - 1,
-                   (unsigned long long)(cyc * (T - 1)), pj * (double)(T - 1) / 1000.0);
+                   net->layers[0].name, net->layers[prefix - 1].name, (unsigned long long)held_bits,
+                   (unsigned)T - 1, (unsigned long long)(cyc * (T - 1)),
+                   pj * (double)(T - 1) / 1000.0);
         }
     }
     if (out) {
-        char *json = run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, timing, sum, &prog, map);
+        char *json =
+            run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, timing, sum, &prog, map);
         if (!json) {
             fprintf(stderr, "neuspin: error: out of memory\n");
             goto done;
@@ -571,7 +584,8 @@ static const cli_opt_t config_opts[] = {
     CLI_OPT_PARAM,
     CLI_OPT_INCLUDE,
     {O_LIST_PARAMS, 0, "list-params", NULL,
-     "print the architecture field reference (key, type, default, range,\nunit, description) instead"},
+     "print the architecture field reference (key, type, default, range,\nunit, description) "
+     "instead"},
     {O_LIST_NETWORK, 0, "list-network-keys", NULL, "print that of network files (-w) instead"},
     {0, 0, NULL, NULL, NULL},
 };
@@ -686,14 +700,10 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
-    {"run", cmd_run, &run_cmd},
-    {"compare", cli_compare, &cli_compare_cmd},
-    {"sweep", cli_sweep, &cli_sweep_cmd},
-    {"merge", cli_merge, &cli_merge_cmd},
-    {"plot", cli_plot, &cli_plot_cmd},
-    {"validate", cmd_validate, &validate_cmd},
-    {"config", cmd_config, &config_cmd},
-    {"list", cmd_list, &list_cmd},
+    {"run", cmd_run, &run_cmd},           {"compare", cli_compare, &cli_compare_cmd},
+    {"sweep", cli_sweep, &cli_sweep_cmd}, {"merge", cli_merge, &cli_merge_cmd},
+    {"plot", cli_plot, &cli_plot_cmd},    {"validate", cmd_validate, &validate_cmd},
+    {"config", cmd_config, &config_cmd},  {"list", cmd_list, &list_cmd},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -742,14 +752,19 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(c, "help")) { /* neuspin help CMD: the same text as CMD --help */
         const command_t *h = find_command(argv[2]);
         if (!h || argc > 3)
-            return cli_usage_error(&a, h ? 3 : 2, "help: expected one command name (run, compare, "
-                                                 "sweep, merge, plot, validate, config or list), "
-                                                 "got '%s'", argv[h ? 3 : 2]);
+            return cli_usage_error(&a, h ? 3 : 2,
+                                   "help: expected one command name (run, compare, "
+                                   "sweep, merge, plot, validate, config or list), "
+                                   "got '%s'",
+                                   argv[h ? 3 : 2]);
         cli_opt_help(stdout, h->cmd);
         return CLI_OK;
     }
     const command_t *cmd = find_command(c);
     if (cmd)
         return cmd->run(&a);
-    return cli_usage_error(&a, 1, "unknown command '%s' (expected run, compare, sweep, merge, plot, validate, config or list)", c);
+    return cli_usage_error(&a, 1,
+                           "unknown command '%s' (expected run, compare, sweep, merge, plot, "
+                           "validate, config or list)",
+                           c);
 }

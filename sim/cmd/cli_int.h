@@ -25,50 +25,69 @@ enum {
 #define CLI_MAX_PARAMS 64
 
 /* Rows of an option table (cli_opt_t) for the common options. */
-#define CLI_OPT_ARCH                                                                          \
-    {CLI_O_ARCH, 'a', "arch", "ARCH",                                                         \
-     "architecture: a YAML file or a built-in name (default, spindrop,\n"                     \
-     "spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes,\n"                   \
-     "mc-dropout, mc-dropconnect, deterministic; default: default)"}
-#define CLI_OPT_WORKLOAD                                                                      \
-    {CLI_O_WORKLOAD, 'w', "workload", "NET",                                                  \
-     "network: a built-in name (see 'neuspin list') or a network file\n"                      \
-     "(workloads/README.md; default: lenet5-mnist)"}
-#define CLI_OPT_PARAM                                                                         \
-    {CLI_O_PARAM, 'p', "param", "KEY=VALUE",                                                  \
-     "set an architecture key, e.g. -p xbar.rows=256 (repeatable; keys\n"                     \
-     "as in 'neuspin config --list-params')"}
-#define CLI_OPT_PASSES                                                                        \
-    {CLI_O_PASSES, 'T', "passes", "N", "MC passes per input (default: the network's mc_samples)"}
-#define CLI_OPT_SEED                                                                          \
-    {CLI_O_SEED, 0, "seed", "S", "master seed of the dropout masks (default: 1)"}
-#define CLI_OPT_MAPPING                                                                       \
-    {CLI_O_MAPPING, 'm', "mapping", "1|2",                                                    \
-     "conv mapping for layers without their own (1: kernel unrolled into\n"                   \
-     "a column; 2: kernel split over K*K crossbars; default: chip.mapping)"}
-#define CLI_OPT_TIMING                                                                        \
-    {CLI_O_TIMING, 0, "timing", "MODE",                                                       \
-     "event (default with SystemC): TLM-2.0, events at operation\n"                           \
-     "boundaries; cycle: the clocked model (slow); analytic: closed form\n"                   \
-     "over the operation programs, no SystemC (fast)"}
-#define CLI_OPT_SCHEDULE                                                                      \
-    {CLI_O_SCHEDULE, 0, "schedule", "S", "layer or pipeline (default: chip.schedule)"}
-#define CLI_OPT_INCLUDE                                                                       \
-    {CLI_O_INCLUDE, 'I', "include-path", "DIR",                                               \
-     "let !include reach files under DIR too (repeatable; by default only\n"                  \
-     "the including file's directory tree)"}
+#define CLI_OPT_ARCH                                                                               \
+    {                                                                                              \
+        CLI_O_ARCH, 'a', "arch", "ARCH",                                                           \
+            "architecture: a YAML file or a built-in name (default, spindrop,\n"                   \
+            "spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes,\n"                 \
+            "mc-dropout, mc-dropconnect, deterministic; default: default)"                         \
+    }
+#define CLI_OPT_WORKLOAD                                                                           \
+    {                                                                                              \
+        CLI_O_WORKLOAD, 'w', "workload", "NET",                                                    \
+            "network: a built-in name (see 'neuspin list') or a network file\n"                    \
+            "(workloads/README.md; default: lenet5-mnist)"                                         \
+    }
+#define CLI_OPT_PARAM                                                                              \
+    {                                                                                              \
+        CLI_O_PARAM, 'p', "param", "KEY=VALUE",                                                    \
+            "set an architecture key, e.g. -p xbar.rows=256 (repeatable; keys\n"                   \
+            "as in 'neuspin config --list-params')"                                                \
+    }
+#define CLI_OPT_PASSES                                                                             \
+    {                                                                                              \
+        CLI_O_PASSES, 'T', "passes", "N",                                                          \
+            "MC passes per input (default: the network's mc_samples)"                              \
+    }
+#define CLI_OPT_SEED                                                                               \
+    {                                                                                              \
+        CLI_O_SEED, 0, "seed", "S", "master seed of the dropout masks (default: 1)"                \
+    }
+#define CLI_OPT_MAPPING                                                                            \
+    {                                                                                              \
+        CLI_O_MAPPING, 'm', "mapping", "1|2",                                                      \
+            "conv mapping for layers without their own (1: kernel unrolled into\n"                 \
+            "a column; 2: kernel split over K*K crossbars; default: chip.mapping)"                 \
+    }
+#define CLI_OPT_TIMING                                                                             \
+    {                                                                                              \
+        CLI_O_TIMING, 0, "timing", "MODE",                                                         \
+            "event (default with SystemC): TLM-2.0, events at operation\n"                         \
+            "boundaries; cycle: the clocked model (slow); analytic: closed form\n"                 \
+            "over the operation programs, no SystemC (fast)"                                       \
+    }
+#define CLI_OPT_SCHEDULE                                                                           \
+    {                                                                                              \
+        CLI_O_SCHEDULE, 0, "schedule", "S", "layer or pipeline (default: chip.schedule)"           \
+    }
+#define CLI_OPT_INCLUDE                                                                            \
+    {                                                                                              \
+        CLI_O_INCLUDE, 'I', "include-path", "DIR",                                                 \
+            "let !include reach files under DIR too (repeatable; by default only\n"                \
+            "the including file's directory tree)"                                                 \
+    }
 
 /* What the common options said.  Strings are borrowed from argv. */
 typedef struct cli_runopts {
-    const char *arch, *workload;     /* NULL: not given */
+    const char *arch, *workload; /* NULL: not given */
     const char *param[CLI_MAX_PARAMS];
     cli_loc_t param_loc[CLI_MAX_PARAMS];
     int n_param;
-    uint64_t T, seed, mapping;        /* 0 when not given, but seed (have_seed) */
+    uint64_t T, seed, mapping; /* 0 when not given, but seed (have_seed) */
     int have_seed;
-    int timing;                       /* sim_timing_t, -1 = not given */
+    int timing; /* sim_timing_t, -1 = not given */
     cli_loc_t timing_loc;
-    int schedule;                     /* ARCH_SCHED_*, -1 = not given */
+    int schedule; /* ARCH_SCHED_*, -1 = not given */
 } cli_runopts_t;
 
 void cli_runopts_init(cli_runopts_t *r);

@@ -26,8 +26,7 @@ int cli_limits_check(const wl_net_t *net, const wl_map_t *map, const arch_t *arc
     sim_estimate_t e;
     char err[256];
     sim_estimate(net, map, arch, T, &e);
-    if (sim_limits_check(&e, l, timing != SIM_TIMING_ANALYTIC, with_traces, err, sizeof err) ==
-        0)
+    if (sim_limits_check(&e, l, timing != SIM_TIMING_ANALYTIC, with_traces, err, sizeof err) == 0)
         return CLI_OK;
     fprintf(stderr, "neuspin: error: %s\n", err);
     return CLI_EUSAGE;

@@ -12,12 +12,14 @@
 enum { CLI_O_MAX_EVENTS = 1100, CLI_O_MAX_TRACE_MB, CLI_O_MAX_MEM_MB };
 
 /* Rows of run's option table for the three limits. */
-#define CLI_OPT_LIMITS                                                                        \
-    {CLI_O_MAX_EVENTS, 0, "max-events", "N",                                                  \
-     "refuse a run estimated above N TLM transactions (default\n2000000000; 0 = no limit)"},  \
-    {CLI_O_MAX_TRACE_MB, 0, "max-trace-mb", "N",                                              \
-     "... above N MB of layers.csv + stats.csv (default 4096)"},                              \
-    {CLI_O_MAX_MEM_MB, 0, "max-mem-mb", "N", "... above N MB of model memory (default 8192)"}
+#define CLI_OPT_LIMITS                                                                             \
+    {CLI_O_MAX_EVENTS, 0, "max-events", "N",                                                       \
+     "refuse a run estimated above N TLM transactions (default\n2000000000; 0 = no limit)"},       \
+        {CLI_O_MAX_TRACE_MB, 0, "max-trace-mb", "N",                                               \
+         "... above N MB of layers.csv + stats.csv (default 4096)"},                               \
+    {                                                                                              \
+        CLI_O_MAX_MEM_MB, 0, "max-mem-mb", "N", "... above N MB of model memory (default 8192)"    \
+    }
 
 /* Takes option id (value val at loc) into l when it is one of the three: 1; 0 when it is
  * another option; -1 after a usage error (printed). */

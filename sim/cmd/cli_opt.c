@@ -58,7 +58,10 @@ int cli_loc_choice(const args_t *a, cli_loc_t loc, const char *what, const char 
     char list[512];
     size_t o = 0;
     for (int i = 0; i < n && o < sizeof list; i++)
-        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
+                              i == 0       ? ""
+                              : i == n - 1 ? " or "
+                                           : ", ",
                               names[i]);
     return cli_loc_error(a, loc, "%s: expected one of %s, got \"%s\"", what, list, s);
 }
@@ -104,8 +107,8 @@ const char *cli_opt_spelling(const cli_cmd_t *cmd, int id, char *buf, size_t n)
 
 /* The value of option o, which was written as `spelled` at opt_loc: the next argument
  * (a value is never empty: `-o ""` would name the working directory, or `/`). */
-static int next_value(cli_opt_state_t *st, const char *spelled, cli_loc_t opt_loc,
-                      const char **val, cli_loc_t *loc)
+static int next_value(cli_opt_state_t *st, const char *spelled, cli_loc_t opt_loc, const char **val,
+                      cli_loc_t *loc)
 {
     args_t *a = st->a;
     if (a->i >= a->argc) {

@@ -29,18 +29,18 @@ typedef struct args {
 
 /* One option of a command. */
 typedef struct cli_opt {
-    int id;              /* what cli_opt_next returns for it; > 0 */
-    char short_name;     /* 'T', or 0 for a long option only */
+    int id;                /* what cli_opt_next returns for it; > 0 */
+    char short_name;       /* 'T', or 0 for a long option only */
     const char *long_name; /* "seed", or NULL for a short option only */
-    const char *arg;     /* the value's name in the help ("N", "DIR"), NULL for a flag */
-    const char *help;    /* one or more lines; '\n' breaks a line */
+    const char *arg;       /* the value's name in the help ("N", "DIR"), NULL for a flag */
+    const char *help;      /* one or more lines; '\n' breaks a line */
 } cli_opt_t;
 
 /* A command: its synopsis, what it does, its options (NULL-terminated by id 0). */
 typedef struct cli_cmd {
-    const char *name;    /* "run" */
+    const char *name;     /* "run" */
     const char *synopsis; /* after "usage: neuspin NAME ": "[OPTION]... [FILE]..." */
-    const char *about;   /* paragraph(s) printed between the usage line and the options */
+    const char *about;    /* paragraph(s) printed between the usage line and the options */
     const cli_opt_t *opts;
     const char *epilogue; /* printed after the options, or NULL */
 } cli_cmd_t;
@@ -53,10 +53,10 @@ typedef struct cli_loc {
 
 /* What cli_opt_next found. */
 enum {
-    CLI_OPT_END = 0,      /* no arguments left */
-    CLI_OPT_ARG = -1,     /* a positional argument: *val */
-    CLI_OPT_HELP = -2,    /* -h or --help: the caller prints cli_opt_help and exits 0 */
-    CLI_OPT_ERROR = -3    /* a usage error, already printed; exit 2 */
+    CLI_OPT_END = 0,   /* no arguments left */
+    CLI_OPT_ARG = -1,  /* a positional argument: *val */
+    CLI_OPT_HELP = -2, /* -h or --help: the caller prints cli_opt_help and exits 0 */
+    CLI_OPT_ERROR = -3 /* a usage error, already printed; exit 2 */
 };
 
 /* Parser state over argv[a->i...]; start with cli_opt_begin. */

@@ -28,7 +28,7 @@
 typedef cli_layer_t cmp_layer_t;
 
 typedef struct cmp_arch {
-    const char *spec;    /* as given: built-in name or path */
+    const char *spec; /* as given: built-in name or path */
     arch_t arch;
     uint32_t n_layers;
     cmp_layer_t *layers; /* owned */
@@ -137,7 +137,10 @@ static void fmt_bits(char *b, size_t n, double bits)
         snprintf(b, n, "%.0f b", bits);
 }
 
-static void fmt_count(char *b, size_t n, double v) { snprintf(b, n, "%.0f", v); }
+static void fmt_count(char *b, size_t n, double v)
+{
+    snprintf(b, n, "%.0f", v);
+}
 
 typedef void (*fmt_fn)(char *, size_t, double);
 
@@ -165,13 +168,27 @@ static double arch_total(const cmp_arch_t *c, int what)
     for (uint32_t i = 0; i < c->n_layers; i++) {
         const cmp_layer_t *l = &c->layers[i];
         switch (what) {
-        case 0: t += l->e_pj; break;
-        case 1: t += l->rng_modules; break;
-        case 2: t += (double)l->rng_bits; break;
-        case 4: t += l->e_rng_pj; break;
-        case 5: t += (double)l->rng_cycles; break;
-        case 6: t += l->tiles; break;
-        default: t += (double)(l->weight_bits + l->bayes_bits + l->sram_bits); break;
+        case 0:
+            t += l->e_pj;
+            break;
+        case 1:
+            t += l->rng_modules;
+            break;
+        case 2:
+            t += (double)l->rng_bits;
+            break;
+        case 4:
+            t += l->e_rng_pj;
+            break;
+        case 5:
+            t += (double)l->rng_cycles;
+            break;
+        case 6:
+            t += l->tiles;
+            break;
+        default:
+            t += (double)(l->weight_bits + l->bayes_bits + l->sram_bits);
+            break;
         }
     }
     return t;
@@ -209,17 +226,16 @@ static int write_csv(const char *dir, const cmp_arch_t *c, int n)
             trc_csv_field(f, c[a].arch.name);
             fprintf(f, ",%s,%u,", scheme, i);
             trc_csv_field(f, l->name);
-            fprintf(f, ",%s,%.9g,%llu,%.9g,%u,%u,%llu,%.9g,%llu,%llu,%llu,%llu\n", l->kind,
-                    l->e_pj, (unsigned long long)l->cycles, l->cycles * arch_clk_ns(&c[a].arch),
-                    l->tiles, l->rng_modules, (unsigned long long)l->rng_bits, l->e_rng_pj,
-                    (unsigned long long)l->rng_cycles,
-                    (unsigned long long)l->weight_bits, (unsigned long long)l->bayes_bits,
-                    (unsigned long long)l->sram_bits);
+            fprintf(f, ",%s,%.9g,%llu,%.9g,%u,%u,%llu,%.9g,%llu,%llu,%llu,%llu\n", l->kind, l->e_pj,
+                    (unsigned long long)l->cycles, l->cycles * arch_clk_ns(&c[a].arch), l->tiles,
+                    l->rng_modules, (unsigned long long)l->rng_bits, l->e_rng_pj,
+                    (unsigned long long)l->rng_cycles, (unsigned long long)l->weight_bits,
+                    (unsigned long long)l->bayes_bits, (unsigned long long)l->sram_bits);
         }
         trc_csv_field(t, c[a].arch.name);
         fprintf(t, ",%s,%.10g,%.10g,%.0f,%.0f,%.0f,%.0f\n", scheme, arch_total(&c[a], 0),
-                c[a].end_cyc * arch_clk_ns(&c[a].arch), arch_total(&c[a], 1),
-                arch_total(&c[a], 2), arch_total(&c[a], 3), arch_total(&c[a], 6));
+                c[a].end_cyc * arch_clk_ns(&c[a].arch), arch_total(&c[a], 1), arch_total(&c[a], 2),
+                arch_total(&c[a], 3), arch_total(&c[a], 6));
     }
     rc = trc_file_commit(tf[0], err, sizeof err);
     if (rc == ST_OK)
@@ -265,7 +281,8 @@ int cli_compare(args_t *a)
         } else if (id != CLI_O_WORKLOAD) { /* the rest go to every run as given */
             char name[64];
             if (n_fwd == CMP_MAX_FWD || strlen(v) > 256)
-                return cli_loc_error(a, loc, "too many options for the runs (at most %d)", CMP_MAX_FWD);
+                return cli_loc_error(a, loc, "too many options for the runs (at most %d)",
+                                     CMP_MAX_FWD);
             snprintf(fwd_buf[n_fwd], sizeof fwd_buf[n_fwd], "%s=%s",
                      cli_opt_spelling(&cli_compare_cmd, id, name, sizeof name), v);
             fwd[n_fwd] = fwd_buf[n_fwd];
@@ -310,7 +327,8 @@ int cli_compare(args_t *a)
     int have_tmp = 0;
     if (!rc) {
         if (!mkdtemp(tmpdir)) {
-            fprintf(stderr, "neuspin: error: cannot create a temporary directory: %s\n", strerror(errno));
+            fprintf(stderr, "neuspin: error: cannot create a temporary directory: %s\n",
+                    strerror(errno));
             rc = CLI_ERUN;
         } else {
             have_tmp = 1;
@@ -337,10 +355,12 @@ int cli_compare(args_t *a)
         int width = 20;
         if (ro.T)
             printf("neuspin compare: workload %s, T=%s (a deterministic scheme runs one pass), "
-                   "seed %s; ratios to the first column\n", net->name, T, seed);
+                   "seed %s; ratios to the first column\n",
+                   net->name, T, seed);
         else
             printf("neuspin compare: workload %s, T=%u from the workload (a deterministic scheme "
-                   "runs one pass), seed %s; ratios to the first column\n", net->name, net->T, seed);
+                   "runs one pass), seed %s; ratios to the first column\n",
+                   net->name, net->T, seed);
         printf("%-22s", "");
         for (int i = 0; i < n; i++)
             printf(" %*.*s", width, width, c[i].arch.name);

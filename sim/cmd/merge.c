@@ -39,8 +39,7 @@ const cli_cmd_t cli_merge_cmd = {
     "are refused.  A point found in several inputs keeps its 'ok' row; two different 'ok'\n"
     "rows for one point are refused.  Where a sweep directory still holds points/<id>, an\n"
     "'ok' row counts only when that point's files are the ones its run.json names.",
-    merge_opts,
-    "Prints the ids of the points no input holds and then exits 1."};
+    merge_opts, "Prints the ids of the points no input holds and then exits 1."};
 
 /* Prints a reader's message: a `FILE:LINE:COL: error:` line as it is, anything else after
  * "neuspin: error: ". */
@@ -55,18 +54,18 @@ typedef struct mrow {
     int ok;
     const char *text; /* raw CSV record, borrowed from the file's text */
     size_t len;
-    unsigned file;    /* index into merge_t.paths */
+    unsigned file; /* index into merge_t.paths */
     unsigned long line;
-    size_t seq;       /* input order, for a stable sort */
+    size_t seq; /* input order, for a stable sort */
 } mrow_t;
 
 typedef struct merge {
-    trc_sweep_info_t *man;  /* the first manifest */
-    char *header;           /* the first summary's header record (owned) */
+    trc_sweep_info_t *man; /* the first manifest */
+    char *header;          /* the first summary's header record (owned) */
     size_t header_len;
     mrow_t *rows;
     size_t n, cap;
-    char **texts, **paths;  /* each summary's text and path (owned) */
+    char **texts, **paths; /* each summary's text and path (owned) */
     unsigned n_files;
 } merge_t;
 
@@ -87,7 +86,8 @@ static int add_manifest(merge_t *m, const char *dir)
     if (rc != ST_OK) {
         fprintf(stderr, "neuspin: error: %s%s\n", err,
                 strstr(err, "cannot read") ? " (merge checks every row against the sweep's "
-                                             "manifest)" : "");
+                                             "manifest)"
+                                           : "");
         return -1;
     }
     if (!m->man) {
@@ -96,9 +96,10 @@ static int add_manifest(merge_t *m, const char *dir)
     }
     rc = trc_sweep_same(m->man, s) ? 0 : -1;
     if (rc)
-        fprintf(stderr, "neuspin: error: %s/sweep.json: another sweep than the first input's "
-                        "(%llu points, the first has %llu)\n", dir,
-                (unsigned long long)trc_sweep_points(s),
+        fprintf(stderr,
+                "neuspin: error: %s/sweep.json: another sweep than the first input's "
+                "(%llu points, the first has %llu)\n",
+                dir, (unsigned long long)trc_sweep_points(s),
                 (unsigned long long)trc_sweep_points(m->man));
     trc_sweep_info_free(s);
     return rc;
@@ -167,8 +168,10 @@ static int add_file(merge_t *m, const char *path)
             m->header[hl] = '\0';
             m->header_len = hl;
         } else if (hl != m->header_len || memcmp(hr, m->header, hl) != 0) {
-            snprintf(err, sizeof err, "%s:1:1: error: its columns differ from the first "
-                                      "summary's (%s): another sweep", p, m->paths[0]);
+            snprintf(err, sizeof err,
+                     "%s:1:1: error: its columns differ from the first "
+                     "summary's (%s): another sweep",
+                     p, m->paths[0]);
             rc = ST_EIO;
         }
     }
@@ -312,15 +315,18 @@ static size_t dedupe(merge_t *m)
                 if (m->rows[j].file == r->file) {
                     const mrow_t *a = m->rows[j].seq < r->seq ? &m->rows[j] : r;
                     const mrow_t *b = a == r ? &m->rows[j] : r;
-                    fprintf(stderr, "%s:%lu:1: error: point %llu is given twice in one file "
-                                    "(first on line %lu)\n", m->paths[b->file], b->line,
-                            (unsigned long long)r->point, a->line);
+                    fprintf(stderr,
+                            "%s:%lu:1: error: point %llu is given twice in one file "
+                            "(first on line %lu)\n",
+                            m->paths[b->file], b->line, (unsigned long long)r->point, a->line);
                     return (size_t)-1;
                 }
             if (r->ok && w->ok && (r->len != w->len || memcmp(r->text, w->text, r->len))) {
-                fprintf(stderr, "%s:%lu:1: error: point %llu has another result in %s:%lu: "
-                                "inputs of different runs\n", m->paths[r->file], r->line,
-                        (unsigned long long)r->point, m->paths[w->file], w->line);
+                fprintf(stderr,
+                        "%s:%lu:1: error: point %llu has another result in %s:%lu: "
+                        "inputs of different runs\n",
+                        m->paths[r->file], r->line, (unsigned long long)r->point, m->paths[w->file],
+                        w->line);
                 return (size_t)-1;
             }
             continue;

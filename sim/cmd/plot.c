@@ -112,7 +112,7 @@ static const char *field(char *buf, size_t n, const char *s)
 
 typedef struct out {
     trc_dir_t *d;
-    FILE *f;       /* memstream of the file being made */
+    FILE *f; /* memstream of the file being made */
     char *buf;
     size_t len;
 } out_t;
@@ -191,9 +191,11 @@ static int run_gnuplot(out_t *o, const char *name)
     posix_spawn_file_actions_destroy(&fa);
     close(lfd);
     if (e == ENOENT) {
-        fprintf(stderr, "neuspin: error: gnuplot not found in PATH: install the Debian package "
-                        "gnuplot-nox (apt-get install gnuplot-nox); the data and script are in "
-                        "%s/%s.dat and %s/%s.gp\n", out, name, out, name);
+        fprintf(stderr,
+                "neuspin: error: gnuplot not found in PATH: install the Debian package "
+                "gnuplot-nox (apt-get install gnuplot-nox); the data and script are in "
+                "%s/%s.dat and %s/%s.gp\n",
+                out, name, out, name);
         return CLI_ERUN;
     }
     if (e) {
@@ -434,12 +436,14 @@ static int plot_sweep(const char *dir, out_t *o)
     }
     if (out_end(o, "energy-latency.dat") || out_begin(o))
         goto done;
-    fprintf(o->f, "# the Pareto front of energy-latency.dat: no other point is both faster and "
-                  "cheaper\n# point\tlatency_%s\tenergy_%s\n", tu.name, eu.name);
+    fprintf(o->f,
+            "# the Pareto front of energy-latency.dat: no other point is both faster and "
+            "cheaper\n# point\tlatency_%s\tenergy_%s\n",
+            tu.name, eu.name);
     for (size_t i = 0; i < n; i++)
         if (front[i])
-            fprintf(o->f, "%llu\t%.10g\t%.10g\n", (unsigned long long)p[i].id,
-                    p[i].t_ns / tu.div, p[i].e_pj / eu.div);
+            fprintf(o->f, "%llu\t%.10g\t%.10g\n", (unsigned long long)p[i].id, p[i].t_ns / tu.div,
+                    p[i].e_pj / eu.div);
     if (out_end(o, "energy-latency-pareto.dat") || out_begin(o))
         goto done;
     /* subtitle: the workload and T, unless an axis varies them */
@@ -455,12 +459,13 @@ static int plot_sweep(const char *dir, out_t *o)
                 snprintf(T, sizeof T, "varied");
         }
     }
-    fprintf(o->f, "Design space: energy vs latency per image\tworkload %s, T = %s; %zu points%s, "
-                  "%zu on the Pareto front%s\tlatency per image [%s]\tenergy per image [%s]\t%s\t%d"
-                  "\t%d\t%d\t%d\n",
+    fprintf(o->f,
+            "Design space: energy vs latency per image\tworkload %s, T = %s; %zu points%s, "
+            "%zu on the Pareto front%s\tlatency per image [%s]\tenergy per image [%s]\t%s\t%d"
+            "\t%d\t%d\t%d\n",
             wl, T, n, failed ? " with status ok" : "", nf,
-            nf <= 25 ? " (labelled with their point id)" : "", tu.name, eu.name,
-            ca < 0 ? "-" : key, ng, tmax > 30 * tmin, emax > 30 * emin, nf <= 25);
+            nf <= 25 ? " (labelled with their point id)" : "", tu.name, eu.name, ca < 0 ? "-" : key,
+            ng, tmax > 30 * tmin, emax > 30 * emin, nf <= 25);
     if (out_end(o, "energy-latency.labels") || out_template(o, "energy-latency"))
         goto done;
     rc = run_gnuplot(o, "energy-latency");
@@ -497,8 +502,8 @@ static void arch_name_of(const trc_run_info_t *info, char *buf, size_t n)
     if (!dl)
         return;
     arch_diag_init(dl);
-    if (arch_load_string("run.json:architecture_yaml", info->arch_yaml,
-                         strlen(info->arch_yaml), &a, dl) == ST_OK)
+    if (arch_load_string("run.json:architecture_yaml", info->arch_yaml, strlen(info->arch_yaml), &a,
+                         dl) == ST_OK)
         snprintf(buf, n, "%s", a.name);
     free(dl);
 }
@@ -549,8 +554,10 @@ static int plot_run(const char *dir, out_t *o)
     int rc = CLI_ERUN;
     if (out_begin(o))
         goto done;
-    fprintf(o->f, "# neuspin plot: each layer's latency and energy per image (all MC passes), "
-                  "energy by component\n# layer\tlatency_%s", tu.name);
+    fprintf(o->f,
+            "# neuspin plot: each layer's latency and energy per image (all MC passes), "
+            "energy by component\n# layer\tlatency_%s",
+            tu.name);
     for (int k = 0; k < COMP_COUNT; k++)
         if (show[k])
             fprintf(o->f, "\t%s_%s", comp_name((comp_t)k), eu.name);
@@ -566,8 +573,9 @@ static int plot_run(const char *dir, out_t *o)
     }
     if (out_end(o, "layer-energy.dat") || out_begin(o))
         goto done;
-    fprintf(o->f, "Energy and latency per image by layer\t%s on %s (scheme %s), T = %llu MC "
-                  "passes\tenergy per image [%s]\tlatency per image [%s]\t",
+    fprintf(o->f,
+            "Energy and latency per image by layer\t%s on %s (scheme %s), T = %llu MC "
+            "passes\tenergy per image [%s]\tlatency per image [%s]\t",
             wl, arch, scheme, T, eu.name, tu.name);
     for (int k = 0, f = 0; k < COMP_COUNT; k++)
         if (show[k])
@@ -596,11 +604,11 @@ typedef struct cmp_row {
 
 static int plot_compare(const char *dir, out_t *o, const char *baseline)
 {
-    static const char *const metric[CMP_METRICS] = {
-        "energy / image", "latency / image", "RNG modules", "random bits / image", "memory",
-        "crossbar tiles"};
-    static const char *const col[CMP_METRICS] = {"energy_pj", "latency_ns", "rng_modules",
-                                                 "rng_bits", "memory_bits", "tiles"};
+    static const char *const metric[CMP_METRICS] = {"energy / image", "latency / image",
+                                                    "RNG modules",    "random bits / image",
+                                                    "memory",         "crossbar tiles"};
+    static const char *const col[CMP_METRICS] = {"energy_pj", "latency_ns",  "rng_modules",
+                                                 "rng_bits",  "memory_bits", "tiles"};
     char *path = NULL, *text = NULL, err[512];
     size_t len, n = 0, cap = 0;
     trc_csv_t *c = NULL;
@@ -655,8 +663,10 @@ static int plot_compare(const char *dir, out_t *o, const char *baseline)
         while (b < n && strcmp(row[b].arch, want) != 0)
             b++;
         if (b == n) {
-            fprintf(stderr, "neuspin: error: --baseline '%s': no architecture of that name in %s "
-                            "(the first is '%s')\n", want, path, row[0].arch);
+            fprintf(stderr,
+                    "neuspin: error: --baseline '%s': no architecture of that name in %s "
+                    "(the first is '%s')\n",
+                    want, path, row[0].arch);
             rc = CLI_EUSAGE;
             goto done;
         }
@@ -675,8 +685,10 @@ static int plot_compare(const char *dir, out_t *o, const char *baseline)
     }
     if (out_begin(o))
         goto done;
-    fprintf(o->f, "# neuspin plot: each architecture's per-image figures divided by the "
-                  "baseline's (%s)\n# arch\tscheme", row[b].arch);
+    fprintf(o->f,
+            "# neuspin plot: each architecture's per-image figures divided by the "
+            "baseline's (%s)\n# arch\tscheme",
+            row[b].arch);
     for (int m = 0; m < CMP_METRICS; m++)
         fprintf(o->f, "\t%s", col[m]);
     fprintf(o->f, "\n");
@@ -688,8 +700,9 @@ static int plot_compare(const char *dir, out_t *o, const char *baseline)
     }
     if (out_end(o, "schemes.dat") || out_begin(o))
         goto done;
-    fprintf(o->f, "Architectures side by side, per image\tbars: ratio to %s (scheme %s); "
-                  "dashed line: 1\t",
+    fprintf(o->f,
+            "Architectures side by side, per image\tbars: ratio to %s (scheme %s); "
+            "dashed line: 1\t",
             row[b].arch, row[b].scheme);
     for (int m = 0; m < CMP_METRICS; m++) {
         double v = by_max[m] ? base[m] : row[b].v[m];
@@ -742,7 +755,8 @@ int cli_plot(args_t *a)
             in = v;
     }
     if (!in)
-        return cli_usage_error(a, a->argc, "%s", "plot: expected a sweep, run or compare directory");
+        return cli_usage_error(a, a->argc, "%s",
+                               "plot: expected a sweep, run or compare directory");
     size_t n = strlen(in) + sizeof "/compare-totals.csv";
     char *def = malloc(n), *p = malloc(n);
     int rc = CLI_ERUN;
@@ -765,14 +779,17 @@ int cli_plot(args_t *a)
     }
     snprintf(p, n, "%s/compare.csv", in);
     if (kind < 0 && stat(p, &st) == 0) {
-        fprintf(stderr, "neuspin: error: %s: compare.csv without compare-totals.csv: written by "
-                        "an older neuspin; run 'neuspin compare -o' again\n", in);
+        fprintf(stderr,
+                "neuspin: error: %s: compare.csv without compare-totals.csv: written by "
+                "an older neuspin; run 'neuspin compare -o' again\n",
+                in);
         goto done;
     }
     if (kind < 0) {
-        fprintf(stderr, "neuspin: error: %s: no summary.csv (sweep), layers.csv (run) or "
-                        "compare.csv (compare -o) in it%s\n", in,
-                stat(in, &st) == 0 ? "; a sharded sweep: 'neuspin merge' it first" : "");
+        fprintf(stderr,
+                "neuspin: error: %s: no summary.csv (sweep), layers.csv (run) or "
+                "compare.csv (compare -o) in it%s\n",
+                in, stat(in, &st) == 0 ? "; a sharded sweep: 'neuspin merge' it first" : "");
         rc = CLI_EUSAGE;
         goto done;
     }
@@ -782,7 +799,9 @@ int cli_plot(args_t *a)
         goto done;
     }
     out_t o = {d, NULL, NULL, 0};
-    rc = kind == 0 ? plot_sweep(in, &o) : kind == 1 ? plot_run(in, &o) : plot_compare(in, &o, baseline);
+    rc = kind == 0   ? plot_sweep(in, &o)
+         : kind == 1 ? plot_run(in, &o)
+                     : plot_compare(in, &o, baseline);
 done:
     trc_dir_close(d);
     free(def);

@@ -90,22 +90,22 @@ enum { PT_PENDING = 0, PT_RUNNING, PT_OK, PT_FAILED, PT_INTERRUPTED, PT_INVALID 
 
 typedef struct job {
     pid_t pid;
-    uint64_t k;             /* position in sel */
+    uint64_t k; /* position in sel */
     struct timespec start;
 } job_t;
 
 typedef struct runner {
     const sweep_t *s;
     const char *dir;
-    trc_dir_t *points;      /* DIR/points, opened once: every point directory is made in it */
-    int width;              /* digits of point ids */
-    uint64_t *sel;          /* point indices this process runs, ascending */
+    trc_dir_t *points; /* DIR/points, opened once: every point directory is made in it */
+    int width;         /* digits of point ids */
+    uint64_t *sel;     /* point indices this process runs, ascending */
     uint64_t n_sel;
-    unsigned char *state;   /* PT_* per sel entry */
-    char **err;             /* first error line per failed sel entry (owned) */
+    unsigned char *state; /* PT_* per sel entry */
+    char **err;           /* first error line per failed sel entry (owned) */
     job_t *jobs;
     int n_jobs, max_jobs;
-    uint64_t next;          /* next sel position to launch */
+    uint64_t next; /* next sel position to launch */
     uint64_t done, failed, skipped, interrupted, invalid;
     uint64_t finished_here; /* points run to an end by this process */
     uint64_t stop_after;    /* NEUSPIN_SWEEP_STOP_AFTER: behave as if interrupted after K */
@@ -241,8 +241,8 @@ void sweep_csv_field(char *buf, size_t cap, size_t *o, const char *s)
 
 /* A file the loaders read while the sweep was loaded (ydoc_read_hook_set). */
 typedef struct input_file {
-    char *path;            /* as opened (owned) */
-    char *bytes;           /* its content, until the copies are written (owned) */
+    char *path;  /* as opened (owned) */
+    char *bytes; /* its content, until the copies are written (owned) */
     size_t n;
     char sha[SHA256_HEX_LEN + 1];
 } input_file_t;
@@ -350,8 +350,7 @@ static const char *net_path(void *ctx, uint64_t id)
 /* Writes DIR/inputs: arch.yaml and network-K.yaml (what the points run from, see
  * use_snapshots) and files/NNN-NAME, a byte copy of every input file read, in the order
  * of sweep.json's "inputs".  ST_OK, or ST_EIO/ST_ENOMEM with the reason in err. */
-static int write_inputs(const sweep_t *s, const inputs_t *in, trc_dir_t *od, char *err,
-                        size_t errn)
+static int write_inputs(const sweep_t *s, const inputs_t *in, trc_dir_t *od, char *err, size_t errn)
 {
     trc_dir_t *id = NULL, *fd = NULL;
     int rc = trc_dir_sub(od, "inputs", 1, &id, err, errn);
@@ -420,8 +419,7 @@ static int write_inputs(const sweep_t *s, const inputs_t *in, trc_dir_t *od, cha
  * files and the directory, the summaries, the input copies.  Only names neuspin makes. */
 static void remove_results(trc_dir_t *od)
 {
-    static const char *const point_files[] = {"layers.csv", "stats.csv", "run.json",
-                                              "stderr.txt"};
+    static const char *const point_files[] = {"layers.csv", "stats.csv", "run.json", "stderr.txt"};
     trc_dir_t *pd = NULL;
     if (trc_dir_sub(od, "points", 0, &pd, NULL, 0) == ST_OK) {
         int fd = openat(trc_dir_fd(pd), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -475,16 +473,17 @@ static char *manifest(const sweep_t *s, const inputs_t *in, const cli_runopts_t 
     trc_json_string(f, s->path);
     fprintf(f, ",\n  \"mode\": \"%s\",\n  \"points\": %llu,\n  \"id_width\": %d,\n",
             s->zip ? "zip" : "product", (unsigned long long)s->n_points, sweep_id_width(s));
-    fprintf(f, "  \"master_seed\": \"%llu\",\n  \"seed_mixing\": \"splitmix64: point i runs with "
-               "the (i+1)-th output of splitmix64 started at master_seed, unless a seed axis "
-               "gives it\",\n",
+    fprintf(f,
+            "  \"master_seed\": \"%llu\",\n  \"seed_mixing\": \"splitmix64: point i runs with "
+            "the (i+1)-th output of splitmix64 started at master_seed, unless a seed axis "
+            "gives it\",\n",
             (unsigned long long)s->seed);
     fprintf(f, "  \"base\": {\"arch\": ");
     trc_json_string(f, s->arch_given ? s->arch_given : "default");
     fprintf(f, ", \"workload\": ");
     trc_json_string(f, s->wl[s->base_wl].given);
-    fprintf(f, ", \"T\": %llu, \"mapping\": %llu, \"timing\": \"%s\"",
-            (unsigned long long)s->T, (unsigned long long)s->mapping,
+    fprintf(f, ", \"T\": %llu, \"mapping\": %llu, \"timing\": \"%s\"", (unsigned long long)s->T,
+            (unsigned long long)s->mapping,
             s->timing ? sweep_timing_names[s->timing - 1] : "default");
     if (ro->n_param) { /* -p on the command line, applied to the base architecture */
         fprintf(f, ", \"params\": [");
@@ -512,8 +511,9 @@ static char *manifest(const sweep_t *s, const inputs_t *in, const cli_runopts_t 
         trc_json_string(f, in->v[i].path);
         fprintf(f, ", \"bytes\": %zu, \"sha256\": \"%s\"}", in->v[i].n, in->v[i].sha);
     }
-    fprintf(f, "%s],\n  \"inputs_dir\": \"inputs/: arch.yaml and network-K.yaml, what the "
-               "points run from; files/NNN-NAME, a copy of each input\",\n",
+    fprintf(f,
+            "%s],\n  \"inputs_dir\": \"inputs/: arch.yaml and network-K.yaml, what the "
+            "points run from; files/NNN-NAME, a copy of each input\",\n",
             in->n ? "\n  " : "");
     fprintf(f, "  \"points_dir\": \"points/<id>, id = the point index, %d digits\"\n}\n",
             sweep_id_width(s));
@@ -623,8 +623,7 @@ static char *summary_row(runner_t *r, uint64_t k)
             sweep_point_arch(s, i, &a);
             snprintf(row + o, cap - o, ",%.10g,%.10g,%llu,%llu,%llu,%llu,ok,", e,
                      (double)run.end_cyc * arch_clk_ns(&a), (unsigned long long)mods,
-                     (unsigned long long)bits, (unsigned long long)mem,
-                     (unsigned long long)tiles);
+                     (unsigned long long)bits, (unsigned long long)mem, (unsigned long long)tiles);
             free(run.layers);
             return row;
         }
@@ -665,9 +664,9 @@ static void draw(runner_t *r, int force)
         fmt_dur(eta, sizeof eta, (t - r->t0) / (double)ran * (double)left);
     else if (!left)
         snprintf(eta, sizeof eta, "0:00");
-    fprintf(stderr, "\r[%s] %llu/%llu done, %llu failed, %d running, %s elapsed, ETA %s\033[K",
-            bar, (unsigned long long)r->done, (unsigned long long)total,
-            (unsigned long long)r->failed, r->n_jobs, el, eta);
+    fprintf(stderr, "\r[%s] %llu/%llu done, %llu failed, %d running, %s elapsed, ETA %s\033[K", bar,
+            (unsigned long long)r->done, (unsigned long long)total, (unsigned long long)r->failed,
+            r->n_jobs, el, eta);
     fflush(stderr);
 }
 
@@ -923,9 +922,10 @@ static int slurm_shard(uint64_t *I, uint64_t *N, int *have)
      * tasks) would otherwise run the wrong points. */
     if (*e1 || *e2 || (min && *e3) || (max && *e4) || n == 0 || i < m || i - m >= n ||
         x - m + 1 != n) {
-        fprintf(stderr, "neuspin: error: SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_COUNT=%s: "
-                        "expected an array of consecutive task ids (sbatch --array=0-%llu); "
-                        "to rerun some tasks, give --shard I/N\n",
+        fprintf(stderr,
+                "neuspin: error: SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_COUNT=%s: "
+                "expected an array of consecutive task ids (sbatch --array=0-%llu); "
+                "to rerun some tasks, give --shard I/N\n",
                 id, cnt, n ? n - 1 : 0);
         return CLI_EUSAGE;
     }
@@ -1021,11 +1021,21 @@ int cli_sweep(args_t *a)
         if (id == CLI_OPT_END)
             break;
         switch (id) {
-        case O_RESUME: resume = 1; break;
-        case O_RESTART: restart = 1; break;
-        case O_DRY: dry = 1; break;
-        case O_SKIP: skip_invalid = 1; break;
-        case O_OUT: out = v; break;
+        case O_RESUME:
+            resume = 1;
+            break;
+        case O_RESTART:
+            restart = 1;
+            break;
+        case O_DRY:
+            dry = 1;
+            break;
+        case O_SKIP:
+            skip_invalid = 1;
+            break;
+        case O_OUT:
+            out = v;
+            break;
         case O_JOBS:
             if (cli_loc_u64(a, loc, "-j", v, 1, 1024, &jobs))
                 return CLI_EUSAGE;
@@ -1037,7 +1047,8 @@ int cli_sweep(args_t *a)
             break;
         case CLI_OPT_ARG:
             if (file)
-                return cli_loc_error(a, loc, "unexpected argument '%s': one sweep file at a time", v);
+                return cli_loc_error(a, loc, "unexpected argument '%s': one sweep file at a time",
+                                     v);
             file = v;
             break;
         default:
@@ -1046,14 +1057,17 @@ int cli_sweep(args_t *a)
         }
     }
     if (!file)
-        return cli_usage_error(a, a->argc, "%s", "sweep: expected a sweep file (see 'neuspin sweep --help')");
+        return cli_usage_error(a, a->argc, "%s",
+                               "sweep: expected a sweep file (see 'neuspin sweep --help')");
     if (out && strlen(out) > SWEEP_MAX_DIR)
-        return cli_usage_error(a, a->argc, "sweep: -o: expected a path of at most %d bytes, got %zu",
+        return cli_usage_error(a, a->argc,
+                               "sweep: -o: expected a path of at most %d bytes, got %zu",
                                SWEEP_MAX_DIR, strlen(out));
     if (!out && !dry)
         return cli_usage_error(a, a->argc, "%s", "sweep: expected -o DIR");
     if (resume && restart)
-        return cli_usage_error(a, a->argc, "%s", "sweep: --resume and --restart exclude each other");
+        return cli_usage_error(a, a->argc, "%s",
+                               "sweep: --resume and --restart exclude each other");
     if (!have_shard && (rc = slurm_shard(&shard_i, &shard_n, &have_shard)))
         return rc;
 
@@ -1083,8 +1097,9 @@ int cli_sweep(args_t *a)
     if (st == ST_ECONFIG && skip_invalid && n_bad < s->n_points) {
         if (rank == 0) {
             arch_diag_print(stderr, &dl);
-            fprintf(stderr, "neuspin: %llu of %llu points invalid; --skip-invalid: they are not "
-                            "run, and their summary rows say why\n",
+            fprintf(stderr,
+                    "neuspin: %llu of %llu points invalid; --skip-invalid: they are not "
+                    "run, and their summary rows say why\n",
                     (unsigned long long)n_bad, (unsigned long long)s->n_points);
         }
         st = ST_OK;
@@ -1126,8 +1141,8 @@ int cli_sweep(args_t *a)
 
     if (dry) {
         if (rank == 0)
-            printf("# %llu points%s; the command line of each\n",
-                   (unsigned long long)s->n_points, have_shard ? " (this shard's)" : "");
+            printf("# %llu points%s; the command line of each\n", (unsigned long long)s->n_points,
+                   have_shard ? " (this shard's)" : "");
         for (uint64_t k = 0; k < r.n_sel; k++) {
             char dir[4200], **argv = NULL;
             snprintf(dir, sizeof dir, "%s/points/%0*llu", out ? out : "DIR", r.width,
@@ -1169,19 +1184,24 @@ int cli_sweep(args_t *a)
                 fprintf(stderr, "neuspin: error: %s\n", err);
                 setup = CLI_EUSAGE;
             } else if (!old && dir_has_entries(od)) {
-                fprintf(stderr, "neuspin: error: %s: not empty and holds no sweep.json, so it is "
-                                "not a sweep directory; use a new or empty -o DIR\n", out);
+                fprintf(stderr,
+                        "neuspin: error: %s: not empty and holds no sweep.json, so it is "
+                        "not a sweep directory; use a new or empty -o DIR\n",
+                        out);
                 setup = CLI_EUSAGE;
             } else if (old && !restart &&
                        (cmp = trc_sweep_manifest_cmp(old, strlen(old), man, mlen, what,
                                                      sizeof what)) != TRC_SWEEP_SAME) {
                 if (cmp == TRC_SWEEP_INPUTS)
-                    fprintf(stderr, "neuspin: error: %s: %s changed since this sweep started "
-                                    "(%s/sweep.json records its SHA-256); restore it, or give "
-                                    "--restart to start over\n", out, what, out);
+                    fprintf(stderr,
+                            "neuspin: error: %s: %s changed since this sweep started "
+                            "(%s/sweep.json records its SHA-256); restore it, or give "
+                            "--restart to start over\n",
+                            out, what, out);
                 else
-                    fprintf(stderr, "neuspin: error: %s holds another sweep (%s differs in "
-                                    "%s/sweep.json); use another -o DIR, or --restart\n",
+                    fprintf(stderr,
+                            "neuspin: error: %s holds another sweep (%s differs in "
+                            "%s/sweep.json); use another -o DIR, or --restart\n",
                             out, what, out);
                 setup = CLI_EUSAGE;
             } else if ((restart ? (remove_results(od), 0) : 0) ||
@@ -1248,9 +1268,10 @@ int cli_sweep(args_t *a)
         char who[32] = "";
         if (size > 1)
             snprintf(who, sizeof who, "rank %d: ", rank);
-        fprintf(stderr, "%sresume: %llu of %llu points already complete, %llu to run (%llu of "
-                        "them incomplete or altered)\n", who,
-                (unsigned long long)r.skipped, (unsigned long long)r.n_sel,
+        fprintf(stderr,
+                "%sresume: %llu of %llu points already complete, %llu to run (%llu of "
+                "them incomplete or altered)\n",
+                who, (unsigned long long)r.skipped, (unsigned long long)r.n_sel,
                 (unsigned long long)(r.n_sel - r.skipped - r.invalid), (unsigned long long)altered);
     }
 
@@ -1323,19 +1344,22 @@ int cli_sweep(args_t *a)
             if (sweep_write_rows(out, name, header, rows, n) != 0)
                 code = CLI_ERUN;
             else if (code == CLI_EINTR)
-                fprintf(stderr, "neuspin: interrupted: %llu ok, %llu failed, %llu not run; wrote "
-                                "%s/%s; run again with --resume to continue\n",
+                fprintf(stderr,
+                        "neuspin: interrupted: %llu ok, %llu failed, %llu not run; wrote "
+                        "%s/%s; run again with --resume to continue\n",
                         (unsigned long long)ok, (unsigned long long)failed,
                         (unsigned long long)left, out, name);
             else if (inval)
-                fprintf(stderr, "neuspin: %llu points: %llu ok, %llu failed, %llu invalid "
-                                "(skipped); wrote %s/%s (%.1f s)\n",
+                fprintf(stderr,
+                        "neuspin: %llu points: %llu ok, %llu failed, %llu invalid "
+                        "(skipped); wrote %s/%s (%.1f s)\n",
                         (unsigned long long)(ok + failed + inval), (unsigned long long)ok,
                         (unsigned long long)failed, (unsigned long long)inval, out, name,
                         now_s() - r.t0);
             else
-                fprintf(stderr, "neuspin: %llu points: %llu ok, %llu failed; wrote %s/%s "
-                                "(%.1f s)\n",
+                fprintf(stderr,
+                        "neuspin: %llu points: %llu ok, %llu failed; wrote %s/%s "
+                        "(%.1f s)\n",
                         (unsigned long long)(ok + failed), (unsigned long long)ok,
                         (unsigned long long)failed, out, name, now_s() - r.t0);
         }

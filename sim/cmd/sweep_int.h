@@ -13,7 +13,7 @@ typedef struct sweep_row {
 } sweep_row_t;
 
 /* The metric columns of a summary after `point`, the axis keys and `seed`. */
-#define SWEEP_METRIC_COLUMNS \
+#define SWEEP_METRIC_COLUMNS                                                                       \
     "energy_pj,latency_ns,rng_modules,rng_bits,memory_bits,tiles,status,error"
 
 /* Sorts rows by index and writes `header` and them to DIR/NAME through a temporary file,

@@ -146,9 +146,11 @@ int sweep_mpi_init(int *rank, int *size)
     const char *no = getenv("NEUSPIN_NO_MPI");
     unsigned long n = launcher_size();
     if (n > 1 && !(no && *no && strcmp(no, "0") != 0)) {
-        fprintf(stderr, "neuspin: error: started as one of %lu MPI ranks, but this neuspin was "
-                        "built without MPI; rebuild with -DNEUSPIN_WITH_MPI=ON (Debian: "
-                        "libopenmpi-dev), or run one process per --shard I/N\n", n);
+        fprintf(stderr,
+                "neuspin: error: started as one of %lu MPI ranks, but this neuspin was "
+                "built without MPI; rebuild with -DNEUSPIN_WITH_MPI=ON (Debian: "
+                "libopenmpi-dev), or run one process per --shard I/N\n",
+                n);
         return -1;
     }
     return 0;
@@ -171,8 +173,6 @@ int sweep_mpi_max(int v)
     return v;
 }
 
-void sweep_mpi_finalize(void)
-{
-}
+void sweep_mpi_finalize(void) {}
 
 #endif

@@ -78,8 +78,8 @@ void sim_estimate(const wl_net_t *net, const wl_map_t *map, const arch_t *arch, 
 
     /* stats.csv block rows (sim.cpp dump_blocks): every tile's five blocks, every bank or
      * arbiter, the shared blocks; about 48 bytes each. */
-    uint64_t per_tile = tile_stat_ndescs + xbar_stat_ndescs + wldec_stat_ndescs +
-                        senseamp_stat_ndescs + 1;
+    uint64_t per_tile =
+        tile_stat_ndescs + xbar_stat_ndescs + wldec_stat_ndescs + senseamp_stat_ndescs + 1;
     uint64_t block_rows = mul_sat(slices, per_tile) + banks * drng_stat_ndescs +
                           arbs * arb_stat_ndescs + 2 * sbuf_stat_ndescs + periph_stat_ndescs +
                           bus_stat_ndescs + 1;
@@ -104,20 +104,23 @@ int sim_limits_check(const sim_estimate_t *e, const sim_limits_t *l, int count_e
                      int with_traces, char *err, size_t errn)
 {
     if (count_events && l->max_events && e->transactions > l->max_events) {
-        snprintf(err, errn, "the run needs an estimated %llu transactions (limit %llu); raise it "
-                            "with --max-events",
+        snprintf(err, errn,
+                 "the run needs an estimated %llu transactions (limit %llu); raise it "
+                 "with --max-events",
                  (unsigned long long)e->transactions, (unsigned long long)l->max_events);
         return ST_ERANGE;
     }
     if (with_traces && l->max_trace_mb && mib(e->trace_bytes) > l->max_trace_mb) {
-        snprintf(err, errn, "the run's traces need an estimated %llu MB (limit %llu MB); raise "
-                            "it with --max-trace-mb",
+        snprintf(err, errn,
+                 "the run's traces need an estimated %llu MB (limit %llu MB); raise "
+                 "it with --max-trace-mb",
                  (unsigned long long)mib(e->trace_bytes), (unsigned long long)l->max_trace_mb);
         return ST_ERANGE;
     }
     if (l->max_mem_mb && mib(e->mem_bytes) > l->max_mem_mb) {
-        snprintf(err, errn, "the run needs an estimated %llu MB of memory (limit %llu MB); raise "
-                            "it with --max-mem-mb",
+        snprintf(err, errn,
+                 "the run needs an estimated %llu MB of memory (limit %llu MB); raise "
+                 "it with --max-mem-mb",
                  (unsigned long long)mib(e->mem_bytes), (unsigned long long)l->max_mem_mb);
         return ST_ERANGE;
     }

@@ -46,10 +46,10 @@ typedef struct sim_limits {
 /* Bytes the estimate charges for pieces of the model, calibrated on the peak RSS of runs
  * (ResNet-18 under mc_dropconnect: 11M units, 188 MB measured, 216 MB estimated; on 16x16
  * crossbars: 43,000 tiles, 179 MB measured, 217 MB estimated). */
-#define SIM_MEM_PER_UNIT 16u            /* a dropout unit: 8-byte threshold + module p */
-#define SIM_MEM_PER_SLICE 4096u         /* a tile: model, adapter module and socket */
-#define SIM_MEM_PER_LAYER (320u << 10)  /* an engine: its SC_THREAD stack and buffers */
-#define SIM_MEM_BASE (16u << 20)        /* the SystemC kernel, the program, the loaders */
+#define SIM_MEM_PER_UNIT 16u           /* a dropout unit: 8-byte threshold + module p */
+#define SIM_MEM_PER_SLICE 4096u        /* a tile: model, adapter module and socket */
+#define SIM_MEM_PER_LAYER (320u << 10) /* an engine: its SC_THREAD stack and buffers */
+#define SIM_MEM_BASE (16u << 20)       /* the SystemC kernel, the program, the loaders */
 
 /* The defaults above. */
 void sim_limits_default(sim_limits_t *l);

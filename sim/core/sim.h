@@ -30,19 +30,19 @@ typedef struct sim_job {
     const arch_t *arch;
     const wl_net_t *net;
     const wl_map_t *map;
-    uint32_t T;               /* MC passes, >= 1 */
-    uint64_t seed;            /* master seed of every dropout module */
-    const trc_layer_t *layers; /* [net->n_layers], for the writers */
-    trc_sum_t *sum;           /* receives every record */
-    trc_out_t *out;           /* trace files, or NULL */
+    uint32_t T;                  /* MC passes, >= 1 */
+    uint64_t seed;               /* master seed of every dropout module */
+    const trc_layer_t *layers;   /* [net->n_layers], for the writers */
+    trc_sum_t *sum;              /* receives every record */
+    trc_out_t *out;              /* trace files, or NULL */
     volatile sig_atomic_t *stop; /* non-zero: stop at the next layer boundary (SIGINT), or NULL */
-    uint32_t timing;          /* sim_timing_t */
-    const char *vcd_path;     /* write block busy/idle waveforms here (event, cycle), or NULL */
+    uint32_t timing;             /* sim_timing_t */
+    const char *vcd_path;        /* write block busy/idle waveforms here (event, cycle), or NULL */
 } sim_job_t;
 
 /* Cost of programming the weights once, before inference (reported apart). */
 typedef struct sim_prog {
-    uint64_t cycles;   /* tiles program in parallel: the slowest tile */
+    uint64_t cycles; /* tiles program in parallel: the slowest tile */
     act_counts_t acts;
 } sim_prog_t;
 

@@ -4,12 +4,12 @@
 // passes in order by interpreting the layer's operation program (workloads/wl_prog.h):
 // once per pass its set-up steps, then output row by output row its body steps once per
 // item (input vector or pooled row), as docs/timing.md describes.  What a layer does is
-// written only in the program; this file knows how to send an operation and wait.  The engines share three resources, each behind an Arbiter:
-// the global activation path (global buffer + bus), the digital periphery and the scale
-// buffer.  A request made at cycle t is decided half a cycle later, at t + 0.5, when every
-// request of cycle t is in, by static priority (the lower layer index wins); the granted
-// operation occupies the resource from cycle t (or from the cycle it was freed) for the
-// cycles its model returns.  Two timing kernels run the same engine program:
+// written only in the program; this file knows how to send an operation and wait.  The engines
+// share three resources, each behind an Arbiter: the global activation path (global buffer + bus),
+// the digital periphery and the scale buffer.  A request made at cycle t is decided half a cycle
+// later, at t + 0.5, when every request of cycle t is in, by static priority (the lower layer index
+// wins); the granted operation occupies the resource from cycle t (or from the cycle it was freed)
+// for the cycles its model returns.  Two timing kernels run the same engine program:
 //  - event: engines wait for exact cycle times and arbiters are woken by request and release
 //    events only, so idle cycles are skipped;
 //  - cycle: the reference; a clock steps every cycle, engines advance on its rising edges and
@@ -32,7 +32,8 @@
 
 #include "base/status.h"
 
-namespace ns {
+namespace ns
+{
 
 using sc_core::sc_time;
 
@@ -43,12 +44,22 @@ enum : unsigned { PORT_GBUF = 0, PORT_SCALE = 1, PORT_PERIPH = 2, PORT_FIRST_DYN
 static const char *const res_name[WL_RES_SHARED] = {"arb_gbuf_bus", "arb_periph", "arb_scale_buf"};
 
 // Whole cycles in a delay (delays are exact cycle multiples: models count cycles).
-static uint64_t cycles_of(const sc_time &t) { return static_cast<uint64_t>(t / cycle_time()); }
-static uint64_t now_cycle() { return cycles_of(sc_core::sc_time_stamp()); }
-static sc_time at_cycle(uint64_t c) { return cycle_time() * static_cast<double>(c); }
+static uint64_t cycles_of(const sc_time &t)
+{
+    return static_cast<uint64_t>(t / cycle_time());
+}
+static uint64_t now_cycle()
+{
+    return cycles_of(sc_core::sc_time_stamp());
+}
+static sc_time at_cycle(uint64_t c)
+{
+    return cycle_time() * static_cast<double>(c);
+}
 
 // How time advances: event skips to the next boundary, cycle steps the clock.
-class Clocking {
+class Clocking
+{
   public:
     explicit Clocking(bool cycle)
         : m_clk(cycle ? new sc_core::sc_clock("clk", cycle_time(), 0.5, sc_core::SC_ZERO_TIME, true)
@@ -85,13 +96,14 @@ class Clocking {
 };
 
 // A shared resource: requests of cycle t are decided at t + 0.5 by static priority.
-class Arbiter : public sc_core::sc_module {
+class Arbiter : public sc_core::sc_module
+{
   public:
     sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> busy; // for the waveform (grant and release)
 
     Arbiter(sc_core::sc_module_name name, unsigned clients, Clocking &clk)
-        : sc_module(name), busy("busy", false), m_clk(clk), m_req(clients, 0),
-          m_grant(clients, 0), m_ev(clients)
+        : sc_module(name), busy("busy", false), m_clk(clk), m_req(clients, 0), m_grant(clients, 0),
+          m_ev(clients)
     {
         SC_HAS_PROCESS(Arbiter);
         SC_METHOD(decide);
@@ -179,7 +191,8 @@ class Top;
 
 // One layer's engine: the initiator of all its operations.  It interprets the layer's
 // operation program (workloads/wl_prog.h): it never decides itself what a layer does.
-class Engine : public sc_core::sc_module {
+class Engine : public sc_core::sc_module
+{
   public:
     tlm_utils::simple_initiator_socket<Engine> socket;
     sc_core::sc_signal<bool> tiles_busy, rng_busy; // for the waveform
@@ -218,7 +231,8 @@ class Engine : public sc_core::sc_module {
 };
 
 // The elaborated design: owns every module.
-class Top {
+class Top
+{
   public:
     const sim_job_t &job;
     Clocking clocking;
@@ -234,10 +248,10 @@ class Top {
     std::vector<unsigned> tile_port;                // per physical tile
     std::vector<std::unique_ptr<Engine>> engines;   // per layer
     std::vector<LayerProgress> progress;            // per layer
-    int status = ST_OK;    // first failure
-    std::string error;     // its one-line reason
-    bool stopped = false;  // stopped by *job.stop
-    unsigned running = 0;  // engines not finished
+    int status = ST_OK;                             // first failure
+    std::string error;                              // its one-line reason
+    bool stopped = false;                           // stopped by *job.stop
+    unsigned running = 0;                           // engines not finished
 
     Top(const sim_job_t &j) : job(j), clocking(j.timing == SIM_TIMING_CYCLE) {}
 
@@ -391,12 +405,23 @@ sc_time Engine::issue(const wl_op_t &op, unsigned res, trc_rec_t &rec)
         set_op(Op::Pool, op.n);
         m_op.window = op.arg;
         return send(PORT_PERIPH);
-    case WL_OP_SCALE: set_op(Op::Scale, op.n); return send(PORT_PERIPH);
-    case WL_OP_NORM: set_op(Op::Norm, op.n); return send(PORT_PERIPH);
-    case WL_OP_ACTIVATE: set_op(Op::Activate, op.n); return send(PORT_PERIPH);
-    case WL_OP_SAMPLE: set_op(Op::Sample, op.n); return send(PORT_PERIPH);
-    case WL_OP_ADD: set_op(Op::Add, op.n); return send(PORT_PERIPH);
-    default: SIM_BUG("operation kind outside wl_op_kind_t");
+    case WL_OP_SCALE:
+        set_op(Op::Scale, op.n);
+        return send(PORT_PERIPH);
+    case WL_OP_NORM:
+        set_op(Op::Norm, op.n);
+        return send(PORT_PERIPH);
+    case WL_OP_ACTIVATE:
+        set_op(Op::Activate, op.n);
+        return send(PORT_PERIPH);
+    case WL_OP_SAMPLE:
+        set_op(Op::Sample, op.n);
+        return send(PORT_PERIPH);
+    case WL_OP_ADD:
+        set_op(Op::Add, op.n);
+        return send(PORT_PERIPH);
+    default:
+        SIM_BUG("operation kind outside wl_op_kind_t");
     }
     return sc_core::SC_ZERO_TIME;
 }
@@ -602,7 +627,8 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
                                   : m.gran == WL_GRAN_CHANNEL ? DMASK_CHANNEL
                                                               : DMASK_ROW;
         std::string name = std::string("drng_") + l.name;
-        top.drngs[i].reset(new DrngModule(sc_core::sc_gen_unique_name(name.c_str()), d, geom, gran));
+        top.drngs[i].reset(
+            new DrngModule(sc_core::sc_gen_unique_name(name.c_str()), d, geom, gran));
         top.bus->initiator.bind(top.drngs[i]->socket);
         drng_port[i] = next_port++;
     }

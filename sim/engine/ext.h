@@ -11,7 +11,8 @@
 
 #include "energy.h"
 
-namespace ns {
+namespace ns
+{
 
 enum class Op : uint8_t {
     Mvm,      // tile: one matrix-vector read of a slice
@@ -31,23 +32,23 @@ enum class Op : uint8_t {
 
 struct OpExt : tlm::tlm_extension<OpExt> {
     Op op = Op::Read;
-    uint64_t bus_bits = 0;     // bits this operation moves over the shared bus (0: none)
+    uint64_t bus_bits = 0; // bits this operation moves over the shared bus (0: none)
     uint32_t pass = 0;
     uint32_t mvm = 0;
-    uint32_t row_off = 0;      // Mvm: slice
+    uint32_t row_off = 0; // Mvm: slice
     uint32_t rows = 0;
-    uint32_t cols = 0;         // Mvm: columns; Reduce: outputs
-    uint32_t n_partials = 0;   // Reduce
-    uint32_t window = 0;       // Pool
-    uint64_t n = 0;            // Read/Write: bits; Activate/Add/Pool: elements
-    uint32_t dropped = 0;      // Draw, Expand: undriven rows / dropped units (result)
-    uint32_t sel = 0;          // Select: result
+    uint32_t cols = 0;               // Mvm: columns; Reduce: outputs
+    uint32_t n_partials = 0;         // Reduce
+    uint32_t window = 0;             // Pool
+    uint64_t n = 0;                  // Read/Write: bits; Activate/Add/Pool: elements
+    uint32_t dropped = 0;            // Draw, Expand: undriven rows / dropped units (result)
+    uint32_t sel = 0;                // Select: result
     const uint64_t *units = nullptr; // Expand: the pass's unit mask; Mvm: DropConnect weights
-    uint32_t col_off = 0;      // Mvm: first column of the slice (weight-mask index)
-    uint32_t wcols = 0;        // Mvm: columns of the layer (weight-mask stride)
-    uint32_t cell_mtjs = 0;    // Mvm: MTJs per weight cell (multi-level cells)
-    act_counts_t *acc = nullptr; // where the model adds its actions
-    int status = 0;            // ST_* returned by the model
+    uint32_t col_off = 0;            // Mvm: first column of the slice (weight-mask index)
+    uint32_t wcols = 0;              // Mvm: columns of the layer (weight-mask stride)
+    uint32_t cell_mtjs = 0;          // Mvm: MTJs per weight cell (multi-level cells)
+    act_counts_t *acc = nullptr;     // where the model adds its actions
+    int status = 0;                  // ST_* returned by the model
 
     tlm::tlm_extension_base *clone() const override { return new OpExt(*this); }
     void copy_from(const tlm::tlm_extension_base &e) override

@@ -5,7 +5,8 @@
 
 #include "base/status.h"
 
-namespace ns {
+namespace ns
+{
 
 const stat_desc_t adapter_stat_descs[] = {
     {"transports", "count", "b_transport calls served", offsetof(AdapterStats, transports)},
@@ -38,14 +39,19 @@ static uint64_t *mask_of(tlm::tlm_generic_payload &gp)
     return reinterpret_cast<uint64_t *>(gp.get_data_ptr());
 }
 
-TileModule::TileModule(sc_core::sc_module_name name, tile_t *tile) : TargetBase(name), m_tile(tile) {}
-TileModule::~TileModule() { tile_destroy(m_tile); }
+TileModule::TileModule(sc_core::sc_module_name name, tile_t *tile) : TargetBase(name), m_tile(tile)
+{
+}
+TileModule::~TileModule()
+{
+    tile_destroy(m_tile);
+}
 
 int TileModule::serve(OpExt &op, tlm::tlm_generic_payload &gp, uint64_t &cycles)
 {
     if (op.op != Op::Mvm)
         return ST_EINVAL;
-    tile_req_t rq = {op.row_off, op.rows,  op.cols,  mask_of(gp),
+    tile_req_t rq = {op.row_off, op.rows,    op.cols,  mask_of(gp),
                      op.units,   op.col_off, op.wcols, op.cell_mtjs};
     return tile_mvm(m_tile, &rq, &cycles, op.acc);
 }
@@ -55,7 +61,10 @@ DrngModule::DrngModule(sc_core::sc_module_name name, drng_t *drng, const dmask_g
     : TargetBase(name), m_drng(drng), m_geom(geom), m_gran(gran)
 {
 }
-DrngModule::~DrngModule() { drng_destroy(m_drng); }
+DrngModule::~DrngModule()
+{
+    drng_destroy(m_drng);
+}
 
 int DrngModule::serve(OpExt &op, tlm::tlm_generic_payload &gp, uint64_t &cycles)
 {
@@ -72,7 +81,10 @@ int DrngModule::serve(OpExt &op, tlm::tlm_generic_payload &gp, uint64_t &cycles)
 }
 
 ArbModule::ArbModule(sc_core::sc_module_name name, arb_t *arb) : TargetBase(name), m_arb(arb) {}
-ArbModule::~ArbModule() { arb_destroy(m_arb); }
+ArbModule::~ArbModule()
+{
+    arb_destroy(m_arb);
+}
 
 int ArbModule::serve(OpExt &op, tlm::tlm_generic_payload &, uint64_t &cycles)
 {
@@ -81,15 +93,23 @@ int ArbModule::serve(OpExt &op, tlm::tlm_generic_payload &, uint64_t &cycles)
     return arb_draw(m_arb, op.pass, &op.sel, &cycles, op.acc);
 }
 
-SbufModule::SbufModule(sc_core::sc_module_name name, sbuf_t *sbuf) : TargetBase(name), m_sbuf(sbuf) {}
-SbufModule::~SbufModule() { sbuf_destroy(m_sbuf); }
+SbufModule::SbufModule(sc_core::sc_module_name name, sbuf_t *sbuf) : TargetBase(name), m_sbuf(sbuf)
+{
+}
+SbufModule::~SbufModule()
+{
+    sbuf_destroy(m_sbuf);
+}
 
 int SbufModule::serve(OpExt &op, tlm::tlm_generic_payload &, uint64_t &cycles)
 {
     switch (op.op) {
-    case Op::Read: return sbuf_read(m_sbuf, op.n, &cycles, op.acc);
-    case Op::Write: return sbuf_write(m_sbuf, op.n, &cycles, op.acc);
-    default: return ST_EINVAL;
+    case Op::Read:
+        return sbuf_read(m_sbuf, op.n, &cycles, op.acc);
+    case Op::Write:
+        return sbuf_write(m_sbuf, op.n, &cycles, op.acc);
+    default:
+        return ST_EINVAL;
     }
 }
 
@@ -97,19 +117,30 @@ PeriphModule::PeriphModule(sc_core::sc_module_name name, periph_t *periph)
     : TargetBase(name), m_periph(periph)
 {
 }
-PeriphModule::~PeriphModule() { periph_destroy(m_periph); }
+PeriphModule::~PeriphModule()
+{
+    periph_destroy(m_periph);
+}
 
 int PeriphModule::serve(OpExt &op, tlm::tlm_generic_payload &, uint64_t &cycles)
 {
     switch (op.op) {
-    case Op::Reduce: return periph_reduce(m_periph, op.n_partials, op.cols, &cycles, op.acc);
-    case Op::Activate: return periph_activate(m_periph, op.n, &cycles, op.acc);
-    case Op::Pool: return periph_pool(m_periph, op.n, op.window, &cycles, op.acc);
-    case Op::Add: return periph_add(m_periph, op.n, &cycles, op.acc);
-    case Op::Scale: return periph_scale(m_periph, op.n, &cycles, op.acc);
-    case Op::Sample: return periph_sample(m_periph, op.n, &cycles, op.acc);
-    case Op::Norm: return periph_norm(m_periph, op.n, &cycles, op.acc);
-    default: return ST_EINVAL;
+    case Op::Reduce:
+        return periph_reduce(m_periph, op.n_partials, op.cols, &cycles, op.acc);
+    case Op::Activate:
+        return periph_activate(m_periph, op.n, &cycles, op.acc);
+    case Op::Pool:
+        return periph_pool(m_periph, op.n, op.window, &cycles, op.acc);
+    case Op::Add:
+        return periph_add(m_periph, op.n, &cycles, op.acc);
+    case Op::Scale:
+        return periph_scale(m_periph, op.n, &cycles, op.acc);
+    case Op::Sample:
+        return periph_sample(m_periph, op.n, &cycles, op.acc);
+    case Op::Norm:
+        return periph_norm(m_periph, op.n, &cycles, op.acc);
+    default:
+        return ST_EINVAL;
     }
 }
 
@@ -118,7 +149,10 @@ BusModule::BusModule(sc_core::sc_module_name name, bus_t *bus)
 {
     target.register_b_transport(this, &BusModule::b_transport);
 }
-BusModule::~BusModule() { bus_destroy(m_bus); }
+BusModule::~BusModule()
+{
+    bus_destroy(m_bus);
+}
 
 void BusModule::b_transport(int, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
 {

@@ -23,7 +23,8 @@
 #include "sbuf.h"
 #include "tile.h"
 
-namespace ns {
+namespace ns
+{
 
 // One cycle of simulated time.
 inline const sc_core::sc_time &cycle_time()
@@ -41,7 +42,8 @@ extern const unsigned adapter_stat_ndescs;
 
 // Common target: registers b_transport, finds the OpExt, converts the model's cycles to a
 // delay.  Derived classes implement serve() by calling their model.
-class TargetBase : public sc_core::sc_module {
+class TargetBase : public sc_core::sc_module
+{
   public:
     tlm_utils::simple_target_socket<TargetBase> socket;
 
@@ -59,7 +61,8 @@ class TargetBase : public sc_core::sc_module {
     AdapterStats m_stats;
 };
 
-class TileModule : public TargetBase {
+class TileModule : public TargetBase
+{
   public:
     TileModule(sc_core::sc_module_name name, tile_t *tile); // takes ownership
     ~TileModule() override;
@@ -75,7 +78,8 @@ class TileModule : public TargetBase {
 
 // A layer's dropout modules: draws unit masks (Draw) and routes them to the word-line
 // pairs of each input vector (Expand, through dmask: wiring, no cycles).
-class DrngModule : public TargetBase {
+class DrngModule : public TargetBase
+{
   public:
     // Takes ownership of drng; geom and gran describe what a unit gates.
     DrngModule(sc_core::sc_module_name name, drng_t *drng, const dmask_geom_t &geom,
@@ -93,7 +97,8 @@ class DrngModule : public TargetBase {
 };
 
 // SpinBayes' stochastic arbiter of one layer.
-class ArbModule : public TargetBase {
+class ArbModule : public TargetBase
+{
   public:
     ArbModule(sc_core::sc_module_name name, arb_t *arb); // takes ownership
     ~ArbModule() override;
@@ -106,7 +111,8 @@ class ArbModule : public TargetBase {
     arb_t *m_arb;
 };
 
-class SbufModule : public TargetBase {
+class SbufModule : public TargetBase
+{
   public:
     SbufModule(sc_core::sc_module_name name, sbuf_t *sbuf); // takes ownership
     ~SbufModule() override;
@@ -119,7 +125,8 @@ class SbufModule : public TargetBase {
     sbuf_t *m_sbuf;
 };
 
-class PeriphModule : public TargetBase {
+class PeriphModule : public TargetBase
+{
   public:
     PeriphModule(sc_core::sc_module_name name, periph_t *periph); // takes ownership
     ~PeriphModule() override;
@@ -134,7 +141,8 @@ class PeriphModule : public TargetBase {
 
 // The interconnect: routes by payload address (port index) and charges the bus model for
 // the bits an operation moves (OpExt::bus_bits) before forwarding it.
-class BusModule : public sc_core::sc_module {
+class BusModule : public sc_core::sc_module
+{
   public:
     tlm_utils::multi_passthrough_target_socket<BusModule> target; // one binding per engine
     tlm_utils::multi_passthrough_initiator_socket<BusModule> initiator;

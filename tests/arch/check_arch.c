@@ -14,11 +14,16 @@
 static size_t field_size(const yfield_t *r)
 {
     switch (r->type) {
-    case YF_U32: return sizeof(uint32_t);
-    case YF_F64: return sizeof(double);
-    case YF_BOOL: return sizeof(int);
-    case YF_ENUM: return sizeof(uint32_t);
-    case YF_STR: return 64;
+    case YF_U32:
+        return sizeof(uint32_t);
+    case YF_F64:
+        return sizeof(double);
+    case YF_BOOL:
+        return sizeof(int);
+    case YF_ENUM:
+        return sizeof(uint32_t);
+    case YF_STR:
+        return 64;
     }
     return 0;
 }
@@ -31,8 +36,8 @@ static void assert_same_fields(const arch_t *a, const arch_t *b)
     for (size_t i = 0; i < nb; i++)
         for (size_t j = 0; j < bl[i].n_fields; j++) {
             const yfield_t *r = &bl[i].fields[j];
-            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset,
-                       field_size(r)) != 0)
+            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset, field_size(r)) !=
+                0)
                 ck_abort_msg("field %s.%s differs", bl[i].key, r->key);
         }
     ck_assert_mem_eq(&a->drng.clk_ns, &b->drng.clk_ns, sizeof(double));
@@ -187,7 +192,7 @@ START_TEST(test_arch_every_key_lands_in_its_field)
     ck_assert_uint_eq(a.periph.t_act_cyc, 3);
     ck_assert_uint_eq(a.periph.t_pool_cyc, 4);
     ck_assert_uint_eq(a.periph.t_mul_cyc, 5);
-    static const double e[ACT_COUNT] = {1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07, 1.08,
+    static const double e[ACT_COUNT] = {1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07,    1.08,
                                         1.09, 1.1,  1.11, 1.12, 1.13, 1.14, 0.000123};
     for (int i = 0; i < ACT_COUNT; i++)
         ck_assert_msg(a.energy.e_pj[i] == e[i], "energy %d", i);
@@ -203,8 +208,8 @@ START_TEST(test_arch_energy_keys_are_the_action_keys)
     ck_assert_uint_eq(en->n_fields, ACT_COUNT);
     for (int i = 0; i < ACT_COUNT; i++) {
         ck_assert_str_eq(en->fields[i].key, act_desc((act_t)i)->key);
-        ck_assert_uint_eq(en->fields[i].offset, offsetof(arch_t, energy.e_pj[0]) +
-                                                    (size_t)i * sizeof(double));
+        ck_assert_uint_eq(en->fields[i].offset,
+                          offsetof(arch_t, energy.e_pj[0]) + (size_t)i * sizeof(double));
         ck_assert_str_eq(en->fields[i].unit, "pJ");
     }
 }
@@ -214,10 +219,9 @@ START_TEST(test_arch_schema_rows_are_consistent)
 {
     size_t nb, total = 0;
     const arch_block_t *bl = arch_blocks(&nb);
-    static const char *const want_blocks[] = {"",         "clock",   "chip",      "xbar",
-                                              "wldec",    "senseamp", "gbuf",     "scale_buf",
-                                              "dropout",  "arbiter", "bayes",     "bus",
-                                              "periph",   "energy"};
+    static const char *const want_blocks[] = {
+        "",          "clock",   "chip",    "xbar",  "wldec", "senseamp", "gbuf",
+        "scale_buf", "dropout", "arbiter", "bayes", "bus",   "periph",   "energy"};
     ck_assert_uint_eq(nb, sizeof want_blocks / sizeof want_blocks[0]);
     unsigned char used[sizeof(arch_t)] = {0};
     for (size_t i = 0; i < nb; i++) {
@@ -355,9 +359,8 @@ START_TEST(test_arch_psum_bits_must_hold_a_count_of_max_active_rows)
         load("version: 1\nxbar: {rows: 4096, max_active_rows: 4096}\nsenseamp: {psum_bits: 13}\n",
              &a, &dl),
         ST_OK);
-    ck_assert_int_eq(load("version: 1\nxbar: {max_active_rows: 1}\nsenseamp: {psum_bits: 1}\n", &a,
-                          &dl),
-                     ST_OK);
+    ck_assert_int_eq(
+        load("version: 1\nxbar: {max_active_rows: 1}\nsenseamp: {psum_bits: 1}\n", &a, &dl), ST_OK);
 }
 END_TEST
 
@@ -542,10 +545,9 @@ END_TEST
 
 START_TEST(test_arch_builtins_are_default_then_the_schemes_in_order)
 {
-    static const char *const want[] = {"default",        "spindrop",   "spatial-spindrop",
-                                       "scaledrop",      "affine-dropout", "subset-vi",
-                                       "spinbayes",      "mc-dropout", "mc-dropconnect",
-                                       "deterministic"};
+    static const char *const want[] = {
+        "default",   "spindrop",  "spatial-spindrop", "scaledrop",      "affine-dropout",
+        "subset-vi", "spinbayes", "mc-dropout",       "mc-dropconnect", "deterministic"};
     ck_assert_uint_eq(arch_builtin_count(), 10);
     for (size_t i = 0; i < 10; i++) {
         ck_assert_str_eq(arch_builtin_name(i), want[i]);
@@ -566,8 +568,8 @@ static void differing_keys(const arch_t *a, const arch_t *b, char *out, size_t n
     for (size_t i = 0; i < nb; i++)
         for (size_t j = 0; j < bl[i].n_fields; j++) {
             const yfield_t *r = &bl[i].fields[j];
-            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset,
-                       field_size(r)) != 0)
+            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset, field_size(r)) !=
+                0)
                 used += (size_t)snprintf(out + used, n - used, "%s%s%s%s", used ? "," : "",
                                          bl[i].key, bl[i].key[0] ? "." : "", r->key);
         }
@@ -690,9 +692,9 @@ START_TEST(test_arch_collects_errors_across_blocks)
 {
     arch_t a;
     arch_diag_list_t dl;
-    ck_assert_int_eq(load("xbar: {rows: 0}\nchip: {tiles: x}\nenergy: {e_add_pj: -1}\nzzzzz: 1\n",
-                          &a, &dl),
-                     ST_ECONFIG);
+    ck_assert_int_eq(
+        load("xbar: {rows: 0}\nchip: {tiles: x}\nenergy: {e_add_pj: -1}\nzzzzz: 1\n", &a, &dl),
+        ST_ECONFIG);
     ck_assert_uint_eq(dl.n, 5);
     ck_assert_str_eq(line_of(&dl, 0), "a.yaml:4:1: error: unknown key 'zzzzz'");
     ck_assert_str_eq(line_of(&dl, 1), "a.yaml:1:1: error: version: is required but not given");

@@ -133,8 +133,8 @@ START_TEST(test_configs_every_expect_has_its_yaml)
                  names[i]);
         snprintf(spec, sizeof spec, "tests/configs/bad/%.*s.spec", (int)(strlen(names[i]) - 7),
                  names[i]);
-        ck_assert_msg(access(path, F_OK) == 0 || access(spec, F_OK) == 0, "%s has no %s",
-                      names[i], path);
+        ck_assert_msg(access(path, F_OK) == 0 || access(spec, F_OK) == 0, "%s has no %s", names[i],
+                      path);
         free(names[i]);
     }
 }
@@ -226,8 +226,8 @@ START_TEST(test_configs_default_names_every_key)
         int bn = b[i].key[0] ? ydoc_map_get(d, root, b[i].key) : root;
         ck_assert_msg(bn != 0, "default.yaml lacks block %s", b[i].key);
         for (size_t j = 0; j < b[i].n_fields; j++)
-            ck_assert_msg(ydoc_map_get(d, bn, b[i].fields[j].key) != 0,
-                          "default.yaml lacks %s.%s", b[i].key, b[i].fields[j].key);
+            ck_assert_msg(ydoc_map_get(d, bn, b[i].fields[j].key) != 0, "default.yaml lacks %s.%s",
+                          b[i].key, b[i].fields[j].key);
     }
     ydoc_destroy(d);
 }

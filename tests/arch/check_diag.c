@@ -87,14 +87,13 @@ START_TEST(test_diag_print_echoes_line_caret_and_note)
     arch_diag_add(&dl, "x.yaml", 12, 9, "xbar.rows", "  rows: abc", "bad");
     arch_diag_add(&dl, "x.yaml", 5, 3, "", "  rows: 1", "duplicate key 'rows'");
     arch_diag_note(&dl, 3, 3, "first defined here");
-    ck_assert_str_eq(print_to_string(&dl),
-                     "x.yaml:12:9: error: xbar.rows: bad\n"
-                     "    12 |   rows: abc\n"
-                     "       |         ^\n"
-                     "x.yaml:5:3: error: duplicate key 'rows'\n"
-                     "     5 |   rows: 1\n"
-                     "       |   ^\n"
-                     "x.yaml:3:3: note: first defined here\n");
+    ck_assert_str_eq(print_to_string(&dl), "x.yaml:12:9: error: xbar.rows: bad\n"
+                                           "    12 |   rows: abc\n"
+                                           "       |         ^\n"
+                                           "x.yaml:5:3: error: duplicate key 'rows'\n"
+                                           "     5 |   rows: 1\n"
+                                           "       |   ^\n"
+                                           "x.yaml:3:3: note: first defined here\n");
 }
 END_TEST
 

@@ -433,7 +433,6 @@ START_TEST(test_ydoc_deep_flow_nesting_is_refused_quickly)
 }
 END_TEST
 
-
 /* ---- Confinement: the top file's directory tree, plus the include paths ---- */
 
 /* realpath of dir/sub ("" for dir itself), for messages that show a resolved directory. */
@@ -456,20 +455,24 @@ START_TEST(test_include_outside_the_top_files_tree_is_refused)
     put("top/nested.yaml", "x: !include sub/b.yaml\n");
     char want[1024];
     /* ../x.yaml resolves to dir/x.yaml: outside dir/top, whose resolved path is shown. */
-    snprintf(want, sizeof want, "%s/top/a.yaml:1:4: error: !include ../x.yaml: outside the "
-             "directory tree of %s/top/a.yaml (%s); add --include-path to allow it", dir, dir,
-             real_dir("top"));
+    snprintf(want, sizeof want,
+             "%s/top/a.yaml:1:4: error: !include ../x.yaml: outside the "
+             "directory tree of %s/top/a.yaml (%s); add --include-path to allow it",
+             dir, dir, real_dir("top"));
     ck_assert_str_eq(refuse_file("top/a.yaml", ST_ECONFIG), want);
     /* An absolute path anywhere else: refused before the file is opened or read. */
-    snprintf(want, sizeof want, "%s/top/abs.yaml:1:4: error: !include /etc/passwd: outside "
-             "the directory tree of %s/top/abs.yaml (%s); add --include-path to allow it", dir,
-             dir, real_dir("top"));
+    snprintf(want, sizeof want,
+             "%s/top/abs.yaml:1:4: error: !include /etc/passwd: outside "
+             "the directory tree of %s/top/abs.yaml (%s); add --include-path to allow it",
+             dir, dir, real_dir("top"));
     ck_assert_str_eq(refuse_file("top/abs.yaml", ST_ECONFIG), want);
     /* A nested include is held to the top file's tree too (sub/b.yaml may reach top/, not
      * dir/). */
-    snprintf(want, sizeof want, "%s/top/sub/b.yaml:1:4: error: !include ../../x.yaml: outside "
+    snprintf(want, sizeof want,
+             "%s/top/sub/b.yaml:1:4: error: !include ../../x.yaml: outside "
              "the directory tree of %s/top/nested.yaml (%s); add --include-path to allow it "
-             "(included from %s/top/nested.yaml:1:4)", dir, dir, real_dir("top"), dir);
+             "(included from %s/top/nested.yaml:1:4)",
+             dir, dir, real_dir("top"), dir);
     ck_assert_str_eq(refuse_file("top/nested.yaml", ST_ECONFIG), want);
     rm_dir();
 }
@@ -489,13 +492,15 @@ START_TEST(test_include_symlink_out_of_the_tree_is_refused)
     snprintf(link, sizeof link, "%s/top/file.yaml", dir);
     ck_assert_int_eq(symlink(target, link), 0); /* top/file.yaml -> dir/x.yaml */
     char want[1024];
-    snprintf(want, sizeof want, "%s/top/a.yaml:1:4: error: !include link/x.yaml: outside the "
-             "directory tree of %s/top/a.yaml (%s); add --include-path to allow it", dir, dir,
-             real_dir("top"));
+    snprintf(want, sizeof want,
+             "%s/top/a.yaml:1:4: error: !include link/x.yaml: outside the "
+             "directory tree of %s/top/a.yaml (%s); add --include-path to allow it",
+             dir, dir, real_dir("top"));
     ck_assert_str_eq(refuse_file("top/a.yaml", ST_ECONFIG), want);
-    snprintf(want, sizeof want, "%s/top/b.yaml:1:4: error: !include file.yaml: outside the "
-             "directory tree of %s/top/b.yaml (%s); add --include-path to allow it", dir, dir,
-             real_dir("top"));
+    snprintf(want, sizeof want,
+             "%s/top/b.yaml:1:4: error: !include file.yaml: outside the "
+             "directory tree of %s/top/b.yaml (%s); add --include-path to allow it",
+             dir, dir, real_dir("top"));
     ck_assert_str_eq(refuse_file("top/b.yaml", ST_ECONFIG), want);
     rm_dir();
 }
@@ -595,7 +600,6 @@ START_TEST(test_include_path_with_a_nul_is_refused)
     rm_dir();
 }
 END_TEST
-
 
 /* The read hook sees the top file, then each included file, with its bytes. */
 static char hook_seen[512];

@@ -184,8 +184,7 @@ START_TEST(test_ydoc_duplicate_key_points_at_both)
 {
     static arch_diag_list_t dl;
     ydoc_t *d;
-    ck_assert_int_eq(load("x:\n  rows: 1\n  cols: 2\n  rows: 3\n  rows: 4\n", &d, &dl),
-                     ST_ECONFIG);
+    ck_assert_int_eq(load("x:\n  rows: 1\n  cols: 2\n  rows: 3\n  rows: 4\n", &d, &dl), ST_ECONFIG);
     ck_assert_uint_eq(dl.n, 1);
     ck_assert_str_eq(first(&dl), "t.yaml:4:3: error: duplicate key 'rows'");
     ck_assert_str_eq(dl.d[0].note, "first defined here");
@@ -243,10 +242,10 @@ static const struct {
     const char *msg;
 } bad_bytes[] = {
     {"\xff", "expected UTF-8 text, got byte 0xff"},
-    {"\xe9t", "expected UTF-8 text, got byte 0xe9"},     /* Latin-1 e-acute */
-    {"\xc0\xaf", "expected UTF-8 text, got byte 0xc0"},  /* overlong '/' */
+    {"\xe9t", "expected UTF-8 text, got byte 0xe9"},        /* Latin-1 e-acute */
+    {"\xc0\xaf", "expected UTF-8 text, got byte 0xc0"},     /* overlong '/' */
     {"\xed\xa0\x80", "expected UTF-8 text, got byte 0xed"}, /* surrogate U+D800 */
-    {"\xc3", "expected UTF-8 text, got byte 0xc3"},      /* cut short at the end */
+    {"\xc3", "expected UTF-8 text, got byte 0xc3"},         /* cut short at the end */
     {"\x01", "expected printable text, got control character U+0001"},
     {"\x7f", "expected printable text, got control character U+007F"},
 };
@@ -382,8 +381,7 @@ START_TEST(test_ydoc_alias_as_key_and_value_is_the_anchored_node)
     ydoc_t *d;
     arch_diag_list_t dl;
     /* "key" anchored on a value, then used as a key and as a value; &m a mapping reused. */
-    ck_assert_int_eq(load("a: &k key\nb: {*k : 1, v: *k}\nc: &m {p: 2}\nd: *m\n", &d, &dl),
-                     ST_OK);
+    ck_assert_int_eq(load("a: &k key\nb: {*k : 1, v: *k}\nc: &m {p: 2}\nd: *m\n", &d, &dl), ST_OK);
     int root = ydoc_root(d), k = ydoc_map_get(d, root, "a"), b = ydoc_map_get(d, root, "b");
     ck_assert_int_eq(ydoc_map_key(d, b, 0), k);
     ck_assert_int_eq(ydoc_map_get(d, b, "key"), ydoc_map_value(d, b, 0));
@@ -539,8 +537,7 @@ START_TEST(test_apply_integer_bounds_are_inclusive)
 }
 END_TEST
 
-static const char *const not_integers[] = {"1.5", "-3", "1e3", "0x10", "abc", "+5", "'12 '",
-                                           "[1]"};
+static const char *const not_integers[] = {"1.5", "-3", "1e3", "0x10", "abc", "+5", "'12 '", "[1]"};
 
 START_TEST(test_apply_integer_is_plain_decimal_digits)
 {
@@ -562,8 +559,8 @@ START_TEST(test_apply_integer_is_plain_decimal_digits)
 }
 END_TEST
 
-static const char *const not_numbers[] = {"abc", "inf", ".nan", "nan", "0x1p3", "1e999", "1.5x",
-                                          "'' "};
+static const char *const not_numbers[] = {"abc",   "inf",   ".nan", "nan",
+                                          "0x1p3", "1e999", "1.5x", "'' "};
 
 START_TEST(test_apply_number_must_be_finite_decimal)
 {

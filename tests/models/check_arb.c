@@ -47,8 +47,9 @@ static double chi_square(uint32_t k, uint32_t draws, uint64_t s)
 
 START_TEST(test_arb_bits_per_try_are_ceil_log2_k)
 {
-    static const struct { uint32_t k, b; } t[] = {
-        {2, 1}, {3, 2}, {4, 2}, {5, 3}, {8, 3}, {9, 4}, {512, 9}, {513, 10}, {1024, 10}};
+    static const struct {
+        uint32_t k, b;
+    } t[] = {{2, 1}, {3, 2}, {4, 2}, {5, 3}, {8, 3}, {9, 4}, {512, 9}, {513, 10}, {1024, 10}};
     for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++) {
         arb_params_t p = {.k = t[i].k, .t_bit_cyc = 1};
         ck_assert_uint_eq(arb_bits_per_try(&p), t[i].b);
@@ -253,7 +254,9 @@ END_TEST
 /* ---- Errors ---- */
 
 static const arb_params_t bad[] = {
-    {.k = 0, .t_bit_cyc = 1}, {.k = 1, .t_bit_cyc = 1}, {.k = 1025, .t_bit_cyc = 1},
+    {.k = 0, .t_bit_cyc = 1},
+    {.k = 1, .t_bit_cyc = 1},
+    {.k = 1025, .t_bit_cyc = 1},
     {.k = 3, .t_bit_cyc = 0},
 };
 

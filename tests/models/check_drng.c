@@ -8,9 +8,16 @@
 
 /* Share 4 rows per module; SET 2 + sense 1 + RESET 2 cycles at 1 ns; tau0 1 ns, delta 40,
  * Ic0 100 uA, no device spread, driver up to 200 uA.  Pulse t = 2 ns. */
-static const drng_params_t good = {
-    .share = 4, .t_set_cyc = 2, .t_sense_cyc = 1, .t_reset_cyc = 2, .clk_ns = 1.0,
-    .tau0_ns = 1.0, .delta = 40.0, .ic0_ua = 100.0, .sigma_ic0_rel = 0.0, .i_max_ua = 200.0};
+static const drng_params_t good = {.share = 4,
+                                   .t_set_cyc = 2,
+                                   .t_sense_cyc = 1,
+                                   .t_reset_cyc = 2,
+                                   .clk_ns = 1.0,
+                                   .tau0_ns = 1.0,
+                                   .delta = 40.0,
+                                   .ic0_ua = 100.0,
+                                   .sigma_ic0_rel = 0.0,
+                                   .i_max_ua = 200.0};
 static const uint64_t seed = 0x0123456789ABCDEFull;
 static drng_t *d; /* layer 2, 1000 rows, p = 0.3 */
 static act_counts_t acc;
@@ -127,8 +134,8 @@ START_TEST(test_drng_cycles_are_share_times_set_sense_reset)
 {
     uint64_t mask[16], cyc = 0; /* ceil(1000/64) = 16 words */
     ck_assert_int_eq(drng_draw(d, 0, 0, mask, &cyc, &acc, NULL), ST_OK);
-    ck_assert_uint_eq(cyc, 20); /* 4 rows per module * (2 + 1 + 2) */
-    ck_assert_uint_eq(acc.n[ACT_DRNG_SET], 1000);  /* one SET per row */
+    ck_assert_uint_eq(cyc, 20);                   /* 4 rows per module * (2 + 1 + 2) */
+    ck_assert_uint_eq(acc.n[ACT_DRNG_SET], 1000); /* one SET per row */
     ck_assert_uint_eq(acc.n[ACT_DRNG_SENSE], 1000);
     ck_assert_uint_eq(acc.n[ACT_DRNG_RESET], 1000);
     ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ] + acc.n[ACT_ARB_BIT], 0);
@@ -501,19 +508,45 @@ static drng_params_t bad_param(int i)
 {
     drng_params_t p = good;
     switch (i) {
-    case 0: p.share = 0; break;
-    case 1: p.t_set_cyc = 0; break;
-    case 2: p.clk_ns = 0.0; break;
-    case 3: p.tau0_ns = -1.0; break;
-    case 4: p.delta = 0.0; break;
-    case 5: p.ic0_ua = 0.0; break;
-    case 6: p.sigma_ic0_rel = -0.1; break;
-    case 7: p.i_max_ua = 0.0; break;
-    case 8: p.delta = NAN; break;
-    case 9: p.clk_ns = INFINITY; break;
-    case 10: p.sigma_p = -0.01; break;
-    case 11: p.sigma_p = NAN; break;
-    default: p.sigma_p = INFINITY; break;
+    case 0:
+        p.share = 0;
+        break;
+    case 1:
+        p.t_set_cyc = 0;
+        break;
+    case 2:
+        p.clk_ns = 0.0;
+        break;
+    case 3:
+        p.tau0_ns = -1.0;
+        break;
+    case 4:
+        p.delta = 0.0;
+        break;
+    case 5:
+        p.ic0_ua = 0.0;
+        break;
+    case 6:
+        p.sigma_ic0_rel = -0.1;
+        break;
+    case 7:
+        p.i_max_ua = 0.0;
+        break;
+    case 8:
+        p.delta = NAN;
+        break;
+    case 9:
+        p.clk_ns = INFINITY;
+        break;
+    case 10:
+        p.sigma_p = -0.01;
+        break;
+    case 11:
+        p.sigma_p = NAN;
+        break;
+    default:
+        p.sigma_p = INFINITY;
+        break;
     }
     return p;
 }

@@ -10,18 +10,38 @@
 static void hand_table(en_table_t *t, act_counts_t *c)
 {
     static const double e[ACT_COUNT] = {
-        [ACT_XBAR_CELL_READ] = 0.5, [ACT_XBAR_CELL_WRITE] = 2.0, [ACT_WLDEC_DECODE] = 1.25,
-        [ACT_SA_SENSE] = 0.75,      [ACT_DRNG_SET] = 3.0,        [ACT_DRNG_SENSE] = 0.5,
-        [ACT_DRNG_RESET] = 2.0,     [ACT_ARB_BIT] = 4.0,         [ACT_SBUF_READ_BIT] = 0.125,
-        [ACT_SBUF_WRITE_BIT] = 0.25, [ACT_ADD] = 0.25,           [ACT_ACT] = 0.5,
-        [ACT_POOL] = 0.75,          [ACT_MUL] = 1.5,             [ACT_BUS_BIT] = 0.0625,
+        [ACT_XBAR_CELL_READ] = 0.5,
+        [ACT_XBAR_CELL_WRITE] = 2.0,
+        [ACT_WLDEC_DECODE] = 1.25,
+        [ACT_SA_SENSE] = 0.75,
+        [ACT_DRNG_SET] = 3.0,
+        [ACT_DRNG_SENSE] = 0.5,
+        [ACT_DRNG_RESET] = 2.0,
+        [ACT_ARB_BIT] = 4.0,
+        [ACT_SBUF_READ_BIT] = 0.125,
+        [ACT_SBUF_WRITE_BIT] = 0.25,
+        [ACT_ADD] = 0.25,
+        [ACT_ACT] = 0.5,
+        [ACT_POOL] = 0.75,
+        [ACT_MUL] = 1.5,
+        [ACT_BUS_BIT] = 0.0625,
     };
     static const uint64_t n[ACT_COUNT] = {
-        [ACT_XBAR_CELL_READ] = 1000, [ACT_XBAR_CELL_WRITE] = 10, [ACT_WLDEC_DECODE] = 4,
-        [ACT_SA_SENSE] = 64,         [ACT_DRNG_SET] = 8,         [ACT_DRNG_SENSE] = 8,
-        [ACT_DRNG_RESET] = 8,        [ACT_ARB_BIT] = 2,          [ACT_SBUF_READ_BIT] = 256,
-        [ACT_SBUF_WRITE_BIT] = 128,  [ACT_ADD] = 12,             [ACT_ACT] = 16,
-        [ACT_POOL] = 6,              [ACT_MUL] = 10,             [ACT_BUS_BIT] = 320,
+        [ACT_XBAR_CELL_READ] = 1000,
+        [ACT_XBAR_CELL_WRITE] = 10,
+        [ACT_WLDEC_DECODE] = 4,
+        [ACT_SA_SENSE] = 64,
+        [ACT_DRNG_SET] = 8,
+        [ACT_DRNG_SENSE] = 8,
+        [ACT_DRNG_RESET] = 8,
+        [ACT_ARB_BIT] = 2,
+        [ACT_SBUF_READ_BIT] = 256,
+        [ACT_SBUF_WRITE_BIT] = 128,
+        [ACT_ADD] = 12,
+        [ACT_ACT] = 16,
+        [ACT_POOL] = 6,
+        [ACT_MUL] = 10,
+        [ACT_BUS_BIT] = 320,
     };
     for (int i = 0; i < ACT_COUNT; i++) {
         t->e_pj[i] = e[i];
@@ -51,7 +71,8 @@ START_TEST(test_energy_act_names_are_lower_case_enum_names)
     ck_assert_str_eq(act_desc(ACT_BUS_BIT)->name, "bus_bit");
     for (int a = 0; a < ACT_COUNT; a++)
         for (const char *s = act_desc((act_t)a)->name; *s; s++)
-            ck_assert_msg(!isupper((unsigned char)*s), "upper case in %s", act_desc((act_t)a)->name);
+            ck_assert_msg(!isupper((unsigned char)*s), "upper case in %s",
+                          act_desc((act_t)a)->name);
 }
 END_TEST
 
@@ -155,15 +176,15 @@ START_TEST(test_energy_by_comp_splits_total_by_component)
     double by[COMP_COUNT];
     hand_table(&t, &c);
     en_by_comp_pj(&t, &c, by);
-    ck_assert_double_eq_tol(by[COMP_XBAR], 520.0, 1e-9);   /* 1000*0.5 + 10*2 */
-    ck_assert_double_eq_tol(by[COMP_WLDEC], 5.0, 1e-9);    /* 4*1.25 */
-    ck_assert_double_eq_tol(by[COMP_SA], 48.0, 1e-9);      /* 64*0.75 */
-    ck_assert_double_eq_tol(by[COMP_DRNG], 44.0, 1e-9);    /* 8*3 + 8*0.5 + 8*2 */
-    ck_assert_double_eq_tol(by[COMP_ARB], 8.0, 1e-9);      /* 2*4 */
-    ck_assert_double_eq_tol(by[COMP_SBUF], 64.0, 1e-9);    /* 256*0.125 + 128*0.25 */
+    ck_assert_double_eq_tol(by[COMP_XBAR], 520.0, 1e-9); /* 1000*0.5 + 10*2 */
+    ck_assert_double_eq_tol(by[COMP_WLDEC], 5.0, 1e-9);  /* 4*1.25 */
+    ck_assert_double_eq_tol(by[COMP_SA], 48.0, 1e-9);    /* 64*0.75 */
+    ck_assert_double_eq_tol(by[COMP_DRNG], 44.0, 1e-9);  /* 8*3 + 8*0.5 + 8*2 */
+    ck_assert_double_eq_tol(by[COMP_ARB], 8.0, 1e-9);    /* 2*4 */
+    ck_assert_double_eq_tol(by[COMP_SBUF], 64.0, 1e-9);  /* 256*0.125 + 128*0.25 */
     /* 12*0.25 + 16*0.5 + 6*0.75 + 10*1.5 */
     ck_assert_double_eq_tol(by[COMP_DIGITAL], 30.5, 1e-9);
-    ck_assert_double_eq_tol(by[COMP_BUS], 20.0, 1e-9);     /* 320*0.0625 */
+    ck_assert_double_eq_tol(by[COMP_BUS], 20.0, 1e-9); /* 320*0.0625 */
     double sum = 0.0;
     for (int k = 0; k < COMP_COUNT; k++)
         sum += by[k];
@@ -190,7 +211,7 @@ START_TEST(test_energy_counts_add_is_per_action_and_clear_zeroes)
 {
     act_counts_t a, b;
     for (int i = 0; i < ACT_COUNT; i++) {
-        a.n[i] = (uint64_t)i;          /* 0, 1, 2, ... */
+        a.n[i] = (uint64_t)i;           /* 0, 1, 2, ... */
         b.n[i] = 100 * (uint64_t)i + 1; /* 1, 101, 201, ... */
     }
     act_counts_add(&a, &b);

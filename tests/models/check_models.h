@@ -73,24 +73,24 @@ static inline uint64_t ns_stat_value(const void *base, const stat_desc_t *d, uns
  * Every failure must return ST_ENOMEM and leave *out alone (ASan reports any leak).
  * CREATE is an expression using `out_`; it evaluates to the status.  Leaves the object
  * created by the successful call in `out_` and the number of failures in `fails_`. */
-#define NS_FAULT_LOOP(type, out_, fails_, CREATE)                                           \
-    do {                                                                                    \
-        static int ns_sentinel_;                                                            \
-        type *const ns_untouched_ = (type *)(void *)&ns_sentinel_;                          \
-        for (unsigned long ns_n_ = 1;; ns_n_++) {                                           \
-            ck_assert_uint_lt(ns_n_, 100); /* no model allocates this often */              \
-            out_ = ns_untouched_;                                                           \
-            st_fail_alloc_at = ns_n_;                                                       \
-            int ns_rc_ = (CREATE);                                                          \
-            st_fail_alloc_at = 0; /* the countdown may still be running after success */    \
-            if (ns_rc_ == ST_OK) {                                                          \
-                ck_assert_ptr_ne(out_, ns_untouched_);                                      \
-                fails_ = ns_n_ - 1;                                                         \
-                break;                                                                      \
-            }                                                                               \
-            ck_assert_int_eq(ns_rc_, ST_ENOMEM);                                            \
-            ck_assert_ptr_eq(out_, ns_untouched_);                                          \
-        }                                                                                   \
+#define NS_FAULT_LOOP(type, out_, fails_, CREATE)                                                  \
+    do {                                                                                           \
+        static int ns_sentinel_;                                                                   \
+        type *const ns_untouched_ = (type *)(void *)&ns_sentinel_;                                 \
+        for (unsigned long ns_n_ = 1;; ns_n_++) {                                                  \
+            ck_assert_uint_lt(ns_n_, 100); /* no model allocates this often */                     \
+            out_ = ns_untouched_;                                                                  \
+            st_fail_alloc_at = ns_n_;                                                              \
+            int ns_rc_ = (CREATE);                                                                 \
+            st_fail_alloc_at = 0; /* the countdown may still be running after success */           \
+            if (ns_rc_ == ST_OK) {                                                                 \
+                ck_assert_ptr_ne(out_, ns_untouched_);                                             \
+                fails_ = ns_n_ - 1;                                                                \
+                break;                                                                             \
+            }                                                                                      \
+            ck_assert_int_eq(ns_rc_, ST_ENOMEM);                                                   \
+            ck_assert_ptr_eq(out_, ns_untouched_);                                                 \
+        }                                                                                          \
     } while (0)
 
 #endif

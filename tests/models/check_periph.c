@@ -5,8 +5,8 @@
 #include "periph.h"
 
 /* 16 lanes; add 2, activation 1, pooling 3, multiplication 5 cycles. */
-static const periph_params_t good = {.lanes = 16, .t_add_cyc = 2, .t_act_cyc = 1,
-                                     .t_pool_cyc = 3, .t_mul_cyc = 5};
+static const periph_params_t good = {
+    .lanes = 16, .t_add_cyc = 2, .t_act_cyc = 1, .t_pool_cyc = 3, .t_mul_cyc = 5};
 static periph_t *x;
 static act_counts_t acc;
 
@@ -45,7 +45,7 @@ START_TEST(test_periph_activate_cycles_are_rounds_times_t_act)
 {
     uint64_t cyc = 0;
     ck_assert_int_eq(periph_activate(x, 100, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(cyc, 7);             /* ceil(100/16) = 7 rounds * 1 */
+    ck_assert_uint_eq(cyc, 7); /* ceil(100/16) = 7 rounds * 1 */
     ck_assert_uint_eq(acc.n[ACT_ACT], 100);
     ck_assert_uint_eq(periph_stats(x)->activations, 100);
 }
@@ -106,7 +106,7 @@ START_TEST(test_periph_sample_is_one_mul_and_one_add_per_sample)
     uint64_t cyc = 0;
     /* s = mu + sigma * eps */
     ck_assert_int_eq(periph_sample(x, 40, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(cyc, 21);            /* 3 rounds * (t_mul 5 + t_add 2) */
+    ck_assert_uint_eq(cyc, 21); /* 3 rounds * (t_mul 5 + t_add 2) */
     ck_assert_uint_eq(acc.n[ACT_MUL], 40);
     ck_assert_uint_eq(acc.n[ACT_ADD], 40);
     ck_assert_uint_eq(periph_stats(x)->muls, 40);
@@ -237,15 +237,15 @@ START_TEST(test_periph_largest_norm_that_fits_counts_3n_muls)
 {
     /* n = floor((2^64 - 1) / 4) = 2^62 - 1: 4n = 2^64 - 4 adds fit; one lane rounds
      * n * 2 * (1 + 1) = 4n cycles fit too. */
-    periph_params_t p = {.lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1,
-                         .t_mul_cyc = 1};
+    periph_params_t p = {
+        .lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1, .t_mul_cyc = 1};
     periph_t *y;
     uint64_t cyc = 0;
     const uint64_t n = UINT64_MAX / 4;
     ck_assert_uint_eq(n, 0x3FFFFFFFFFFFFFFFull);
     ck_assert_int_eq(periph_create(&p, &y), ST_OK);
     ck_assert_int_eq(periph_norm(y, n, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(cyc, 0xFFFFFFFFFFFFFFFCull);         /* 4n */
+    ck_assert_uint_eq(cyc, 0xFFFFFFFFFFFFFFFCull);            /* 4n */
     ck_assert_uint_eq(acc.n[ACT_ADD], 0xFFFFFFFFFFFFFFFCull); /* 4n */
     ck_assert_uint_eq(acc.n[ACT_MUL], 0xBFFFFFFFFFFFFFFDull); /* 3n = 3 * 2^62 - 3 */
     periph_destroy(y);
@@ -254,8 +254,8 @@ END_TEST
 
 START_TEST(test_periph_largest_tree_has_32_levels)
 {
-    periph_params_t p = {.lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1,
-                         .t_mul_cyc = 1};
+    periph_params_t p = {
+        .lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1, .t_mul_cyc = 1};
     periph_t *y;
     uint64_t cyc = 0;
     ck_assert_int_eq(periph_create(&p, &y), ST_OK);
@@ -322,8 +322,8 @@ START_TEST(test_periph_overflowing_scale_requests_are_erange_and_count_nothing)
 {
     uint64_t cyc = 77;
     /* one lane, t_mul 2, t_add 1 */
-    periph_params_t p = {.lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1,
-                         .t_mul_cyc = 2};
+    periph_params_t p = {
+        .lanes = 1, .t_add_cyc = 1, .t_act_cyc = 1, .t_pool_cyc = 1, .t_mul_cyc = 2};
     periph_t *y;
     ck_assert_int_eq(periph_create(&p, &y), ST_OK);
     /* norm, counts only (fixture: 16 lanes): n = 2^62 -> 4n = 2^64 adds do not fit, while

@@ -4,8 +4,8 @@
 #include "sbuf.h"
 
 /* 1024 words of 64 bits (65536 bits); read 2 cycles, write 3 cycles per word. */
-static const sbuf_params_t good = {.words = 1024, .word_bits = 64, .t_read_cyc = 2,
-                                   .t_write_cyc = 3};
+static const sbuf_params_t good = {
+    .words = 1024, .word_bits = 64, .t_read_cyc = 2, .t_write_cyc = 3};
 static sbuf_t *b;
 static act_counts_t acc;
 
@@ -35,7 +35,7 @@ START_TEST(test_sbuf_read_moves_whole_words)
 {
     uint64_t cyc = 0;
     ck_assert_int_eq(sbuf_read(b, 100, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(cyc, 4);                         /* ceil(100/64) = 2 words * 2 */
+    ck_assert_uint_eq(cyc, 4);                        /* ceil(100/64) = 2 words * 2 */
     ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 128); /* 2 whole words * 64 bits */
     ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 0);
     ck_assert_uint_eq(sbuf_stats(b)->word_reads, 2);
@@ -46,7 +46,7 @@ START_TEST(test_sbuf_write_uses_t_write_and_write_bits)
 {
     uint64_t cyc = 0;
     ck_assert_int_eq(sbuf_write(b, 200, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(cyc, 12);                         /* ceil(200/64) = 4 words * 3 */
+    ck_assert_uint_eq(cyc, 12);                        /* ceil(200/64) = 4 words * 3 */
     ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 256); /* 4 * 64 */
     ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 0);
     ck_assert_uint_eq(sbuf_stats(b)->word_writes, 4);
@@ -73,8 +73,8 @@ START_TEST(test_sbuf_64_bits_take_one_word_65_take_two)
     uint64_t c64 = 0, c65 = 0;
     ck_assert_int_eq(sbuf_read(b, 64, &c64, &acc), ST_OK);
     ck_assert_int_eq(sbuf_read(b, 65, &c65, &acc), ST_OK);
-    ck_assert_uint_eq(c64, 2); /* 1 word * 2 */
-    ck_assert_uint_eq(c65, 4); /* 2 words * 2 */
+    ck_assert_uint_eq(c64, 2);                        /* 1 word * 2 */
+    ck_assert_uint_eq(c65, 4);                        /* 2 words * 2 */
     ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 192); /* (1 + 2) * 64 */
 }
 END_TEST
@@ -86,7 +86,7 @@ START_TEST(test_sbuf_whole_capacity_fits_one_more_bit_does_not)
     ck_assert_uint_eq(cyc, 2048); /* 1024 words * 2 */
     ck_assert_int_eq(sbuf_read(b, 65537, &cyc, &acc), ST_ERANGE);
     ck_assert_int_eq(sbuf_write(b, 65537, &cyc, &acc), ST_ERANGE);
-    ck_assert_uint_eq(cyc, 2048);                        /* untouched by the failures */
+    ck_assert_uint_eq(cyc, 2048);                       /* untouched by the failures */
     ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 65536); /* only the good read */
     ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 0);
     ck_assert_uint_eq(sbuf_stats(b)->word_reads, 1024);

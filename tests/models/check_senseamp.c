@@ -64,8 +64,8 @@ START_TEST(test_senseamp_sign_sa_is_one_comparison_per_slot)
     uint64_t cyc = 0;
     ck_assert_int_eq(senseamp_create(&p, 32, &t), ST_OK); /* 8 SAs */
     ck_assert_int_eq(senseamp_read(t, 32, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(cyc, 12);                  /* 4 slots * 1 bit * 3 cycles */
-    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 32);  /* 32 columns * 1 bit */
+    ck_assert_uint_eq(cyc, 12);                 /* 4 slots * 1 bit * 3 cycles */
+    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 32); /* 32 columns * 1 bit */
     senseamp_destroy(t);
 }
 END_TEST

@@ -33,7 +33,8 @@ START_TEST(padding_edges)
 {
     char hex[SHA256_HEX_LEN + 1], m[64];
     memset(m, 'a', sizeof m);
-    sha256_hex(m, 55, hex); /* python3 -c "import hashlib;print(hashlib.sha256(b'a'*55).hexdigest())" */
+    sha256_hex(m, 55,
+               hex); /* python3 -c "import hashlib;print(hashlib.sha256(b'a'*55).hexdigest())" */
     ck_assert_str_eq(hex, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
     sha256_hex(m, 56, hex);
     ck_assert_str_eq(hex, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");

@@ -87,8 +87,8 @@ START_TEST(test_tile_counts_decodes_senses_and_cell_reads_per_step)
     tile_req_t rq = {.row_off = 0, .rows = 100, .cols = 50, .mask = NULL};
     uint64_t cyc;
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_WLDEC_DECODE], 4);     /* one decode per step */
-    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 800);       /* 4 steps * 50 cols * 4 bits */
+    ck_assert_uint_eq(acc.n[ACT_WLDEC_DECODE], 4);      /* one decode per step */
+    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 800);        /* 4 steps * 50 cols * 4 bits */
     ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 5000); /* NULL mask: 100 rows * 50 cols */
     ck_assert_uint_eq(tile_stats(t)->rows_driven, 100);
     ck_assert_uint_eq(tile_stats(t)->rows_dropped, 0);
@@ -139,8 +139,14 @@ START_TEST(test_tile_cell_mtjs_multiplies_conducting_cells)
     const uint64_t drop_row5 = ~((uint64_t)1 << 5);
     checker_wmask(wm);
     /* the read above (6 kept weights on driven rows) with 3-MTJ cells: 18 */
-    tile_req_t rq = {.row_off = 4, .rows = 3, .cols = 5, .mask = &drop_row5, .wmask = wm,
-                     .col_off = 2, .wcols = 10, .cell_mtjs = 3};
+    tile_req_t rq = {.row_off = 4,
+                     .rows = 3,
+                     .cols = 5,
+                     .mask = &drop_row5,
+                     .wmask = wm,
+                     .col_off = 2,
+                     .wcols = 10,
+                     .cell_mtjs = 3};
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
     ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 18);
     /* without a weight mask: 100 rows * 50 cols * 3 MTJs = 15000 */
@@ -180,9 +186,13 @@ START_TEST(test_tile_weight_mask_count_matches_per_bit_reference)
             for (uint32_t col_off = 0; col_off < wcols[a]; col_off += 1 + wcols[a] / 5) {
                 uint32_t cols = wcols[a] - col_off < 64 ? wcols[a] - col_off : 64;
                 for (int masked = 0; masked < 2; masked++) {
-                    tile_req_t rq = {.row_off = row_offs[b], .rows = 128, .cols = cols,
-                                     .mask = masked ? rm : NULL, .wmask = wm,
-                                     .col_off = col_off, .wcols = wcols[a]};
+                    tile_req_t rq = {.row_off = row_offs[b],
+                                     .rows = 128,
+                                     .cols = cols,
+                                     .mask = masked ? rm : NULL,
+                                     .wmask = wm,
+                                     .col_off = col_off,
+                                     .wcols = wcols[a]};
                     uint64_t cyc, want = naive_cells(&rq);
                     act_counts_clear(&acc);
                     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
@@ -203,7 +213,7 @@ START_TEST(test_tile_part_stats_follow_the_read)
     ck_assert_uint_eq(tile_xbar_stats(t)->read_steps, 4);
     ck_assert_uint_eq(tile_xbar_stats(t)->cell_reads, 1700);
     ck_assert_uint_eq(tile_wldec_stats(t)->decodes, 4);
-    ck_assert_uint_eq(tile_sa_stats(t)->reads, 4);          /* one column read per step */
+    ck_assert_uint_eq(tile_sa_stats(t)->reads, 4); /* one column read per step */
     ck_assert_uint_eq(tile_sa_stats(t)->comparisons, 800);
     tile_stats_reset(t);
     ck_assert_uint_eq(tile_stats(t)->mvms, 0);
@@ -274,8 +284,8 @@ START_TEST(test_tile_32_rows_take_one_step_33_take_two)
     uint64_t c32 = 0, c33 = 0;
     ck_assert_int_eq(tile_mvm(t, &r32, &c32, &acc), ST_OK);
     ck_assert_int_eq(tile_mvm(t, &r33, &c33, &acc), ST_OK);
-    ck_assert_uint_eq(c32, 33); /* 1 * (2 + 3 + 28) */
-    ck_assert_uint_eq(c33, 66); /* 2 * (2 + 3 + 28) */
+    ck_assert_uint_eq(c32, 33);                    /* 1 * (2 + 3 + 28) */
+    ck_assert_uint_eq(c33, 66);                    /* 2 * (2 + 3 + 28) */
     ck_assert_uint_eq(acc.n[ACT_WLDEC_DECODE], 3); /* 1 + 2 */
 }
 END_TEST
@@ -295,8 +305,8 @@ END_TEST
 START_TEST(test_tile_without_weight_mask_col_off_and_wcols_are_ignored)
 {
     /* the plain read of test_tile_mask_drives_only_set_rows_of_the_slice: 34 * 50 */
-    tile_req_t rq = {.row_off = 60, .rows = 100, .cols = 50, .mask = every_third,
-                     .col_off = 1000, .wcols = 3};
+    tile_req_t rq = {
+        .row_off = 60, .rows = 100, .cols = 50, .mask = every_third, .col_off = 1000, .wcols = 3};
     uint64_t cyc = 0;
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
     ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 1700);
@@ -343,10 +353,8 @@ END_TEST
 /* ---- Errors ---- */
 
 static const tile_req_t bad_reqs[] = {
-    {.row_off = 0, .rows = 0, .cols = 50},
-    {.row_off = 0, .rows = 129, .cols = 50},
-    {.row_off = 0, .rows = 100, .cols = 0},
-    {.row_off = 0, .rows = 100, .cols = 65},
+    {.row_off = 0, .rows = 0, .cols = 50},          {.row_off = 0, .rows = 129, .cols = 50},
+    {.row_off = 0, .rows = 100, .cols = 0},         {.row_off = 0, .rows = 100, .cols = 65},
     {.row_off = UINT32_MAX, .rows = 2, .cols = 50}, /* the slice's mask range would wrap */
 };
 
@@ -392,8 +400,11 @@ START_TEST(test_tile_cells_overflowing_64_bits_are_erange)
 {
     /* a 2^20 x 2^13 array read whole: 2^33 binary cells fit, times 2^31 MTJs = 2^64 not */
     const tile_params_t big = {
-        .xbar = {.rows = 1u << 20, .cols = 1u << 13, .max_active_rows = 1u << 20,
-                 .t_read_cyc = 1, .t_write_cyc = 1},
+        .xbar = {.rows = 1u << 20,
+                 .cols = 1u << 13,
+                 .max_active_rows = 1u << 20,
+                 .t_read_cyc = 1,
+                 .t_write_cyc = 1},
         .wldec = {.t_decode_cyc = 1},
         .sa = {.cols_per_sa = 1, .psum_bits = 1, .t_sense_cyc = 1},
     };
@@ -471,7 +482,8 @@ Suite *tile_suite(void)
     tcase_add_checked_fixture(err, setup, teardown);
     tcase_add_loop_test(err, test_tile_slice_not_fitting_is_einval_and_counts_nothing, 0,
                         (int)(sizeof bad_reqs / sizeof bad_reqs[0]));
-    tcase_add_test(err, test_tile_weight_mask_slice_past_layer_columns_is_einval_and_counts_nothing);
+    tcase_add_test(err,
+                   test_tile_weight_mask_slice_past_layer_columns_is_einval_and_counts_nothing);
     tcase_add_test(err, test_tile_cells_overflowing_64_bits_are_erange);
     tcase_add_test(err, test_tile_bad_part_params_are_einval_and_leave_out);
     tcase_add_test(err, test_tile_create_survives_every_allocation_failure);

@@ -74,7 +74,7 @@ START_TEST(test_xbar_stats_sum_over_reads_and_reset_zeroes)
     ck_assert_int_eq(xbar_mvm(x, &b, &cyc, &acc), ST_OK);
     const xbar_stats_t *st = xbar_stats(x);
     ck_assert_uint_eq(st->mvms, 2);
-    ck_assert_uint_eq(st->read_steps, 5);          /* 4 + 1 */
+    ck_assert_uint_eq(st->read_steps, 5);           /* 4 + 1 */
     ck_assert_uint_eq(st->cell_reads, 4500 + 2048); /* 90*50 + 32*64 */
     ck_assert_uint_eq(st->row_writes, 0);
     xbar_stats_reset(x);
@@ -88,9 +88,9 @@ START_TEST(test_xbar_program_costs_rows_times_t_write_and_two_cells_per_weight)
 {
     uint64_t cyc = 0;
     ck_assert_int_eq(xbar_program(x, 10, 20, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(cyc, 100);                          /* 10 rows * 10 cycles */
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_WRITE], 400);   /* 2 cells * 10 * 20 */
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 0);      /* writes are booked apart */
+    ck_assert_uint_eq(cyc, 100);                        /* 10 rows * 10 cycles */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_WRITE], 400); /* 2 cells * 10 * 20 */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 0);    /* writes are booked apart */
     ck_assert_uint_eq(xbar_stats(x)->row_writes, 10);
     ck_assert_uint_eq(xbar_stats(x)->cell_writes, 400);
     ck_assert_uint_eq(xbar_stats(x)->mvms, 0);
@@ -178,11 +178,11 @@ START_TEST(test_xbar_create_rejects_bad_params_and_leaves_out)
 END_TEST
 
 static const xbar_req_t bad_reqs[] = {
-    {.rows_used = 129, .cols_used = 64, .rows_driven = 0},  /* more rows than the array */
-    {.rows_used = 128, .cols_used = 65, .rows_driven = 0},  /* more columns */
-    {.rows_used = 0, .cols_used = 64, .rows_driven = 0},    /* empty */
-    {.rows_used = 10, .cols_used = 0, .rows_driven = 0},    /* empty */
-    {.rows_used = 10, .cols_used = 64, .rows_driven = 11},  /* drives unused rows */
+    {.rows_used = 129, .cols_used = 64, .rows_driven = 0}, /* more rows than the array */
+    {.rows_used = 128, .cols_used = 65, .rows_driven = 0}, /* more columns */
+    {.rows_used = 0, .cols_used = 64, .rows_driven = 0},   /* empty */
+    {.rows_used = 10, .cols_used = 0, .rows_driven = 0},   /* empty */
+    {.rows_used = 10, .cols_used = 64, .rows_driven = 11}, /* drives unused rows */
 };
 
 START_TEST(test_xbar_oversized_request_is_einval_and_counts_nothing)

@@ -72,7 +72,11 @@ static int parse(int argc, char **argv, char *out, size_t n)
     }
 }
 
-#define ARGV(...) (char *[]){"neuspin", "run", __VA_ARGS__, NULL}
+#define ARGV(...)                                                                                  \
+    (char *[])                                                                                     \
+    {                                                                                              \
+        "neuspin", "run", __VA_ARGS__, NULL                                                        \
+    }
 #define ARGC(...) (int)(sizeof((char *[]){"neuspin", "run", __VA_ARGS__}) / sizeof(char *))
 
 START_TEST(long_forms)
@@ -80,11 +84,13 @@ START_TEST(long_forms)
     char r[512];
     /* "neuspin run --seed=7 --seed 8": --seed=7 starts at col 13, its value at 13+7 = 20;
      * the second --seed at 22, its value 8 at 29 */
-    ck_assert_int_eq(parse(ARGC("--seed=7", "--seed", "8"), ARGV("--seed=7", "--seed", "8"), r, sizeof r),
-                     CLI_OPT_END);
+    ck_assert_int_eq(
+        parse(ARGC("--seed=7", "--seed", "8"), ARGV("--seed=7", "--seed", "8"), r, sizeof r),
+        CLI_OPT_END);
     ck_assert_str_eq(r, "1=7@20;1=8@29;");
-    ck_assert_int_eq(parse(ARGC("--quiet", "--output=out"), ARGV("--quiet", "--output=out"), r, sizeof r),
-                     CLI_OPT_END);
+    ck_assert_int_eq(
+        parse(ARGC("--quiet", "--output=out"), ARGV("--quiet", "--output=out"), r, sizeof r),
+        CLI_OPT_END);
     ck_assert_str_eq(r, "4=@13;3=out@30;"); /* --output=out at 21, value at 21+9 */
 }
 END_TEST
@@ -93,7 +99,8 @@ START_TEST(short_forms_and_bundles)
 {
     char r[512];
     /* -T20: value at 13+2; -T 20: value is the next argument (col 21) */
-    ck_assert_int_eq(parse(ARGC("-T20", "-T", "20"), ARGV("-T20", "-T", "20"), r, sizeof r), CLI_OPT_END);
+    ck_assert_int_eq(parse(ARGC("-T20", "-T", "20"), ARGV("-T20", "-T", "20"), r, sizeof r),
+                     CLI_OPT_END);
     ck_assert_str_eq(r, "2=20@15;2=20@21;");
     /* -qo DIR: q at 14 (13 is the dash), o takes the next argument (col 17) */
     ck_assert_int_eq(parse(ARGC("-qo", "DIR"), ARGV("-qo", "DIR"), r, sizeof r), CLI_OPT_END);
@@ -102,7 +109,8 @@ START_TEST(short_forms_and_bundles)
     ck_assert_int_eq(parse(ARGC("-qoDIR"), ARGV("-qoDIR"), r, sizeof r), CLI_OPT_END);
     ck_assert_str_eq(r, "4=@14;3=DIR@16;");
     /* -p with a short name only */
-    ck_assert_int_eq(parse(ARGC("-pxbar.rows=64"), ARGV("-pxbar.rows=64"), r, sizeof r), CLI_OPT_END);
+    ck_assert_int_eq(parse(ARGC("-pxbar.rows=64"), ARGV("-pxbar.rows=64"), r, sizeof r),
+                     CLI_OPT_END);
     ck_assert_str_eq(r, "5=xbar.rows=64@15;");
 }
 END_TEST
@@ -111,8 +119,8 @@ START_TEST(positionals_and_double_dash)
 {
     char r[512];
     /* a file first, then options; after --, "-q" is a file; "-" alone is an argument */
-    ck_assert_int_eq(parse(ARGC("a.yaml", "-q", "--", "-q", "-"), ARGV("a.yaml", "-q", "--", "-q", "-"),
-                           r, sizeof r),
+    ck_assert_int_eq(parse(ARGC("a.yaml", "-q", "--", "-q", "-"),
+                           ARGV("a.yaml", "-q", "--", "-q", "-"), r, sizeof r),
                      CLI_OPT_END);
     ck_assert_str_eq(r, "-1=a.yaml@13;4=@21;-1=-q@26;-1=-@29;");
 }
@@ -145,26 +153,35 @@ START_TEST(errors_name_their_column)
 {
     char r[512];
     capture();
-    ck_assert_int_eq(parse(ARGC("-q", "--sed=1"), ARGV("-q", "--sed=1"), r, sizeof r), CLI_OPT_ERROR);
-    ck_assert_str_eq(err_text(), "<cmdline>:1:16: error: unknown option '--sed' for 'run' (see 'neuspin run --help')\n");
+    ck_assert_int_eq(parse(ARGC("-q", "--sed=1"), ARGV("-q", "--sed=1"), r, sizeof r),
+                     CLI_OPT_ERROR);
+    ck_assert_str_eq(
+        err_text(),
+        "<cmdline>:1:16: error: unknown option '--sed' for 'run' (see 'neuspin run --help')\n");
     capture();
     ck_assert_int_eq(parse(ARGC("-qx"), ARGV("-qx"), r, sizeof r), CLI_OPT_ERROR);
-    ck_assert_str_eq(err_text(), "<cmdline>:1:15: error: unknown option '-x' for 'run' (see 'neuspin run --help')\n");
+    ck_assert_str_eq(
+        err_text(),
+        "<cmdline>:1:15: error: unknown option '-x' for 'run' (see 'neuspin run --help')\n");
     capture();
     ck_assert_int_eq(parse(ARGC("--quiet=yes"), ARGV("--quiet=yes"), r, sizeof r), CLI_OPT_ERROR);
     ck_assert_str_eq(err_text(), "<cmdline>:1:21: error: --quiet: takes no value\n");
     capture();
     ck_assert_int_eq(parse(ARGC("-o"), ARGV("-o"), r, sizeof r), CLI_OPT_ERROR);
-    ck_assert_str_eq(err_text(), "<cmdline>:1:13: error: -o: expected a value after it\n"); /* the dash */
+    ck_assert_str_eq(err_text(),
+                     "<cmdline>:1:13: error: -o: expected a value after it\n"); /* the dash */
     capture();
     ck_assert_int_eq(parse(ARGC("-qo"), ARGV("-qo"), r, sizeof r), CLI_OPT_ERROR);
-    ck_assert_str_eq(err_text(), "<cmdline>:1:15: error: -o: expected a value after it\n"); /* the o of -qo */
+    ck_assert_str_eq(err_text(),
+                     "<cmdline>:1:15: error: -o: expected a value after it\n"); /* the o of -qo */
     capture();
     ck_assert_int_eq(parse(ARGC("--output", ""), ARGV("--output", ""), r, sizeof r), CLI_OPT_ERROR);
-    ck_assert_str_eq(err_text(), "<cmdline>:1:22: error: --output: expected a value, got an empty string\n");
+    ck_assert_str_eq(err_text(),
+                     "<cmdline>:1:22: error: --output: expected a value, got an empty string\n");
     capture();
     ck_assert_int_eq(parse(ARGC("--output="), ARGV("--output="), r, sizeof r), CLI_OPT_ERROR);
-    ck_assert_str_eq(err_text(), "<cmdline>:1:22: error: --output: expected a value, got an empty string\n");
+    ck_assert_str_eq(err_text(),
+                     "<cmdline>:1:22: error: --output: expected a value, got an empty string\n");
 }
 END_TEST
 
@@ -173,22 +190,26 @@ START_TEST(u64_values_without_wraparound)
     args_t a = {3, ARGV("--seed=x"), 2};
     cli_loc_t loc = {2, 7};
     uint64_t v = 0;
-    ck_assert_int_eq(cli_loc_u64(&a, loc, "--seed", "18446744073709551615", 0, UINT64_MAX, &v), CLI_OK);
+    ck_assert_int_eq(cli_loc_u64(&a, loc, "--seed", "18446744073709551615", 0, UINT64_MAX, &v),
+                     CLI_OK);
     ck_assert(v == UINT64_MAX);
     capture();
-    ck_assert_int_eq(cli_loc_u64(&a, loc, "--seed", "18446744073709551616", 0, UINT64_MAX, &v), CLI_EUSAGE);
+    ck_assert_int_eq(cli_loc_u64(&a, loc, "--seed", "18446744073709551616", 0, UINT64_MAX, &v),
+                     CLI_EUSAGE);
     ck_assert_str_eq(err_text(), "<cmdline>:1:20: error: --seed: expected integer in [0, "
                                  "18446744073709551615], got \"18446744073709551616\"\n");
     capture();
     ck_assert_int_eq(cli_loc_u64(&a, loc, "-T", "0", 1, 100000, &v), CLI_EUSAGE);
-    ck_assert_str_eq(err_text(), "<cmdline>:1:20: error: -T: expected integer in [1, 100000], got \"0\"\n");
+    ck_assert_str_eq(err_text(),
+                     "<cmdline>:1:20: error: -T: expected integer in [1, 100000], got \"0\"\n");
     static const char *const modes[] = {"event", "cycle", "analytic", NULL};
     int m = -1;
     ck_assert_int_eq(cli_loc_choice(&a, loc, "--timing", "analytic", modes, &m), CLI_OK);
     ck_assert_int_eq(m, 2);
     capture();
     ck_assert_int_eq(cli_loc_choice(&a, loc, "--timing", "fast", modes, &m), CLI_EUSAGE);
-    ck_assert_str_eq(err_text(), "<cmdline>:1:20: error: --timing: expected one of event, cycle or analytic, got \"fast\"\n");
+    ck_assert_str_eq(err_text(), "<cmdline>:1:20: error: --timing: expected one of event, cycle or "
+                                 "analytic, got \"fast\"\n");
 }
 END_TEST
 

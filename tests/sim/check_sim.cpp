@@ -40,7 +40,8 @@
 #include "engine.h"
 #include "sim.h"
 
-namespace {
+namespace
+{
 
 struct Fixture {
     arch_t arch;
@@ -75,15 +76,15 @@ void load_toy(Fixture &f, uint32_t strategy = 0, int scheme = -1)
         f.layers[i].name = f.net->layers[i].name;
         f.layers[i].kind = wl_kind_name(f.net->layers[i].kind);
     }
-    ck_assert_int_eq(trc_sum_create(f.layers, f.net->n_layers, f.map->T ? f.map->T : f.net->T, &f.arch.energy,
-                                    arch_clk_ns(&f.arch), &f.sum),
+    ck_assert_int_eq(trc_sum_create(f.layers, f.net->n_layers, f.map->T ? f.map->T : f.net->T,
+                                    &f.arch.energy, arch_clk_ns(&f.arch), &f.sum),
                      ST_OK);
 }
 
 int run_toy(Fixture &f, sim_prog_t &prog, volatile sig_atomic_t *stop = nullptr)
 {
-    sim_job_t job = {&f.arch, f.net, f.map, f.sum->T, 1, f.layers, f.sum, nullptr, stop,
-                     SIM_TIMING_EVENT, nullptr};
+    sim_job_t job = {&f.arch, f.net,   f.map, f.sum->T,         1,      f.layers,
+                     f.sum,   nullptr, stop,  SIM_TIMING_EVENT, nullptr};
     char err[256] = "";
     return job.timing == SIM_TIMING_ANALYTIC ? sim_analytic(&job, &prog, err, sizeof err)
                                              : sim_engine_run(&job, &prog, err, sizeof err);
@@ -139,7 +140,7 @@ START_TEST(test_sim_toy2_programming_is_reported_apart)
     sim_prog_t prog;
     load_toy(f);
     ck_assert_int_eq(run_toy(f, prog), ST_OK);
-    ck_assert_uint_eq(prog.cycles, 16);                 // 8 rows x t_write_cyc 2
+    ck_assert_uint_eq(prog.cycles, 16);                       // 8 rows x t_write_cyc 2
     ck_assert_uint_eq(prog.acts.n[ACT_XBAR_CELL_WRITE], 112); // 2 x (32 + 16 + 8)
     ck_assert_double_eq_tol(en_total_pj(&f.arch.energy, &prog.acts), 56.0, 1e-9);
     // Inference never writes cells.
@@ -180,7 +181,6 @@ START_TEST(test_sim_masks_are_the_drng_models_keyed_draws)
 }
 END_TEST
 
-
 // Every scheme on toy2 (the architecture's dropout.impl swapped; fc1 stays deterministic:
 // 30 cycles and 272 pJ per pass under every scheme).  fc2 (4 rows, 2 cols, p = 0.5, one
 // vector) per pass, worked out from the toy2 numbers (file comment), with mul 1 pJ and
@@ -211,10 +211,10 @@ END_TEST
 //   52.75 + 24 + 20 = 96.75 pJ.
 struct SchemeCase {
     uint32_t scheme;
-    uint64_t fc2_cycles;  // per pass
-    double fc2_pj;        // per pass, before the mask terms
+    uint64_t fc2_cycles;    // per pass
+    double fc2_pj;          // per pass, before the mask terms
     double per_dropped_row; // pJ removed per dropped row
-    bool weight_mask;     // energy + kept weights instead (DropConnect)
+    bool weight_mask;       // energy + kept weights instead (DropConnect)
 };
 
 static const SchemeCase scheme_cases[] = {

@@ -55,7 +55,8 @@ START_TEST(test_csv_refuses_truncated_and_stray_quotes)
     ck_assert_int_eq(trc_csv_next(c, err, sizeof err), 1);
     ck_assert_int_eq(trc_csv_next(c, err, sizeof err), ST_EIO);
     /* "c,d" ends at column 4 of line 2 without a line end */
-    ck_assert_str_eq(err, "t.csv:2:4: error: the last record has no line end: the file is truncated");
+    ck_assert_str_eq(err,
+                     "t.csv:2:4: error: the last record has no line end: the file is truncated");
     trc_csv_close(c);
     c = csv("a\"b\n");
     ck_assert_int_eq(trc_csv_next(c, err, sizeof err), ST_EIO);
@@ -86,9 +87,9 @@ START_TEST(test_csv_numbers_are_checked_with_their_column)
     ck_assert_int_eq(trc_csv_f64(c, 2, "energy_pj", &d, err, sizeof err), ST_EIO);
     ck_assert_str_eq(err, "t.csv:1:43: error: column 'energy_pj': expected a number, got \"abc\"");
     ck_assert_int_eq(trc_csv_f64(c, 3, "energy_pj", &d, err, sizeof err), ST_OK);
-    ck_assert(d == 1000.0); /* 1e3 */
-    ck_assert_int_eq(trc_csv_f64(c, 4, "energy_pj", &d, err, sizeof err), ST_EIO); /* nan */
-    ck_assert_int_eq(trc_csv_f64(c, 5, "energy_pj", &d, err, sizeof err), ST_EIO); /* " 1" */
+    ck_assert(d == 1000.0);                                                               /* 1e3 */
+    ck_assert_int_eq(trc_csv_f64(c, 4, "energy_pj", &d, err, sizeof err), ST_EIO);        /* nan */
+    ck_assert_int_eq(trc_csv_f64(c, 5, "energy_pj", &d, err, sizeof err), ST_EIO);        /* " 1" */
     ck_assert_int_eq(trc_csv_u64(c, 6, "x", 0, UINT64_MAX, &u, err, sizeof err), ST_EIO); /* -0 */
     ck_assert_uint_eq(u, UINT64_MAX); /* untouched on error */
     trc_csv_close(c);
@@ -112,23 +113,22 @@ static char *layers_text(const char *rows)
 START_TEST(test_layers_sum_passes_per_layer)
 {
     /* layer,name,kind,pass,mapping,tiles,start,cycles,lat,E,e*8,mods,bits,rcyc,drop,w,b,bc,s */
-    const char *t = layers_text(
-        "0,conv1,conv,0,1,4,0,100,100," E_COLS ",3,10,5,0,64,0,0,0\n"
-        "1,\"fc,1\",fc,0,1,1,100,50,50," E_COLS ",1,20,5,0,32,0,0,8\n"
-        "0,conv1,conv,1,1,4,150,100,100," E_COLS ",3,11,5,0,64,0,0,0\n"
-        "1,\"fc,1\",fc,1,1,1,250,50,50," E_COLS ",1,21,5,0,32,0,0,8\n");
+    const char *t = layers_text("0,conv1,conv,0,1,4,0,100,100," E_COLS ",3,10,5,0,64,0,0,0\n"
+                                "1,\"fc,1\",fc,0,1,1,100,50,50," E_COLS ",1,20,5,0,32,0,0,8\n"
+                                "0,conv1,conv,1,1,4,150,100,100," E_COLS ",3,11,5,0,64,0,0,0\n"
+                                "1,\"fc,1\",fc,1,1,1,250,50,50," E_COLS ",1,21,5,0,32,0,0,8\n");
     trc_run_t r;
     ck_assert_int_eq(trc_layers_parse("l.csv", t, strlen(t), &r, err, sizeof err), ST_OK);
     ck_assert_uint_eq(r.n_layers, 2);
     ck_assert_uint_eq(r.passes, 2);
     ck_assert_str_eq(r.layers[1].name, "fc,1");
-    ck_assert_uint_eq(r.layers[0].cycles, 200);   /* 100 + 100 */
-    ck_assert_uint_eq(r.layers[1].rng_bits, 41);  /* 20 + 21 */
-    ck_assert(r.layers[0].e_pj == 12.0);          /* 6 + 6 */
-    ck_assert(r.layers[0].e_rng_pj == 10.0);      /* (2 + 3) x 2 passes */
+    ck_assert_uint_eq(r.layers[0].cycles, 200);  /* 100 + 100 */
+    ck_assert_uint_eq(r.layers[1].rng_bits, 41); /* 20 + 21 */
+    ck_assert(r.layers[0].e_pj == 12.0);         /* 6 + 6 */
+    ck_assert(r.layers[0].e_rng_pj == 10.0);     /* (2 + 3) x 2 passes */
     ck_assert(r.layers[1].e_comp_pj[COMP_XBAR] == 2.0);
     ck_assert_uint_eq(r.layers[1].sram_bits, 8);
-    ck_assert_uint_eq(r.end_cyc, 300);            /* pass 1 of layer 1: 250 + 50 */
+    ck_assert_uint_eq(r.end_cyc, 300); /* pass 1 of layer 1: 250 + 50 */
     free(r.layers);
 }
 END_TEST
@@ -172,19 +172,21 @@ START_TEST(test_summary_rows_against_the_point_count)
     ck_assert(!row.ok);
     ck_assert_int_eq(trc_csv_next(c, err, sizeof err), 1);
     ck_assert_int_eq(trc_summary_row(c, &h, 2, &row, err, sizeof err), ST_EIO);
-    ck_assert_str_eq(err, "t.csv:4:1: error: column 'point': expected an integer in [0, 1], got \"2\"");
+    ck_assert_str_eq(err,
+                     "t.csv:4:1: error: column 'point': expected an integer in [0, 1], got \"2\"");
     trc_csv_close(c);
 }
 END_TEST
 
 START_TEST(test_json_manifests_through_jansson)
 {
-    const char *run = "{\"schema\": 1, \"simulator\": \"neuspin\", \"version\": \"v\",\n"
-                      " \"command\": \"run\", \"seed\": \"1\", \"mc_passes\": 3,\n"
-                      " \"mapping_override\": 0, \"clock_mhz\": 1000, \"scheme\": \"spindrop\",\n"
-                      " \"time_unit\": \"cycle\", \"cycle_ns\": 1, \"workload\": {\"name\": \"w\"},\n"
-                      " \"architecture_yaml\": \"name: a\", \"per_image\": {}, \"hardware\": {},\n"
-                      " \"programming\": {}, \"files\": []}";
+    const char *run =
+        "{\"schema\": 1, \"simulator\": \"neuspin\", \"version\": \"v\",\n"
+        " \"command\": \"run\", \"seed\": \"1\", \"mc_passes\": 3,\n"
+        " \"mapping_override\": 0, \"clock_mhz\": 1000, \"scheme\": \"spindrop\",\n"
+        " \"time_unit\": \"cycle\", \"cycle_ns\": 1, \"workload\": {\"name\": \"w\"},\n"
+        " \"architecture_yaml\": \"name: a\", \"per_image\": {}, \"hardware\": {},\n"
+        " \"programming\": {}, \"files\": []}";
     trc_run_info_t ri;
     ck_assert_int_eq(trc_run_info_parse("run.json", run, strlen(run), &ri, err, sizeof err), ST_OK);
     ck_assert_str_eq(ri.workload, "w");
@@ -196,7 +198,8 @@ START_TEST(test_json_manifests_through_jansson)
     snprintf(bad, sizeof bad, "%s", run);
     char *p = strstr(bad, "\"mc_passes\": 3");
     memcpy(p, "\"mc_passes\":[]", 14);
-    ck_assert_int_eq(trc_run_info_parse("run.json", bad, strlen(bad), &ri, err, sizeof err), ST_EIO);
+    ck_assert_int_eq(trc_run_info_parse("run.json", bad, strlen(bad), &ri, err, sizeof err),
+                     ST_EIO);
     ck_assert_str_eq(err, "run.json:2:33: error: key 'mc_passes': expected an integer >= 0");
     const char *s1 = "{\"schema\":1,\"simulator\":\"n\",\"version\":\"v\",\"command\":\"sweep\","
                      "\"sweep_file\":\"a.yaml\",\"mode\":\"product\",\"points\":4,\"id_width\":4,"
@@ -226,7 +229,10 @@ START_TEST(test_safe_text_has_no_quote_control_or_tab)
 {
     char b[16];
     ck_assert_str_eq(trc_safe_text(b, sizeof b, "a\"b\tc\nd\x7f"), "a'b c d ");
-    ck_assert_str_eq(trc_safe_text(b, sizeof b, "\xff" "x"), "?x");        /* invalid UTF-8 */
+    ck_assert_str_eq(trc_safe_text(b, sizeof b,
+                                   "\xff"
+                                   "x"),
+                     "?x");                                                    /* invalid UTF-8 */
     ck_assert_str_eq(trc_safe_text(b, 6, "ab\xc2\xb5\xc2\xb5"), "ab\xc2\xb5"); /* whole chars */
 }
 END_TEST
@@ -261,10 +267,9 @@ static void render(char *buf, size_t n, const trc_schema_t *s)
                                 s->json ? "key" : "column");
     for (unsigned i = 0; i < s->n_cols && o < n; i++) {
         const trc_col_t *c = &s->cols[i];
-        o += (size_t)snprintf(buf + o, n - o, "| %s | %s%s | %s | %s |\n", c->name,
-                              trc_type_name(c->type),
-                              c->flags & TRC_COL_OPTIONAL ? ", optional" : "",
-                              c->unit[0] ? c->unit : "–", c->doc);
+        o += (size_t)snprintf(
+            buf + o, n - o, "| %s | %s%s | %s | %s |\n", c->name, trc_type_name(c->type),
+            c->flags & TRC_COL_OPTIONAL ? ", optional" : "", c->unit[0] ? c->unit : "–", c->doc);
     }
 }
 
@@ -282,8 +287,10 @@ START_TEST(test_readme_documents_every_schema_table)
     }
     for (const trc_schema_t *const *s = trc_schemas; *s; s++) {
         render(want, sizeof want, *s);
-        ck_assert_msg(strstr(readme, want), "traces/README.md lacks the table of %s; run "
-                      "NS_PRINT_README_TABLES=1 CK_FORK=no check_traces to print it", (*s)->file);
+        ck_assert_msg(strstr(readme, want),
+                      "traces/README.md lacks the table of %s; run "
+                      "NS_PRINT_README_TABLES=1 CK_FORK=no check_traces to print it",
+                      (*s)->file);
     }
 }
 END_TEST

@@ -123,7 +123,8 @@ START_TEST(test_trc_table_per_pass_is_the_image_latency_over_T)
     ck_assert_int_eq(trc_sum_create(layers, 2, 2, &t, 1.0, &s), ST_OK);
     /* pass 0: layer 0 at 0..100, layer 1 at 60..120; pass 1: layer 0 at 100..200, layer 1
      * at 160..220 -> image latency 220 cycles, 110 per pass; busy 2 x (100 + 60) = 320 */
-    trc_rec_t r[4] = {rec(0, 0, 0, 100), rec(1, 0, 60, 60), rec(0, 1, 100, 100), rec(1, 1, 160, 60)};
+    trc_rec_t r[4] = {rec(0, 0, 0, 100), rec(1, 0, 60, 60), rec(0, 1, 100, 100),
+                      rec(1, 1, 160, 60)};
     for (int i = 0; i < 4; i++)
         trc_sum_add(s, &r[i]);
     char *buf = NULL;
@@ -135,7 +136,8 @@ START_TEST(test_trc_table_per_pass_is_the_image_latency_over_T)
     ck_assert_ptr_nonnull(strstr(buf, "  per pass (mean)             110 "));
     ck_assert_ptr_nonnull(strstr(buf, "  per image (T=2)             220 "));
     /* 320 / 2 = 160 busy cycles per pass, 320 / 220 = 1.45x */
-    ck_assert_ptr_nonnull(strstr(buf, "layers busy per pass (mean) 160 cycles: they overlap, 1.45x"));
+    ck_assert_ptr_nonnull(
+        strstr(buf, "layers busy per pass (mean) 160 cycles: they overlap, 1.45x"));
     free(buf);
     trc_sum_destroy(s);
 }
@@ -192,7 +194,9 @@ START_TEST(test_trc_block_rows_follow_the_descriptors)
     en_table_t t = table();
     trc_out_t *o = NULL;
     char err[256];
-    struct { uint64_t reads, writes; } stats = {42, 9};
+    struct {
+        uint64_t reads, writes;
+    } stats = {42, 9};
     const stat_desc_t descs[] = {{"reads", "count", "reads", 0}, {"writes", "count", "writes", 8}};
     ck_assert_int_eq(trc_out_open(tmpdir, layers, 2, &t, 1.0, &o, err, sizeof err), ST_OK);
     ck_assert_int_eq(trc_out_block(o, "chip.tile", 3, descs, 2, &stats), ST_OK);
@@ -209,7 +213,8 @@ START_TEST(test_trc_output_under_a_file_is_an_error)
     en_table_t t = table();
     trc_out_t *o = NULL;
     char err[256] = "";
-    ck_assert_int_eq(trc_out_open("/dev/null/out", layers, 2, &t, 1.0, &o, err, sizeof err), ST_EIO);
+    ck_assert_int_eq(trc_out_open("/dev/null/out", layers, 2, &t, 1.0, &o, err, sizeof err),
+                     ST_EIO);
     ck_assert_ptr_null(o);
     ck_assert_ptr_nonnull(strstr(err, "/dev/null/out: cannot create output directory"));
 }

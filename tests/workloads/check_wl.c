@@ -46,7 +46,6 @@ static int load_bad(const char *text, char *buf, size_t n, arch_diag_list_t *dl)
     return rc;
 }
 
-
 static void assert_shape(const wl_layer_t *l, uint32_t cin, uint32_t hin, uint32_t cout,
                          uint32_t hout)
 {
@@ -241,7 +240,8 @@ START_TEST(test_peer_benchmark_networks)
         if (k == 1) {
             ck_assert_uint_eq(net->layers[0].hout, 112); /* (224 + 6 - 7) / 2 + 1 */
             ck_assert_uint_eq(net->layers[1].hout, 56);  /* (112 + 2 - 3) / 2 + 1 */
-            ck_assert_uint_eq(net->layers[net->n_layers - 2].cin * net->layers[net->n_layers - 2].hin, 512 * 7);
+            ck_assert_uint_eq(
+                net->layers[net->n_layers - 2].cin * net->layers[net->n_layers - 2].hin, 512 * 7);
         }
         wl_net_destroy(net);
     }
@@ -405,8 +405,9 @@ START_TEST(test_unknown_builtin_is_econfig_at_cmdline)
     ck_assert_ptr_eq(net, (wl_net_t *)(uintptr_t)0x1);
     ck_assert_uint_eq(dl.n, 1);
     arch_diag_format(&dl.d[0], buf, sizeof buf);
-    ck_assert_str_eq(buf, "<cmdline>: error: unknown built-in workload 'lenet6' (known: "
-                          "lenet5-mnist, vgg-small-cifar10, resnet18-cifar10, vgg8-cifar10, resnet18-imagenet)");
+    ck_assert_str_eq(
+        buf, "<cmdline>: error: unknown built-in workload 'lenet6' (known: "
+             "lenet5-mnist, vgg-small-cifar10, resnet18-cifar10, vgg8-cifar10, resnet18-imagenet)");
 }
 END_TEST
 

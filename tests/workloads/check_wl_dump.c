@@ -83,16 +83,17 @@ END_TEST
 START_TEST(test_small_network_text)
 {
     /* shortcut input, add, a name with a quote, colon and hash, a third-of-a-probability */
-    const char *src = "version: 1\n"
-                      "name: 'a \"net\": #1'\n"
-                      "input: {c: 2, h: 6, w: 6}\n"
-                      "mc_samples: 3\n"
-                      "layers:\n"
-                      "  - {name: c1, type: conv, cout: 2, k: 3, pad: 1, dropout: 0.1, mapping: 2}\n"
-                      "  - {name: 'p:1', type: maxpool, k: 2, stride: 2}\n"
-                      "  - {name: c2, type: conv, input: c1, cout: 2, k: 3, pad: 1}\n"
-                      "  - {name: r, type: add, from: c1}\n"
-                      "  - {name: f, type: fc, input: 'p:1', cout: 10}\n";
+    const char *src =
+        "version: 1\n"
+        "name: 'a \"net\": #1'\n"
+        "input: {c: 2, h: 6, w: 6}\n"
+        "mc_samples: 3\n"
+        "layers:\n"
+        "  - {name: c1, type: conv, cout: 2, k: 3, pad: 1, dropout: 0.1, mapping: 2}\n"
+        "  - {name: 'p:1', type: maxpool, k: 2, stride: 2}\n"
+        "  - {name: c2, type: conv, input: c1, cout: 2, k: 3, pad: 1}\n"
+        "  - {name: r, type: add, from: c1}\n"
+        "  - {name: f, type: fc, input: 'p:1', cout: 10}\n";
     wl_net_t *a = load_text(src);
     char *t = dump(a);
     /* written out by hand from the rules in wl_dump.c: input: only where a layer does not

@@ -33,8 +33,9 @@ START_TEST(test_wl_100000_layers_load_and_map_in_linear_time)
     ck_assert_ptr_nonnull(t);
     o += (size_t)snprintf(t + o, cap - o, "version: 1\ninput: {c: 1, h: 4, w: 4}\nlayers:\n");
     for (uint32_t i = 0; i < n; i++)
-        o += (size_t)snprintf(t + o, cap - o, i ? "  - {name: p%u, type: maxpool, k: 1, input: p%u}\n"
-                                                : "  - {name: p%u, type: maxpool, k: 1}\n",
+        o += (size_t)snprintf(t + o, cap - o,
+                              i ? "  - {name: p%u, type: maxpool, k: 1, input: p%u}\n"
+                                : "  - {name: p%u, type: maxpool, k: 1}\n",
                               i, i ? i - 1 : 0);
     double t0 = now_s();
     arch_diag_list_t dl;

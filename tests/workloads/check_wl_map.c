@@ -64,9 +64,8 @@ static arch_t make_arch(uint32_t x, uint32_t y, uint32_t tiles, uint32_t mar, ui
 }
 
 /* A conv (or pool) layer reading `input` of shape cin x h x h. */
-static wl_layer_t mk_conv(const char *name, uint32_t kind, int32_t input, uint32_t cin,
-                          uint32_t h, uint32_t cout, uint32_t k, uint32_t stride, uint32_t pad,
-                          double p)
+static wl_layer_t mk_conv(const char *name, uint32_t kind, int32_t input, uint32_t cin, uint32_t h,
+                          uint32_t cout, uint32_t k, uint32_t stride, uint32_t pad, double p)
 {
     wl_layer_t l;
     memset(&l, 0, sizeof l);
@@ -128,8 +127,8 @@ static wl_map_t *map_ok(const wl_net_t *net, const arch_t *a, uint32_t strategy)
 }
 
 /* First diagnostic of a failing map, formatted. */
-static int map_fail(const wl_net_t *net, const arch_t *a, uint32_t strategy, char *buf,
-                    size_t n, arch_diag_list_t *dl)
+static int map_fail(const wl_net_t *net, const arch_t *a, uint32_t strategy, char *buf, size_t n,
+                    arch_diag_list_t *dl)
 {
     wl_map_t *m = (wl_map_t *)(uintptr_t)0x1;
     arch_diag_init(dl);
@@ -140,7 +139,6 @@ static int map_fail(const wl_net_t *net, const arch_t *a, uint32_t strategy, cha
         arch_diag_format(&dl->d[0], buf, n);
     return rc;
 }
-
 
 /* ---- Core ---- */
 
@@ -379,9 +377,8 @@ START_TEST(test_drng_modules_follow_row_groups_and_share)
 
     for (unsigned i = 0; i < 6; i++) {
         wl_map_t *m = map_ok(nets[i], archs[i], strat[i]);
-        ck_assert_msg(m->layers[0].drng_modules == modules[i],
-                      "case %u: %u modules, expected %u", i, m->layers[0].drng_modules,
-                      modules[i]);
+        ck_assert_msg(m->layers[0].drng_modules == modules[i], "case %u: %u modules, expected %u",
+                      i, m->layers[0].drng_modules, modules[i]);
         wl_map_destroy(m);
     }
 
@@ -512,8 +509,8 @@ START_TEST(test_builtins_map_on_the_default_architecture)
         wl_net_t *net = load_builtin(want[i].name);
         for (uint32_t s = 1; s <= 2; s++) {
             wl_map_t *m = map_ok(net, &a, s);
-            ck_assert_msg(m->tiles_used == want[i].tiles[s - 1], "%s s%u: %u tiles",
-                          want[i].name, s, m->tiles_used);
+            ck_assert_msg(m->tiles_used == want[i].tiles[s - 1], "%s s%u: %u tiles", want[i].name,
+                          s, m->tiles_used);
             ck_assert_uint_eq(m->gbuf_peak_bits, want[i].peak);
             wl_map_destroy(m);
         }
@@ -651,9 +648,9 @@ typedef struct scheme_want {
 /* Asserts every accounting field of lm against w; what names the case in messages. */
 static void assert_scheme(const wl_layer_map_t *lm, const scheme_want_t *w, const char *what)
 {
-#define EQ(f, v)                                                                          \
-    ck_assert_msg((uint64_t)(f) == (uint64_t)(v), "%s %s: %s = %llu, expected %llu", what, \
-                  arch_dropout_name(w->scheme), #f, (unsigned long long)(f),               \
+#define EQ(f, v)                                                                                   \
+    ck_assert_msg((uint64_t)(f) == (uint64_t)(v), "%s %s: %s = %llu, expected %llu", what,         \
+                  arch_dropout_name(w->scheme), #f, (unsigned long long)(f),                       \
                   (unsigned long long)(v))
     EQ(lm->sto, w->sto);
     EQ(lm->gran, w->gran);
@@ -682,61 +679,63 @@ static void assert_scheme(const wl_layer_map_t *lm, const scheme_want_t *w, cons
  * Scheme parameters (make_arch): scale_bits 8, param_bits 4, 3 MTJs -> 2 bits per cell so
  * 2 cells per parameter, sample_bits 4, k 4, share 1. */
 static const scheme_want_t conv_want[2][9] = {
-    { /* strategy 1: 5 binary tiles */
-     {ARCH_DROPOUT_NONE, WL_STO_NONE, 0, WL_POST_NONE, 0, 0, 0, 0.0, 0, 0, 0, 1, 5, 0, 5, 1},
-     /* SpinDrop: a module per row, 4*128 + 64 = 576 = R; units R; bits per pass R*V =
-      * 576*1024 = 589824 (a fresh mask per vector). */
-     {ARCH_DROPOUT_SPINDROP, WL_STO_VECTOR, WL_GRAN_ROW, WL_POST_NONE, 576, 589824, 576, 0.2,
-      0, 0, 0, 1, 5, 0, 5, 1},
-     /* MC-Dropout: one per input neuron, N = 65536, once per pass. */
-     {ARCH_DROPOUT_MC_DROPOUT, WL_STO_PASS, WL_GRAN_NEURON, WL_POST_NONE, 65536, 65536, 65536,
-      0.2, 0, 0, 0, 1, 5, 0, 5, 1},
-     /* MC-DropConnect: one per weight, R*C = 576*64 = 36864. */
-     {ARCH_DROPOUT_MC_DROPCONNECT, WL_STO_PASS, WL_GRAN_WEIGHT, WL_POST_NONE, 36864, 36864,
-      36864, 0.2, 0, 0, 0, 1, 5, 0, 5, 1},
-     /* Spatial-SpinDrop: one per channel, Cin = 64 = SpinDrop's 576 / 9. */
-     {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0,
-      0, 1, 5, 0, 5, 1},
-     /* ScaleDrop: one scalar, one module; scale vector C * 8 = 512 bits of SRAM. */
-     {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 512, 0,
-      0, 1, 5, 0, 5, 1},
-     /* Affine Dropout: two scalars (gamma, beta), two modules; 2 * 64 * 8 = 1024 bits. */
-     {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
-      1, 5, 0, 5, 1},
-     /* Subset VI: C * 4 = 256 sample bits at p 0.5 from C = 64 SOT RNGs; mean and deviation
-      * 2 * 64 * 4 = 512 bits in 2 * 64 * 2 = 256 cells: 2 rows x 128 columns, one 128x128
-      * slice after the 5 weight tiles -> 6. */
-     {ARCH_DROPOUT_SUBSET_VI, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 256, 256, 64, 0.5, 0,
-      512, 256, 1, 5, 1, 6, 1},
-     /* SpinBayes: log2 4 = 2 arbiter bits at p 0.5, no dropout modules; 4 copies of a
-      * matrix 576 x (64 * 2 cells) = 576 x 128: 5 tiles each -> 20 = 4 x 5; posterior
-      * 4 * 36864 * 4 = 589824 bits in 4 * 36864 * 2 = 294912 three-MTJ cells. */
-     {ARCH_DROPOUT_SPINBAYES, WL_STO_ARBITER, WL_GRAN_SCALAR, WL_POST_NONE, 2, 2, 0, 0.5, 0,
-      589824, 294912, 4, 5, 0, 20, 3},
+    {
+        /* strategy 1: 5 binary tiles */
+        {ARCH_DROPOUT_NONE, WL_STO_NONE, 0, WL_POST_NONE, 0, 0, 0, 0.0, 0, 0, 0, 1, 5, 0, 5, 1},
+        /* SpinDrop: a module per row, 4*128 + 64 = 576 = R; units R; bits per pass R*V =
+         * 576*1024 = 589824 (a fresh mask per vector). */
+        {ARCH_DROPOUT_SPINDROP, WL_STO_VECTOR, WL_GRAN_ROW, WL_POST_NONE, 576, 589824, 576, 0.2, 0,
+         0, 0, 1, 5, 0, 5, 1},
+        /* MC-Dropout: one per input neuron, N = 65536, once per pass. */
+        {ARCH_DROPOUT_MC_DROPOUT, WL_STO_PASS, WL_GRAN_NEURON, WL_POST_NONE, 65536, 65536, 65536,
+         0.2, 0, 0, 0, 1, 5, 0, 5, 1},
+        /* MC-DropConnect: one per weight, R*C = 576*64 = 36864. */
+        {ARCH_DROPOUT_MC_DROPCONNECT, WL_STO_PASS, WL_GRAN_WEIGHT, WL_POST_NONE, 36864, 36864,
+         36864, 0.2, 0, 0, 0, 1, 5, 0, 5, 1},
+        /* Spatial-SpinDrop: one per channel, Cin = 64 = SpinDrop's 576 / 9. */
+        {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0, 0,
+         1, 5, 0, 5, 1},
+        /* ScaleDrop: one scalar, one module; scale vector C * 8 = 512 bits of SRAM. */
+        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 512, 0,
+         0, 1, 5, 0, 5, 1},
+        /* Affine Dropout: two scalars (gamma, beta), two modules; 2 * 64 * 8 = 1024 bits. */
+        {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
+         1, 5, 0, 5, 1},
+        /* Subset VI: C * 4 = 256 sample bits at p 0.5 from C = 64 SOT RNGs; mean and deviation
+         * 2 * 64 * 4 = 512 bits in 2 * 64 * 2 = 256 cells: 2 rows x 128 columns, one 128x128
+         * slice after the 5 weight tiles -> 6. */
+        {ARCH_DROPOUT_SUBSET_VI, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 256, 256, 64, 0.5, 0,
+         512, 256, 1, 5, 1, 6, 1},
+        /* SpinBayes: log2 4 = 2 arbiter bits at p 0.5, no dropout modules; 4 copies of a
+         * matrix 576 x (64 * 2 cells) = 576 x 128: 5 tiles each -> 20 = 4 x 5; posterior
+         * 4 * 36864 * 4 = 589824 bits in 4 * 36864 * 2 = 294912 three-MTJ cells. */
+        {ARCH_DROPOUT_SPINBAYES, WL_STO_ARBITER, WL_GRAN_SCALAR, WL_POST_NONE, 2, 2, 0, 0.5, 0,
+         589824, 294912, 4, 5, 0, 20, 3},
     },
-    { /* strategy 2: 9 binary tiles; every count but the tiles as under strategy 1 */
-     {ARCH_DROPOUT_NONE, WL_STO_NONE, 0, WL_POST_NONE, 0, 0, 0, 0.0, 0, 0, 0, 1, 9, 0, 9, 1},
-     /* SpinDrop: 9 row groups of 64 rows: 9 * 64 = 576 modules, as under strategy 1. */
-     {ARCH_DROPOUT_SPINDROP, WL_STO_VECTOR, WL_GRAN_ROW, WL_POST_NONE, 576, 589824, 576, 0.2,
-      0, 0, 0, 1, 9, 0, 9, 1},
-     {ARCH_DROPOUT_MC_DROPOUT, WL_STO_PASS, WL_GRAN_NEURON, WL_POST_NONE, 65536, 65536, 65536,
-      0.2, 0, 0, 0, 1, 9, 0, 9, 1},
-     {ARCH_DROPOUT_MC_DROPCONNECT, WL_STO_PASS, WL_GRAN_WEIGHT, WL_POST_NONE, 36864, 36864,
-      36864, 0.2, 0, 0, 0, 1, 9, 0, 9, 1},
-     /* Spatial-SpinDrop: still Cin = 64, each module driving its channel's row in all 9
-      * kernel-position crossbars. */
-     {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0,
-      0, 1, 9, 0, 9, 1},
-     {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 512, 0,
-      0, 1, 9, 0, 9, 1},
-     {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
-      1, 9, 0, 9, 1},
-     /* 9 weight tiles + 1 scale slice = 10. */
-     {ARCH_DROPOUT_SUBSET_VI, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 256, 256, 64, 0.5, 0,
-      512, 256, 1, 9, 1, 10, 1},
-     /* 4 copies x 9 = 36. */
-     {ARCH_DROPOUT_SPINBAYES, WL_STO_ARBITER, WL_GRAN_SCALAR, WL_POST_NONE, 2, 2, 0, 0.5, 0,
-      589824, 294912, 4, 9, 0, 36, 3},
+    {
+        /* strategy 2: 9 binary tiles; every count but the tiles as under strategy 1 */
+        {ARCH_DROPOUT_NONE, WL_STO_NONE, 0, WL_POST_NONE, 0, 0, 0, 0.0, 0, 0, 0, 1, 9, 0, 9, 1},
+        /* SpinDrop: 9 row groups of 64 rows: 9 * 64 = 576 modules, as under strategy 1. */
+        {ARCH_DROPOUT_SPINDROP, WL_STO_VECTOR, WL_GRAN_ROW, WL_POST_NONE, 576, 589824, 576, 0.2, 0,
+         0, 0, 1, 9, 0, 9, 1},
+        {ARCH_DROPOUT_MC_DROPOUT, WL_STO_PASS, WL_GRAN_NEURON, WL_POST_NONE, 65536, 65536, 65536,
+         0.2, 0, 0, 0, 1, 9, 0, 9, 1},
+        {ARCH_DROPOUT_MC_DROPCONNECT, WL_STO_PASS, WL_GRAN_WEIGHT, WL_POST_NONE, 36864, 36864,
+         36864, 0.2, 0, 0, 0, 1, 9, 0, 9, 1},
+        /* Spatial-SpinDrop: still Cin = 64, each module driving its channel's row in all 9
+         * kernel-position crossbars. */
+        {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0, 0,
+         1, 9, 0, 9, 1},
+        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 512, 0,
+         0, 1, 9, 0, 9, 1},
+        {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
+         1, 9, 0, 9, 1},
+        /* 9 weight tiles + 1 scale slice = 10. */
+        {ARCH_DROPOUT_SUBSET_VI, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 256, 256, 64, 0.5, 0,
+         512, 256, 1, 9, 1, 10, 1},
+        /* 4 copies x 9 = 36. */
+        {ARCH_DROPOUT_SPINBAYES, WL_STO_ARBITER, WL_GRAN_SCALAR, WL_POST_NONE, 2, 2, 0, 0.5, 0,
+         589824, 294912, 4, 9, 0, 36, 3},
     },
 };
 
@@ -745,32 +744,32 @@ static const scheme_want_t conv_want[2][9] = {
 static const scheme_want_t fc_want[9] = {
     {ARCH_DROPOUT_NONE, WL_STO_NONE, 0, WL_POST_NONE, 0, 0, 0, 0.0, 0, 0, 0, 1, 8, 0, 8, 1},
     /* SpinDrop: 8 x 128 = 1024 modules; bits per pass R * V = 1024. */
-    {ARCH_DROPOUT_SPINDROP, WL_STO_VECTOR, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0,
-     0, 0, 1, 8, 0, 8, 1},
-    /* MC-Dropout: N = R = 1024; an fc row is an input neuron (gran ROW, no expansion). */
-    {ARCH_DROPOUT_MC_DROPOUT, WL_STO_PASS, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0,
-     0, 0, 1, 8, 0, 8, 1},
-    /* MC-DropConnect: 1024 * 100 = 102400. */
-    {ARCH_DROPOUT_MC_DROPCONNECT, WL_STO_PASS, WL_GRAN_WEIGHT, WL_POST_NONE, 102400, 102400,
-     102400, 0.2, 0, 0, 0, 1, 8, 0, 8, 1},
-    /* Spatial-SpinDrop on fc: one module per input neuron, R = 1024 (a 1x1 map). */
-    {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0, 0,
+    {ARCH_DROPOUT_SPINDROP, WL_STO_VECTOR, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0, 0,
      0, 1, 8, 0, 8, 1},
-    /* ScaleDrop: 100 * 8 = 800 SRAM bits. */
-    {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 800, 0, 0,
+    /* MC-Dropout: N = R = 1024; an fc row is an input neuron (gran ROW, no expansion). */
+    {ARCH_DROPOUT_MC_DROPOUT, WL_STO_PASS, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0, 0,
+     0, 1, 8, 0, 8, 1},
+    /* MC-DropConnect: 1024 * 100 = 102400. */
+    {ARCH_DROPOUT_MC_DROPCONNECT, WL_STO_PASS, WL_GRAN_WEIGHT, WL_POST_NONE, 102400, 102400, 102400,
+     0.2, 0, 0, 0, 1, 8, 0, 8, 1},
+    /* Spatial-SpinDrop on fc: one module per input neuron, R = 1024 (a 1x1 map). */
+    {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0, 0, 0,
      1, 8, 0, 8, 1},
-    /* Affine: 2 * 100 * 8 = 1600. */
-    {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1600, 0, 0, 1,
+    /* ScaleDrop: 100 * 8 = 800 SRAM bits. */
+    {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 800, 0, 0, 1,
      8, 0, 8, 1},
+    /* Affine: 2 * 100 * 8 = 1600. */
+    {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1600, 0, 0, 1, 8,
+     0, 8, 1},
     /* Subset VI: 100 * 4 = 400 bits from 100 RNGs; 2 * 100 * 4 = 800 bits in 2 * 100 * 2 =
      * 400 cells: 2 rows x 200 columns -> ceil(200/128) = 2 slices; 8 + 2 = 10. */
-    {ARCH_DROPOUT_SUBSET_VI, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 400, 400, 100, 0.5, 0,
-     800, 400, 1, 8, 2, 10, 1},
+    {ARCH_DROPOUT_SUBSET_VI, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 400, 400, 100, 0.5, 0, 800,
+     400, 1, 8, 2, 10, 1},
     /* SpinBayes: 100 weights x 2 cells = 200 cell columns -> 2 column groups, so a copy is
      * 8 x 2 = 16 tiles (not 8: 4-bit weights need 2 cells); 4 copies = 64.  4 * 102400 * 4
      * = 1638400 bits in 4 * 102400 * 2 = 819200 cells. */
-    {ARCH_DROPOUT_SPINBAYES, WL_STO_ARBITER, WL_GRAN_SCALAR, WL_POST_NONE, 2, 2, 0, 0.5, 0,
-     1638400, 819200, 4, 16, 0, 64, 3},
+    {ARCH_DROPOUT_SPINBAYES, WL_STO_ARBITER, WL_GRAN_SCALAR, WL_POST_NONE, 2, 2, 0, 0.5, 0, 1638400,
+     819200, 4, 16, 0, 64, 3},
 };
 
 START_TEST(test_schemes_conv3x3_c64_under_both_strategies)
@@ -1106,10 +1105,10 @@ START_TEST(test_none_ignores_workload_dropout_and_forces_t_1)
 END_TEST
 
 /* The tile budget counts SpinBayes copies: ResNet-18 needs 4 x 698 = 2792 tiles; the
- * built-in spinbayes architecture has 4096, cut here to the default chip's 1024.  Cumulative, 4 x the binary tiles of each conv:
- * stem 4; stage 1 4 x 20 -> 84; s2b1 conva 20, convb 36, down 4 -> 144; s2b2 36 + 36 ->
- * 216; s3b1 72 + 144 + 8 -> 440; s3b2 144 + 144 -> 728; s4b1_conva 4 x 72 = 288 -> 1016;
- * s4b1_convb 4 x 144 = 576 needs tiles 1016..1591: the first past the end. */
+ * built-in spinbayes architecture has 4096, cut here to the default chip's 1024.  Cumulative, 4 x
+ * the binary tiles of each conv: stem 4; stage 1 4 x 20 -> 84; s2b1 conva 20, convb 36, down 4 ->
+ * 144; s2b2 36 + 36 -> 216; s3b1 72 + 144 + 8 -> 440; s3b2 144 + 144 -> 728; s4b1_conva 4 x 72 =
+ * 288 -> 1016; s4b1_convb 4 x 144 = 576 needs tiles 1016..1591: the first past the end. */
 START_TEST(test_spinbayes_copies_count_against_the_tile_budget)
 {
     arch_t a;

@@ -10,7 +10,7 @@ Suite *wl_dump_suite(void);
 
 int main(void)
 {
-    static const ns_suite_fn suites[] = {wl_suite,      wl_map_suite,   wl_large_suite,
+    static const ns_suite_fn suites[] = {wl_suite,      wl_map_suite,    wl_large_suite,
                                          wl_prog_suite, wl_schema_suite, wl_dump_suite};
     return ns_check_run(suites, (int)(sizeof suites / sizeof suites[0]));
 }

@@ -49,10 +49,16 @@ extern const size_t arch_scheme_deterministic_len;
 #define F64(k, field, d, lo, hi, unit, desc) ROW(k, YF_F64, field, 0, d, lo, hi, unit, desc)
 #define CYC(k, field, d, desc) U32(k, field, d, 1, 1000, "cycle", desc)
 #define EPJ(a, k, d, desc)                                                                         \
-    [a] = {k,    YF_F64, offsetof(arch_t, energy.e_pj) + (a) * sizeof(double),                     \
+    [a] = {k,    YF_F64, offsetof(arch_t, energy_cfg.e_pj) + (a) * sizeof(double),                 \
            0,    d,      NULL,                                                                     \
            0,    1e6,    "pJ",                                                                     \
            desc, NULL}
+/* An energy the tile's circuit model derives (tile_energy_fill): -1, the default, means
+ * "derive"; a value >= 0 replaces the derivation (a measured figure). */
+#define EPJD(a, k, desc)                                                                           \
+    [a] = {                                                                                        \
+        k,   YF_F64, offsetof(arch_t, energy_cfg.e_pj) + (a) * sizeof(double), 0,   -1, NULL, -1,  \
+        1e6, "pJ",   desc " (-1: derived from the circuit parameters)",        NULL}
 
 /* YAML names of arch_dropout_t, in enum order. */
 static const char *const dropout_names[] = {
@@ -60,6 +66,11 @@ static const char *const dropout_names[] = {
     "scaledrop", "affine_dropout", "subset_vi",  "spinbayes",      NULL};
 _Static_assert(sizeof dropout_names / sizeof dropout_names[0] == ARCH_DROPOUT_SPINBAYES + 2,
                "one YAML name per arch_dropout_t");
+
+/* YAML names of drng_model_t, in enum order. */
+static const char *const drng_model_names[] = {"thermal", "precessional", NULL};
+_Static_assert(sizeof drng_model_names / sizeof drng_model_names[0] == DRNG_MODEL_COUNT + 1,
+               "one YAML name per drng_model_t");
 
 /* YAML names of arch_schedule_t. */
 static const char *const schedule_names[] = {"layer", "pipeline", NULL};
@@ -94,10 +105,29 @@ static const yfield_t xbar_fields[] = {
         "word-line pairs enabled in one read step"),
     CYC("t_read_cyc", tile.xbar.t_read_cyc, 1, "cycles of one read step"),
     U32("t_write_cyc", tile.xbar.t_write_cyc, 2, 1, 10000, "cycle", "cycles to program one row"),
+    F64("v_read_v", tile.xbar.v_read_v, 0.1, 0.001, 2, "V", "bit-line read bias"),
+    F64("r_p_kohm", tile.xbar.r_p_kohm, 2, 0.01, 100000, "kOhm",
+        "MTJ resistance in the parallel state"),
+    F64("tmr", tile.xbar.tmr, 1.5, 0, 10, "-",
+        "tunnel magnetoresistance ratio: R_AP = R_P (1 + tmr)"),
+    F64("r_access_kohm", tile.xbar.r_access_kohm, 1, 0, 100000, "kOhm",
+        "access-transistor on-resistance in series with the MTJ"),
+    F64("c_gate_ff", tile.xbar.c_gate_ff, 0.1, 0, 100, "fF",
+        "access-transistor gate capacitance one cell adds to its word line"),
+    F64("c_wire_ff_per_um", tile.xbar.c_wire_ff_per_um, 0.2, 0, 10, "fF/um",
+        "word-line wire capacitance per um"),
+    F64("feature_nm", tile.xbar.feature_nm, 40, 1, 1000, "nm", "feature size F of the array"),
+    F64("cell_w_f", tile.xbar.cell_w_f, 8, 1, 1000, "F", "cell width along the word line"),
+    F64("cell_h_f", tile.xbar.cell_h_f, 4, 1, 1000, "F", "cell height along the bit line"),
 };
 
 static const yfield_t wldec_fields[] = {
     CYC("t_decode_cyc", tile.wldec.t_decode_cyc, 1, "cycles of one multi-row decode"),
+    F64("v_wl_v", tile.wldec.v_wl_v, 0.9, 0.1, 5, "V", "word-line drive voltage"),
+    F64("a_driver_um2", tile.wldec.a_driver_um2, 2, 0, 1e6, "um^2",
+        "area of one word-line driver with its share of the decoder"),
+    F64("p_driver_nw", tile.wldec.p_driver_nw, 1, 0, 1e6, "nW",
+        "static power of one word-line driver"),
 };
 
 static const yfield_t senseamp_fields[] = {
@@ -105,6 +135,23 @@ static const yfield_t senseamp_fields[] = {
         "columns sharing one sense amplifier through the mux"),
     U32("psum_bits", tile.sa.psum_bits, 6, 1, 16, "bit", "bits per partial-sum readout"),
     CYC("t_sense_cyc", tile.sa.t_sense_cyc, 1, "cycles of one comparison"),
+    BOOL("sample_hold", tile.sa.sample_hold, 0,
+         "true: a sample-and-hold per column releases the bit lines after the array read; "
+         "false: they stay biased through the whole mux sequence"),
+    F64("fom_fj", tile.sa.fom_fj, 10, 0, 1e6, "fJ",
+        "Walden figure of merit: a conversion costs fom_fj x 2^psum_bits"),
+    F64("v_dd_v", tile.sa.v_dd_v, 0.9, 0.1, 5, "V", "supply of the mux and sample switches"),
+    F64("c_mux_ff", tile.sa.c_mux_ff, 0.2, 0, 1e3, "fF",
+        "capacitance one column's pass gate adds to the shared sense node"),
+    F64("c_sh_ff", tile.sa.c_sh_ff, 5, 0, 1e4, "fF", "sample-and-hold capacitor per column"),
+    F64("a_sa_um2", tile.sa.a_sa_um2, 30, 0, 1e6, "um^2",
+        "area of one sense amplifier's comparator and SAR logic"),
+    F64("a_lsb_um2", tile.sa.a_lsb_um2, 2, 0, 1e6, "um^2",
+        "area per DAC level of one sense amplifier (times 2^psum_bits)"),
+    F64("a_mux_um2", tile.sa.a_mux_um2, 0.5, 0, 1e6, "um^2", "area of one column's mux pass gate"),
+    F64("a_sh_um2", tile.sa.a_sh_um2, 5, 0, 1e6, "um^2", "area of one column's sample-and-hold"),
+    F64("p_sa_uw", tile.sa.p_sa_uw, 1, 0, 1e6, "uW",
+        "static power of one sense amplifier (bias, reference, leakage)"),
 };
 
 static const yfield_t gbuf_fields[] = {
@@ -125,17 +172,44 @@ static const yfield_t dropout_fields[] = {
     {"impl", YF_ENUM, offsetof(arch_t, dropout_impl), 0, ARCH_DROPOUT_SPINDROP, NULL, 0, 0, "-",
      "the Bayesian scheme and its stochastic hardware (docs/schemes.md)", dropout_names},
     U32("share", drng.share, 1, 1, 4096, "row", "word-line pairs served by one module (spindrop)"),
-    CYC("t_set_cyc", drng.t_set_cyc, 2, "SET pulse width"),
+    {"model", YF_ENUM, offsetof(arch_t, drng.model), 0, DRNG_MODEL_PRECESSIONAL, NULL, 0, 0, "-",
+     "switching-probability model: thermal (Neel-Brown, pulses >= 10 tau0 below ic0) or "
+     "precessional (Sun, ns pulses above ic0); docs/parameters.md",
+     drng_model_names},
+    CYC("t_set_cyc", drng.t_set_cyc, 10, "SET pulse width"),
     CYC("t_sense_cyc", drng.t_sense_cyc, 1, "read of the MTJ state"),
-    CYC("t_reset_cyc", drng.t_reset_cyc, 2, "RESET pulse back to P"),
+    CYC("t_reset_cyc", drng.t_reset_cyc, 10, "RESET pulse back to P"),
     F64("tau0_ns", drng.tau0_ns, 1.0, 0.001, 1000, "ns", "attempt time of the Neel-Brown model"),
+    F64("tau_d_ns", drng.tau_d_ns, 1.79, 0.001, 1000, "ns",
+        "characteristic time of the precessional model, (1 + a^2) / (a gamma mu0 Hk_eff)"),
     F64("delta", drng.delta, 40, 1, 200, "-", "thermal stability factor of the dropout MTJ"),
     F64("ic0_ua", drng.ic0_ua, 110, 1, 10000, "uA", "nominal critical switching current"),
     F64("sigma_ic0_rel", drng.sigma_ic0_rel, 0.05, 0, 0.5, "-",
         "device-to-device spread of ic0, std / mean"),
     F64("sigma_p", drng.sigma_p, 0, 0, 0.5, "-",
         "spread of each module's p itself, std (scaledrop fits p to a Gaussian); 0 = off"),
-    F64("i_max_ua", drng.i_max_ua, 200, 1, 100000, "uA", "largest SET current of the driver"),
+    F64("i_max_ua", drng.i_max_ua, 1200, 1, 100000, "uA",
+        "largest SET or RESET current of the driver"),
+    F64("v_dd_v", drng.v_dd_v, 0.9, 0, 5, "V", "supply of the SET/RESET drivers and read bias"),
+    F64("i_read_ua", drng.i_read_ua, 35, 0, 10000, "uA", "read current through the MTJ"),
+    F64("reset_wer", drng.reset_wer, 1e-6, 1e-15, 0.5, "-",
+        "write-error rate the RESET current is sized for"),
+    BOOL("reset_on_switch", drng.reset_on_switch, 1,
+         "the sensed bit gates RESET, so only switched MTJs are reset"),
+    F64("p_static_uw", drng.p_static_uw, 0.9, 0, 1e6, "uW",
+        "static power of one module's bias and trim DAC while powered"),
+    U32("trim_bits", drng.trim_bits, 8, 0, 16, "bit",
+        "trim DAC bits per module, calibrated at power-up; 0 = no calibration"),
+    F64("trim_range_rel", drng.trim_range_rel, 0.3, 0.001, 0.9, "-",
+        "trim DAC span: SET current from I (1 - r) to I (1 + r)"),
+    U32("cal_samples", drng.cal_samples, 16384, 1, 16777216, "draw",
+        "SET/sense/RESET draws per binary-search step of the calibration"),
+    F64("a_module_um2", drng.a_module_um2, 10, 0, 1e6, "um^2",
+        "one module without trim: MTJ, SET/RESET driver, sense latch"),
+    F64("a_trim_unit_um2", drng.a_trim_unit_um2, 0.5, 0, 1e6, "um^2",
+        "one unit current cell of the trim DAC"),
+    F64("a_trim_bit_um2", drng.a_trim_bit_um2, 4.522, 0, 1e6, "um^2",
+        "one trim-code register bit (a flip-flop)"),
 };
 
 static const yfield_t arbiter_fields[] = {
@@ -173,14 +247,14 @@ static const yfield_t periph_fields[] = {
 
 /* Keys equal act_desc(a)->key (a test checks).  Defaults: docs/parameters.md derives each. */
 static const yfield_t energy_fields[ACT_COUNT] = {
-    EPJ(ACT_XBAR_CELL_READ, "e_xbar_cell_read_pj", 0.0035, "one conducting cell in one read step"),
+    EPJD(ACT_XBAR_CELL_READ, "e_xbar_cell_read_pj", "one conducting cell biased for one cycle"),
     EPJ(ACT_XBAR_CELL_WRITE, "e_xbar_cell_write_pj", 0.027, "programming one cell"),
     EPJ(ACT_WLDEC_DECODE, "e_wldec_decode_pj", 0.1, "one multi-row decode"),
-    EPJ(ACT_SA_SENSE, "e_sa_sense_pj", 0.02, "one sense-amplifier comparison"),
-    EPJ(ACT_DRNG_SET, "e_drng_set_pj", 0.0115, "one SET pulse of a dropout MTJ"),
-    EPJ(ACT_DRNG_SENSE, "e_drng_sense_pj", 0.02, "one read of a dropout MTJ"),
-    EPJ(ACT_DRNG_RESET, "e_drng_reset_pj", 0.027, "one RESET pulse of a dropout MTJ"),
-    EPJ(ACT_ARB_BIT, "e_arb_bit_pj", 0.0585, "one random bit inside the arbiter"),
+    EPJD(ACT_SA_SENSE, "e_sa_sense_pj", "one partial-sum conversion"),
+    EPJ(ACT_DRNG_SET, "e_drng_set_pj", 1.42935, "one SET pulse of a dropout MTJ"),
+    EPJ(ACT_DRNG_SENSE, "e_drng_sense_pj", 0.0315, "one read of a dropout MTJ"),
+    EPJ(ACT_DRNG_RESET, "e_drng_reset_pj", 1.3105, "one RESET pulse of a dropout MTJ"),
+    EPJ(ACT_ARB_BIT, "e_arb_bit_pj", 2.77135, "one random bit inside the arbiter"),
     EPJ(ACT_SBUF_READ_BIT, "e_sbuf_read_bit_pj", 0.156, "one bit read from an SRAM buffer"),
     EPJ(ACT_SBUF_WRITE_BIT, "e_sbuf_write_bit_pj", 0.156, "one bit written to an SRAM buffer"),
     EPJ(ACT_ADD, "e_add_pj", 0.03, "one partial-sum or residual addition"),
@@ -188,6 +262,9 @@ static const yfield_t energy_fields[ACT_COUNT] = {
     EPJ(ACT_POOL, "e_pool_pj", 0.03, "one pooling comparison or addition"),
     EPJ(ACT_MUL, "e_mul_pj", 0.2, "one scale multiplication"),
     EPJ(ACT_BUS_BIT, "e_bus_bit_pj", 0.1, "one bit over the interconnect"),
+    EPJD(ACT_WLDEC_WL_CHARGE, "e_wldec_wl_charge_pj", "one word line charged"),
+    EPJD(ACT_SA_MUX, "e_sa_mux_pj", "one column switched onto a shared sense amplifier"),
+    EPJD(ACT_SA_SAMPLE, "e_sa_sample_pj", "one bit-line voltage sampled and held"),
 };
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
@@ -286,6 +363,38 @@ static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_di
                     (unsigned)need, (unsigned)x->max_active_rows, (unsigned)a->tile.sa.psum_bits);
         rc = ST_ECONFIG;
     }
+    /* A multi-level cell conducts up to its largest stored level (2^bits - 1 of its MTJs)
+     * on every active row, so its column's partial sum reaches max_active_rows times that. */
+    if ((a->dropout_impl == ARCH_DROPOUT_SUBSET_VI || a->dropout_impl == ARCH_DROPOUT_SPINBAYES) &&
+        a->tile.sa.psum_bits >= need) {
+        uint32_t level = (1u << arch_mlc_bits(a->bayes.mtjs_per_cell)) - 1;
+        uint64_t top = (uint64_t)x->max_active_rows * level;
+        uint32_t mlc_need = bits_for(top > UINT32_MAX ? UINT32_MAX : (uint32_t)top);
+        if (a->tile.sa.psum_bits < mlc_need) {
+            static const char *const k[] = {"senseamp.psum_bits", "bayes.mtjs_per_cell",
+                                            "xbar.max_active_rows", "dropout.impl", NULL};
+            cross_error(d, name, dl, "senseamp.psum_bits", k,
+                        "expected at least %u to hold a partial sum of up to %llu under %s "
+                        "(xbar.max_active_rows %u x level %u of a %u-MTJ multi-level cell, "
+                        "bayes.mtjs_per_cell), got %u",
+                        (unsigned)mlc_need, (unsigned long long)top,
+                        arch_dropout_name(a->dropout_impl), (unsigned)x->max_active_rows,
+                        (unsigned)level, (unsigned)a->bayes.mtjs_per_cell,
+                        (unsigned)a->tile.sa.psum_bits);
+            rc = ST_ECONFIG;
+        }
+    }
+    for (unsigned i = 0; i < ACT_COUNT; i++) {
+        double e = a->energy_cfg.e_pj[i];
+        if (e < 0.0 && e != -1.0) {
+            char path[64];
+            const char *k[] = {path, NULL};
+            snprintf(path, sizeof path, "energy.%s", act_desc((act_t)i)->key);
+            cross_error(d, name, dl, path, k,
+                        "expected -1 (derive from the circuit) or a value >= 0, got %g", e);
+            rc = ST_ECONFIG;
+        }
+    }
     if (x->max_active_rows > x->rows) {
         static const char *const k[] = {"xbar.max_active_rows", "xbar.rows", NULL};
         cross_error(d, name, dl, "xbar.max_active_rows", k,
@@ -303,21 +412,30 @@ static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_di
     if (a->dropout_impl != ARCH_DROPOUT_NONE) {
         /* A dropout layer may ask for any p in (0, 1); p = 0.5 is the one every SpinDrop
          * network uses, and the one subset VI's sample bits and the SpinBayes arbiter draw
-         * at, so under every scheme with stochastic MTJs the driver must reach it. */
+         * at, so under every scheme with stochastic MTJs the model must hold there and the
+         * driver must reach it (each layer's own p is checked when the workload is mapped). */
         drng_params_t p = a->drng;
         p.clk_ns = 1000.0 / a->clk_mhz;
-        double i_ua;
+        double i_ua, t_ns = p.t_set_cyc * p.clk_ns;
+        char why[sizeof dl->d[0].msg];
+        if (drng_regime_check(&p, 0.5, why, sizeof why) != ST_OK) {
+            int short_pulse = p.model == DRNG_MODEL_THERMAL && t_ns < 10.0 * p.tau0_ns;
+            static const char *const kt[] = {"dropout.t_set_cyc", "dropout.model",
+                                             "dropout.tau0_ns", "clock.clk_mhz", NULL};
+            static const char *const km[] = {"dropout.model", "dropout.t_set_cyc", "dropout.ic0_ua",
+                                             NULL};
+            cross_error(d, name, dl, short_pulse ? "dropout.t_set_cyc" : "dropout.model",
+                        short_pulse ? kt : km, "%s", why);
+            rc = ST_ECONFIG;
+        }
         if (drng_current_for_p(&p, 0.5, &i_ua) != ST_OK) {
-            static const char *const k[] = {"dropout.i_max_ua",
-                                            "dropout.ic0_ua",
-                                            "dropout.t_set_cyc",
-                                            "dropout.delta",
-                                            "dropout.tau0_ns",
-                                            "clock.clk_mhz",
-                                            NULL};
-            double t_ns = p.t_set_cyc * p.clk_ns;
-            double need_ua = p.ic0_ua * (1.0 - log(t_ns / log(2.0) / p.tau0_ns) / p.delta);
-            if (need_ua >= 0)
+            static const char *const k[] = {
+                "dropout.i_max_ua", "dropout.ic0_ua",   "dropout.t_set_cyc", "dropout.delta",
+                "dropout.tau0_ns",  "dropout.tau_d_ns", "clock.clk_mhz",     NULL};
+            drng_params_t u = p;
+            double need_ua = -1.0;
+            u.i_max_ua = INFINITY;
+            if (drng_current_for_p(&u, 0.5, &need_ua) == ST_OK)
                 cross_error(d, name, dl, "dropout.i_max_ua", k,
                             "a driver limit of %.6g uA cannot switch with p = 0.5 in a %.6g ns "
                             "SET pulse, which needs %.6g uA",
@@ -329,6 +447,16 @@ static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_di
                             t_ns);
             rc = ST_ECONFIG;
         }
+        double i_reset;
+        if (drng_reset_current(&p, &i_reset) == ST_OK && i_reset > p.i_max_ua) {
+            static const char *const k[] = {"dropout.i_max_ua", "dropout.t_reset_cyc",
+                                            "dropout.reset_wer", NULL};
+            cross_error(d, name, dl, "dropout.i_max_ua", k,
+                        "a driver limit of %.6g uA cannot RESET in a %.6g ns pulse with "
+                        "write-error rate %g, which needs %.6g uA",
+                        p.i_max_ua, p.t_reset_cyc * p.clk_ns, p.reset_wer, i_reset);
+            rc = ST_ECONFIG;
+        }
     }
     return rc;
 }
@@ -336,6 +464,13 @@ static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_di
 int arch_check(const arch_t *a, const char *name, arch_diag_list_t *dl)
 {
     return check_all(a, name, NULL, dl);
+}
+
+void arch_derive(arch_t *a)
+{
+    a->drng.clk_ns = 1000.0 / a->clk_mhz;
+    a->energy = a->energy_cfg;
+    tile_energy_fill(&a->tile, 1000.0 / a->clk_mhz, &a->energy);
 }
 
 /* ---- Loading ---- */
@@ -370,7 +505,7 @@ static int load_doc(const ydoc_t *d, arch_t *out, arch_diag_list_t *dl)
         if (bn && ydoc_apply(d, bn, b[i].key, b[i].fields, b[i].n_fields, &a, NULL, dl))
             rc = ST_ECONFIG;
     }
-    a.drng.clk_ns = 1000.0 / a.clk_mhz;
+    arch_derive(&a);
     /* Cross-field checks read values the per-key checks vouched for; after a per-key error
      * they would judge a mix of given values and defaults. */
     if (rc == ST_OK)

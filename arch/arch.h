@@ -5,7 +5,8 @@
  * type, default, min, max, unit, description; see arch_blocks()).  Every key has a default
  * except `version`, so `version: 1` alone is the default architecture.  After the per-key
  * checks come the cross-field checks (e.g. senseamp.psum_bits must hold a count of
- * max_active_rows).  All errors are collected; nothing is half-filled on error.
+ * max_active_rows, or a multi-level cell's partial sum under subset_vi and spinbayes).  All errors
+ * are collected; nothing is half-filled on error.
  *
  * The default architecture is configs/default.yaml, compiled into the binary. */
 #ifndef NS_ARCH_H
@@ -87,7 +88,10 @@ typedef struct arch {
     arb_params_t arb;        /* arbiter (block arbiter); arb.k is SpinBayes' crossbars per layer */
     bus_params_t bus;        /* interconnect */
     periph_params_t periph;  /* adder tree, activation, pooling */
-    en_table_t energy;       /* pJ per action (block energy, keys from act_desc()->key) */
+    en_table_t energy_cfg;   /* pJ per action as given (block energy, keys from
+                                act_desc()->key); -1 = derive from the circuit */
+    en_table_t energy;       /* pJ per action in effect: energy_cfg with every -1 replaced by
+                                the tile's circuit model (arch_derive); what outputs use */
 } arch_t;
 
 /* One block of the document and its schema. */
@@ -128,6 +132,13 @@ const char *arch_builtin_text(size_t i);
  * diagnostics).  Neither a built-in nor an existing file: ST_EIO with "no such file or
  * built-in architecture 'x' (built-ins: …)" at <cmdline>. */
 int arch_load(const char *spec, arch_t *out, arch_diag_list_t *dl);
+
+/* Recomputes every derived field of *a from the fields the schema fills: drng.clk_ns and
+ * the effective energy table (energy = energy_cfg, each -1 entry replaced through
+ * tile_energy_fill at the clock period 1000 / clk_mhz ns).  The loaders and
+ * arch_override call it; anything else that writes schema fields directly (a sweep point)
+ * must call it before using *a. */
+void arch_derive(arch_t *a);
 
 /* Runs the cross-field checks on an already filled arch_t (used by the loaders and after
  * command-line overrides).  Errors point at `name` without a line. */

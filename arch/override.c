@@ -174,6 +174,7 @@ int arch_override_at(arch_t *a, const char *key, const char *value, const char *
         rc = ydoc_apply(d, ydoc_root(d), blk->key, r, 1, &tmp, NULL, dl);
         if (rc == ST_OK) {
             tmp.drng.clk_ns = 1000.0 / tmp.clk_mhz; /* derived, as the loader does */
+            arch_derive(&tmp);                      /* derived energies follow the circuit keys */
             *a = tmp;
         }
     }

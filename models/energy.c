@@ -9,13 +9,13 @@
 /* One row per act_t, in enum order; the key is always "e_" + name + "_pj". */
 static const act_desc_t act_descs[ACT_COUNT] = {
     [ACT_XBAR_CELL_READ] = {"xbar_cell_read", "e_xbar_cell_read_pj", COMP_XBAR,
-                            "one conducting 1t-1mtj cell during one read step"},
+                            "one conducting 1t-1mtj cell biased for one clock cycle"},
     [ACT_XBAR_CELL_WRITE] = {"xbar_cell_write", "e_xbar_cell_write_pj", COMP_XBAR,
                              "programming one crossbar cell"},
     [ACT_WLDEC_DECODE] = {"wldec_decode", "e_wldec_decode_pj", COMP_WLDEC,
                           "one multi-row word-line decode"},
     [ACT_SA_SENSE] = {"sa_sense", "e_sa_sense_pj", COMP_SA,
-                      "one sense-amplifier comparison (one bit of readout)"},
+                      "one partial-sum conversion of psum_bits bits"},
     [ACT_DRNG_SET] = {"drng_set", "e_drng_set_pj", COMP_DRNG,
                       "one set pulse through a dropout mtj's heavy metal"},
     [ACT_DRNG_SENSE] = {"drng_sense", "e_drng_sense_pj", COMP_DRNG,
@@ -34,6 +34,12 @@ static const act_desc_t act_descs[ACT_COUNT] = {
     [ACT_MUL] = {"mul", "e_mul_pj", COMP_DIGITAL,
                  "one scale multiplication (scaledrop, subset vi, normalization)"},
     [ACT_BUS_BIT] = {"bus_bit", "e_bus_bit_pj", COMP_BUS, "one bit moved over the interconnect"},
+    [ACT_WLDEC_WL_CHARGE] = {"wldec_wl_charge", "e_wldec_wl_charge_pj", COMP_WLDEC,
+                             "one word line charged to its drive voltage"},
+    [ACT_SA_MUX] = {"sa_mux", "e_sa_mux_pj", COMP_SA,
+                    "one column switched onto a shared sense amplifier"},
+    [ACT_SA_SAMPLE] = {"sa_sample", "e_sa_sample_pj", COMP_SA,
+                       "one bit-line voltage sampled and held"},
 };
 
 static const char *const comp_names[COMP_COUNT] = {

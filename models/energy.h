@@ -28,10 +28,10 @@ typedef enum {
 
 /* Countable actions.  Each has one energy in the table, in pJ per action. */
 typedef enum {
-    ACT_XBAR_CELL_READ = 0, /* one conducting 1T-1MTJ cell during one read step */
+    ACT_XBAR_CELL_READ = 0, /* one conducting 1T-1MTJ cell biased for one clock cycle */
     ACT_XBAR_CELL_WRITE,    /* programming one cell (reported apart from inference) */
     ACT_WLDEC_DECODE,       /* one multi-row decode (enables up to max_active_rows pairs) */
-    ACT_SA_SENSE,           /* one sense-amplifier comparison (one bit of readout) */
+    ACT_SA_SENSE,           /* one partial-sum conversion of senseamp.psum_bits bits */
     ACT_DRNG_SET,           /* one SET pulse through a dropout MTJ's heavy metal */
     ACT_DRNG_SENSE,         /* one read of a dropout MTJ's state */
     ACT_DRNG_RESET,         /* one RESET pulse back to the parallel state */
@@ -43,6 +43,9 @@ typedef enum {
     ACT_POOL,               /* one pooling comparison or addition */
     ACT_MUL,                /* one scale multiplication (ScaleDrop, subset VI, normalization) */
     ACT_BUS_BIT,            /* one bit moved over the interconnect */
+    ACT_WLDEC_WL_CHARGE,    /* one word line charged to its drive voltage (C_WL V^2) */
+    ACT_SA_MUX,             /* one column switched onto a shared sense amplifier */
+    ACT_SA_SAMPLE,          /* one bit-line voltage sampled on a sample-and-hold capacitor */
     ACT_COUNT
 } act_t;
 

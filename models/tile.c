@@ -83,11 +83,57 @@ void tile_destroy(tile_t *t)
 uint64_t tile_mvm_cycles(const tile_params_t *p, uint32_t rows, uint32_t cols)
 {
     uint32_t steps = xbar_read_steps(&p->xbar, rows);
-    uint32_t cps = p->sa.cols_per_sa;
-    uint64_t n_sa = p->xbar.cols / cps + (p->xbar.cols % cps != 0);
-    uint64_t slots = cols / n_sa + (cols % n_sa != 0);
-    uint64_t sense = slots * p->sa.psum_bits * p->sa.t_sense_cyc;
+    uint64_t sense = senseamp_sense_cycles(&p->sa, p->xbar.cols, cols);
     return (uint64_t)steps * ((uint64_t)p->wldec.t_decode_cyc + p->xbar.t_read_cyc + sense);
+}
+
+uint64_t tile_bias_cycles(const tile_params_t *p, uint32_t cols)
+{
+    return p->xbar.t_read_cyc + senseamp_hold_cycles(&p->sa, p->xbar.cols, cols);
+}
+
+void tile_energy_fill(const tile_params_t *p, double clk_ns, en_table_t *t)
+{
+    const double e[ACT_COUNT] = {
+        [ACT_XBAR_CELL_READ] = xbar_e_cell_cyc_pj(&p->xbar, clk_ns),
+        [ACT_WLDEC_WL_CHARGE] = wldec_e_charge_pj(&p->wldec, xbar_wl_cap_ff(&p->xbar)),
+        [ACT_SA_SENSE] = senseamp_e_conv_pj(&p->sa),
+        [ACT_SA_MUX] = senseamp_e_mux_pj(&p->sa),
+        [ACT_SA_SAMPLE] = senseamp_e_sample_pj(&p->sa),
+    };
+    static const act_t derived[] = {ACT_XBAR_CELL_READ, ACT_WLDEC_WL_CHARGE, ACT_SA_SENSE,
+                                    ACT_SA_MUX, ACT_SA_SAMPLE};
+    for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)
+        if (t->e_pj[derived[i]] < 0.0)
+            t->e_pj[derived[i]] = e[derived[i]];
+}
+
+void tile_area_by_comp_um2(const tile_params_t *p, double out[COMP_COUNT])
+{
+    out[COMP_XBAR] += xbar_area_um2(&p->xbar);
+    out[COMP_WLDEC] += wldec_area_um2(&p->wldec, 2 * p->xbar.rows); /* WL and WLB per pair */
+    out[COMP_SA] += senseamp_area_um2(&p->sa, p->xbar.cols);
+}
+
+void tile_static_by_comp_uw(const tile_params_t *p, double out[COMP_COUNT])
+{
+    out[COMP_XBAR] += xbar_static_uw(&p->xbar);
+    out[COMP_WLDEC] += wldec_static_uw(&p->wldec, 2 * p->xbar.rows);
+    out[COMP_SA] += senseamp_static_uw(&p->sa, p->xbar.cols);
+}
+
+double tile_area_um2(const tile_params_t *p)
+{
+    double a[COMP_COUNT] = {0};
+    tile_area_by_comp_um2(p, a);
+    return a[COMP_XBAR] + a[COMP_WLDEC] + a[COMP_SA];
+}
+
+double tile_static_uw(const tile_params_t *p)
+{
+    double w[COMP_COUNT] = {0};
+    tile_static_by_comp_uw(p, w);
+    return w[COMP_XBAR] + w[COMP_WLDEC] + w[COMP_SA];
 }
 
 /* Conducting weights of the driven rows under a weight mask: for each driven row, the kept
@@ -130,16 +176,19 @@ int tile_mvm(tile_t *t, const tile_req_t *rq, uint64_t *cycles, act_counts_t *ac
     uint32_t driven = rq->mask ? tile_mask_count(rq->mask, rq->row_off, rq->rows) : rq->rows;
     uint64_t mtjs = rq->cell_mtjs ? rq->cell_mtjs : 1;
     uint64_t kept = rq->wmask ? tile_kept_weights(rq) : (uint64_t)driven * rq->cols;
-    uint64_t cells;
-    if (__builtin_mul_overflow(kept, mtjs, &cells))
+    uint64_t cells, cell_cyc;
+    const uint64_t bias = tile_bias_cycles(&t->p, rq->cols);
+    if (__builtin_mul_overflow(kept, mtjs, &cells) ||
+        __builtin_mul_overflow(cells, bias, &cell_cyc))
         return ST_ERANGE;
     xbar_req_t xr = {.rows_used = rq->rows, .cols_used = rq->cols, .rows_driven = driven};
     uint32_t steps = xbar_read_steps(&t->p.xbar, rq->rows);
     uint64_t c_xbar = 0, c_dec = 0, c_sa = 0;
 
     /* The request was checked against the crossbar above, so the parts cannot refuse it. */
-    if (xbar_mvm_cells(t->xbar, &xr, cells, &c_xbar, acc) != ST_OK ||
+    if (xbar_mvm_cells(t->xbar, &xr, cells, bias, &c_xbar, acc) != ST_OK ||
         wldec_decode(t->wldec, steps, &c_dec, acc) != ST_OK ||
+        wldec_charge(t->wldec, driven, acc) != ST_OK || /* one line per driven pair */
         senseamp_read_n(t->sa, rq->cols, steps, &c_sa, acc) != ST_OK)
         SIM_BUG("tile part refused a request the tile accepted");
     *cycles = c_dec + c_xbar + c_sa; /* == tile_mvm_cycles(): steps run strictly in sequence */

@@ -8,7 +8,16 @@
  * mask drives every row (deterministic layer).  Conducting cells, counted as
  * ACT_XBAR_CELL_READ: for every driven row, its kept weights among the slice's columns
  * (all cols without a weight mask), times cell_mtjs (a multi-level cell conducts through
- * each of its MTJs). */
+ * each of its MTJs).
+ *
+ * Physics of a read step (docs/parameters.md, "Crossbar, word line, sense amplifier"):
+ * every driven pair charges one word line (ACT_WLDEC_WL_CHARGE, C_WL V_WL^2 once per
+ * activation); the conducting cells stay biased for
+ *   bias_cyc = t_read_cyc + senseamp_hold_cycles(cols)
+ * cycles (the whole mux sequence, or t_read_cyc alone behind a sample-and-hold), counted as
+ * ACT_XBAR_CELL_READ = conducting cells x bias_cyc; each used column is converted once
+ * (ACT_SA_SENSE) and, when columns share an SA, selected through the mux (ACT_SA_MUX).
+ * tile_energy_fill turns the circuit parameters into the energies of these actions. */
 #ifndef NS_TILE_H
 #define NS_TILE_H
 
@@ -64,6 +73,32 @@ int tile_mvm(tile_t *t, const tile_req_t *rq, uint64_t *cycles, act_counts_t *ac
 
 /* Cycles of one read of a rows x cols slice, independent of the mask. */
 uint64_t tile_mvm_cycles(const tile_params_t *p, uint32_t rows, uint32_t cols);
+
+/* Cycles the bit lines of a read step of `cols` used columns stay biased:
+ * t_read_cyc + senseamp_hold_cycles(&p->sa, p->xbar.cols, cols). */
+uint64_t tile_bias_cycles(const tile_params_t *p, uint32_t cols);
+
+/* ---- Circuit: energy table, area, static power ---- */
+/* Fills the energy of the tile's circuit-derived actions into t, pJ, for a clock period of
+ * clk_ns, but only where t holds a negative value ("derive"); a value >= 0 was given (a
+ * measured figure) and stays:
+ *   ACT_XBAR_CELL_READ   xbar_e_cell_cyc_pj(&p->xbar, clk_ns)
+ *   ACT_WLDEC_WL_CHARGE  wldec_e_charge_pj(&p->wldec, xbar_wl_cap_ff(&p->xbar))
+ *   ACT_SA_SENSE         senseamp_e_conv_pj(&p->sa)
+ *   ACT_SA_MUX           senseamp_e_mux_pj(&p->sa)
+ *   ACT_SA_SAMPLE        senseamp_e_sample_pj(&p->sa) */
+void tile_energy_fill(const tile_params_t *p, double clk_ns, en_table_t *t);
+
+/* Adds one tile's area, um^2, to out[COMP_XBAR] (the array), out[COMP_WLDEC] (2 x rows
+ * word-line drivers) and out[COMP_SA] (SAs, mux, sample-and-hold); other entries untouched. */
+void tile_area_by_comp_um2(const tile_params_t *p, double out[COMP_COUNT]);
+
+/* Adds one tile's static power, uW, to out[COMP_XBAR], out[COMP_WLDEC], out[COMP_SA]. */
+void tile_static_by_comp_uw(const tile_params_t *p, double out[COMP_COUNT]);
+
+/* One tile's total area, um^2, and static power, uW (sums of the two above). */
+double tile_area_um2(const tile_params_t *p);
+double tile_static_uw(const tile_params_t *p);
 
 /* Programs the slice; see xbar_program. */
 int tile_program(tile_t *t, uint32_t rows, uint32_t cols, uint64_t *cycles, act_counts_t *acc);

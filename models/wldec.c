@@ -13,6 +13,8 @@ struct wldec {
 
 const stat_desc_t wldec_stat_descs[] = {
     {"decodes", "count", "multi-row decodes performed", offsetof(wldec_stats_t, decodes)},
+    {"wl_charges", "count", "word lines charged to the drive voltage",
+     offsetof(wldec_stats_t, wl_charges)},
 };
 const unsigned wldec_stat_ndescs = sizeof wldec_stat_descs / sizeof wldec_stat_descs[0];
 
@@ -41,6 +43,30 @@ int wldec_decode(wldec_t *w, uint32_t n, uint64_t *cycles, act_counts_t *acc)
     acc->n[ACT_WLDEC_DECODE] += n;
     w->st.decodes += n;
     return ST_OK;
+}
+
+int wldec_charge(wldec_t *w, uint64_t lines, act_counts_t *acc)
+{
+    if (!w || !acc)
+        return ST_EINVAL;
+    acc->n[ACT_WLDEC_WL_CHARGE] += lines;
+    w->st.wl_charges += lines;
+    return ST_OK;
+}
+
+double wldec_e_charge_pj(const wldec_params_t *p, double wl_cap_ff)
+{
+    return wl_cap_ff * p->v_wl_v * p->v_wl_v / 1000.0;
+}
+
+double wldec_area_um2(const wldec_params_t *p, uint32_t word_lines)
+{
+    return (double)word_lines * p->a_driver_um2;
+}
+
+double wldec_static_uw(const wldec_params_t *p, uint32_t word_lines)
+{
+    return (double)word_lines * p->p_driver_nw / 1000.0;
 }
 
 const wldec_stats_t *wldec_stats(const wldec_t *w)

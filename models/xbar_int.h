@@ -6,10 +6,12 @@
 #include "xbar.h"
 
 /* xbar_mvm with the conducting cells counted by the caller (a DropConnect weight mask, or
- * multi-level cells conducting through several MTJs): as xbar_mvm, but
- * ACT_XBAR_CELL_READ and cell_reads += cells instead of rows_driven * cols_used.  Same
- * ST_EINVAL checks on rq (nothing counted); cells itself is not checked. */
-int xbar_mvm_cells(xbar_t *x, const xbar_req_t *rq, uint64_t cells, uint64_t *cycles,
-                   act_counts_t *acc);
+ * multi-level cells conducting through several MTJs) and the bit lines biased for bias_cyc
+ * cycles per read step (the tile: t_read_cyc plus the sensing that keeps them biased):
+ * cell_reads += cells; ACT_XBAR_CELL_READ and cell_bias_cyc += cells * bias_cyc.  Same
+ * ST_EINVAL checks on rq (nothing counted); ST_ERANGE (nothing counted) when
+ * cells * bias_cyc overflows 64 bits. */
+int xbar_mvm_cells(xbar_t *x, const xbar_req_t *rq, uint64_t cells, uint64_t bias_cyc,
+                   uint64_t *cycles, act_counts_t *acc);
 
 #endif

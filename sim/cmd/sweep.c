@@ -1034,7 +1034,7 @@ void sweep_point_arch(const sweep_t *s, uint64_t i, arch_t *a)
         if (s->axes[k].kind == SWEEP_KEY_ARCH)
             memcpy((char *)a + s->axes[k].row->offset, s->axes[k].values[idx[k]].raw,
                    arch_field_size(s->axes[k].row));
-    a->drng.clk_ns = 1000.0 / a->clk_mhz; /* derived, as arch_load and arch_override do */
+    arch_derive(a); /* the derived fields and energies follow the axis values */
 }
 
 /* Sets the p of every layer in `layers` (a copy of workload w's) for the point with value

@@ -125,11 +125,11 @@ static int op_cost(scratch_t *s, const wl_layer_map_t *m, const wl_prog_layer_t 
 }
 
 /* One phase (steps [first, first + n)) executed once: its cycles, the shared resources'
- * busy cycles and the dropout/arbiter cycles into c, actions into acc, and into *cells
- * the cell reads of the MVMs a mask gates. */
+ * busy cycles and the dropout/arbiter cycles into c, actions into acc, into *cells the
+ * cell reads of the MVMs a mask gates and into *lines the word lines a row mask gates. */
 static int phase_cost(scratch_t *s, const wl_layer_map_t *m, const wl_prog_layer_t *pl,
                       unsigned first, unsigned n, layer_cost_t *c, act_counts_t *acc,
-                      uint64_t *cells, uint64_t *cycles)
+                      uint64_t *cells, uint64_t *lines, uint64_t *cycles)
 {
     int st = ST_OK;
     uint64_t t = 0, pending = 0; /* pending: the overlapping step's cycles */
@@ -139,9 +139,13 @@ static int phase_cost(scratch_t *s, const wl_layer_map_t *m, const wl_prog_layer
         for (unsigned j = sp->first; j < (unsigned)sp->first + sp->n_ops; j++) {
             const wl_op_t *op = &pl->ops[j];
             const uint64_t before = acc->n[ACT_XBAR_CELL_READ];
+            const uint64_t wl_before = acc->n[ACT_WLDEC_WL_CHARGE];
             keep(&st, op_cost(s, m, pl, op, sp->res, &cy, acc));
             if (op->kind == WL_OP_MVM && (op->flags & (WL_OPF_IN_ROWS | WL_OPF_IN_UNITS)))
                 *cells += acc->n[ACT_XBAR_CELL_READ] - before;
+            if (op->kind == WL_OP_MVM &&
+                (op->flags & WL_OPF_IN_ROWS)) /* a dropped pair's line stays low */
+                *lines += acc->n[ACT_WLDEC_WL_CHARGE] - wl_before;
             step += cy;
         }
         if (sp->res < WL_RES_SHARED) {
@@ -168,17 +172,23 @@ static int layer_cost(scratch_t *s, const wl_map_t *map, const wl_prog_layer_t *
     const wl_layer_map_t *m = &map->layers[i];
     layer_cost_t body;
     act_counts_t v;
-    uint64_t setup_cyc, item_cyc, cells_setup = 0, cells = 0;
+    uint64_t setup_cyc, item_cyc, cells_setup = 0, cells = 0, lines_setup = 0, lines = 0;
     memset(&body, 0, sizeof body);
     act_counts_clear(&v);
-    int st = phase_cost(s, m, pl, 0, pl->n_setup, c, &c->acts, &cells_setup, &setup_cyc);
-    keep(&st, phase_cost(s, m, pl, pl->n_setup, pl->n_body, &body, &v, &cells, &item_cyc));
+    int st =
+        phase_cost(s, m, pl, 0, pl->n_setup, c, &c->acts, &cells_setup, &lines_setup, &setup_cyc);
+    keep(&st, phase_cost(s, m, pl, pl->n_setup, pl->n_body, &body, &v, &cells, &lines, &item_cyc));
     for (int k = 0; k < ACT_COUNT; k++)
         c->acts.n[k] += v.n[k] * pl->items;
     if (cells) { /* masks leave a pair or weight driven with probability 1 - p */
         const uint64_t all = cells * pl->items;
         c->acts.n[ACT_XBAR_CELL_READ] -= all;
         c->acts.n[ACT_XBAR_CELL_READ] += (uint64_t)llround((double)all * (1.0 - pl->p));
+    }
+    if (lines) { /* and charge a word line with probability 1 - p */
+        const uint64_t all = lines * pl->items;
+        c->acts.n[ACT_WLDEC_WL_CHARGE] -= all;
+        c->acts.n[ACT_WLDEC_WL_CHARGE] += (uint64_t)llround((double)all * (1.0 - pl->p));
     }
     c->cycles = setup_cyc + (uint64_t)pl->items * item_cyc;
     for (unsigned r = 0; r < WL_RES_SHARED; r++)

@@ -75,14 +75,21 @@ static const char every_key[] =
     "name: \"every key\"\n"
     "clock: {clk_mhz: 500}\n"
     "chip: {tiles: 77, mapping: 2}\n"
-    "xbar: {rows: 256, cols: 64, max_active_rows: 16, t_read_cyc: 3, t_write_cyc: 7}\n"
-    "wldec: {t_decode_cyc: 4}\n"
-    "senseamp: {cols_per_sa: 4, psum_bits: 9, t_sense_cyc: 2}\n"
+    "xbar: {rows: 256, cols: 64, max_active_rows: 16, t_read_cyc: 3, t_write_cyc: 7,\n"
+    "       v_read_v: 0.2, r_p_kohm: 3, tmr: 1, r_access_kohm: 2, c_gate_ff: 0.3,\n"
+    "       c_wire_ff_per_um: 0.25, feature_nm: 28, cell_w_f: 6, cell_h_f: 5}\n"
+    "wldec: {t_decode_cyc: 4, v_wl_v: 1.1, a_driver_um2: 3, p_driver_nw: 4}\n"
+    "senseamp: {cols_per_sa: 4, psum_bits: 9, t_sense_cyc: 2, sample_hold: true,\n"
+    "           fom_fj: 7, v_dd_v: 1.2, c_mux_ff: 0.4, c_sh_ff: 6, a_sa_um2: 31,\n"
+    "           a_lsb_um2: 3, a_mux_um2: 0.7, a_sh_um2: 6, p_sa_uw: 2}\n"
     "gbuf: {words: 100, word_bits: 128, t_read_cyc: 2, t_write_cyc: 3}\n"
     "scale_buf: {words: 50, word_bits: 32, t_read_cyc: 4, t_write_cyc: 5}\n"
     "dropout: {impl: scaledrop, share: 4, t_set_cyc: 3, t_sense_cyc: 2, t_reset_cyc: 4,\n"
     "          tau0_ns: 0.5, delta: 45, ic0_ua: 120, sigma_ic0_rel: 0.1, sigma_p: 0.03,\n"
-    "          i_max_ua: 300}\n"
+    "          i_max_ua: 300, model: precessional, tau_d_ns: 0.5, v_dd_v: 1.1,\n"
+    "          i_read_ua: 40, reset_wer: 1e-5, reset_on_switch: false, p_static_uw: 2,\n"
+    "          trim_bits: 6, trim_range_rel: 0.25, cal_samples: 100, a_module_um2: 12,\n"
+    "          a_trim_unit_um2: 0.7, a_trim_bit_um2: 5}\n"
     "arbiter: {k: 8, t_bit_cyc: 9}\n"
     "bayes: {whole_model: true, adaptive_p: true, scale_bits: 16, param_bits: 6,\n"
     "        mtjs_per_cell: 7, sample_bits: 5}\n"
@@ -93,7 +100,8 @@ static const char every_key[] =
     "  e_sa_sense_pj: 1.04\n  e_drng_set_pj: 1.05\n  e_drng_sense_pj: 1.06\n"
     "  e_drng_reset_pj: 1.07\n  e_arb_bit_pj: 1.08\n  e_sbuf_read_bit_pj: 1.09\n"
     "  e_sbuf_write_bit_pj: 1.1\n  e_add_pj: 1.11\n  e_act_pj: 1.12\n  e_pool_pj: 1.13\n"
-    "  e_mul_pj: 1.14\n  e_bus_bit_pj: 0.000123\n";
+    "  e_mul_pj: 1.14\n  e_bus_bit_pj: 0.000123\n  e_wldec_wl_charge_pj: 1.15\n"
+    "  e_sa_mux_pj: 1.16\n  e_sa_sample_pj: 1.17\n";
 
 /* ---- Core ---- */
 
@@ -110,7 +118,9 @@ START_TEST(test_arch_default_is_the_schema_defaults)
     ck_assert_uint_eq(a.tile.xbar.rows, 128);
     ck_assert_uint_eq(a.tile.sa.psum_bits, 6);
     ck_assert_uint_eq(a.dropout_impl, ARCH_DROPOUT_SPINDROP);
-    ck_assert(a.energy.e_pj[ACT_ARB_BIT] == 0.0585);
+    /* SET + sense + RESET of the dropout MTJ from the supply at p = 0.5 (configs/default.yaml) */
+    ck_assert(a.energy.e_pj[ACT_ARB_BIT] == 2.77135);
+    ck_assert_uint_eq(a.drng.model, DRNG_MODEL_PRECESSIONAL);
     ck_assert(a.drng.clk_ns == 1.0);
     ck_assert_str_eq(a.name, "spindrop-default");
     /* The keys the schemes added, with the defaults the brief gives. */
@@ -177,6 +187,19 @@ START_TEST(test_arch_every_key_lands_in_its_field)
     ck_assert(a.drng.sigma_ic0_rel == 0.1);
     ck_assert(a.drng.sigma_p == 0.03);
     ck_assert(a.drng.i_max_ua == 300.0);
+    ck_assert_uint_eq(a.drng.model, DRNG_MODEL_PRECESSIONAL);
+    ck_assert(a.drng.tau_d_ns == 0.5);
+    ck_assert(a.drng.v_dd_v == 1.1);
+    ck_assert(a.drng.i_read_ua == 40.0);
+    ck_assert(a.drng.reset_wer == 1e-5);
+    ck_assert_uint_eq(a.drng.reset_on_switch, 0);
+    ck_assert(a.drng.p_static_uw == 2.0);
+    ck_assert_uint_eq(a.drng.trim_bits, 6);
+    ck_assert(a.drng.trim_range_rel == 0.25);
+    ck_assert_uint_eq(a.drng.cal_samples, 100);
+    ck_assert(a.drng.a_module_um2 == 12.0);
+    ck_assert(a.drng.a_trim_unit_um2 == 0.7);
+    ck_assert(a.drng.a_trim_bit_um2 == 5.0);
     ck_assert_uint_eq(a.arb.k, 8);
     ck_assert_uint_eq(a.arb.t_bit_cyc, 9);
     ck_assert_uint_eq(a.bayes.whole_model, 1);
@@ -192,8 +215,8 @@ START_TEST(test_arch_every_key_lands_in_its_field)
     ck_assert_uint_eq(a.periph.t_act_cyc, 3);
     ck_assert_uint_eq(a.periph.t_pool_cyc, 4);
     ck_assert_uint_eq(a.periph.t_mul_cyc, 5);
-    static const double e[ACT_COUNT] = {1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07,    1.08,
-                                        1.09, 1.1,  1.11, 1.12, 1.13, 1.14, 0.000123};
+    static const double e[ACT_COUNT] = {1.01, 1.02, 1.03, 1.04, 1.05, 1.06,     1.07, 1.08, 1.09,
+                                        1.1,  1.11, 1.12, 1.13, 1.14, 0.000123, 1.15, 1.16, 1.17};
     for (int i = 0; i < ACT_COUNT; i++)
         ck_assert_msg(a.energy.e_pj[i] == e[i], "energy %d", i);
 }
@@ -209,7 +232,7 @@ START_TEST(test_arch_energy_keys_are_the_action_keys)
     for (int i = 0; i < ACT_COUNT; i++) {
         ck_assert_str_eq(en->fields[i].key, act_desc((act_t)i)->key);
         ck_assert_uint_eq(en->fields[i].offset,
-                          offsetof(arch_t, energy.e_pj[0]) + (size_t)i * sizeof(double));
+                          offsetof(arch_t, energy_cfg.e_pj[0]) + (size_t)i * sizeof(double));
         ck_assert_str_eq(en->fields[i].unit, "pJ");
     }
 }
@@ -246,7 +269,7 @@ START_TEST(test_arch_schema_rows_are_consistent)
                               bl[i].key, r->key);
         }
     }
-    ck_assert_uint_eq(total, 2 + 1 + 4 + 5 + 1 + 3 + 4 + 4 + 11 + 2 + 6 + 2 + 5 + ACT_COUNT);
+    ck_assert_uint_eq(total, 2 + 1 + 4 + 14 + 4 + 13 + 4 + 4 + 24 + 2 + 6 + 2 + 5 + ACT_COUNT);
 }
 END_TEST
 
@@ -322,7 +345,7 @@ START_TEST(test_arch_list_params_has_a_row_per_key)
         rows++;
     for (char *p = t; (p = strstr(p, "### ")) != NULL; p++)
         heads++;
-    ck_assert_uint_eq(rows, 2 + 1 + 4 + 5 + 1 + 3 + 4 + 4 + 11 + 2 + 6 + 2 + 5 + ACT_COUNT);
+    ck_assert_uint_eq(rows, 2 + 1 + 4 + 14 + 4 + 13 + 4 + 4 + 24 + 2 + 6 + 2 + 5 + ACT_COUNT);
     ck_assert_uint_eq(heads, 14);
     ck_assert_ptr_nonnull(
         strstr(t, "\n| `rows` | integer | 128 | 1 | 4096 | row | word-line pairs (weights per "
@@ -335,7 +358,8 @@ START_TEST(test_arch_list_params_has_a_row_per_key)
                                     "`subset_vi`, `spinbayes` |\n"));
     ck_assert_ptr_nonnull(strstr(t, "\n| `whole_model` | bool | false | - | - | - |"));
     ck_assert_ptr_nonnull(strstr(t, "\n| `mtjs_per_cell` | integer | 3 | 1 | 15 | MTJ |"));
-    ck_assert_ptr_nonnull(strstr(t, "\n| `e_xbar_cell_read_pj` | number | 0.0035 | 0 | 1000000 | "
+    /* -1: derived from the circuit parameters (models/xbar.h) unless given */
+    ck_assert_ptr_nonnull(strstr(t, "\n| `e_xbar_cell_read_pj` | number | -1 | -1 | 1000000 | "
                                     "pJ |"));
     free(t);
 }
@@ -390,20 +414,25 @@ START_TEST(test_arch_spindrop_driver_must_reach_half)
 {
     arch_t a;
     arch_diag_list_t dl;
-    /* Neel-Brown at p = 0.5, t = 2 ns, tau0 = 1 ns, delta = 40, Ic0 = 110 uA:
-     * I = 110 * (1 - ln(2 / ln 2) / 40) = 107.0859 uA. */
-    ck_assert_int_eq(load("version: 1\ndropout: {i_max_ua: 107.1}\n", &a, &dl), ST_OK);
-    ck_assert_int_eq(load("version: 1\ndropout: {i_max_ua: 107}\n", &a, &dl), ST_ECONFIG);
+    /* Precessional at p = 0.5, t = 10 ns, tau_d = 1.79 ns, delta = 40, Ic0 = 110 uA:
+     * I = 110 * (1 + 1.79 / 20 * ln(pi^2 * 40 / (4 ln 2))) = 110 * (1 + 0.0895 * 4.958594)
+     * = 158.817 uA.  A 100 ns RESET needs 110 * (1 + 1.79 / 200 * ln(98.696 / 1e-6)) =
+     * 128.12 uA, so only the SET limit is at stake. */
+    ck_assert_int_eq(load("version: 1\ndropout: {i_max_ua: 158.9, t_reset_cyc: 100}\n", &a, &dl),
+                     ST_OK);
+    ck_assert_int_eq(load("version: 1\ndropout: {i_max_ua: 158.8, t_reset_cyc: 100}\n", &a, &dl),
+                     ST_ECONFIG);
     ck_assert_str_eq(line_of(&dl, 0),
-                     "a.yaml:2:21: error: dropout.i_max_ua: a driver limit of 107 uA cannot switch "
-                     "with p = 0.5 in a 2 ns SET pulse, which needs 107.086 uA");
+                     "a.yaml:2:21: error: dropout.i_max_ua: a driver limit of 158.8 uA cannot "
+                     "switch with p = 0.5 in a 10 ns SET pulse, which needs 158.817 uA");
     /* Without dropout hardware the driver is not checked. */
     ck_assert_int_eq(load("version: 1\ndropout: {impl: none, i_max_ua: 1}\n", &a, &dl), ST_OK);
     ck_assert_uint_eq(a.dropout_impl, ARCH_DROPOUT_NONE);
-    /* A 1 ms pulse at delta 1 switches more than half the time with no current at all. */
-    ck_assert_int_eq(
-        load("version: 1\nclock: {clk_mhz: 1}\ndropout: {t_set_cyc: 1000, delta: 1}\n", &a, &dl),
-        ST_ECONFIG);
+    /* Thermal: a 1 ms pulse at delta 1 switches more than half the time with no current. */
+    ck_assert_int_eq(load("version: 1\nclock: {clk_mhz: 1}\n"
+                          "dropout: {t_set_cyc: 1000, delta: 1, model: thermal}\n",
+                          &a, &dl),
+                     ST_ECONFIG);
     ck_assert_str_eq(line_of(&dl, 0),
                      "a.yaml:3:22: error: dropout.i_max_ua: no SET current can switch with p = 0.5 "
                      "in a 1e+06 ns pulse: the pulse alone switches the MTJ more often");
@@ -431,18 +460,67 @@ END_TEST
 
 START_TEST(test_arch_check_uses_the_clock_not_a_stale_clk_ns)
 {
-    /* At 4 GHz the 2-cycle SET pulse is 0.5 ns and needs 110 * (1 - ln(0.5 / ln 2) / 40) =
-     * 110.90 uA; the stale 1 ns clock would give 107.09 uA and pass. */
+    /* At 4 GHz the 10-cycle SET pulse is 2.5 ns and needs 110 * (1 + 1.79 / 5 * 4.958594) =
+     * 305.268 uA; the stale 1 ns clock would give 158.817 uA and pass. */
     arch_t a;
     arch_diag_list_t dl;
     arch_diag_init(&dl);
     ck_assert_int_eq(arch_load_default(&a, &dl), ST_OK);
     a.clk_mhz = 4000;
-    a.drng.i_max_ua = 110.5;
+    a.drng.i_max_ua = 300;
     ck_assert_int_eq(arch_check(&a, "x", &dl), ST_ECONFIG);
-    ck_assert_str_eq(line_of(&dl, 0), "x: error: dropout.i_max_ua: a driver limit of 110.5 uA "
-                                      "cannot switch with p = 0.5 in a 0.5 ns SET pulse, which "
-                                      "needs 110.898 uA");
+    ck_assert_str_eq(line_of(&dl, 0), "x: error: dropout.i_max_ua: a driver limit of 300 uA "
+                                      "cannot switch with p = 0.5 in a 2.5 ns SET pulse, which "
+                                      "needs 305.268 uA");
+}
+END_TEST
+
+/* A 3-MTJ cell stores 2 bits (levels 0..3); 32 active rows sum to 96, which needs
+ * ceil(log2 97) = 7 bits, one more than the binary count of 32 rows (6). */
+START_TEST(test_arch_mlc_partial_sum_needs_enough_bits)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("version: 1\ndropout: {impl: spinbayes}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0),
+                     "a.yaml:2:17: error: senseamp.psum_bits: expected at least 7 to hold a "
+                     "partial sum of up to 96 under spinbayes (xbar.max_active_rows 32 x level "
+                     "3 of a 3-MTJ multi-level cell, bayes.mtjs_per_cell), got 6");
+    ck_assert_int_eq(
+        load("version: 1\ndropout: {impl: subset_vi}\nsenseamp: {psum_bits: 7}\n", &a, &dl), ST_OK);
+    /* 7 MTJs: 3 bits, level 7; 32 x 7 = 224 needs 8 bits */
+    ck_assert_int_eq(load("version: 1\ndropout: {impl: subset_vi}\nsenseamp: {psum_bits: 7}\n"
+                          "bayes: {mtjs_per_cell: 7}\n",
+                          &a, &dl),
+                     ST_ECONFIG);
+    ck_assert_str_eq(dl.d[0].path, "senseamp.psum_bits");
+    /* binary schemes keep the plain count: 6 bits */
+    ck_assert_int_eq(load("version: 1\ndropout: {impl: spindrop}\n", &a, &dl), ST_OK);
+}
+END_TEST
+
+START_TEST(test_arch_derived_energy_follows_the_circuit_and_overrides)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("version: 1\n", &a, &dl), ST_OK);
+    ck_assert_double_eq(a.energy_cfg.e_pj[ACT_XBAR_CELL_READ], -1);
+    /* 0.1^2 x (1/3 + 1/6) / 2 mS x 1 ns = 0.0025 pJ; 10 fJ x 2^6 = 0.64 pJ */
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_XBAR_CELL_READ], 0.0025, 1e-12);
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_SA_SENSE], 0.64, 1e-12);
+    /* an override of a circuit key re-derives: R_P 4 -> (1/5 + 1/11) / 2 x 0.01 */
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_override(&a, "xbar.r_p_kohm", "4", &dl), ST_OK);
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_XBAR_CELL_READ], 0.01 * (0.2 + 1.0 / 11) / 2, 1e-12);
+    ck_assert_int_eq(arch_override(&a, "senseamp.psum_bits", "8", &dl), ST_OK);
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_SA_SENSE], 2.56, 1e-12); /* 10 x 256 fJ */
+    /* a given figure replaces the derivation */
+    ck_assert_int_eq(load("version: 1\nenergy: {e_sa_sense_pj: 0.3}\n", &a, &dl), ST_OK);
+    ck_assert_double_eq(a.energy.e_pj[ACT_SA_SENSE], 0.3);
+    /* a negative figure other than -1 is refused */
+    ck_assert_int_eq(load("version: 1\nenergy: {e_sa_mux_pj: -0.5}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(line_of(&dl, 0), "a.yaml:2:23: error: energy.e_sa_mux_pj: expected -1 "
+                                      "(derive from the circuit) or a value >= 0, got -0.5");
 }
 END_TEST
 
@@ -461,7 +539,9 @@ START_TEST(test_arch_dropout_names_in_enum_order_and_each_loads)
         arch_t a;
         arch_diag_list_t dl;
         ck_assert_str_eq(arch_dropout_name(i), want[i]);
-        snprintf(text, sizeof text, "version: 1\ndropout: {impl: %s}\n", want[i]);
+        /* subset_vi and spinbayes read 3-MTJ cells: 32 rows x level 3 needs 7 bits */
+        snprintf(text, sizeof text, "version: 1\ndropout: {impl: %s}\nsenseamp: {psum_bits: 7}\n",
+                 want[i]);
         ck_assert_int_eq(load(text, &a, &dl), ST_OK);
         ck_assert_uint_eq(a.dropout_impl, i);
     }
@@ -535,7 +615,8 @@ START_TEST(test_arch_driver_checked_under_every_stochastic_scheme)
         char text[128];
         arch_t a;
         arch_diag_list_t dl;
-        snprintf(text, sizeof text, "version: 1\ndropout: {impl: %s, i_max_ua: 107}\n",
+        snprintf(text, sizeof text,
+                 "version: 1\ndropout: {impl: %s, i_max_ua: 107}\nsenseamp: {psum_bits: 7}\n",
                  arch_dropout_name(i));
         ck_assert_msg(load(text, &a, &dl) == ST_ECONFIG, "%s", arch_dropout_name(i));
         ck_assert_str_eq(dl.d[0].path, "dropout.i_max_ua");
@@ -591,8 +672,9 @@ START_TEST(test_arch_load_each_builtin_differs_only_in_its_scheme)
         {"spatial-spindrop", ARCH_DROPOUT_SPATIAL, "name,dropout.impl"},
         {"scaledrop", ARCH_DROPOUT_SCALEDROP, "name,dropout.impl,dropout.sigma_p"},
         {"affine-dropout", ARCH_DROPOUT_AFFINE, "name,dropout.impl"},
-        {"subset-vi", ARCH_DROPOUT_SUBSET_VI, "name,dropout.impl"},
-        {"spinbayes", ARCH_DROPOUT_SPINBAYES, "name,chip.tiles,dropout.impl,bayes.param_bits"},
+        {"subset-vi", ARCH_DROPOUT_SUBSET_VI, "name,senseamp.psum_bits,dropout.impl"},
+        {"spinbayes", ARCH_DROPOUT_SPINBAYES,
+         "name,chip.tiles,senseamp.psum_bits,dropout.impl,bayes.param_bits"},
         {"mc-dropout", ARCH_DROPOUT_MC_DROPOUT, "name,dropout.impl"},
         {"mc-dropconnect", ARCH_DROPOUT_MC_DROPCONNECT, "name,dropout.impl"},
         {"deterministic", ARCH_DROPOUT_NONE, "name,dropout.impl"},
@@ -777,6 +859,8 @@ Suite *arch_suite(void)
     tcase_add_test(core, test_arch_dump_string_matches_dump_yaml);
     tcase_add_test(core, test_arch_list_params_has_a_row_per_key);
     tcase_add_test(core, test_arch_dropout_names_in_enum_order_and_each_loads);
+    tcase_add_test(core, test_arch_mlc_partial_sum_needs_enough_bits);
+    tcase_add_test(core, test_arch_derived_energy_follows_the_circuit_and_overrides);
     tcase_add_test(core, test_arch_mlc_bits_is_floor_log2_of_levels);
     tcase_add_test(core, test_arch_builtins_are_default_then_the_schemes_in_order);
     tcase_add_test(core, test_arch_load_each_builtin_differs_only_in_its_scheme);

@@ -1,13 +1,17 @@
-/* check_drng.c - spintronic dropout modules: Neel-Brown physics, device spread, and
- * counter-based masks (models/drng.c). */
+/* check_drng.c - spintronic dropout modules: switching models and their regimes, supply
+ * energy, device spread, trim-DAC calibration, two seeds, and counter-based masks
+ * (models/drng.c). */
 #include <math.h>
+#include <string.h>
 
 #include "base/status.h"
 #include "check_models.h"
 #include "drng.h"
 
 /* Share 4 rows per module; SET 2 + sense 1 + RESET 2 cycles at 1 ns; tau0 1 ns, delta 40,
- * Ic0 100 uA, no device spread, driver up to 200 uA.  Pulse t = 2 ns. */
+ * Ic0 100 uA, no device spread, driver up to 200 uA.  Pulse t = 2 ns.  The model is the
+ * thermal one (model 0): a 2 ns pulse is outside its regime (drng_regime_check says so),
+ * which these tests of the formulas and the mask machinery do not need. */
 static const drng_params_t good = {.share = 4,
                                    .t_set_cyc = 2,
                                    .t_sense_cyc = 1,
@@ -502,6 +506,250 @@ START_TEST(test_drng_extreme_probabilities_are_reachable)
 }
 END_TEST
 
+/* ---- Circuit: precessional model, regimes, supply energy, calibration, two seeds ---- */
+
+/* Precessional SOT/STT module as configs/default.yaml: 10 ns SET and RESET, 1 ns sense,
+ * tau_d 1.79 ns, delta 40, Ic0 110 uA, 5 % Ic0 spread, 0.9 V, 35 uA read, RESET sized for
+ * a write-error rate of 1e-6 and gated by the sensed bit, 8-bit trim over +-30 %,
+ * 16384 draws per search step. */
+static const drng_params_t circ = {.share = 1,
+                                   .t_set_cyc = 10,
+                                   .t_sense_cyc = 1,
+                                   .t_reset_cyc = 10,
+                                   .clk_ns = 1.0,
+                                   .tau0_ns = 1.0,
+                                   .delta = 40.0,
+                                   .ic0_ua = 110.0,
+                                   .sigma_ic0_rel = 0.05,
+                                   .i_max_ua = 1200.0,
+                                   .model = DRNG_MODEL_PRECESSIONAL,
+                                   .tau_d_ns = 1.79,
+                                   .v_dd_v = 0.9,
+                                   .i_read_ua = 35.0,
+                                   .reset_wer = 1e-6,
+                                   .reset_on_switch = 1,
+                                   .p_static_uw = 0.9,
+                                   .trim_bits = 8,
+                                   .trim_range_rel = 0.3,
+                                   .cal_samples = 16384,
+                                   .a_module_um2 = 10.0,
+                                   .a_trim_unit_um2 = 0.5,
+                                   .a_trim_bit_um2 = 4.522};
+static const uint64_t dev_seed = 0x5EEDD0D0CAFEull;
+
+START_TEST(test_drng_precessional_psw_at_a_hand_point)
+{
+    /* delta 40, I = 2 Ic0, t = 2 ns, tau_d = 1 ns: exp(-2 (2 - 1) 2 / 1) = e^-4 =
+     * 0.01831564; pi^2 40 / 4 = 98.696044; 98.696044 * 0.01831564 = 1.807682;
+     * P = exp(-1.807682) = 0.1640341. */
+    drng_params_t p = good;
+    p.model = DRNG_MODEL_PRECESSIONAL;
+    p.tau_d_ns = 1.0;
+    ck_assert_double_eq_tol(drng_psw(&p, 200.0, 100.0, 2.0), 0.16403407442582518, 1e-12);
+    /* and back: the current for that p is 2 Ic0 = 200 uA */
+    double i = 0.0;
+    ck_assert_int_eq(drng_current_for_p(&p, 0.16403407442582518, &i), ST_OK);
+    ck_assert_double_eq_tol(i, 200.0, 1e-9);
+    /* p = 0.5 at the default circuit: I = 110 (1 + 1.79 / 20 ln(98.696044 / ln 2)) =
+     * 110 (1 + 0.0895 * 4.958594) = 158.8170 uA */
+    ck_assert_int_eq(drng_current_for_p(&circ, 0.5, &i), ST_OK);
+    ck_assert_double_eq_tol(i, 158.817001, 1e-5);
+}
+END_TEST
+
+START_TEST(test_drng_each_model_refuses_a_point_outside_its_regime)
+{
+    char why[200];
+    /* thermal, 2 ns pulse, tau0 1 ns: within 10 tau0 */
+    ck_assert_int_eq(drng_regime_check(&good, 0.5, why, sizeof why), ST_ERANGE);
+    ck_assert_str_eq(why, "a 2 ns pulse is within 10 tau0 = 10 ns: the thermal model does not "
+                          "hold; use model: precessional");
+    /* thermal, 20 ns: barrier ln(tau / tau0) = ln(20 / ln 2) = 3.362 kT < 5 kT */
+    drng_params_t p = good;
+    p.t_set_cyc = 20;
+    ck_assert_int_eq(drng_regime_check(&p, 0.5, why, sizeof why), ST_ERANGE);
+    ck_assert_str_eq(why, "p = 0.5 in a 20 ns pulse leaves a barrier of 3.36 kT, below 5 kT: "
+                          "the thermal model does not hold; use model: precessional");
+    /* thermal, 1000 ns: barrier ln(1000 / ln 2) = 7.27 kT; I = 100 (1 - 7.27 / 40) < Ic0 */
+    p.t_set_cyc = 1000;
+    ck_assert_int_eq(drng_regime_check(&p, 0.5, why, sizeof why), ST_OK);
+    ck_assert_str_eq(why, "");
+    /* precessional, tau_d 1 ns, t 2 ns, delta 40, p = 1e-50: -ln p = 115.13, so
+     * I = 100 (1 + 0.25 ln(98.696 / 115.13)) = 96.15 uA, not above Ic0 */
+    p = good;
+    p.model = DRNG_MODEL_PRECESSIONAL;
+    p.tau_d_ns = 1.0;
+    ck_assert_int_eq(drng_regime_check(&p, 1e-50, why, sizeof why), ST_ERANGE);
+    ck_assert_str_eq(why, "p = 1e-50 in a 2 ns pulse needs 96.15 uA, not above ic0 = 100 uA: "
+                          "the precessional model does not hold; use model: thermal with a "
+                          "longer pulse");
+    ck_assert_int_eq(drng_regime_check(&p, 0.5, why, sizeof why), ST_OK);
+    ck_assert_int_eq(drng_regime_check(&p, 0.5, NULL, 0), ST_OK);
+    ck_assert_int_eq(drng_regime_check(&p, 1.0, why, sizeof why), ST_EINVAL);
+}
+END_TEST
+
+START_TEST(test_drng_set_energy_is_supply_voltage_times_current_times_pulse)
+{
+    drng_energy_t e;
+    drng_params_t p = good; /* 2 ns SET, 1 ns sense, 2 ns RESET */
+    p.model = DRNG_MODEL_PRECESSIONAL;
+    p.tau_d_ns = 4.0; /* tau_d / (2 t_reset) = 1 */
+    p.v_dd_v = 0.9;
+    p.i_read_ua = 35.0;
+    p.reset_wer = 1e-6;
+    p.reset_on_switch = 1;
+    ck_assert_int_eq(drng_energy_at(&p, 165.0, 0.5, &e), ST_OK);
+    /* SET: 0.9 V x 165 uA x 2 ns = 0.297 pJ */
+    ck_assert_double_eq_tol(e.set_pj, 0.297, 1e-12);
+    /* sense: 0.9 V x 35 uA x 1 ns = 0.0315 pJ */
+    ck_assert_double_eq_tol(e.sense_pj, 0.0315, 1e-12);
+    /* RESET: I = 100 (1 + 1 * ln(98.696044 / 1.0000005e-6)) = 100 * 19.407555 = 1940.7555 uA;
+     * 0.9 V x 1940.7555 uA x 2 ns x p 0.5 = 1.746680 pJ */
+    ck_assert_double_eq_tol(e.reset_pj, 1.746680, 1e-6);
+    p.reset_on_switch = 0; /* every bit resets */
+    ck_assert_int_eq(drng_energy_at(&p, 165.0, 0.5, &e), ST_OK);
+    ck_assert_double_eq_tol(e.reset_pj, 3.493360, 1e-6);
+    /* the default circuit at p = 0.5: 0.9 x 158.817 x 10 ns = 1.429353 pJ (e_drng_set_pj) */
+    ck_assert_int_eq(drng_energy(&circ, 0.5, &e), ST_OK);
+    ck_assert_double_eq_tol(e.set_pj, 1.429353, 1e-6);
+    /* static: 1000 modules x 0.9 uW x 1 ms = 0.9 uJ = 9e5 pJ */
+    ck_assert_double_eq_tol(drng_static_pj(&circ, 1000, 1e6), 9e5, 1e-6);
+    /* area: 10 + (2^8 - 1) x 0.5 + 8 x 4.522 = 173.676 um^2 */
+    ck_assert_double_eq_tol(drng_module_area_um2(&circ), 173.676, 1e-9);
+    /* calibration: 8 steps x 16384 draws x (10 + 1 + 10) cycles = 2752512 cycles */
+    drng_cal_cost_t c;
+    ck_assert_int_eq(drng_cal_cost(&circ, 0.5, 3, &c), ST_OK);
+    ck_assert_uint_eq(c.cycles, 2752512);
+    ck_assert_uint_eq(c.bits, 3 * 8 * 16384);
+    ck_assert_double_eq_tol(c.energy_pj, 3 * 8 * 16384 * (e.set_pj + e.sense_pj + e.reset_pj),
+                            1e-6);
+    p.v_dd_v = -1.0;
+    ck_assert_int_eq(drng_energy_at(&p, 165.0, 0.5, &e), ST_EINVAL);
+}
+END_TEST
+
+/* Tolerance worked out apart from the model: the search lands on code c with
+ * p(c) <= target + n and p(c + 1) > target - n, so |p - target| <= n + one LSB step.
+ *   n = 5 sqrt(q (1 - q) / M), q = 0.2 + 5 * 0.5 / sqrt(16384) = 0.21953: n = 0.016171;
+ *   LSB step <= max(P |ln P|) dx/dI dI = (1/e) * (2 t / tau_d) * dI / Ic0_m with
+ *   dI = 2 * 0.3 * 150.5236 / 255 = 0.354173 uA, 2 t / tau_d = 20 / 1.79 = 11.1732 and
+ *   Ic0_m >= 0.8 * 110 (checked: no module below z = -4): step <= 0.016544.
+ *   Bound 0.016171 + 0.016544 = 0.032715. */
+START_TEST(test_drng_calibration_puts_every_module_within_the_tolerance)
+{
+    const uint32_t n = 1200;
+    const double target = 0.2, bound = 0.032715;
+    drng_t *d, *raw;
+    drng_params_t off = circ;
+    off.trim_bits = 0;
+    ck_assert_int_eq(drng_create_chip(&circ, dev_seed, 1, 3, n, target, &d), ST_OK);
+    ck_assert_int_eq(drng_create_chip(&off, dev_seed, 1, 3, n, target, &raw), ST_OK);
+    ck_assert_uint_eq(drng_modules(d), n);
+    unsigned outside_raw = 0;
+    for (uint32_t m = 0; m < n; m++) {
+        ck_assert_double_gt(ref_d2d_normal(dev_seed, m, 0, 3), -4.0);
+        ck_assert_msg(fabs(drng_module_p(d, m) - target) <= bound, "module %u: p %.6f", m,
+                      drng_module_p(d, m));
+        ck_assert_uint_le(drng_module_code(d, m), 255);
+        outside_raw += fabs(drng_module_p(raw, m) - target) > bound;
+    }
+    /* without trim most modules miss the target by more (the defect of issue 11) */
+    ck_assert_uint_gt(outside_raw, n / 2);
+    ck_assert_uint_eq(drng_cal_saturated(d), 0);
+    ck_assert_double_le(drng_cal_tolerance(d), bound);
+    ck_assert_double_gt(drng_cal_tolerance(d), 0.016171); /* at least the estimation bound */
+    ck_assert_double_le(fabs(drng_p_mean(d) - target), bound);
+    ck_assert_double_le(drng_p_std(d), bound);
+    ck_assert_double_eq(drng_cal_tolerance(raw), 0.0);
+    /* each module's current is its code's step of the DAC: I (0.7 + 0.6 c / 255) */
+    const double i = drng_current_ua(d);
+    for (uint32_t m = 0; m < 5; m++)
+        ck_assert_double_eq_tol(drng_module_current_ua(d, m),
+                                i * (0.7 + 0.6 * drng_module_code(d, m) / 255.0), 1e-9);
+    /* the bank's SET energy is the mean of V I_m t over its modules */
+    double sum = 0.0;
+    for (uint32_t m = 0; m < n; m++)
+        sum += 0.9 * drng_module_current_ua(d, m) * 10.0 * 1e-3;
+    drng_energy_t e;
+    ck_assert_int_eq(drng_bank_energy(d, &e), ST_OK);
+    ck_assert_double_eq_tol(e.set_pj, sum / n, 1e-12);
+    drng_destroy(d);
+    drng_destroy(raw);
+}
+END_TEST
+
+/* Without trim the spread is what the model predicts.  Small sigma (linear): sd(p_m) =
+ * P |ln P| (2 t / tau_d) (I / Ic0) sigma = 0.2 * 1.609438 * 11.17318 * 1.368396 * 0.002 =
+ * 0.0098429; 2500 modules: sample sd within 5 / sqrt(2 * 2499) = 0.0707 relative, plus
+ * 0.03 for the linearisation.  Default sigma 0.05 (not linear): p_m falls as Ic0_m rises,
+ * so the q-th percentile of p_m is P at Ic0 (1 + sigma z_(1-q)); with 2500 modules the
+ * sample 5th/50th/95th percentiles of z lie within 0.15 of -1.645/0/1.645 (the standard
+ * error of a 5 % quantile is sqrt(0.05 * 0.95 / 2500) / phi(1.645) = 0.042). */
+START_TEST(test_drng_uncalibrated_spread_matches_the_model)
+{
+    drng_params_t p = circ;
+    p.trim_bits = 0;
+    p.sigma_ic0_rel = 0.002;
+    drng_t *d;
+    ck_assert_int_eq(drng_create_chip(&p, dev_seed, 9, 0, 2500, 0.2, &d), ST_OK);
+    ck_assert_double_le(fabs(drng_p_std(d) / 0.0098429 - 1.0), 5.0 / sqrt(2.0 * 2499) + 0.03);
+    drng_destroy(d);
+
+    p.sigma_ic0_rel = 0.05;
+    ck_assert_int_eq(drng_create_chip(&p, dev_seed, 9, 0, 2500, 0.2, &d), ST_OK);
+    static double v[2500];
+    for (uint32_t m = 0; m < 2500; m++)
+        v[m] = drng_module_p(d, m);
+    for (int a = 1; a < 2500; a++) /* insertion sort: small and test-only */
+        for (int b = a; b > 0 && v[b - 1] > v[b]; b--) {
+            double t = v[b];
+            v[b] = v[b - 1];
+            v[b - 1] = t;
+        }
+    static const double q[3] = {0.05, 0.5, 0.95}, z[3] = {1.644854, 0.0, -1.644854};
+    const double i = drng_current_ua(d);
+    for (int k = 0; k < 3; k++) {
+        double got = v[(int)(q[k] * 2500)];
+        double lo = drng_psw(&p, i, 110.0 * (1 + 0.05 * (z[k] + 0.15)), 10.0);
+        double hi = drng_psw(&p, i, 110.0 * (1 + 0.05 * (z[k] - 0.15)), 10.0);
+        ck_assert_msg(got >= lo && got <= hi, "percentile %g: %g not in [%g, %g]", q[k], got, lo,
+                      hi);
+    }
+    drng_destroy(d);
+}
+END_TEST
+
+START_TEST(test_drng_device_seed_fixes_the_chip_and_mask_seed_the_masks)
+{
+    drng_t *a, *b, *c;
+    uint64_t ma[19], mb[19], mc[19], cyc; /* 1200 rows: 19 words */
+    ck_assert_int_eq(drng_create_chip(&circ, dev_seed, 1, 0, 1200, 0.3, &a), ST_OK);
+    ck_assert_int_eq(drng_create_chip(&circ, dev_seed, 2, 0, 1200, 0.3, &b), ST_OK);
+    ck_assert_int_eq(drng_create_chip(&circ, dev_seed + 1, 1, 0, 1200, 0.3, &c), ST_OK);
+    unsigned differ = 0;
+    for (uint32_t m = 0; m < 1200; m++) {
+        ck_assert_double_eq(drng_module_p(a, m), drng_module_p(b, m)); /* same chip */
+        differ += drng_module_p(a, m) != drng_module_p(c, m);
+    }
+    ck_assert_uint_gt(differ, 600); /* another chip */
+    ck_assert_int_eq(drng_draw(a, 0, 0, ma, &cyc, &acc, NULL), ST_OK);
+    ck_assert_int_eq(drng_draw(b, 0, 0, mb, &cyc, &acc, NULL), ST_OK);
+    ck_assert_int_eq(drng_draw(c, 0, 0, mc, &cyc, &acc, NULL), ST_OK);
+    ck_assert_int_ne(memcmp(ma, mb, sizeof ma), 0); /* other masks on the same chip */
+    drng_destroy(a);
+    drng_destroy(b);
+    drng_destroy(c);
+    /* drng_create is the one-seed form */
+    ck_assert_int_eq(drng_create(&circ, dev_seed, 0, 300, 0.3, &a), ST_OK);
+    ck_assert_int_eq(drng_create_chip(&circ, dev_seed, dev_seed, 0, 300, 0.3, &b), ST_OK);
+    for (uint32_t m = 0; m < 300; m++)
+        ck_assert_double_eq(drng_module_p(a, m), drng_module_p(b, m));
+    drng_destroy(a);
+    drng_destroy(b);
+}
+END_TEST
+
 /* ---- Errors ---- */
 
 static drng_params_t bad_param(int i)
@@ -657,6 +905,12 @@ Suite *drng_suite(void)
     tcase_add_test(core, test_drng_sigma_p_adds_the_counter_1_normal_after_the_ic0_spread);
     tcase_add_test(core, test_drng_sigma_p_spreads_module_p_around_p);
     tcase_add_test(core, test_drng_stats_reset_and_descs);
+    tcase_add_test(core, test_drng_precessional_psw_at_a_hand_point);
+    tcase_add_test(core, test_drng_each_model_refuses_a_point_outside_its_regime);
+    tcase_add_test(core, test_drng_set_energy_is_supply_voltage_times_current_times_pulse);
+    tcase_add_test(core, test_drng_calibration_puts_every_module_within_the_tolerance);
+    tcase_add_test(core, test_drng_uncalibrated_spread_matches_the_model);
+    tcase_add_test(core, test_drng_device_seed_fixes_the_chip_and_mask_seed_the_masks);
     suite_add_tcase(s, core);
     TCase *lim = tcase_create("Limits");
     tcase_add_checked_fixture(lim, setup, teardown);

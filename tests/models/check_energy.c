@@ -69,6 +69,9 @@ START_TEST(test_energy_act_names_are_lower_case_enum_names)
     ck_assert_str_eq(act_desc(ACT_POOL)->name, "pool");
     ck_assert_str_eq(act_desc(ACT_MUL)->name, "mul");
     ck_assert_str_eq(act_desc(ACT_BUS_BIT)->name, "bus_bit");
+    ck_assert_str_eq(act_desc(ACT_WLDEC_WL_CHARGE)->name, "wldec_wl_charge");
+    ck_assert_str_eq(act_desc(ACT_SA_MUX)->name, "sa_mux");
+    ck_assert_str_eq(act_desc(ACT_SA_SAMPLE)->name, "sa_sample");
     for (int a = 0; a < ACT_COUNT; a++)
         for (const char *s = act_desc((act_t)a)->name; *s; s++)
             ck_assert_msg(!isupper((unsigned char)*s), "upper case in %s",
@@ -107,7 +110,8 @@ START_TEST(test_energy_act_booked_to_component_of_enum_comment)
         [ACT_SBUF_READ_BIT] = COMP_SBUF,  [ACT_SBUF_WRITE_BIT] = COMP_SBUF,
         [ACT_ADD] = COMP_DIGITAL,         [ACT_ACT] = COMP_DIGITAL,
         [ACT_POOL] = COMP_DIGITAL,        [ACT_MUL] = COMP_DIGITAL,
-        [ACT_BUS_BIT] = COMP_BUS,
+        [ACT_BUS_BIT] = COMP_BUS,         [ACT_WLDEC_WL_CHARGE] = COMP_WLDEC,
+        [ACT_SA_MUX] = COMP_SA,           [ACT_SA_SAMPLE] = COMP_SA,
     };
     for (int a = 0; a < ACT_COUNT; a++)
         ck_assert_int_eq(act_desc((act_t)a)->comp, want[a]);

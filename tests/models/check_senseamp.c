@@ -42,15 +42,18 @@ START_TEST(test_senseamp_cycles_are_slots_times_bits_times_t_sense)
 }
 END_TEST
 
-START_TEST(test_senseamp_counts_one_sense_per_column_and_bit)
+START_TEST(test_senseamp_counts_one_conversion_per_column_and_a_comparison_per_bit)
 {
     uint64_t cyc;
     ck_assert_int_eq(senseamp_read(s, 50, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 200); /* 50 columns * 4 bits */
+    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 50); /* one 4-bit conversion per column */
+    ck_assert_uint_eq(acc.n[ACT_SA_MUX], 50);   /* 8 columns share an SA: each is selected */
+    ck_assert_uint_eq(acc.n[ACT_SA_SAMPLE], 0); /* no sample-and-hold */
     ck_assert_int_eq(senseamp_read(s, 3, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 212); /* + 3 * 4 */
+    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 53); /* + 3 */
     ck_assert_uint_eq(senseamp_stats(s)->reads, 2);
-    ck_assert_uint_eq(senseamp_stats(s)->comparisons, 212);
+    ck_assert_uint_eq(senseamp_stats(s)->conversions, 53);
+    ck_assert_uint_eq(senseamp_stats(s)->comparisons, 212); /* 53 conversions * 4 bits */
     senseamp_stats_reset(s);
     ck_assert_uint_eq(senseamp_stats(s)->reads, 0);
     ck_assert_uint_eq(senseamp_stats(s)->comparisons, 0);
@@ -78,6 +81,90 @@ START_TEST(test_senseamp_stat_descs_cover_every_counter)
     ck_assert_uint_eq(
         ns_stat_value(senseamp_stats(s), senseamp_stat_descs, senseamp_stat_ndescs, "comparisons"),
         40);
+}
+END_TEST
+
+/* Circuit values with round numbers: FOM 10 fJ/step, 0.25 fF per pass gate at 1 V, 4 fF
+ * sample capacitor; areas 40 um^2 + 2 um^2 per level, 0.5 um^2 per pass gate, 3 um^2 per
+ * sample-and-hold; 1.5 uW per SA. */
+static const senseamp_params_t phys = {.cols_per_sa = 8,
+                                       .psum_bits = 6,
+                                       .t_sense_cyc = 1,
+                                       .fom_fj = 10,
+                                       .v_dd_v = 1.0,
+                                       .c_mux_ff = 0.25,
+                                       .c_sh_ff = 4,
+                                       .a_sa_um2 = 40,
+                                       .a_lsb_um2 = 2,
+                                       .a_mux_um2 = 0.5,
+                                       .a_sh_um2 = 3,
+                                       .p_sa_uw = 1.5};
+
+START_TEST(test_senseamp_conversion_energy_doubles_per_bit)
+{
+    senseamp_params_t p = phys;
+    ck_assert_double_eq_tol(senseamp_e_conv_pj(&p), 0.64, 1e-12); /* 10 fJ x 2^6 = 640 fJ */
+    p.psum_bits = 7;
+    ck_assert_double_eq_tol(senseamp_e_conv_pj(&p), 1.28, 1e-12); /* 10 fJ x 2^7 = 1280 fJ */
+    p.psum_bits = 1;
+    ck_assert_double_eq_tol(senseamp_e_conv_pj(&p), 0.02, 1e-12); /* sign SA: 10 x 2 fJ */
+}
+END_TEST
+
+START_TEST(test_senseamp_mux_energy_grows_with_columns_per_sa)
+{
+    senseamp_params_t p = phys;
+    /* 8 pass gates x 0.25 fF on the shared node x 1 V^2 = 2 fJ per selection. */
+    ck_assert_double_eq_tol(senseamp_e_mux_pj(&p), 0.002, 1e-12);
+    p.cols_per_sa = 32;
+    ck_assert_double_eq_tol(senseamp_e_mux_pj(&p), 0.008, 1e-12);    /* 32 x 0.25 fF */
+    ck_assert_double_eq_tol(senseamp_e_sample_pj(&p), 0.004, 1e-12); /* 4 fF x 1 V^2 */
+}
+END_TEST
+
+START_TEST(test_senseamp_bit_lines_stay_biased_through_the_mux_unless_held)
+{
+    senseamp_params_t p = phys;
+    /* 128 columns, 8 per SA -> 16 SAs; 100 used -> ceil(100/16) = 7 slots x 6 bits x 1 */
+    ck_assert_uint_eq(senseamp_sense_cycles(&p, 128, 100), 42);
+    ck_assert_uint_eq(senseamp_hold_cycles(&p, 128, 100), 42);
+    p.sample_hold = 1;
+    ck_assert_uint_eq(senseamp_sense_cycles(&p, 128, 100), 42); /* sensing takes as long */
+    ck_assert_uint_eq(senseamp_hold_cycles(&p, 128, 100), 0);   /* but the lines are free */
+}
+END_TEST
+
+START_TEST(test_senseamp_sample_hold_counts_a_sample_per_column)
+{
+    senseamp_params_t p = phys;
+    senseamp_t *t;
+    uint64_t cyc;
+    p.sample_hold = 1;
+    p.cols_per_sa = 1; /* an SA per column: no mux */
+    ck_assert_int_eq(senseamp_create(&p, 64, &t), ST_OK);
+    ck_assert_int_eq(senseamp_read(t, 20, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_SA_SAMPLE], 20);
+    ck_assert_uint_eq(acc.n[ACT_SA_MUX], 0);
+    ck_assert_uint_eq(senseamp_stats(t)->samples, 20);
+    senseamp_destroy(t);
+}
+END_TEST
+
+START_TEST(test_senseamp_area_and_static_power_fall_with_sharing)
+{
+    senseamp_params_t p = phys;
+    /* 128 columns, 8 per SA: 16 x (40 + 2 x 64) = 2688 um^2 of SAs + 128 x 0.5 of mux
+     * = 2752 um^2; 16 x 1.5 = 24 uW. */
+    ck_assert_double_eq_tol(senseamp_area_um2(&p, 128), 2752.0, 1e-9);
+    ck_assert_double_eq_tol(senseamp_static_uw(&p, 128), 24.0, 1e-12);
+    /* 32 per SA: 4 x 168 = 672 + 64 = 736 um^2; 4 x 1.5 = 6 uW. */
+    p.cols_per_sa = 32;
+    ck_assert_double_eq_tol(senseamp_area_um2(&p, 128), 736.0, 1e-9);
+    ck_assert_double_eq_tol(senseamp_static_uw(&p, 128), 6.0, 1e-12);
+    /* one SA per column, no mux, with sample-and-hold: 128 x 168 + 128 x 3 = 21888 um^2 */
+    p.cols_per_sa = 1;
+    p.sample_hold = 1;
+    ck_assert_double_eq_tol(senseamp_area_um2(&p, 128), 21888.0, 1e-9);
 }
 END_TEST
 
@@ -172,7 +259,12 @@ Suite *senseamp_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_test(core, test_senseamp_count_is_ceil_cols_over_cols_per_sa);
     tcase_add_test(core, test_senseamp_cycles_are_slots_times_bits_times_t_sense);
-    tcase_add_test(core, test_senseamp_counts_one_sense_per_column_and_bit);
+    tcase_add_test(core, test_senseamp_counts_one_conversion_per_column_and_a_comparison_per_bit);
+    tcase_add_test(core, test_senseamp_conversion_energy_doubles_per_bit);
+    tcase_add_test(core, test_senseamp_mux_energy_grows_with_columns_per_sa);
+    tcase_add_test(core, test_senseamp_bit_lines_stay_biased_through_the_mux_unless_held);
+    tcase_add_test(core, test_senseamp_sample_hold_counts_a_sample_per_column);
+    tcase_add_test(core, test_senseamp_area_and_static_power_fall_with_sharing);
     tcase_add_test(core, test_senseamp_sign_sa_is_one_comparison_per_slot);
     tcase_add_test(core, test_senseamp_stat_descs_cover_every_counter);
     suite_add_tcase(su, core);

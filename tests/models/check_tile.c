@@ -88,8 +88,12 @@ START_TEST(test_tile_counts_decodes_senses_and_cell_reads_per_step)
     uint64_t cyc;
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
     ck_assert_uint_eq(acc.n[ACT_WLDEC_DECODE], 4);      /* one decode per step */
-    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 800);        /* 4 steps * 50 cols * 4 bits */
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 5000); /* NULL mask: 100 rows * 50 cols */
+    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 200);        /* 4 steps * 50 cols, 1 conversion */
+    ck_assert_uint_eq(acc.n[ACT_SA_MUX], 200);          /* each through the 8:1 mux */
+    ck_assert_uint_eq(acc.n[ACT_WLDEC_WL_CHARGE], 100); /* one word line per driven pair */
+    /* NULL mask: 100 rows * 50 cols = 5000 cells, each biased for the read (3) and the
+     * whole mux sequence (ceil(50/8) = 7 slots * 4 bits * 1 = 28): 31 cycles -> 155000 */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 155000);
     ck_assert_uint_eq(tile_stats(t)->rows_driven, 100);
     ck_assert_uint_eq(tile_stats(t)->rows_dropped, 0);
 }
@@ -101,8 +105,9 @@ START_TEST(test_tile_mask_drives_only_set_rows_of_the_slice)
     uint64_t cyc = 0;
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
     /* rows 60..159 with i % 3 == 0: 60, 63, ..., 159 -> (159 - 60)/3 + 1 = 34 driven */
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 1700); /* 34 * 50 */
-    ck_assert_uint_eq(cyc, 132);                        /* the mask never changes timing */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 52700); /* 34 * 50 cells * 31 bias cycles */
+    ck_assert_uint_eq(acc.n[ACT_WLDEC_WL_CHARGE], 34);   /* dropped pairs charge no line */
+    ck_assert_uint_eq(cyc, 132);                         /* the mask never changes timing */
     ck_assert_uint_eq(tile_stats(t)->mvms, 1);
     ck_assert_uint_eq(tile_stats(t)->rows_driven, 34);
     ck_assert_uint_eq(tile_stats(t)->rows_dropped, 66); /* 100 - 34 */
@@ -119,12 +124,13 @@ START_TEST(test_tile_weight_mask_counts_kept_weights_of_driven_rows_in_slice_col
      * row 5 -> c = 3, 5: 2; row 6 -> c = 2, 4, 6: 3.  All rows driven: 8 cells. */
     tile_req_t rq = {.row_off = 4, .rows = 3, .cols = 5, .wmask = wm, .col_off = 2, .wcols = 10};
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 8);
+    /* 5 columns: 1 slot * 4 bits of sensing after the 3-cycle read: 7 bias cycles */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 8 * 7);
     ck_assert_uint_eq(tile_xbar_stats(t)->cell_reads, 8);
     /* row 5 dropped: 3 + 3 = 6 more */
     rq.mask = &drop_row5;
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 14);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 14 * 7);
     ck_assert_uint_eq(tile_stats(t)->rows_driven, 5);  /* 3 + 2 */
     ck_assert_uint_eq(tile_stats(t)->rows_dropped, 1); /* the weight mask drops no row */
     /* timing does not depend on either mask: 1 step * (2 + 3 + ceil(5/8) * 4) = 9 */
@@ -148,21 +154,21 @@ START_TEST(test_tile_cell_mtjs_multiplies_conducting_cells)
                      .wcols = 10,
                      .cell_mtjs = 3};
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 18);
-    /* without a weight mask: 100 rows * 50 cols * 3 MTJs = 15000 */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 18 * 7); /* 7 bias cycles, as above */
+    /* without a weight mask: 100 rows * 50 cols * 3 MTJs = 15000, * 31 bias cycles */
     tile_req_t plain = {.rows = 100, .cols = 50, .cell_mtjs = 3};
     act_counts_clear(&acc);
     ck_assert_int_eq(tile_mvm(t, &plain, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 15000);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 465000);
     ck_assert_uint_eq(tile_xbar_stats(t)->cell_reads, 15018); /* 18 + 15000 */
-    /* cell_mtjs 1 is the binary pair: 5000 */
+    /* cell_mtjs 1 is the binary pair: 5000 * 31 */
     plain.cell_mtjs = 1;
     act_counts_clear(&acc);
     ck_assert_int_eq(tile_mvm(t, &plain, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 5000);
-    /* and the multi-level cell changes no other action: 4 decodes, 4 * 50 * 4 senses */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 155000);
+    /* and the multi-level cell changes no other action: 4 decodes, 4 * 50 conversions */
     ck_assert_uint_eq(acc.n[ACT_WLDEC_DECODE], 4);
-    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 800);
+    ck_assert_uint_eq(acc.n[ACT_SA_SENSE], 200);
 }
 END_TEST
 
@@ -193,7 +199,8 @@ START_TEST(test_tile_weight_mask_count_matches_per_bit_reference)
                                      .wmask = wm,
                                      .col_off = col_off,
                                      .wcols = wcols[a]};
-                    uint64_t cyc, want = naive_cells(&rq);
+                    /* 64 columns / 8 = 8 SAs: 3 read + ceil(cols / 8) * 4 sense cycles */
+                    uint64_t cyc, want = naive_cells(&rq) * (3 + (cols + 7) / 8 * 4);
                     act_counts_clear(&acc);
                     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
                     ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], want);
@@ -275,6 +282,125 @@ START_TEST(test_tile_stat_descs_cover_every_counter)
 }
 END_TEST
 
+/* The circuit of configs/default.yaml (docs/parameters.md): 128 x 128, 32 rows a step,
+ * V_read 0.1 V, R_P 2 kOhm, TMR 1.5, R_access 1 kOhm, 0.1 fF gate + 0.2 fF/um wire, cells
+ * 8F x 4F at F = 40 nm; word lines at 0.9 V; 8 columns per 6-bit SA, FOM 10 fJ, 0.2 fF per
+ * pass gate, 5 fF sample capacitor; the areas and powers of the defaults. */
+static const tile_params_t phys = {
+    .xbar = {.rows = 128,
+             .cols = 128,
+             .max_active_rows = 32,
+             .t_read_cyc = 1,
+             .t_write_cyc = 2,
+             .v_read_v = 0.1,
+             .r_p_kohm = 2,
+             .tmr = 1.5,
+             .r_access_kohm = 1,
+             .c_gate_ff = 0.1,
+             .c_wire_ff_per_um = 0.2,
+             .feature_nm = 40,
+             .cell_w_f = 8,
+             .cell_h_f = 4},
+    .wldec = {.t_decode_cyc = 1, .v_wl_v = 0.9, .a_driver_um2 = 2, .p_driver_nw = 1},
+    .sa = {.cols_per_sa = 8,
+           .psum_bits = 6,
+           .t_sense_cyc = 1,
+           .fom_fj = 10,
+           .v_dd_v = 0.9,
+           .c_mux_ff = 0.2,
+           .c_sh_ff = 5,
+           .a_sa_um2 = 30,
+           .a_lsb_um2 = 2,
+           .a_mux_um2 = 0.5,
+           .a_sh_um2 = 5,
+           .p_sa_uw = 1},
+};
+
+/* Energy of one whole-array read (128 rows driven, 128 columns) under the derived table. */
+static double phys_read_pj(const tile_params_t *p)
+{
+    en_table_t e;
+    act_counts_t c;
+    tile_t *k;
+    uint64_t cyc;
+    for (int a = 0; a < ACT_COUNT; a++)
+        e.e_pj[a] = 0.0;
+    e.e_pj[ACT_XBAR_CELL_READ] = e.e_pj[ACT_WLDEC_WL_CHARGE] = e.e_pj[ACT_SA_SENSE] = -1;
+    e.e_pj[ACT_SA_MUX] = e.e_pj[ACT_SA_SAMPLE] = -1;
+    tile_energy_fill(p, 1.0, &e); /* 1 GHz */
+    act_counts_clear(&c);
+    tile_req_t rq = {.rows = 128, .cols = 128};
+    ck_assert_int_eq(tile_create(p, &k), ST_OK);
+    ck_assert_int_eq(tile_mvm(k, &rq, &cyc, &c), ST_OK);
+    tile_destroy(k);
+    return en_total_pj(&e, &c);
+}
+
+START_TEST(test_tile_energy_fill_derives_only_what_is_not_given)
+{
+    en_table_t e;
+    for (int a = 0; a < ACT_COUNT; a++)
+        e.e_pj[a] = -1;
+    e.e_pj[ACT_SA_SENSE] = 0.5; /* a measured figure stays */
+    tile_energy_fill(&phys, 1.0, &e);
+    /* V^2 x mean(1/(2+1), 1/(5+1)) mS x 1 ns = 0.01 x 0.25 = 0.0025 pJ */
+    ck_assert_double_eq_tol(e.e_pj[ACT_XBAR_CELL_READ], 0.0025, 1e-12);
+    /* C_WL = 128 x (0.1 + 8 x 0.04 um x 0.2 fF/um) = 128 x 0.164 = 20.992 fF;
+     * x 0.9^2 = 17.00352 fJ */
+    ck_assert_double_eq_tol(e.e_pj[ACT_WLDEC_WL_CHARGE], 0.01700352, 1e-12);
+    ck_assert_double_eq(e.e_pj[ACT_SA_SENSE], 0.5);
+    ck_assert_double_eq_tol(e.e_pj[ACT_SA_MUX], 0.001296, 1e-12);   /* 8 x 0.2 fF x 0.81 */
+    ck_assert_double_eq_tol(e.e_pj[ACT_SA_SAMPLE], 0.00405, 1e-12); /* 5 fF x 0.81 */
+    ck_assert_double_eq(e.e_pj[ACT_DRNG_SET], -1);                  /* not the tile's: untouched */
+}
+END_TEST
+
+START_TEST(test_tile_sharing_sense_amps_costs_energy_and_saves_area)
+{
+    tile_params_t p32 = phys;
+    p32.sa.cols_per_sa = 32;
+    /* 8 per SA: 16 SAs, 8 slots x 6 bits = 48 sense cycles, bit lines biased 49 cycles.
+     *   cells 16384 x 49 x 0.0025      = 2007.04 pJ
+     *   word lines 128 x 0.01700352     =    2.17645056
+     *   conversions 4 steps x 128 x 0.64 =  327.68
+     *   mux 512 x 0.001296              =    0.663552      total 2337.56000256 pJ */
+    ck_assert_double_eq_tol(phys_read_pj(&phys), 2337.56000256, 1e-6);
+    /* 32 per SA: 4 SAs, 32 slots x 6 = 192, biased 193 cycles.
+     *   16384 x 193 x 0.0025 = 7905.28; mux 512 x 32 x 0.2 x 0.81 fJ = 2.654208
+     *   total 7905.28 + 2.17645056 + 327.68 + 2.654208 = 8237.79065856 pJ */
+    ck_assert_double_eq_tol(phys_read_pj(&p32), 8237.79065856, 1e-6);
+    /* Area: array 2 x 128 x 128 x (0.32 x 0.16 um) = 1677.7216; drivers 256 x 2 = 512;
+     * SAs 16 x (30 + 2 x 64) + mux 128 x 0.5 = 2592 -> 4781.7216 um^2;
+     * 4 SAs: 4 x 158 + 64 = 696 -> 2885.7216 um^2 */
+    ck_assert_double_eq_tol(tile_area_um2(&phys), 4781.7216, 1e-9);
+    ck_assert_double_eq_tol(tile_area_um2(&p32), 2885.7216, 1e-9);
+    /* Static: 256 drivers x 1 nW + 16 (4) SAs x 1 uW */
+    ck_assert_double_eq_tol(tile_static_uw(&phys), 16.256, 1e-12);
+    ck_assert_double_eq_tol(tile_static_uw(&p32), 4.256, 1e-12);
+    double a[COMP_COUNT] = {0};
+    tile_area_by_comp_um2(&phys, a);
+    ck_assert_double_eq_tol(a[COMP_XBAR], 1677.7216, 1e-9);
+    ck_assert_double_eq_tol(a[COMP_WLDEC], 512.0, 1e-12);
+    ck_assert_double_eq_tol(a[COMP_SA], 2592.0, 1e-12);
+    ck_assert_double_eq(a[COMP_DRNG], 0.0);
+}
+END_TEST
+
+START_TEST(test_tile_sample_hold_releases_bit_lines_for_a_sample_per_column)
+{
+    tile_params_t sh = phys;
+    sh.sa.sample_hold = 1;
+    ck_assert_uint_eq(tile_bias_cycles(&phys, 128), 49); /* 1 + 8 slots x 6 bits */
+    ck_assert_uint_eq(tile_bias_cycles(&sh, 128), 1);    /* t_read only */
+    /* 16384 x 1 x 0.0025 = 40.96; samples 512 x 0.00405 = 2.0736; the rest as above:
+     * 40.96 + 2.17645056 + 327.68 + 0.663552 + 2.0736 = 373.55360256 pJ */
+    ck_assert_double_eq_tol(phys_read_pj(&sh), 373.55360256, 1e-6);
+    ck_assert_double_eq_tol(tile_area_um2(&sh), 4781.7216 + 640, 1e-9); /* + 128 x 5 um^2 */
+    /* sampling does not change the timing */
+    ck_assert_uint_eq(tile_mvm_cycles(&sh, 128, 128), tile_mvm_cycles(&phys, 128, 128));
+}
+END_TEST
+
 /* ---- Limits ---- */
 
 START_TEST(test_tile_32_rows_take_one_step_33_take_two)
@@ -309,7 +435,7 @@ START_TEST(test_tile_without_weight_mask_col_off_and_wcols_are_ignored)
         .row_off = 60, .rows = 100, .cols = 50, .mask = every_third, .col_off = 1000, .wcols = 3};
     uint64_t cyc = 0;
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 1700);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 52700); /* 1700 cells * 31 bias cycles */
     ck_assert_uint_eq(cyc, 132);
 }
 END_TEST
@@ -322,7 +448,7 @@ START_TEST(test_tile_weight_mask_slice_may_end_at_the_last_layer_column)
      * (6, 8), 3 for odd r (5, 7, 9): 4 * 2 + 4 * 3 = 20 */
     tile_req_t rq = {.rows = 8, .cols = 5, .wmask = wm, .col_off = 5, .wcols = 10};
     ck_assert_int_eq(tile_mvm(t, &rq, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 20);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 20 * 7); /* 7 bias cycles for 5 columns */
 }
 END_TEST
 
@@ -406,7 +532,8 @@ START_TEST(test_tile_cells_overflowing_64_bits_are_erange)
                  .t_read_cyc = 1,
                  .t_write_cyc = 1},
         .wldec = {.t_decode_cyc = 1},
-        .sa = {.cols_per_sa = 1, .psum_bits = 1, .t_sense_cyc = 1},
+        /* a sample-and-hold: bit lines biased for the 1-cycle read only */
+        .sa = {.cols_per_sa = 1, .psum_bits = 1, .t_sense_cyc = 1, .sample_hold = 1},
     };
     tile_t *b;
     uint64_t cyc = 77;
@@ -419,6 +546,15 @@ START_TEST(test_tile_cells_overflowing_64_bits_are_erange)
     rq.cell_mtjs = (1u << 31) - 1; /* 2^64 - 2^33 fits */
     ck_assert_int_eq(tile_mvm(b, &rq, &cyc, &acc), ST_OK);
     ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], UINT64_MAX - (((uint64_t)1 << 33) - 1));
+    tile_destroy(b);
+    /* without it the lines stay biased 1 + 1 cycles: (2^64 - 2^33) * 2 cell-cycles do not fit */
+    tile_params_t held = big;
+    held.sa.sample_hold = 0;
+    act_counts_clear(&acc);
+    ck_assert_int_eq(tile_create(&held, &b), ST_OK);
+    ck_assert_int_eq(tile_mvm(b, &rq, &cyc, &acc), ST_ERANGE);
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 0);
+    ck_assert_uint_eq(acc.n[ACT_WLDEC_WL_CHARGE], 0);
     tile_destroy(b);
 }
 END_TEST
@@ -458,6 +594,9 @@ Suite *tile_suite(void)
     TCase *core = tcase_create("Core");
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_test(core, test_tile_cycles_are_steps_times_decode_read_and_sense);
+    tcase_add_test(core, test_tile_energy_fill_derives_only_what_is_not_given);
+    tcase_add_test(core, test_tile_sharing_sense_amps_costs_energy_and_saves_area);
+    tcase_add_test(core, test_tile_sample_hold_releases_bit_lines_for_a_sample_per_column);
     tcase_add_test(core, test_tile_counts_decodes_senses_and_cell_reads_per_step);
     tcase_add_test(core, test_tile_mask_drives_only_set_rows_of_the_slice);
     tcase_add_test(core, test_tile_weight_mask_counts_kept_weights_of_driven_rows_in_slice_columns);

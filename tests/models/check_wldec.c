@@ -29,6 +29,23 @@ START_TEST(test_wldec_cycles_are_decodes_times_t_decode)
 }
 END_TEST
 
+START_TEST(test_wldec_word_line_charge_is_c_v_squared_once_per_line)
+{
+    const wldec_params_t p = {
+        .t_decode_cyc = 1, .v_wl_v = 1.2, .a_driver_um2 = 1.5, .p_driver_nw = 2};
+    /* 25 fF x 1.2^2 V^2 = 36 fJ = 0.036 pJ */
+    ck_assert_double_eq_tol(wldec_e_charge_pj(&p, 25.0), 0.036, 1e-12);
+    ck_assert_int_eq(wldec_charge(w, 40, &acc), ST_OK);
+    ck_assert_int_eq(wldec_charge(w, 2, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_WLDEC_WL_CHARGE], 42);
+    ck_assert_uint_eq(acc.n[ACT_WLDEC_DECODE], 0); /* charging is not decoding */
+    ck_assert_uint_eq(wldec_stats(w)->wl_charges, 42);
+    /* 256 drivers: 256 x 1.5 = 384 um^2, 256 x 2 nW = 0.512 uW */
+    ck_assert_double_eq_tol(wldec_area_um2(&p, 256), 384.0, 1e-12);
+    ck_assert_double_eq_tol(wldec_static_uw(&p, 256), 0.512, 1e-12);
+}
+END_TEST
+
 START_TEST(test_wldec_counts_one_action_per_decode)
 {
     uint64_t cyc;
@@ -118,6 +135,7 @@ Suite *wldec_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_test(core, test_wldec_cycles_are_decodes_times_t_decode);
     tcase_add_test(core, test_wldec_counts_one_action_per_decode);
+    tcase_add_test(core, test_wldec_word_line_charge_is_c_v_squared_once_per_line);
     tcase_add_test(core, test_wldec_stat_descs_cover_every_counter);
     suite_add_tcase(s, core);
     TCase *lim = tcase_create("Limits");

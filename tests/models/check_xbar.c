@@ -46,7 +46,8 @@ START_TEST(test_xbar_cell_reads_are_driven_rows_times_cols)
     uint64_t cyc = 0;
     acc.n[ACT_XBAR_CELL_READ] = 7; /* the accumulator is add-only */
     ck_assert_int_eq(xbar_mvm(x, &rq, &cyc, &acc), ST_OK);
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 7 + 4500); /* 90 driven pairs * 50 cols */
+    /* 90 driven pairs * 50 cols = 4500 cells, each biased for t_read_cyc = 3 cycles */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 7 + 13500);
     for (int a = 0; a < ACT_COUNT; a++)
         if (a != ACT_XBAR_CELL_READ)
             ck_assert_uint_eq(acc.n[a], 0);
@@ -61,7 +62,7 @@ START_TEST(test_xbar_dropping_rows_does_not_shorten_the_read)
     ck_assert_int_eq(xbar_mvm(x, &all, &c_all, &acc), ST_OK);
     ck_assert_int_eq(xbar_mvm(x, &some, &c_some, &acc), ST_OK);
     ck_assert_uint_eq(c_all, c_some); /* steps depend on rows_used, not on rows_driven */
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 5000 + 500); /* 100*50 + 10*50 */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], (5000 + 500) * 3); /* (100*50 + 10*50) * 3 */
 }
 END_TEST
 
@@ -108,6 +109,52 @@ START_TEST(test_xbar_stat_descs_cover_every_counter)
 }
 END_TEST
 
+/* The circuit of docs/parameters.md with round numbers: V_read 0.2 V, R_P 3 kOhm, TMR 1
+ * (R_AP 6 kOhm), R_access 1 kOhm; 100 columns of 8F x 5F cells at F = 50 nm, 0.15 fF gate
+ * and 0.25 fF/um wire. */
+static const xbar_params_t phys = {.rows = 64,
+                                   .cols = 100,
+                                   .max_active_rows = 32,
+                                   .t_read_cyc = 1,
+                                   .t_write_cyc = 1,
+                                   .v_read_v = 0.2,
+                                   .r_p_kohm = 3,
+                                   .tmr = 1,
+                                   .r_access_kohm = 1,
+                                   .c_gate_ff = 0.15,
+                                   .c_wire_ff_per_um = 0.25,
+                                   .feature_nm = 50,
+                                   .cell_w_f = 8,
+                                   .cell_h_f = 5};
+
+START_TEST(test_xbar_cell_cycle_energy_is_v2_over_series_r_times_t)
+{
+    /* P: 1/(3 + 1 kOhm) = 0.25 mS; AP: 1/(6 + 1 kOhm) = 0.142857 mS; mean 0.196429 mS.
+     * 0.2^2 V^2 x 0.196429 mS x 2 ns (500 MHz) = 0.04 x 0.392857 = 0.0157143 pJ. */
+    ck_assert_double_eq_tol(xbar_e_cell_cyc_pj(&phys, 2.0), 0.0157142857, 1e-9);
+    /* Without the access transistor: (1/3 + 1/6)/2 = 0.25 mS -> 0.04 x 0.25 x 1 = 0.01 pJ. */
+    xbar_params_t bare = phys;
+    bare.r_access_kohm = 0;
+    ck_assert_double_eq_tol(xbar_e_cell_cyc_pj(&bare, 1.0), 0.01, 1e-12);
+}
+END_TEST
+
+START_TEST(test_xbar_word_line_cap_is_cells_times_gate_plus_wire)
+{
+    /* Cell width 8 x 50 nm = 0.4 um -> 0.4 x 0.25 = 0.1 fF of wire; + 0.15 fF gate
+     * = 0.25 fF per cell; x 100 cells = 25 fF. */
+    ck_assert_double_eq_tol(xbar_wl_cap_ff(&phys), 25.0, 1e-9);
+}
+END_TEST
+
+START_TEST(test_xbar_area_is_two_cells_per_weight)
+{
+    /* 2 x 64 x 100 cells of (0.4 um x 0.25 um = 0.1 um^2) = 1280 um^2; no static power. */
+    ck_assert_double_eq_tol(xbar_area_um2(&phys), 1280.0, 1e-9);
+    ck_assert_double_eq(xbar_static_uw(&phys), 0.0);
+}
+END_TEST
+
 /* ---- Limits ---- */
 
 START_TEST(test_xbar_32_rows_take_one_step_33_take_two)
@@ -131,7 +178,7 @@ START_TEST(test_xbar_full_array_and_single_cell_are_accepted)
     ck_assert_uint_eq(cyc, 12); /* 128/32 = 4 steps * 3 */
     ck_assert_int_eq(xbar_mvm(x, &one, &cyc, &acc), ST_OK);
     ck_assert_uint_eq(cyc, 3);
-    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], 8192 + 1); /* 128*64 + 1 */
+    ck_assert_uint_eq(acc.n[ACT_XBAR_CELL_READ], (8192 + 1) * 3); /* (128*64 + 1) * t_read 3 */
 }
 END_TEST
 
@@ -237,6 +284,9 @@ Suite *xbar_suite(void)
     Suite *s = suite_create("xbar");
     TCase *core = tcase_create("Core");
     tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_test(core, test_xbar_cell_cycle_energy_is_v2_over_series_r_times_t);
+    tcase_add_test(core, test_xbar_word_line_cap_is_cells_times_gate_plus_wire);
+    tcase_add_test(core, test_xbar_area_is_two_cells_per_weight);
     tcase_add_test(core, test_xbar_read_steps_are_ceil_rows_over_max_active);
     tcase_add_test(core, test_xbar_cycles_are_steps_times_t_read);
     tcase_add_test(core, test_xbar_cell_reads_are_driven_rows_times_cols);

@@ -63,6 +63,7 @@ base: {workload: lenet5-mnist, T: 2, seed: 9}
 axes:
   - {key: xbar.rows, values: [64, 128]}
   - {key: dropout.impl, values: [spindrop, mc_dropout, spinbayes]}
+  - {key: senseamp.psum_bits, values: [7]}   # SpinBayes' 3-MTJ cells: 32 rows x 3 = 96
 YAML
   "$NS" sweep "$T/s.yaml" -o "$T/j1" -j 1 > /dev/null 2>&1
   r1=$?

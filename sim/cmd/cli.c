@@ -151,6 +151,7 @@ static const cli_opt_t run_opts[] = {
     CLI_OPT_PARAM,
     CLI_OPT_PASSES,
     CLI_OPT_SEED,
+    CLI_OPT_DEVICE_SEED,
     CLI_OPT_MAPPING,
     CLI_OPT_TIMING,
     CLI_OPT_SCHEDULE,
@@ -215,8 +216,8 @@ static int arch_keys(const arch_t *arch, trc_kv_t **kv, char **vals, size_t *n)
 
 /* Builds run.json in memory (traces/trc_manifest.h writes it). */
 static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint32_t strategy,
-                      uint64_t seed, int timing, const trc_sum_t *sum, const sim_prog_t *prog,
-                      const wl_map_t *map)
+                      uint64_t seed, uint64_t device_seed, int timing, const trc_sum_t *sum,
+                      const sim_prog_t *prog, const wl_map_t *map)
 {
     static const char *const timing_names[] = {"event", "cycle", "analytic"};
     trc_kv_t *kv = NULL;
@@ -230,7 +231,7 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
         trc_run_manifest_t man = {
             .version = sim_version_text(),
             .seed = seed,
-            .device_seed = seed, /* one seed draws the device spread and the masks today */
+            .device_seed = device_seed,
             .mc_passes = T,
             .mapping_override = strategy,
             .clock_mhz = arch->clk_mhz,
@@ -413,7 +414,7 @@ static int cmd_run(args_t *a)
     }
 
     sim_job_t job = {&arch, net, map,     (uint32_t)T,      seed, layers,
-                     sum,   out, &g_stop, (uint32_t)timing, vcd};
+                     sum,   out, &g_stop, (uint32_t)timing, vcd,  ro.device_seed};
     sim_prog_t prog;
     int st = timing == SIM_TIMING_ANALYTIC ? sim_analytic(&job, &prog, err, sizeof err)
                                            : sim_engine_run(&job, &prog, err, sizeof err);
@@ -461,8 +462,8 @@ static int cmd_run(args_t *a)
         }
     }
     if (out) {
-        char *json =
-            run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, timing, sum, &prog, map);
+        char *json = run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, ro.device_seed,
+                              timing, sum, &prog, map);
         if (!json) {
             fprintf(stderr, "neuspin: error: out of memory\n");
             goto done;

@@ -19,7 +19,8 @@ enum {
     CLI_O_MAPPING,
     CLI_O_TIMING,
     CLI_O_SCHEDULE,
-    CLI_O_INCLUDE
+    CLI_O_INCLUDE,
+    CLI_O_DEVICE_SEED
 };
 
 #define CLI_MAX_PARAMS 64
@@ -53,6 +54,12 @@ enum {
     {                                                                                              \
         CLI_O_SEED, 0, "seed", "S", "master seed of the dropout masks (default: 1)"                \
     }
+#define CLI_OPT_DEVICE_SEED                                                                        \
+    {                                                                                              \
+        CLI_O_DEVICE_SEED, 0, "device-seed", "D",                                                  \
+            "the chip instance: each dropout module's device variation and\n"                      \
+            "calibration residue (default: 1, the same chip whatever --seed)"                      \
+    }
 #define CLI_OPT_MAPPING                                                                            \
     {                                                                                              \
         CLI_O_MAPPING, 'm', "mapping", "1|2",                                                      \
@@ -85,7 +92,8 @@ typedef struct cli_runopts {
     int n_param;
     uint64_t T, seed, mapping; /* 0 when not given, but seed (have_seed) */
     int have_seed;
-    int timing; /* sim_timing_t, -1 = not given */
+    uint64_t device_seed; /* 1 unless given */
+    int timing;           /* sim_timing_t, -1 = not given */
     cli_loc_t timing_loc;
     int schedule; /* ARCH_SCHED_*, -1 = not given */
 } cli_runopts_t;

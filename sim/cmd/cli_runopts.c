@@ -14,6 +14,7 @@ void cli_runopts_init(cli_runopts_t *r)
     memset(r, 0, sizeof *r);
     r->timing = -1;
     r->schedule = -1;
+    r->device_seed = 1;
 }
 
 int cli_runopts_take(cli_runopts_t *r, const args_t *a, int id, const char *val, cli_loc_t loc)
@@ -41,6 +42,8 @@ int cli_runopts_take(cli_runopts_t *r, const args_t *a, int id, const char *val,
     case CLI_O_SEED:
         r->have_seed = 1;
         return cli_loc_u64(a, loc, "--seed", val, 0, UINT64_MAX, &r->seed) ? -1 : 1;
+    case CLI_O_DEVICE_SEED:
+        return cli_loc_u64(a, loc, "--device-seed", val, 0, UINT64_MAX, &r->device_seed) ? -1 : 1;
     case CLI_O_MAPPING:
         return cli_loc_u64(a, loc, "-m", val, 1, 2, &r->mapping) ? -1 : 1;
     case CLI_O_TIMING:

@@ -43,6 +43,7 @@ static const cli_opt_t compare_opts[] = {
     CLI_OPT_PARAM,
     CLI_OPT_PASSES,
     CLI_OPT_SEED,
+    CLI_OPT_DEVICE_SEED,
     CLI_OPT_MAPPING,
     CLI_OPT_TIMING,
     CLI_OPT_SCHEDULE,

@@ -1434,6 +1434,8 @@ int sweep_point_argv_net(const sweep_t *s, uint64_t i, const char *dir, sweep_ne
     }
     ARG("--seed");
     ARG("%llu", (unsigned long long)seed);
+    ARG("--device-seed"); /* one chip for every point: only the masks follow the seed */
+    ARG("%llu", (unsigned long long)(s->device_seed ? s->device_seed : 1));
     ARG("-q");
     ARG("-o");
     ARG("%s", dir);

@@ -98,17 +98,18 @@ typedef struct sweep_wl {
 } sweep_wl_t;
 
 typedef struct sweep {
-    char *path;       /* the sweep file as given (owned) */
-    char *arch_given; /* base.arch as written, NULL for the default (owned) */
-    char *arch_spec;  /* built-in name or resolved path; NULL for the default (owned) */
-    arch_t base;      /* the base architecture */
-    uint32_t base_wl; /* index into wl[] */
-    uint64_t T;       /* base.T; 0 = the workload's mc_samples */
-    uint64_t mapping; /* base.mapping; 0 = the architecture's */
-    uint64_t seed;    /* master seed (base.seed, default 1) */
-    uint32_t timing;  /* base.timing: 0 = not given (run's default), else 1 + index
-                         into sweep_timing_names */
-    int zip;          /* mode: zip */
+    char *path;           /* the sweep file as given (owned) */
+    char *arch_given;     /* base.arch as written, NULL for the default (owned) */
+    char *arch_spec;      /* built-in name or resolved path; NULL for the default (owned) */
+    arch_t base;          /* the base architecture */
+    uint32_t base_wl;     /* index into wl[] */
+    uint64_t T;           /* base.T; 0 = the workload's mc_samples */
+    uint64_t mapping;     /* base.mapping; 0 = the architecture's */
+    uint64_t seed;        /* master seed (base.seed, default 1) */
+    uint64_t device_seed; /* the chip instance of every point (--device-seed; default 1) */
+    uint32_t timing;      /* base.timing: 0 = not given (run's default), else 1 + index
+                             into sweep_timing_names */
+    int zip;              /* mode: zip */
     uint32_t n_axes;
     sweep_axis_t *axes; /* owned */
     uint64_t n_points;

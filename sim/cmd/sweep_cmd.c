@@ -61,6 +61,7 @@ static const cli_opt_t sweep_opts[] = {
     CLI_OPT_PARAM,
     CLI_OPT_PASSES,
     CLI_OPT_SEED,
+    CLI_OPT_DEVICE_SEED,
     CLI_OPT_MAPPING,
     CLI_OPT_TIMING,
     CLI_OPT_INCLUDE,
@@ -482,9 +483,10 @@ static char *manifest(const sweep_t *s, const inputs_t *in, const cli_runopts_t 
     trc_json_string(f, s->arch_given ? s->arch_given : "default");
     fprintf(f, ", \"workload\": ");
     trc_json_string(f, s->wl[s->base_wl].given);
-    fprintf(f, ", \"T\": %llu, \"mapping\": %llu, \"timing\": \"%s\"", (unsigned long long)s->T,
-            (unsigned long long)s->mapping,
-            s->timing ? sweep_timing_names[s->timing - 1] : "default");
+    fprintf(f, ", \"T\": %llu, \"mapping\": %llu, \"timing\": \"%s\", \"device_seed\": \"%llu\"",
+            (unsigned long long)s->T, (unsigned long long)s->mapping,
+            s->timing ? sweep_timing_names[s->timing - 1] : "default",
+            (unsigned long long)(s->device_seed ? s->device_seed : 1));
     if (ro->n_param) { /* -p on the command line, applied to the base architecture */
         fprintf(f, ", \"params\": [");
         for (int k = 0; k < ro->n_param; k++) {
@@ -995,6 +997,7 @@ static int apply_base(const args_t *a, sweep_t *s, const cli_runopts_t *ro)
         s->T = ro->T;
     if (ro->have_seed)
         s->seed = ro->seed;
+    s->device_seed = ro->device_seed;
     if (ro->mapping)
         s->mapping = ro->mapping;
     if (ro->timing >= 0)

@@ -38,6 +38,8 @@ typedef struct sim_job {
     volatile sig_atomic_t *stop; /* non-zero: stop at the next layer boundary (SIGINT), or NULL */
     uint32_t timing;             /* sim_timing_t */
     const char *vcd_path;        /* write block busy/idle waveforms here (event, cycle), or NULL */
+    uint64_t device_seed;        /* the chip instance: each dropout module's device variation
+                                    and calibration residue (seed: only the masks) */
 } sim_job_t;
 
 /* Cost of programming the weights once, before inference (reported apart). */

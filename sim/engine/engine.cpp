@@ -614,8 +614,8 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
         if (pl.drng_share)
             dp.share = pl.drng_share;
         drng_t *d = nullptr;
-        if (m.units > UINT32_MAX ||
-            (st = drng_create(&dp, job.seed, i, uint32_t(m.units), m.p, &d)) != ST_OK) {
+        if (m.units > UINT32_MAX || (st = drng_create_chip(&dp, job.device_seed, job.seed, i,
+                                                           uint32_t(m.units), m.p, &d)) != ST_OK) {
             if (m.units > UINT32_MAX)
                 st = ST_ERANGE;
             snprintf(err, errn, "layer '%s': cannot build its dropout modules: %s", l.name,

@@ -22,6 +22,12 @@ for x in b c d; do
 done
 check "--seed=7 reached the run" "grep -q '\"seed\": \"7\"' $T/b/run.json"
 
+# --- two seeds: the chip (--device-seed, default 1) and the masks (--seed) ---
+"$NS" run "${A[@]}" -T 2 --seed 7 --device-seed 5 -q -o "$T/ds"
+check "run.json records both seeds" \
+  "grep -q '\"seed\": \"7\"' $T/ds/run.json && grep -q '\"device_seed\": \"5\"' $T/ds/run.json"
+check "the device seed defaults to 1 whatever --seed" "grep -q '\"device_seed\": \"1\"' $T/b/run.json"
+
 # --- -- ends the options: a file named like an option ---
 mkdir -p "$T/dd" && cp "$SRC/configs/default.yaml" "$T/dd/-q"
 (cd "$T/dd" && "$NS" validate -- -q > "$T/v.txt")
@@ -60,9 +66,9 @@ check "compare's scaledrop column is the run with the same options ($e_cmp vs $e
 "$NS" compare -p xbar.rows=0 spindrop 2> "$T/err.txt"
 check "compare -p is checked against the schema (exit $?)" "grep -q '^<cmdline>:1:30: error: xbar.rows:' $T/err.txt"  # 19 + 10 + 1: the value's column
 printf 'version: 1\nbase: {workload: lenet5-mnist, T: 1}\naxes:\n  - {key: xbar.cols, values: [64, 128]}\n' > "$T/s.yaml"
-"$NS" sweep "$T/s.yaml" -o "$T/sw" -p xbar.rows=64 -T2 --seed=9 "${A[@]}" 2> /dev/null
-check "sweep takes -p, -T, --seed and --timing as its base (exit $?)" \
-  "grep -q '\"T\": 2, \"mapping\": 0, \"timing\": \"analytic\", \"params\": \\[\"xbar.rows=64\"\\]' $T/sw/sweep.json && grep -q '\"master_seed\": \"9\"' $T/sw/sweep.json && grep -q 'rows: 64' $T/sw/inputs/arch.yaml"
+"$NS" sweep "$T/s.yaml" -o "$T/sw" -p xbar.rows=64 -T2 --seed=9 --device-seed 4 "${A[@]}" 2> /dev/null
+check "sweep takes -p, -T, --seed, --device-seed and --timing as its base (exit $?)" \
+  "grep -q '\"T\": 2, \"mapping\": 0, \"timing\": \"analytic\", \"device_seed\": \"4\", \"params\": \\[\"xbar.rows=64\"\\]' $T/sw/sweep.json && grep -q '\"master_seed\": \"9\"' $T/sw/sweep.json && grep -q 'rows: 64' $T/sw/inputs/arch.yaml"
 
 # --- a file of the wrong kind says so ---
 "$NS" run "${A[@]}" -a "$SRC/workloads/builtin/lenet5-mnist.yaml" 2> "$T/err.txt"

@@ -294,14 +294,10 @@ static int cmd_run(args_t *a)
     sim_limits_default(&lim);
     cli_opt_state_t ps;
     cli_opt_begin(&ps, a, &run_cmd);
-    for (;;) {
-        const char *v;
-        cli_loc_t loc;
-        int id = cli_opt_read(&ps, &v, &loc);
-        if (CLI_OPT_RETURN(id))
-            return CLI_OPT_EXIT(id);
-        if (id == CLI_OPT_END)
-            break;
+    const char *v;
+    cli_loc_t loc;
+    int id, ex;
+    while (cli_opt_more(&ps, &id, &v, &loc, &ex)) {
         if ((rc = cli_runopts_take(&ro, a, id, v, loc)) ||
             (rc = cli_limits_take(&lim, a, id, v, loc))) {
             if (rc < 0)
@@ -322,6 +318,8 @@ static int cmd_run(args_t *a)
                                  v);
         }
     }
+    if (ex >= 0)
+        return ex;
     int timing = ro.timing >= 0           ? ro.timing
                  : sim_engine_available() ? SIM_TIMING_EVENT
                                           : SIM_TIMING_ANALYTIC;
@@ -528,14 +526,10 @@ static int cmd_validate(args_t *a)
     cli_runopts_init(&ro);
     cli_opt_state_t ps;
     cli_opt_begin(&ps, a, &validate_cmd);
-    for (;;) {
-        const char *v;
-        cli_loc_t loc;
-        int id = cli_opt_read(&ps, &v, &loc);
-        if (CLI_OPT_RETURN(id))
-            return CLI_OPT_EXIT(id);
-        if (id == CLI_OPT_END)
-            break;
+    const char *v;
+    cli_loc_t loc;
+    int id, ex;
+    while (cli_opt_more(&ps, &id, &v, &loc, &ex)) {
         if (id == CLI_OPT_ARG) {
             if (n_files == 256)
                 return cli_loc_error(a, loc, "validate: at most 256 files at a time");
@@ -544,6 +538,8 @@ static int cmd_validate(args_t *a)
             return CLI_EUSAGE;
         }
     }
+    if (ex >= 0)
+        return ex;
     rc = CLI_OK;
     if (n_files == 0)
         return cli_usage_error(a, a->argc, "%s", "validate: expected at least one FILE");
@@ -604,14 +600,10 @@ static int cmd_config(args_t *a)
     cli_runopts_init(&ro);
     cli_opt_state_t ps;
     cli_opt_begin(&ps, a, &config_cmd);
-    for (;;) {
-        const char *v;
-        cli_loc_t loc;
-        int id = cli_opt_read(&ps, &v, &loc);
-        if (CLI_OPT_RETURN(id))
-            return CLI_OPT_EXIT(id);
-        if (id == CLI_OPT_END)
-            break;
+    const char *v;
+    cli_loc_t loc;
+    int id, ex;
+    while (cli_opt_more(&ps, &id, &v, &loc, &ex)) {
         if (id == O_LIST_PARAMS || id == O_LIST_NETWORK)
             list = id;
         else if (id == CLI_OPT_ARG)
@@ -619,6 +611,8 @@ static int cmd_config(args_t *a)
         else if (cli_runopts_take(&ro, a, id, v, loc) < 0)
             return CLI_EUSAGE;
     }
+    if (ex >= 0)
+        return ex;
     if (list)
         return (list == O_LIST_NETWORK ? wl_list_keys(stdout) : arch_list_params(stdout)) == ST_OK
                    ? CLI_OK
@@ -643,11 +637,11 @@ static int cmd_list(args_t *a)
     cli_opt_begin(&ps, a, &list_cmd);
     const char *v;
     cli_loc_t loc;
-    int id = cli_opt_read(&ps, &v, &loc);
-    if (CLI_OPT_RETURN(id))
-        return CLI_OPT_EXIT(id);
-    if (id != CLI_OPT_END)
+    int id, ex;
+    if (cli_opt_more(&ps, &id, &v, &loc, &ex))
         return cli_loc_error(a, loc, "unexpected argument '%s' for 'list'", v);
+    if (ex >= 0)
+        return ex;
     printf("%-20s %7s %6s %12s  %s\n", "built-in workload", "layers", "T", "weights", "input");
     for (size_t i = 0; i < wl_builtin_count(); i++) {
         wl_net_t *net = NULL;

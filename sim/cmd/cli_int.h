@@ -117,12 +117,14 @@ int cli_usage_error(const args_t *a, int k, const char *fmt, ...)
  * CLI_OK, CLI_EUSAGE or CLI_ERUN. */
 int cli_load_arch(const char *spec, arch_t *arch);
 
-/* Reads the next option of cmd; prints the help (exit 0) or the error (exit 2) itself.
- * Returns the option id, CLI_OPT_ARG or CLI_OPT_END; or -(exit code) - 1000 when the
- * caller must return -(rc + 1000) at once. */
-#define CLI_OPT_RETURN(rc) ((rc) <= -1000)
-#define CLI_OPT_EXIT(rc) (-(rc)-1000)
-int cli_opt_read(cli_opt_state_t *st, const char **val, cli_loc_t *loc);
+/* The option loop of a command, on cli_opt_next:
+ *     const char *v; cli_loc_t loc; int id, ex;
+ *     while (cli_opt_more(&ps, &id, &v, &loc, &ex)) { ... one option or argument ... }
+ *     if (ex >= 0) return ex;
+ * 1 with the next option's id (or CLI_OPT_ARG), value and location; 0 at the end (*exit
+ * -1), after printing the help (*exit CLI_OK) or on a usage error, already printed
+ * (*exit CLI_EUSAGE). */
+int cli_opt_more(cli_opt_state_t *st, int *id, const char **val, cli_loc_t *loc, int *exit);
 
 /* ---- Commands ---- */
 int cli_compare(args_t *a); /* compare.c */

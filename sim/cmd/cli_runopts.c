@@ -66,14 +66,15 @@ int cli_runopts_take(cli_runopts_t *r, const args_t *a, int id, const char *val,
     }
 }
 
-int cli_opt_read(cli_opt_state_t *st, const char **val, cli_loc_t *loc)
+int cli_opt_more(cli_opt_state_t *st, int *id, const char **val, cli_loc_t *loc, int *exit)
 {
-    int id = cli_opt_next(st, val, loc);
-    if (id == CLI_OPT_HELP) {
+    *exit = -1;
+    *id = cli_opt_next(st, val, loc);
+    if (*id == CLI_OPT_HELP) {
         cli_opt_help(stdout, st->cmd);
-        return -(CLI_OK + 1000);
+        *exit = CLI_OK;
+    } else if (*id == CLI_OPT_ERROR) {
+        *exit = CLI_EUSAGE;
     }
-    if (id == CLI_OPT_ERROR)
-        return -(CLI_EUSAGE + 1000);
-    return id;
+    return *exit < 0 && *id != CLI_OPT_END;
 }

@@ -260,14 +260,10 @@ int cli_compare(args_t *a)
     cli_runopts_init(&ro);
     cli_opt_state_t ps;
     cli_opt_begin(&ps, a, &cli_compare_cmd);
-    for (;;) {
-        const char *v;
-        cli_loc_t loc;
-        int id = cli_opt_read(&ps, &v, &loc);
-        if (CLI_OPT_RETURN(id))
-            return CLI_OPT_EXIT(id);
-        if (id == CLI_OPT_END)
-            break;
+    const char *v;
+    cli_loc_t loc;
+    int id, ex;
+    while (cli_opt_more(&ps, &id, &v, &loc, &ex)) {
         if (id == CLI_OPT_ARG || id == CLI_O_ARCH) {
             if (n == CMP_MAX_ARCHS)
                 return cli_loc_error(a, loc, "too many architectures (at most %d), got '%s'",
@@ -290,6 +286,8 @@ int cli_compare(args_t *a)
             n_fwd++;
         }
     }
+    if (ex >= 0)
+        return ex;
     fwd[n_fwd] = NULL;
     const char *wl = ro.workload;
     char seed[24], T[24];

@@ -391,14 +391,10 @@ int cli_merge(args_t *a)
     int inputs[1024], n_in = 0;
     cli_opt_state_t ps;
     cli_opt_begin(&ps, a, &cli_merge_cmd);
-    for (;;) {
-        const char *v;
-        cli_loc_t loc;
-        int id = cli_opt_read(&ps, &v, &loc);
-        if (CLI_OPT_RETURN(id))
-            return CLI_OPT_EXIT(id);
-        if (id == CLI_OPT_END)
-            break;
+    const char *v;
+    cli_loc_t loc;
+    int id, ex;
+    while (cli_opt_more(&ps, &id, &v, &loc, &ex)) {
         if (id == O_OUT) {
             out = v;
         } else if (n_in == 1024) {
@@ -407,6 +403,8 @@ int cli_merge(args_t *a)
             inputs[n_in++] = loc.argi;
         }
     }
+    if (ex >= 0)
+        return ex;
     if (n_in == 0)
         return cli_usage_error(a, a->argc, "%s", "merge: expected at least one sweep directory");
     if (!out)

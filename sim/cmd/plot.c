@@ -737,14 +737,10 @@ int cli_plot(args_t *a)
     const char *in = NULL, *out = NULL, *baseline = NULL;
     cli_opt_state_t ps;
     cli_opt_begin(&ps, a, &cli_plot_cmd);
-    for (;;) {
-        const char *v;
-        cli_loc_t loc;
-        int id = cli_opt_read(&ps, &v, &loc);
-        if (CLI_OPT_RETURN(id))
-            return CLI_OPT_EXIT(id);
-        if (id == CLI_OPT_END)
-            break;
+    const char *v;
+    cli_loc_t loc;
+    int id, ex;
+    while (cli_opt_more(&ps, &id, &v, &loc, &ex)) {
         if (id == O_OUT)
             out = v;
         else if (id == O_BASELINE)
@@ -754,6 +750,8 @@ int cli_plot(args_t *a)
         else
             in = v;
     }
+    if (ex >= 0)
+        return ex;
     if (!in)
         return cli_usage_error(a, a->argc, "%s",
                                "plot: expected a sweep, run or compare directory");

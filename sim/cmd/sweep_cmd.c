@@ -1015,14 +1015,10 @@ int cli_sweep(args_t *a)
     cli_runopts_init(&ro);
     cli_opt_state_t ps;
     cli_opt_begin(&ps, a, &cli_sweep_cmd);
-    for (;;) {
-        const char *v;
-        cli_loc_t loc;
-        int id = cli_opt_read(&ps, &v, &loc);
-        if (CLI_OPT_RETURN(id))
-            return CLI_OPT_EXIT(id);
-        if (id == CLI_OPT_END)
-            break;
+    const char *v;
+    cli_loc_t loc;
+    int id, ex;
+    while (cli_opt_more(&ps, &id, &v, &loc, &ex)) {
         switch (id) {
         case O_RESUME:
             resume = 1;
@@ -1059,6 +1055,8 @@ int cli_sweep(args_t *a)
                 return CLI_EUSAGE;
         }
     }
+    if (ex >= 0)
+        return ex;
     if (!file)
         return cli_usage_error(a, a->argc, "%s",
                                "sweep: expected a sweep file (see 'neuspin sweep --help')");

@@ -93,3 +93,14 @@ void arb_stats_reset(arb_t *a)
 {
     a->st = (arb_stats_t){0};
 }
+
+double arb_area_um2(const arb_params_t *p, double a_module_um2)
+{
+    return a_module_um2 + (double)(arb_bits_per_try(p) + p->k) * ARB_A_BIT_UM2;
+}
+
+double arb_static_uw(const arb_params_t *p, double p_module_uw)
+{
+    (void)p;
+    return p_module_uw;
+}

@@ -40,6 +40,19 @@ uint32_t arb_bits_per_try(const arb_params_t *p);
  * rejection, 2^b / k, times b bits); exact when k is a power of two. */
 double arb_expected_bits(const arb_params_t *p);
 
+/* ---- Area and static power (docs/parameters.md, "Area and static power") ---- */
+#define ARB_A_BIT_UM2 4.522 /* one register bit, NanGate 45 DFF_X1, um^2 */
+
+/* One arbiter: its stochastic-MTJ bit source (a dropout module of area a_module_um2, see
+ * drng_module_area_um2) plus a register of b = arb_bits_per_try bits and the k one-hot
+ * select outputs: a_module_um2 + (b + k) x ARB_A_BIT_UM2 (k = 4, module 10 um^2:
+ * 10 + 6 x 4.522 = 37.132 um^2). */
+double arb_area_um2(const arb_params_t *p, double a_module_um2);
+
+/* One arbiter's static power: its bit source's bias, p_module_uw (the register's leakage
+ * is neglected). */
+double arb_static_uw(const arb_params_t *p, double p_module_uw);
+
 /* Selects the crossbar of MC pass `pass`: *sel in [0, k); *cycles = bits drawn * t_bit_cyc;
  * ACT_ARB_BIT += bits drawn.  Gives up after 64 rejected tries with ST_ERANGE (probability
  * below 2^-64). */

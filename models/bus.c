@@ -58,3 +58,13 @@ void bus_stats_reset(bus_t *b)
 {
     b->st = (bus_stats_t){0};
 }
+
+double bus_area_um2(const bus_params_t *p)
+{
+    return p->width_bits * BUS_A_BIT_UM2;
+}
+
+double bus_static_uw(const bus_params_t *p)
+{
+    return p->width_bits * BUS_P_BIT_NW / 1000.0;
+}

@@ -33,6 +33,16 @@ void bus_destroy(bus_t *b);                         /* NULL is a no-op */
  * 64 bits; nothing counted on error. */
 int bus_transfer(bus_t *b, uint64_t bits, uint64_t *cycles, act_counts_t *acc);
 
+/* ---- Area and static power (45 nm; docs/parameters.md, "Area and static power") ---- */
+#define BUS_A_BIT_UM2 10.0 /* one bit lane's drivers and repeaters, um^2 (chosen) */
+#define BUS_P_BIT_NW 5.0   /* leakage of one bit lane's drivers, nW (chosen) */
+
+/* width_bits x BUS_A_BIT_UM2, um^2 (256 bits: 2560 um^2). */
+double bus_area_um2(const bus_params_t *p);
+
+/* width_bits x BUS_P_BIT_NW / 1000, uW (256 bits: 1.28 uW). */
+double bus_static_uw(const bus_params_t *p);
+
 const bus_stats_t *bus_stats(const bus_t *b);
 void bus_stats_reset(bus_t *b);
 extern const stat_desc_t bus_stat_descs[];

@@ -43,8 +43,9 @@ static const act_desc_t act_descs[ACT_COUNT] = {
 };
 
 static const char *const comp_names[COMP_COUNT] = {
-    [COMP_XBAR] = "xbar", [COMP_WLDEC] = "wldec", [COMP_SA] = "sa",           [COMP_DRNG] = "drng",
-    [COMP_ARB] = "arb",   [COMP_SBUF] = "sbuf",   [COMP_DIGITAL] = "digital", [COMP_BUS] = "bus",
+    [COMP_XBAR] = "xbar",       [COMP_WLDEC] = "wldec", [COMP_SA] = "sa",
+    [COMP_DRNG] = "drng",       [COMP_ARB] = "arb",     [COMP_SBUF] = "sbuf",
+    [COMP_DIGITAL] = "digital", [COMP_BUS] = "bus",     [COMP_LEAK] = "leak",
 };
 
 const act_desc_t *act_desc(act_t a)

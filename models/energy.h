@@ -23,6 +23,8 @@ typedef enum {
     COMP_SBUF,     /* SRAM buffers: global activation buffer and scale buffer */
     COMP_DIGITAL,  /* adder tree, activation (sign/threshold), pooling, residual add */
     COMP_BUS,      /* interconnect between tiles and the global buffer */
+    COMP_LEAK,     /* static power x powered time of every block (no action books to it;
+                      traces/ adds it: see trc.h) */
     COMP_COUNT
 } comp_t;
 

@@ -153,3 +153,13 @@ void periph_stats_reset(periph_t *x)
 {
     x->st = (periph_stats_t){0};
 }
+
+double periph_area_um2(const periph_params_t *p)
+{
+    return p->lanes * PERIPH_A_LANE_UM2;
+}
+
+double periph_static_uw(const periph_params_t *p)
+{
+    return p->lanes * PERIPH_P_LANE_UW;
+}

@@ -66,6 +66,18 @@ int periph_sample(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
  * *cycles = ceil(n / lanes) * 2 * (t_mul_cyc + t_add_cyc). */
 int periph_norm(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
 
+/* ---- Area and static power (45 nm; docs/parameters.md, "Area and static power") ---- */
+/* One lane: a 16-bit adder of 16 full adders (NanGate 45 FA_X1, 4.256 um^2) and a 16-bit
+ * register (DFF_X1, 4.522 um^2): 16 x (4.256 + 4.522) = 140.448 um^2. */
+#define PERIPH_A_LANE_UM2 140.448
+#define PERIPH_P_LANE_UW 2.0 /* leakage of one lane, uW (chosen) */
+
+/* lanes x PERIPH_A_LANE_UM2, um^2 (128 lanes: 17977.344 um^2). */
+double periph_area_um2(const periph_params_t *p);
+
+/* lanes x PERIPH_P_LANE_UW, uW (128 lanes: 256 uW). */
+double periph_static_uw(const periph_params_t *p);
+
 const periph_stats_t *periph_stats(const periph_t *x);
 void periph_stats_reset(periph_t *x);
 extern const stat_desc_t periph_stat_descs[];

@@ -80,3 +80,20 @@ void sbuf_stats_reset(sbuf_t *s)
 {
     s->st = (sbuf_stats_t){0};
 }
+
+double sbuf_area_per_bit_um2(uint64_t capacity_bits)
+{
+    double eff = capacity_bits <= 65536u ? 0.5 : capacity_bits <= 1048576u ? 0.6 : 0.7;
+    return SBUF_CELL_UM2 / eff;
+}
+
+double sbuf_area_um2(const sbuf_params_t *p)
+{
+    uint64_t bits = sbuf_capacity_bits(p);
+    return (double)bits * sbuf_area_per_bit_um2(bits);
+}
+
+double sbuf_static_uw(const sbuf_params_t *p)
+{
+    return (double)sbuf_capacity_bits(p) * SBUF_P_BIT_NW / 1000.0;
+}

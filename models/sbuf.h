@@ -33,6 +33,22 @@ void sbuf_destroy(sbuf_t *s);                          /* NULL is a no-op */
 /* Capacity in bits (words * word_bits). */
 uint64_t sbuf_capacity_bits(const sbuf_params_t *p);
 
+/* ---- Area and static power (45 nm; docs/parameters.md, "Area and static power") ---- */
+#define SBUF_CELL_UM2 0.346 /* 6T SRAM bit cell at 45 nm (Mistry et al., IEDM 2007) */
+#define SBUF_P_BIT_NW 0.05  /* hold leakage of one bit, nW (chosen: low-power 45 nm 6T) */
+
+/* Area of one bit with its share of the periphery, um^2: SBUF_CELL_UM2 / efficiency, the
+ * array efficiency growing with capacity as decoders and sense amps are shared by more
+ * cells: 0.5 up to 64 Kib, 0.6 up to 1 Mib, 0.7 above (so 0.692, 0.5767, 0.4943). */
+double sbuf_area_per_bit_um2(uint64_t capacity_bits);
+
+/* Area of the buffer, um^2: capacity x sbuf_area_per_bit_um2(capacity).  A 1024 x 64-bit
+ * buffer (64 Kib): 65536 x 0.692 = 45350.9 um^2. */
+double sbuf_area_um2(const sbuf_params_t *p);
+
+/* Static power of the buffer, uW: capacity x SBUF_P_BIT_NW / 1000 (65536 bits: 3.2768 uW). */
+double sbuf_static_uw(const sbuf_params_t *p);
+
 /* Reads `bits` bits: w = ceil(bits / word_bits) words, *cycles = w * t_read_cyc,
  * ACT_SBUF_READ_BIT += w * word_bits.  ST_ERANGE when bits exceed the capacity. */
 int sbuf_read(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc);

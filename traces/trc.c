@@ -64,11 +64,19 @@ void trc_sum_add(trc_sum_t *s, const trc_rec_t *r)
         s->end_cyc = r->start_cyc + r->cycles;
 }
 
+double trc_leak_pj(const trc_layer_t *l, uint64_t cycles, double clk_ns)
+{
+    return l->static_uw * (double)cycles * clk_ns * 1e-3;
+}
+
 double trc_sum_layer_pj(const trc_sum_t *s, uint32_t i, double comp_pj[COMP_COUNT])
 {
-    if (comp_pj)
+    double leak = trc_leak_pj(&s->layers[i], s->cycles[i], s->clk_ns);
+    if (comp_pj) {
         en_by_comp_pj(&s->en, &s->acts[i], comp_pj);
-    return en_total_pj(&s->en, &s->acts[i]);
+        comp_pj[COMP_LEAK] += leak;
+    }
+    return en_total_pj(&s->en, &s->acts[i]) + leak;
 }
 
 double trc_sum_total_pj(const trc_sum_t *s)
@@ -178,6 +186,20 @@ void trc_print_table(FILE *f, const trc_sum_t *s, const char *title)
             (unsigned long long)cells);
 }
 
+void trc_print_area(FILE *f, const trc_sum_t *s, const trc_area_t *a)
+{
+    double mm2 = a->chip_total_um2 / 1e6;
+    fprintf(f, "  area: chip %.4f mm^2, used %.4f mm^2 (%.0f%%); chip by component:", mm2,
+            a->used_um2 / 1e6, mm2 > 0 ? 100.0 * a->used_um2 / a->chip_total_um2 : 0.0);
+    for (int k = 0; k < COMP_COUNT; k++)
+        if (a->chip_um2[k] > 0)
+            fprintf(f, " %s %.1f%%", comp_name((comp_t)k),
+                    100.0 * a->chip_um2[k] / a->chip_total_um2);
+    double e = trc_sum_total_pj(s), ns = (double)s->end_cyc * s->clk_ns;
+    fprintf(f, "\n  static power %.3f uW (chip); EDAP per image %.6g pJ ns mm^2\n", a->static_uw,
+            e * ns * mm2);
+}
+
 /* ---- Files ---- */
 
 /* CSV fields: trc_csv_field (trc_read.c), quoted per RFC 4180 when needed. */
@@ -263,7 +285,8 @@ int trc_out_rec(trc_out_t *o, const trc_rec_t *r)
     const trc_layer_t *l = &o->layers[r->layer];
     double c[COMP_COUNT];
     en_by_comp_pj(&o->en, &r->acts, c);
-    double e = en_total_pj(&o->en, &r->acts);
+    c[COMP_LEAK] += trc_leak_pj(l, r->cycles, o->clk_ns);
+    double e = en_total_pj(&o->en, &r->acts) + trc_leak_pj(l, r->cycles, o->clk_ns);
     FILE *lf = o->f[F_LAYERS];
     fprintf(lf, "%u,", r->layer);
     csv_field(lf, l->name);
@@ -272,11 +295,16 @@ int trc_out_rec(trc_out_t *o, const trc_rec_t *r)
             e);
     for (int k = 0; k < COMP_COUNT; k++)
         fprintf(lf, ",%.9g", c[k]);
-    fprintf(lf, ",%u,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n", l->rng_modules,
+    fprintf(lf, ",%u,%llu,%llu,%llu,%llu,%llu,%llu,%llu", l->rng_modules,
             (unsigned long long)r->rng_bits, (unsigned long long)r->rng_cycles,
             (unsigned long long)r->rows_dropped, (unsigned long long)l->weight_bits,
             (unsigned long long)l->bayes_bits, (unsigned long long)l->bayes_cells,
             (unsigned long long)l->sram_bits);
+    fprintf(lf, ",%.9g,%.9g", l->area_um2, l->static_uw);
+    if (l->has_p)
+        fprintf(lf, ",%.9g,%.9g,%.9g\n", l->p_target, l->p_mean, l->p_std);
+    else
+        fputs(",,,\n", lf);
 
     FILE *sf = o->f[F_STATS];
     csv_field(sf, l->name);

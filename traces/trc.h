@@ -35,7 +35,23 @@ typedef struct trc_layer {
                              deviation) in multi-level cells */
     uint64_t sram_bits;   /* scheme state in the SRAM scale buffer (scale vector, gamma/beta) */
     uint64_t bayes_cells; /* multi-level cells holding bayes_bits */
+    /* Area and static power (zero when the command does not describe them): */
+    double area_um2;  /* the blocks the layer owns: its tiles, dropout modules, arbiter */
+    double static_uw; /* static power while the layer runs: its own blocks plus the shared
+                         ones (SRAM buffers, periphery, bus); see trc_leak_pj */
+    /* Dropout probability the layer's bank achieves (has_p 0: no dropout modules, the
+       layers.csv fields are empty and run.json has null): */
+    int has_p;
+    double p_target, p_mean, p_std; /* drng_p_target, drng_p_mean, drng_p_std */
 } trc_layer_t;
+
+/* Area of a chip by component, um^2 (COMP_LEAK unused), and the totals. */
+typedef struct trc_area {
+    double chip_um2[COMP_COUNT]; /* every block of the chip: all chip.tiles tiles */
+    double chip_total_um2;       /* sum of chip_um2 */
+    double used_um2;             /* the tiles the network uses instead of all of them */
+    double static_uw;            /* static power of the whole chip */
+} trc_area_t;
 
 /* What one layer cost in one MC pass. */
 typedef struct trc_rec {
@@ -74,7 +90,17 @@ void trc_sum_destroy(trc_sum_t *s); /* NULL is a no-op */
 /* Adds one record (r->layer < n_layers). */
 void trc_sum_add(trc_sum_t *s, const trc_rec_t *r);
 
-/* Energy of layer i over all passes, pJ; per component into comp_pj (may be NULL). */
+/* Leakage of one record of layer l, pJ: l->static_uw x cycles x clk_ns x 1e-3 (uW x ns = fJ).
+ * The rule (traces/README.md, "Leakage"): a layer's own blocks (tiles, dropout modules,
+ * arbiter) are powered while it runs and power-gated otherwise (the MTJs keep the weights
+ * without power), tiles no layer uses are off, and the shared blocks (SRAM buffers,
+ * periphery, bus) leak during every layer's cycles, booked to the layer that runs.  Under
+ * the pipelined schedule layers overlap, so the shared blocks' leakage is an upper bound.
+ * 10 uW for 1000 cycles of 1 ns: 10 x 1000 x 1e-3 = 10 pJ. */
+double trc_leak_pj(const trc_layer_t *l, uint64_t cycles, double clk_ns);
+
+/* Energy of layer i over all passes, pJ, actions plus leakage (COMP_LEAK); per component
+ * into comp_pj (may be NULL). */
 double trc_sum_layer_pj(const trc_sum_t *s, uint32_t i, double comp_pj[COMP_COUNT]);
 
 /* Energy of all layers over all passes (one image), pJ. */
@@ -82,6 +108,10 @@ double trc_sum_total_pj(const trc_sum_t *s);
 
 /* Prints the per-layer table (per-pass means) and the per-pass and per-image totals. */
 void trc_print_table(FILE *f, const trc_sum_t *s, const char *title);
+
+/* Prints the area lines: chip and used area in mm^2, the split by component, static power
+ * and the energy-delay-area product of one image (pJ x ns x mm^2 of the chip). */
+void trc_print_area(FILE *f, const trc_sum_t *s, const trc_area_t *a);
 
 /* ---- Files ---- */
 typedef struct trc_out trc_out_t; /* opaque */

@@ -168,6 +168,9 @@ int trc_run_info_parse(const char *name, const char *text, size_t len, trc_run_i
     copy_str(info->scheme, sizeof info->scheme, json_object_get(doc, "scheme"));
     info->mc_passes = (uint64_t)json_integer_value(json_object_get(doc, "mc_passes"));
     info->cycle_ns = json_number_value(json_object_get(doc, "cycle_ns"));
+    json_t *area = json_object_get(doc, "area"); /* absent before area was reported */
+    info->chip_mm2 = json_number_value(json_object_get(area, "chip_mm2"));
+    info->used_mm2 = json_number_value(json_object_get(area, "used_mm2"));
     /* a newer run.json may carry the architecture as an object with its name */
     json_t *arch = json_object_get(doc, "architecture");
     if (json_is_object(arch))

@@ -97,8 +97,33 @@ char *trc_run_json(const trc_run_manifest_t *m, const trc_sum_t *sum)
             "\"sram_bits\": %llu, \"tiles_used\": %u, \"tiles\": %u},\n",
             (unsigned long long)mods, (unsigned long long)wbits, (unsigned long long)bbits,
             (unsigned long long)sbits, m->tiles_used, m->tiles_total);
-    fprintf(f, "  \"programming\": {\"cycles\": %llu, \"energy_pj\": %.17g}\n}\n",
+    fprintf(f, "  \"programming\": {\"cycles\": %llu, \"energy_pj\": %.17g}",
             (unsigned long long)m->prog_cycles, m->prog_energy_pj);
+    if (m->area) {
+        const trc_area_t *a = m->area;
+        fprintf(f,
+                ",\n  \"area\": {\"chip_mm2\": %.17g, \"used_mm2\": %.17g, \"static_uw\": %.17g, "
+                "\"by_component\": {",
+                a->chip_total_um2 / 1e6, a->used_um2 / 1e6, a->static_uw);
+        for (int k = 0, n = 0; k < COMP_COUNT; k++)
+            if (k != COMP_LEAK)
+                fprintf(f, "%s\"%s\": %.17g", n++ ? ", " : "", comp_name((comp_t)k),
+                        a->chip_um2[k] / 1e6);
+        fprintf(f, "}}");
+    }
+    fprintf(f, ",\n  \"layers\": [");
+    for (uint32_t i = 0; i < sum->n_layers; i++) {
+        const trc_layer_t *l = &sum->layers[i];
+        fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+        trc_json_string(f, l->name);
+        fprintf(f, ", \"area_um2\": %.17g, \"static_uw\": %.17g, ", l->area_um2, l->static_uw);
+        if (l->has_p)
+            fprintf(f, "\"p_target\": %.17g, \"p_mean\": %.17g, \"p_std\": %.17g}", l->p_target,
+                    l->p_mean, l->p_std);
+        else
+            fprintf(f, "\"p_target\": null, \"p_mean\": null, \"p_std\": null}");
+    }
+    fprintf(f, "\n  ]\n}\n");
     if (fclose(f) != 0) {
         free(buf);
         return NULL;

@@ -11,6 +11,8 @@
  *    "architecture": {"name": ..., "xbar": {"rows": 128, ...}, ...},  every key, typed
  *    "architecture_yaml": "...",           the same, loadable with `run -a`
  *    "per_image", "hardware", "programming",
+ *    "area": {"chip_mm2", "used_mm2", "static_uw", "by_component": {"xbar": mm2, ...}},
+ *    "layers": [{"name", "area_um2", "static_uw", "p_target", "p_mean", "p_std"}, ...],
  *    "files": [...]}                        added by trc_out_commit */
 #ifndef NS_TRC_MANIFEST_H
 #define NS_TRC_MANIFEST_H
@@ -47,6 +49,7 @@ typedef struct trc_run_manifest {
     uint32_t tiles_used, tiles_total;
     uint64_t prog_cycles; /* one-time weight programming */
     double prog_energy_pj;
+    const trc_area_t *area; /* NULL: no "area" member */
 } trc_run_manifest_t;
 
 /* run.json's text without its "files" member (trc_out_commit adds it), from the manifest

@@ -495,6 +495,11 @@ enum {
     LY_BAYES_BITS,
     LY_BAYES_CELLS,
     LY_SRAM_BITS,
+    LY_AREA,
+    LY_STATIC,
+    LY_P_TARGET,
+    LY_P_MEAN,
+    LY_P_STD,
     LY_COUNT
 };
 
@@ -502,7 +507,7 @@ enum {
 typedef struct ly_rec {
     uint64_t layer, pass, start, cycles, rng_bits, rng_cycles, weight, bayes, sram;
     uint64_t tiles, mods;
-    double e, comp[COMP_COUNT];
+    double e, comp[COMP_COUNT], area;
 } ly_rec_t;
 
 static int ly_record(const trc_csv_t *c, ly_rec_t *r, char *err, size_t errn)
@@ -533,6 +538,7 @@ static int ly_record(const trc_csv_t *c, ly_rec_t *r, char *err, size_t errn)
     U(LY_WEIGHT_BITS, 0, UINT64_MAX, &r->weight);
     U(LY_BAYES_BITS, 0, UINT64_MAX, &r->bayes);
     U(LY_SRAM_BITS, 0, UINT64_MAX, &r->sram);
+    F(LY_AREA, &r->area);
 #undef U
 #undef F
     return rc;
@@ -604,6 +610,7 @@ int trc_layers_parse(const char *name, const char *text, size_t len, trc_run_t *
         l->weight_bits = x.weight;
         l->bayes_bits = x.bayes;
         l->sram_bits = x.sram;
+        l->area_um2 = x.area;
         if (x.start + x.cycles > r->end_cyc)
             r->end_cyc = x.start + x.cycles;
     }
@@ -642,7 +649,7 @@ int trc_layers_read(const char *dir, trc_run_t *r, char *err, size_t errn)
 
 /* ---- summary.csv ---- */
 
-#define SUM_METRICS 8 /* energy_pj .. error */
+#define SUM_METRICS 10 /* energy_pj .. error */
 
 int trc_summary_header(trc_csv_t *c, int n_axes, trc_summary_hdr_t *h, char *err, size_t errn)
 {
@@ -724,7 +731,7 @@ int trc_summary_row(const trc_csv_t *c, const trc_summary_hdr_t *h, uint64_t poi
         return csv_err(c, c->fline[st + 1], c->fcol[st + 1], err, errn,
                        row->ok ? "column 'error': expected empty for an ok point"
                                : "column 'error': expected the reason a failed point failed");
-    row->energy_pj = row->latency_ns = 0;
+    row->energy_pj = row->latency_ns = row->area_mm2 = 0;
     for (unsigned k = 0; k < SUM_METRICS - 2; k++) {
         unsigned i = h->c_metric + k;
         if (!row->ok) {
@@ -741,6 +748,8 @@ int trc_summary_row(const trc_csv_t *c, const trc_summary_hdr_t *h, uint64_t poi
                 row->energy_pj = d;
             else if (k == 1)
                 row->latency_ns = d;
+            else if (k == 6)
+                row->area_mm2 = d;
         } else if ((rc = trc_csv_u64(c, i, mc[k].name, 0, UINT64_MAX, &u, err, errn))) {
             return rc;
         }

@@ -159,6 +159,7 @@ typedef struct trc_layer_sum {
     uint64_t weight_bits; /* memory, bits */
     uint64_t bayes_bits;
     uint64_t sram_bits;
+    double area_um2; /* area of the blocks the layer owns */
 } trc_layer_sum_t;
 
 /* What one run wrote, read back from its layers.csv. */
@@ -195,6 +196,7 @@ typedef struct trc_summary_row {
     uint64_t point;
     int ok;                       /* status "ok" (1) or "failed" (0) */
     double energy_pj, latency_ns; /* 0 for a failed row */
+    double area_mm2;              /* chip area; 0 for a failed row */
 } trc_summary_row_t;
 
 /* Reads and checks the header record.  n_axes: the sweep's axis count from sweep.json, or
@@ -215,7 +217,8 @@ typedef struct trc_run_info {
     char arch_name[TRC_NAME_MAX]; /* "" when run.json carries none (see arch_yaml) */
     uint64_t mc_passes;
     double cycle_ns;
-    char *arch_yaml; /* owned: the resolved architecture, or NULL */
+    double chip_mm2, used_mm2; /* area.chip_mm2, area.used_mm2; 0 when run.json has none */
+    char *arch_yaml;           /* owned: the resolved architecture, or NULL */
 } trc_run_info_t;
 
 /* Parses a run.json text: a JSON object whose keys of trc_schema_run have their types.

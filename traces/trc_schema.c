@@ -29,6 +29,8 @@ static const trc_col_t layers_cols[] = {
     {"e_digital_pj", TRC_T_F64, "pJ",
      "energy of the digital periphery (adders, activation, pooling)", 0},
     {"e_bus_pj", TRC_T_F64, "pJ", "energy of the interconnect", 0},
+    {"e_leak_pj", TRC_T_F64, "pJ",
+     "leakage: static_uw x latency_ns x 1e-3 (uW x ns = fJ; the rule: README, Leakage)", 0},
     {"rng_modules", TRC_T_U64, "", "physical dropout modules of the layer", 0},
     {"rng_bits", TRC_T_U64, "bit", "random bits drawn in this pass", 0},
     {"rng_cycles", TRC_T_U64, "cycle",
@@ -46,8 +48,21 @@ static const trc_col_t layers_cols[] = {
      "scheme state in the SRAM scale buffer: ScaleDrop's scale vector, Affine Dropout's gamma "
      "and beta",
      0},
+    {"area_um2", TRC_T_F64, "um^2",
+     "area of the blocks the layer owns: its tiles (array, word-line drivers, sense amps), "
+     "dropout modules with their trim, arbiter",
+     0},
+    {"static_uw", TRC_T_F64, "uW",
+     "static power while the layer runs: its own blocks plus the shared SRAM buffers, "
+     "periphery and bus",
+     0},
+    {"p_target", TRC_T_F64_OPT, "", "dropout probability configured; empty without dropout modules",
+     0},
+    {"p_mean", TRC_T_F64_OPT, "",
+     "mean of the probabilities its dropout modules achieve (device spread, trim)", 0},
+    {"p_std", TRC_T_F64_OPT, "", "their sample standard deviation (n - 1; 0 for one module)", 0},
 };
-_Static_assert(COMP_COUNT == 8, "layers_cols lists one e_<comp>_pj column per component");
+_Static_assert(COMP_COUNT == 9, "layers_cols lists one e_<comp>_pj column per component");
 
 const trc_schema_t trc_schema_layers = {"layers.csv",
                                         "a row per layer x MC pass (`neuspin run -o DIR`)",
@@ -80,6 +95,8 @@ static const trc_col_t summary_cols[] = {
     {"rng_bits", TRC_T_U64_OPT, "bit", "random bits per image", 0},
     {"memory_bits", TRC_T_U64_OPT, "bit", "weight_bits + bayes_bits + sram_bits", 0},
     {"tiles", TRC_T_U64_OPT, "", "crossbar tiles used", 0},
+    {"area_mm2", TRC_T_F64_OPT, "mm^2", "chip area (run.json area.chip_mm2)", 0},
+    {"edap", TRC_T_F64_OPT, "pJ ns mm^2", "energy x latency x chip area, per image", 0},
     {"status", TRC_T_STR, "",
      "`ok`, `failed`, or `invalid` (a point `sweep --skip-invalid` left out: it breaks a "
      "cross-field rule)",
@@ -108,6 +125,7 @@ static const trc_col_t compare_cols[] = {
     {"weight_bits", TRC_T_U64, "bit", "binary weights", 0},
     {"bayes_bits", TRC_T_U64, "bit", "Bayesian-parameter memory", 0},
     {"sram_bits", TRC_T_U64, "bit", "SRAM scheme state", 0},
+    {"area_um2", TRC_T_F64, "um^2", "area of the blocks the layer owns (layers.csv area_um2)", 0},
 };
 const trc_schema_t trc_schema_compare = {
     "compare.csv", "a row per architecture x layer (`neuspin compare -o DIR`)", compare_cols,
@@ -125,6 +143,8 @@ static const trc_col_t totals_cols[] = {
     {"rng_bits", TRC_T_U64, "bit", "random bits per image", 0},
     {"memory_bits", TRC_T_U64, "bit", "weight_bits + bayes_bits + sram_bits", 0},
     {"tiles", TRC_T_U64, "", "crossbar tiles", 0},
+    {"area_mm2", TRC_T_F64, "mm^2", "chip area (run.json area.chip_mm2)", 0},
+    {"edap", TRC_T_F64, "pJ ns mm^2", "energy-delay-area product: energy x latency x chip area", 0},
 };
 const trc_schema_t trc_schema_compare_totals = {
     "compare-totals.csv", "a row per architecture, per-image totals (`neuspin compare -o DIR`)",
@@ -161,6 +181,14 @@ static const trc_col_t run_cols[] = {
     {"hardware", TRC_T_OBJ, "",
      "`rng_modules`, `weight_bits`, `bayes_bits`, `sram_bits`, `tiles_used`, `tiles`", 0},
     {"programming", TRC_T_OBJ, "", "one-time weight programming: `cycles`, `energy_pj`", 0},
+    {"area", TRC_T_OBJ, "",
+     "`chip_mm2` (all chip.tiles tiles and every other block), `used_mm2` (the tiles used "
+     "instead), `static_uw` (the chip's static power), `by_component` (mm^2 per component)",
+     TRC_COL_OPTIONAL},
+    {"layers", TRC_T_ARR, "",
+     "a member per layer: `name`, `area_um2`, `static_uw`, `p_target`, `p_mean`, `p_std` "
+     "(null without dropout modules)",
+     TRC_COL_OPTIONAL},
     {"files", TRC_T_ARR, "",
      "the files the run completed: `{name, bytes, sha256}` each, checked before a point counts as "
      "done",

@@ -217,7 +217,7 @@ static int arch_keys(const arch_t *arch, trc_kv_t **kv, char **vals, size_t *n)
 /* Builds run.json in memory (traces/trc_manifest.h writes it). */
 static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint32_t strategy,
                       uint64_t seed, uint64_t device_seed, int timing, const trc_sum_t *sum,
-                      const sim_prog_t *prog, const wl_map_t *map)
+                      const sim_prog_t *prog, const wl_map_t *map, const trc_area_t *area)
 {
     static const char *const timing_names[] = {"event", "cycle", "analytic"};
     trc_kv_t *kv = NULL;
@@ -250,6 +250,7 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
             .tiles_total = map->tiles_total,
             .prog_cycles = prog->cycles,
             .prog_energy_pj = en_total_pj(&arch->energy, &prog->acts),
+            .area = area,
         };
         json = trc_run_json(&man, sum);
     }
@@ -260,9 +261,85 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
     return json;
 }
 
-/* Fills the writers' static per-layer description (names borrowed from net). */
-static void describe_layers(const wl_net_t *net, const wl_map_t *map, trc_layer_t *out)
+/* Static power of the blocks every layer shares (SRAM buffers, periphery, bus), uW. */
+static double shared_static_uw(const arch_t *a)
 {
+    return sbuf_static_uw(&a->gbuf) + sbuf_static_uw(&a->scale_buf) + periph_static_uw(&a->periph) +
+           bus_static_uw(&a->bus);
+}
+
+/* The chip's area by component and its static power (traces/trc.h, trc_area_t): chip.tiles
+ * tiles, every layer's dropout modules and arbiter, both SRAM buffers, the periphery lanes
+ * and the bus; used_um2 counts the tiles the network uses instead of chip.tiles. */
+static void chip_area(const arch_t *a, const wl_map_t *map, trc_area_t *out)
+{
+    memset(out, 0, sizeof *out);
+    double tile[COMP_COUNT] = {0}, tile_w[COMP_COUNT] = {0};
+    tile_area_by_comp_um2(&a->tile, tile);
+    tile_static_by_comp_uw(&a->tile, tile_w);
+    uint64_t mods = 0, arbs = 0;
+    for (uint32_t i = 0; i < map->n_layers; i++) {
+        mods += map->layers[i].drng_modules;
+        arbs += map->layers[i].sto == WL_STO_ARBITER;
+    }
+    const double a_mod = drng_module_area_um2(&a->drng);
+    for (int k = 0; k < COMP_COUNT; k++)
+        out->chip_um2[k] = a->tiles * tile[k];
+    out->chip_um2[COMP_DRNG] += (double)mods * a_mod;
+    out->chip_um2[COMP_ARB] += (double)arbs * arb_area_um2(&a->arb, a_mod);
+    out->chip_um2[COMP_SBUF] += sbuf_area_um2(&a->gbuf) + sbuf_area_um2(&a->scale_buf);
+    out->chip_um2[COMP_DIGITAL] += periph_area_um2(&a->periph);
+    out->chip_um2[COMP_BUS] += bus_area_um2(&a->bus);
+    for (int k = 0; k < COMP_COUNT; k++)
+        out->chip_total_um2 += out->chip_um2[k];
+    out->used_um2 =
+        out->chip_total_um2 - (double)(a->tiles - map->tiles_used) * tile_area_um2(&a->tile);
+    out->static_uw = a->tiles * tile_static_uw(&a->tile) + (double)mods * a->drng.p_static_uw +
+                     (double)arbs * arb_static_uw(&a->arb, a->drng.p_static_uw) +
+                     shared_static_uw(a);
+}
+
+/* 1 when layer program pl sends operations to resource res. */
+static int prog_uses(const wl_prog_layer_t *pl, unsigned res)
+{
+    for (unsigned k = 0; k < (unsigned)pl->n_setup + pl->n_body; k++)
+        if (pl->steps[k].res == res)
+            return 1;
+    return 0;
+}
+
+/* The dropout probability layer i's bank achieves on chip `device_seed`: the bank the engine
+ * builds (sim/engine, drng_create_chip with the program's share), its mean and deviation.
+ * Leaves t->has_p 0 for a layer without dropout modules or when the bank cannot be built
+ * (the run itself reports that). */
+static void layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, uint32_t i,
+                    uint64_t device_seed, uint64_t seed, trc_layer_t *t)
+{
+    const wl_layer_map_t *m = &map->layers[i];
+    wl_prog_layer_t pl;
+    wl_prog_layer_build(net, map, a, i, &pl);
+    if (!prog_uses(&pl, WL_RES_DRNG) || m->units == 0 || m->units > UINT32_MAX)
+        return;
+    drng_params_t dp = a->drng;
+    if (pl.drng_share)
+        dp.share = pl.drng_share;
+    drng_t *d = NULL;
+    if (drng_create_chip(&dp, device_seed, seed, i, (uint32_t)m->units, m->p, &d) != ST_OK)
+        return;
+    t->has_p = 1;
+    t->p_target = drng_p_target(d);
+    t->p_mean = drng_p_mean(d);
+    t->p_std = drng_p_std(d);
+    drng_destroy(d);
+}
+
+/* Fills the writers' static per-layer description (names borrowed from net): what it
+ * stores, its area and static power (trc_leak_pj's rule) and its achieved dropout p. */
+static void describe_layers(const arch_t *arch, const wl_net_t *net, const wl_map_t *map,
+                            uint64_t device_seed, uint64_t seed, trc_layer_t *out)
+{
+    const double a_tile = tile_area_um2(&arch->tile), w_tile = tile_static_uw(&arch->tile);
+    const double a_mod = drng_module_area_um2(&arch->drng), shared_w = shared_static_uw(arch);
     for (uint32_t i = 0; i < net->n_layers; i++) {
         const wl_layer_t *l = &net->layers[i];
         const wl_layer_map_t *m = &map->layers[i];
@@ -280,6 +357,12 @@ static void describe_layers(const wl_net_t *net, const wl_map_t *map, trc_layer_
         t->bayes_bits = m->bayes_bits;
         t->bayes_cells = m->bayes_cells;
         t->sram_bits = m->sram_bits;
+        const int arb = m->sto == WL_STO_ARBITER;
+        t->area_um2 = m->n_slices * a_tile + m->drng_modules * a_mod +
+                      (arb ? arb_area_um2(&arch->arb, a_mod) : 0.0);
+        t->static_uw = m->n_slices * w_tile + m->drng_modules * arch->drng.p_static_uw +
+                       (arb ? arb_static_uw(&arch->arb, arch->drng.p_static_uw) : 0.0) + shared_w;
+        layer_p(arch, net, map, i, device_seed, seed, t);
     }
 }
 
@@ -404,7 +487,9 @@ static int cmd_run(args_t *a)
         fprintf(stderr, "neuspin: error: out of memory\n");
         goto done;
     }
-    describe_layers(net, map, layers);
+    describe_layers(&arch, net, map, ro.device_seed, seed, layers);
+    trc_area_t area;
+    chip_area(&arch, map, &area);
     if (out_dir && trc_out_open(out_dir, layers, net->n_layers, &arch.energy, arch_clk_ns(&arch),
                                 &out, err, sizeof err) != ST_OK) {
         fprintf(stderr, "neuspin: error: %s\n", err);
@@ -435,6 +520,7 @@ static int cmd_run(args_t *a)
                  (unsigned long long)T, (unsigned long long)seed, map->tiles_used, map->tiles_total,
                  100.0 * map->utilization);
         trc_print_table(stdout, sum, title);
+        trc_print_area(stdout, sum, &area);
         printf("  weight programming (once, before inference): %llu cycles, %.3f nJ\n",
                (unsigned long long)prog.cycles, en_total_pj(&arch.energy, &prog.acts) / 1000.0);
         printf("  timing %s, schedule %s%s\n",
@@ -461,7 +547,7 @@ static int cmd_run(args_t *a)
     }
     if (out) {
         char *json = run_json(&arch, net, (uint32_t)T, (uint32_t)strategy, seed, ro.device_seed,
-                              timing, sum, &prog, map);
+                              timing, sum, &prog, map, &area);
         if (!json) {
             fprintf(stderr, "neuspin: error: out of memory\n");
             goto done;

@@ -33,6 +33,7 @@ typedef struct cmp_arch {
     uint32_t n_layers;
     cmp_layer_t *layers; /* owned */
     uint64_t end_cyc;    /* latency per image */
+    double chip_mm2;     /* chip area (run.json area.chip_mm2) */
 } cmp_arch_t;
 
 enum { O_PER_LAYER = 1, O_OUT };
@@ -65,11 +66,18 @@ const cli_cmd_t cli_compare_cmd = {
     "scheme runs one pass.",
     compare_opts, NULL};
 
-/* Reads DIR/layers.csv into c (per-image sums over passes).  ST_OK, ST_EIO or ST_ENOMEM. */
+/* Reads DIR/layers.csv into c (per-image sums over passes) and the chip area from
+ * DIR/run.json.  ST_OK, ST_EIO or ST_ENOMEM. */
 static int read_layers(const char *dir, cmp_arch_t *c, char *err, size_t errn)
 {
     cli_run_t r;
-    int rc = trc_layers_read(dir, &r, err, errn);
+    trc_run_info_t info;
+    int rc = trc_run_info_read(dir, &info, err, errn);
+    if (rc != ST_OK)
+        return rc;
+    free(info.arch_yaml);
+    c->chip_mm2 = info.chip_mm2;
+    rc = trc_layers_read(dir, &r, err, errn);
     if (rc == ST_OK) {
         c->n_layers = r.n_layers;
         c->layers = r.layers;
@@ -77,6 +85,9 @@ static int read_layers(const char *dir, cmp_arch_t *c, char *err, size_t errn)
     }
     return rc;
 }
+
+/* Energy x latency x chip area of one image, pJ ns mm^2. */
+static double cmp_edap(const cmp_arch_t *c);
 
 /* Runs `neuspin run -a SPEC -w WL FWD... -q -o DIR` for one architecture; returns its exit
  * status.  fwd: the common options as given, "--long=value" each (NULL-terminated). */
@@ -143,6 +154,16 @@ static void fmt_count(char *b, size_t n, double v)
     snprintf(b, n, "%.0f", v);
 }
 
+static void fmt_area(char *b, size_t n, double mm2)
+{
+    snprintf(b, n, "%.4f mm2", mm2);
+}
+
+static void fmt_sci(char *b, size_t n, double v)
+{
+    snprintf(b, n, "%.4g", v);
+}
+
 typedef void (*fmt_fn)(char *, size_t, double);
 
 /* One table row: label, then each architecture's value and its ratio to the first. */
@@ -195,6 +216,11 @@ static double arch_total(const cmp_arch_t *c, int what)
     return t;
 }
 
+static double cmp_edap(const cmp_arch_t *c)
+{
+    return arch_total(c, 0) * (double)c->end_cyc * arch_clk_ns(&c->arch) * c->chip_mm2;
+}
+
 /* Writes DIR/compare.csv (a row per architecture x layer) and DIR/compare-totals.csv (a
  * row per architecture with the per-image totals: `neuspin plot` reads it, since
  * compare.csv alone cannot give the latency of overlapping layers).  Headers come from
@@ -227,16 +253,18 @@ static int write_csv(const char *dir, const cmp_arch_t *c, int n)
             trc_csv_field(f, c[a].arch.name);
             fprintf(f, ",%s,%u,", scheme, i);
             trc_csv_field(f, l->name);
-            fprintf(f, ",%s,%.9g,%llu,%.9g,%u,%u,%llu,%.9g,%llu,%llu,%llu,%llu\n", l->kind, l->e_pj,
-                    (unsigned long long)l->cycles, l->cycles * arch_clk_ns(&c[a].arch), l->tiles,
-                    l->rng_modules, (unsigned long long)l->rng_bits, l->e_rng_pj,
+            fprintf(f, ",%s,%.9g,%llu,%.9g,%u,%u,%llu,%.9g,%llu,%llu,%llu,%llu,%.9g\n", l->kind,
+                    l->e_pj, (unsigned long long)l->cycles, l->cycles * arch_clk_ns(&c[a].arch),
+                    l->tiles, l->rng_modules, (unsigned long long)l->rng_bits, l->e_rng_pj,
                     (unsigned long long)l->rng_cycles, (unsigned long long)l->weight_bits,
-                    (unsigned long long)l->bayes_bits, (unsigned long long)l->sram_bits);
+                    (unsigned long long)l->bayes_bits, (unsigned long long)l->sram_bits,
+                    l->area_um2);
         }
         trc_csv_field(t, c[a].arch.name);
-        fprintf(t, ",%s,%.10g,%.10g,%.0f,%.0f,%.0f,%.0f\n", scheme, arch_total(&c[a], 0),
-                c[a].end_cyc * arch_clk_ns(&c[a].arch), arch_total(&c[a], 1), arch_total(&c[a], 2),
-                arch_total(&c[a], 3), arch_total(&c[a], 6));
+        fprintf(t, ",%s,%.10g,%.10g,%.0f,%.0f,%.0f,%.0f,%.10g,%.10g\n", scheme,
+                arch_total(&c[a], 0), c[a].end_cyc * arch_clk_ns(&c[a].arch), arch_total(&c[a], 1),
+                arch_total(&c[a], 2), arch_total(&c[a], 3), arch_total(&c[a], 6), c[a].chip_mm2,
+                cmp_edap(&c[a]));
     }
     rc = trc_file_commit(tf[0], err, sizeof err);
     if (rc == ST_OK)
@@ -391,6 +419,12 @@ int cli_compare(args_t *a)
         for (int i = 0; i < n; i++)
             v[i] = arch_total(&c[i], 5) * arch_clk_ns(&c[i].arch);
         print_row("RNG busy / image", v, n, fmt_time, width);
+        for (int i = 0; i < n; i++)
+            v[i] = c[i].chip_mm2;
+        print_row("area (chip)", v, n, fmt_area, width);
+        for (int i = 0; i < n; i++)
+            v[i] = cmp_edap(&c[i]);
+        print_row("EDAP pJ ns mm2", v, n, fmt_sci, width);
 
         if (per_layer) {
             printf("\nper layer, energy / image:\n");

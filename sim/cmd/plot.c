@@ -258,7 +258,7 @@ static int read_csv(const char *dir, const char *file, char **path, char **text,
 
 typedef struct spoint {
     uint64_t id;
-    double e_pj, t_ns;
+    double e_pj, t_ns, a_mm2;
     unsigned char grp; /* its value's index in the colouring axis */
 } spoint_t;
 
@@ -358,6 +358,7 @@ static int plot_sweep(const char *dir, out_t *o)
         p[n].id = row.point;
         p[n].e_pj = row.energy_pj;
         p[n].t_ns = row.latency_ns;
+        p[n].a_mm2 = row.area_mm2;
         p[n].grp = 0;
         for (unsigned k = 0; k < na; k++)
             group_of(&ax[k], trc_csv_get(c, h.first_axis + k));
@@ -468,7 +469,40 @@ static int plot_sweep(const char *dir, out_t *o)
             ng, tmax > 30 * tmin, emax > 30 * emin, nf <= 25);
     if (out_end(o, "energy-latency.labels") || out_template(o, "energy-latency"))
         goto done;
-    rc = run_gnuplot(o, "energy-latency");
+    if ((rc = run_gnuplot(o, "energy-latency")) != CLI_OK)
+        goto done;
+    rc = CLI_ERUN;
+    /* second figure: chip area against energy, the same points and groups */
+    if (out_begin(o))
+        goto done;
+    fprintf(o->f, "# neuspin plot: chip area and energy per image of the ok points%s%s\n",
+            ca < 0 ? "" : "; a block per value of ", key);
+    for (int g = 0; g < ng; g++) {
+        if (g)
+            fprintf(o->f, "\n\n");
+        char gname[96];
+        if (ca >= 0) {
+            fprintf(o->f, "# group: %s = %s\n", key, ax[ca].val[g]);
+            snprintf(gname, sizeof gname, "%s", ax[ca].val[g]);
+        } else {
+            snprintf(gname, sizeof gname, "design points (%zu)", n);
+        }
+        fprintf(o->f, "point\tarea_mm2\tenergy_%s\t%s\n", eu.name, gname);
+        for (size_t i = 0; i < n; i++)
+            if (ca < 0 || p[i].grp == g)
+                fprintf(o->f, "%llu\t%.10g\t%.10g\tx\n", (unsigned long long)p[i].id, p[i].a_mm2,
+                        p[i].e_pj / eu.div);
+    }
+    if (out_end(o, "area-energy.dat") || out_begin(o))
+        goto done;
+    fprintf(o->f,
+            "Design space: chip area vs energy per image\tworkload %s, T = %s; %zu points%s\t"
+            "chip area [mm^2]\tenergy per image [%s]\t%s\t%d\t%d\n",
+            wl, T, n, failed ? " with status ok" : "", eu.name, ca < 0 ? "-" : key, ng,
+            emax > 30 * emin);
+    if (out_end(o, "area-energy.labels") || out_template(o, "area-energy"))
+        goto done;
+    rc = run_gnuplot(o, "area-energy");
 done:
     trc_csv_close(c);
     trc_sweep_info_free(si);

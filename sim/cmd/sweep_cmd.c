@@ -603,14 +603,18 @@ static char *summary_row(runner_t *r, uint64_t k)
     if (r->state[k] == PT_INVALID) { /* --skip-invalid: the rule it breaks, nothing run */
         char why[400];
         sweep_point_check(s, i, why, sizeof why);
-        o += (size_t)snprintf(row + o, cap - o, ",,,,,,,invalid,");
+        o += (size_t)snprintf(row + o, cap - o, ",,,,,,,,,invalid,");
         sweep_csv_field(row, cap, &o, why);
         return row;
     }
     if (r->state[k] == PT_OK) {
         cli_run_t run;
+        trc_run_info_t info;
         point_dir(r, i, dir, sizeof dir);
-        if (trc_layers_read(dir, &run, err, sizeof err) == ST_OK) {
+        int ok = trc_run_info_read(dir, &info, err, sizeof err) == ST_OK; /* the chip area */
+        if (ok)
+            free(info.arch_yaml);
+        if (ok && trc_layers_read(dir, &run, err, sizeof err) == ST_OK) {
             double e = 0;
             uint64_t bits = 0, mem = 0, mods = 0, tiles = 0;
             for (uint32_t l = 0; l < run.n_layers; l++) {
@@ -623,9 +627,10 @@ static char *summary_row(runner_t *r, uint64_t k)
             }
             arch_t a;
             sweep_point_arch(s, i, &a);
-            snprintf(row + o, cap - o, ",%.10g,%.10g,%llu,%llu,%llu,%llu,ok,", e,
-                     (double)run.end_cyc * arch_clk_ns(&a), (unsigned long long)mods,
-                     (unsigned long long)bits, (unsigned long long)mem, (unsigned long long)tiles);
+            const double ns = (double)run.end_cyc * arch_clk_ns(&a);
+            snprintf(row + o, cap - o, ",%.10g,%.10g,%llu,%llu,%llu,%llu,%.10g,%.10g,ok,", e, ns,
+                     (unsigned long long)mods, (unsigned long long)bits, (unsigned long long)mem,
+                     (unsigned long long)tiles, info.chip_mm2, e * ns * info.chip_mm2);
             free(run.layers);
             return row;
         }
@@ -633,7 +638,7 @@ static char *summary_row(runner_t *r, uint64_t k)
     } else if (r->err[k]) {
         snprintf(err, sizeof err, "%s", r->err[k]);
     }
-    o += (size_t)snprintf(row + o, cap - o, ",,,,,,,failed,");
+    o += (size_t)snprintf(row + o, cap - o, ",,,,,,,,,failed,");
     sweep_csv_field(row, cap, &o, err);
     return row;
 }

@@ -14,7 +14,7 @@ typedef struct sweep_row {
 
 /* The metric columns of a summary after `point`, the axis keys and `seed`. */
 #define SWEEP_METRIC_COLUMNS                                                                       \
-    "energy_pj,latency_ns,rng_modules,rng_bits,memory_bits,tiles,status,error"
+    "energy_pj,latency_ns,rng_modules,rng_bits,memory_bits,tiles,area_mm2,edap,status,error"
 
 /* Sorts rows by index and writes `header` and them to DIR/NAME through a temporary file,
  * fsync and rename, so DIR/NAME is always complete.  0, or -1 with the reason printed. */

@@ -16,6 +16,34 @@ check "toy2 layers.csv equals the golden file" "diff -u $SRC/tests/golden/toy2/l
 check "toy2 stats.csv equals the golden file" "diff -u $SRC/tests/golden/toy2/stats.csv $T/g1/stats.csv"
 check "no temporary file is left" "[ -z \"\$(ls -A $T/g1 | grep -v -e '^layers.csv$' -e '^stats.csv$' -e '^run.json$')\" ]"
 
+# --- toy2's area, leakage and achieved dropout p, by hand (issue 11) ---
+# Tile (defaults of configs/README.md; toy2: 8 x 4 crossbar, 2 columns per SA, psum 3 bits):
+#   array 2 x 8 x 4 cells x (8 F x 4 F) at F = 40 nm: 64 x 0.32 x 0.16 = 3.2768 um^2
+#   word-line drivers 2 x 8 x 2 um^2 = 32; SAs 2 x (30 + 2 x 2^3) + mux 4 x 0.5 = 94
+#   tile 129.2768 um^2; static: drivers 16 x 1 nW = 0.016 uW + 2 SAs x 1 uW = 2.016 uW.
+# Dropout module: 10 + (2^8 - 1) x 0.5 (trim units) + 8 x 4.522 (code bits) = 173.676 um^2.
+# Shared: gbuf 1024 bits + scale_buf 128 bits at 0.346 / 0.5 = 0.692 um^2 per bit (797.184),
+#   periphery 4 lanes x 140.448 = 561.792, bus 8 bits x 10 = 80 um^2; static 1152 bits x
+#   0.05 nW = 0.0576 uW + 4 x 2 uW + 8 x 5 nW = 0.04 uW: 8.0976 uW.
+# fc1 (2 tiles): area 258.5536 um^2, static 2 x 2.016 + 8.0976 = 12.1296 uW, 30 ns per pass:
+#   leak 12.1296 x 30 x 1e-3 = 0.363888 pJ.
+# fc2 (1 tile, 4 modules): area 129.2768 + 4 x 173.676 = 823.9808 um^2, static 2.016 +
+#   4 x 0.9 + 8.0976 = 13.7136 uW, 16 ns: leak 0.2194176 pJ.
+# Chip: 8 tiles 1034.2144 + modules 694.704 + 797.184 + 561.792 + 80 = 3167.8944 um^2.
+# fc2's 4 modules on device seed 1 achieve p = 0.503917017, 0.501235257, 0.497025844,
+#   0.497841914 (drng_module_p): mean 2.000020032 / 4 = 0.500005008; deviations 3.912e-3,
+#   1.230e-3, -2.979e-3, -2.163e-3, squares summing to 3.0370e-5, / 3 -> std 0.0031818.
+check "toy2 fc1 leaks 0.363888 pJ per pass over 258.5536 um^2 at 12.1296 uW" \
+  "awk -F, '\$2 == \"fc1\" && \$19 == 0.363888 && \$28 == 258.5536 && \$29 == 12.1296 { n++ } END { exit n != 2 }' $T/g1/layers.csv"
+check "toy2 fc2 leaks 0.2194176 pJ per pass over 823.9808 um^2 at 13.7136 uW" \
+  "awk -F, '\$2 == \"fc2\" && \$19 == 0.2194176 && \$28 == 823.9808 && \$29 == 13.7136 { n++ } END { exit n != 2 }' $T/g1/layers.csv"
+check "toy2 fc1 has no dropout p (empty fields)" \
+  "awk -F, '\$2 == \"fc1\" && \$30 == \"\" && \$31 == \"\" && \$32 == \"\" { n++ } END { exit n != 2 }' $T/g1/layers.csv"
+check "toy2 fc2's achieved p: target 0.5, mean 0.500005008, std 0.0031818 of its 4 modules" \
+  "awk -F, '\$2 == \"fc2\" && \$30 == 0.5 && \$31 - 0.500005008 < 1e-9 && 0.500005008 - \$31 < 1e-9 && \$32 - 0.0031818 < 1e-7 && 0.0031818 - \$32 < 1e-7 { n++ } END { exit n != 2 }' $T/g1/layers.csv"
+check "toy2 run.json: chip 0.0031678944 mm^2, used 0.0025215104 (5 idle tiles less)" \
+  "grep -q '\"area\": {\"chip_mm2\": 0.003167894399999' $T/g1/run.json && grep -q '\"used_mm2\": 0.00252151039999' $T/g1/run.json"
+
 # --- determinism: same seed, byte-identical outputs and table ---
 "$NS" run -w lenet5-mnist -T 3 --seed 7 -o "$T/d1" > "$T/d1.txt"
 "$NS" run -w lenet5-mnist -T 3 --seed 7 -o "$T/d2" > "$T/d2.txt"
@@ -117,6 +145,17 @@ check "Spatial-SpinDrop uses 611 (got $(mods spatial-spindrop))" "[ $(mods spati
 check "ScaleDrop uses 5 (got $(mods scaledrop))" "[ $(mods scaledrop) -eq 5 ]"
 check "the deterministic BNN draws no random bit" \
   "[ \$(awk -F, '\$1 == \"deterministic\" { s += \$11 } END { print s + 0 }' $T/cmp/compare.csv) -eq 0 ]"
+# Chip area by hand: the reference configurations share the chip but for the dropout
+# modules (10 + 255 x 0.5 + 8 x 4.522 = 173.676 um^2 each): SpinDrop's 779 add
+# 135293.604 um^2 = 0.135293604 mm^2 over the deterministic chip, ScaleDrop's 5 add 0.00086838.
+area() { awk -F, -v a="$1" '$1 == a { print $9 }' "$T/cmp/compare-totals.csv"; }
+check "SpinDrop's chip is 779 modules (0.135293604 mm^2) larger than the deterministic one" \
+  "awk -v x=$(area spindrop) -v y=$(area deterministic) 'BEGIN { d = x - y - 0.135293604; exit !(d < 1e-8 && d > -1e-8) }'"
+check "ScaleDrop's is 5 modules (0.00086838 mm^2) larger" \
+  "awk -v x=$(area scaledrop) -v y=$(area deterministic) 'BEGIN { d = x - y - 0.00086838; exit !(d < 1e-8 && d > -1e-8) }'"
+check "compare-totals.csv's EDAP is energy x latency x chip area" \
+  "awk -F, 'NR > 1 { d = \$3 * \$4 * \$9 / \$10 - 1; if (d > 1e-8 || d < -1e-8) bad = 1 } END { exit bad }' $T/cmp/compare-totals.csv"
+check "the compare table shows the chip area and EDAP" "grep -q '^area (chip) ' $T/cmp.txt && grep -q '^EDAP pJ ns mm2 ' $T/cmp.txt"
 expect_err "compare refuses an unknown architecture before running" \
   "<cmdline>: error: no such file or built-in architecture 'nope' (built-ins: default, spindrop, spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes, mc-dropout, mc-dropconnect, deterministic)" 2 \
   "$NS" compare spindrop nope

@@ -50,7 +50,7 @@ refused trunc "$T/trunc/summary.csv:3:11: error: the last record has no line end
 bad_dir noeol "$ROW1"
 refused noeol "error: the last record has no line end: the file is truncated"
 bad_dir garbage "$ROW1\n1,garbage\n"
-refused garbage "$T/garbage/summary.csv:3:3: error: expected 12 fields, got 2"
+refused garbage "$T/garbage/summary.csv:3:3: error: expected 14 fields, got 2"
 bad_dir abc "${ROW1/,ok,/,ok,}\n"
 sed -i '2s/^\(0,[^,]*,[^,]*,[^,]*\),[^,]*,/\1,abc,/' "$T/abc/summary.csv"
 refused abc "error: column 'energy_pj': expected a number, got \"abc\""

@@ -118,7 +118,7 @@ check "without --skip-invalid an invalid point stops the sweep (exit $?)" "grep 
 "$NS" sweep "$T/inv.yaml" -o "$T/inv" --skip-invalid 2> "$T/err.txt"
 rc=$?
 check "with --skip-invalid the valid point runs (exit $rc)" "[ $rc -eq 0 ] && grep -q '^1,16,.*,ok,\$' $T/inv/summary.csv"
-check "… the invalid one is listed with its reason" "grep -q '^0,4,[0-9]*,,,,,,,invalid,.*tiles' $T/inv/summary.csv"
+check "… the invalid one is listed with its reason" "grep -q '^0,4,[0-9]*,,,,,,,,,invalid,.*tiles' $T/inv/summary.csv"
 check "… and the counts say so" "grep -q '2 points: 1 ok, 0 failed, 1 invalid (skipped)' $T/err.txt"
 "$NS" merge "$T/inv" -o "$T/invm" 2> /dev/null
 check "merge keeps the invalid row" "cmp -s $T/inv/summary.csv $T/invm/summary.csv"
@@ -140,7 +140,7 @@ check "sweep -j 2 exits 0" "[ $? -eq 0 ]"
 rows=$(($(wc -l < "$T/j1/summary.csv") - 1))
 check "summary.csv has a row per point (12, got $rows)" "[ $rows -eq 12 ]"
 check "summary.csv header names the axes and the totals" \
-  "[ \"\$(head -n 1 $T/j1/summary.csv)\" = 'point,xbar.rows,dropout.impl,mapping,seed,energy_pj,latency_ns,rng_modules,rng_bits,memory_bits,tiles,status,error' ]"
+  "[ \"\$(head -n 1 $T/j1/summary.csv)\" = 'point,xbar.rows,dropout.impl,mapping,seed,energy_pj,latency_ns,rng_modules,rng_bits,memory_bits,tiles,area_mm2,edap,status,error' ]"
 check "rows are sorted by point and in product order" \
   "[ \"\$(cut -d, -f1-4 $T/j1/summary.csv | sed -n '2p;3p;4p;13p' | tr '\n' ' ')\" = '0,64,spindrop,1 1,64,spindrop,2 2,64,mc_dropout,1 11,256,mc_dropout,2 ' ]"
 check "every point is ok" "[ \$(grep -c ',ok,\$' $T/j1/summary.csv) -eq 12 ]"
@@ -295,11 +295,33 @@ check "merge with a shard missing exits 1 (got $rc)" "[ $rc -eq 1 ]"
 check "merge names the missing points" "grep -q '^neuspin: 4 of 12 points missing: 1, 4, 7, 10\$' $T/m2.txt"
 check "merge still writes the present rows" "[ \$(( \$(wc -l < $T/part/summary.csv) - 1 )) -eq 8 ]"
 
+# --- sense-amp sharing trades area against energy (issue 11) ---
+# toy2, senseamp.cols_per_sa 1 and 2.  SA area per tile (4 columns, psum_bits 3, defaults
+# a_sa 30, a_lsb 2 um^2, a_mux 0.5 um^2): 1 col/SA: 4 x (30 + 2 x 2^3) = 184 um^2, no mux;
+# 2 cols/SA: 2 x 46 + 4 x 0.5 (mux) = 94 um^2.  8 tiles x 90 = 720 um^2 = 0.00072 mm^2
+# more chip area with one SA per column, and less energy (no mux slots: shorter bit-line
+# bias and no ACT_SA_MUX).
+cat > "$T/sa.yaml" <<EOF
+version: 1
+base: {arch: $SRC/tests/golden/toy2/arch.yaml, workload: $SRC/tests/golden/toy2/net.yaml, T: 2, seed: 1}
+axes:
+  - {key: senseamp.cols_per_sa, values: [1, 2]}
+EOF
+"$NS" sweep "$T/sa.yaml" -o "$T/sa" > /dev/null 2>&1
+check "the cols_per_sa sweep exits 0" "[ $? -eq 0 ]"
+# columns: point,cols_per_sa,seed,energy_pj(4),latency_ns(5),...,area_mm2(10),edap(11)
+check "one SA per column costs 0.00072 mm^2 more chip area" \
+  "awk -F, 'NR == 2 { a1 = \$10 } NR == 3 { a2 = \$10 } END { d = a1 - a2 - 0.00072; exit !(d < 1e-12 && d > -1e-12) }' $T/sa/summary.csv"
+check "… and less energy per image" \
+  "awk -F, 'NR == 2 { e1 = \$4 } NR == 3 { e2 = \$4 } END { exit !(e1 < e2) }' $T/sa/summary.csv"
+check "… and EDAP is energy x latency x chip area" \
+  "awk -F, 'NR > 1 { d = \$4 * \$5 * \$10 / \$11 - 1; if (d > 1e-9 || d < -1e-9) bad = 1 } END { exit bad }' $T/sa/summary.csv"
+
 # --- plots: valid SVG, the expected number of points ---
 if command -v gnuplot > /dev/null; then
   "$NS" plot "$T/j1" -o "$T/pl" > "$T/pl.txt" 2>&1
   check "plot of a sweep exits 0" "[ $? -eq 0 ] || { cat $T/pl.txt; false; }"
-  for f in energy-latency.svg energy-latency.png energy-latency.gp energy-latency.dat energy-latency-pareto.dat; do
+  for f in energy-latency.svg energy-latency.png energy-latency.gp energy-latency.dat energy-latency-pareto.dat area-energy.svg area-energy.dat; do
     check "plot writes $f" "[ -s $T/pl/$f ]"
   done
   check "the SVG is well-formed XML" "xmllint --noout $T/pl/energy-latency.svg"
@@ -318,7 +340,7 @@ if command -v gnuplot > /dev/null; then
   check "the axes are labelled with units (energy-latency.labels, read by the template)" \
     "grep -qP '\\tlatency per image \\[.*s\\]\\tenergy per image \\[.*J\\]\\t' $T/pl/energy-latency.labels"
   # Pareto front by hand: sort by latency, keep each point cheaper than every faster one
-  want=$(awk -F, 'NR > 1 && $12 == "ok" { print $7, $6, $1 }' "$T/j1/summary.csv" | sort -g -k1,1 -k2,2 |
+  want=$(awk -F, 'NR > 1 && $14 == "ok" { print $7, $6, $1 }' "$T/j1/summary.csv" | sort -g -k1,1 -k2,2 |
     awk 'BEGIN { b = 1e300 } $2 < b { b = $2; printf "%s ", $3 }')
   got=$(grep '^[0-9]' "$T/pl/energy-latency-pareto.dat" | cut -f1 | tr '\n' ' ')
   check "the Pareto front is the non-dominated points ($got)" "[ '$want' = '$got' ]"

@@ -109,14 +109,18 @@ static char *layers_text(const char *rows)
     return buf;
 }
 
-#define E_COLS "6,1,0,0,2,3,0,0,0"
+#define E_COLS "6,1,0,0,2,3,0,0,0,0"
+/* area_um2, static_uw, p_target, p_mean, p_std of a layer without dropout modules */
+#define NO_P ",0,0,,,"
 START_TEST(test_layers_sum_passes_per_layer)
 {
-    /* layer,name,kind,pass,mapping,tiles,start,cycles,lat,E,e*8,mods,bits,rcyc,drop,w,b,bc,s */
-    const char *t = layers_text("0,conv1,conv,0,1,4,0,100,100," E_COLS ",3,10,5,0,64,0,0,0\n"
-                                "1,\"fc,1\",fc,0,1,1,100,50,50," E_COLS ",1,20,5,0,32,0,0,8\n"
-                                "0,conv1,conv,1,1,4,150,100,100," E_COLS ",3,11,5,0,64,0,0,0\n"
-                                "1,\"fc,1\",fc,1,1,1,250,50,50," E_COLS ",1,21,5,0,32,0,0,8\n");
+    /* layer,name,kind,pass,mapping,tiles,start,cycles,lat,E,e*9,mods,bits,rcyc,drop,w,b,bc,s,
+     * area,static,p_target,p_mean,p_std */
+    const char *t = layers_text(
+        "0,conv1,conv,0,1,4,0,100,100," E_COLS ",3,10,5,0,64,0,0,0,1000,2.5,0.2,0.19,0.01\n"
+        "1,\"fc,1\",fc,0,1,1,100,50,50," E_COLS ",1,20,5,0,32,0,0,8" NO_P "\n"
+        "0,conv1,conv,1,1,4,150,100,100," E_COLS ",3,11,5,0,64,0,0,0,1000,2.5,0.2,0.19,0.01\n"
+        "1,\"fc,1\",fc,1,1,1,250,50,50," E_COLS ",1,21,5,0,32,0,0,8" NO_P "\n");
     trc_run_t r;
     ck_assert_int_eq(trc_layers_parse("l.csv", t, strlen(t), &r, err, sizeof err), ST_OK);
     ck_assert_uint_eq(r.n_layers, 2);
@@ -128,6 +132,8 @@ START_TEST(test_layers_sum_passes_per_layer)
     ck_assert(r.layers[0].e_rng_pj == 10.0);     /* (2 + 3) x 2 passes */
     ck_assert(r.layers[1].e_comp_pj[COMP_XBAR] == 2.0);
     ck_assert_uint_eq(r.layers[1].sram_bits, 8);
+    ck_assert(r.layers[0].area_um2 == 1000.0); /* a property of the layer, not summed */
+    ck_assert(r.layers[1].area_um2 == 0.0);
     ck_assert_uint_eq(r.end_cyc, 300); /* pass 1 of layer 1: 250 + 50 */
     free(r.layers);
 }
@@ -136,17 +142,18 @@ END_TEST
 START_TEST(test_layers_refuses_an_index_beyond_its_rows)
 {
     /* one row naming layer 2^32: would size an array of 2^32 entries */
-    const char *t = layers_text("4294967296,a,fc,0,1,1,0,1,1," E_COLS ",0,0,0,0,0,0,0,0\n");
+    const char *t = layers_text("4294967296,a,fc,0,1,1,0,1,1," E_COLS ",0,0,0,0,0,0,0,0" NO_P "\n");
     trc_run_t r;
     ck_assert_int_eq(trc_layers_parse("l.csv", t, strlen(t), &r, err, sizeof err), ST_EIO);
     ck_assert_str_eq(err, "l.csv:2:1: error: column 'layer': expected a layer index below the 1 "
                           "rows, got 4294967296");
     ck_assert_ptr_null(r.layers);
-    t = layers_text("0,a,fc,0,1,1,0,1,1," E_COLS ",0,0,0,0,0,0,0\n"); /* one field short */
+    t = layers_text("0,a,fc,0,1,1,0,1,1," E_COLS ",0,0,0,0,0,0,0" NO_P "\n"); /* one short */
     ck_assert_int_eq(trc_layers_parse("l.csv", t, strlen(t), &r, err, sizeof err), ST_EIO);
-    ck_assert_ptr_nonnull(strstr(err, "error: expected 26 fields, got 25"));
-    t = layers_text("0,a,fc,0,1,1,0,1,1," E_COLS ",0,0,0,0,0,0,0,0\n"
-                    "0,b,fc,1,1,1,0,1,1," E_COLS ",0,0,0,0,0,0,0,0\n");
+    /* 10 fixed + 9 energies + 8 counts + 5 area/power/p = 32 */
+    ck_assert_ptr_nonnull(strstr(err, "error: expected 32 fields, got 31"));
+    t = layers_text("0,a,fc,0,1,1,0,1,1," E_COLS ",0,0,0,0,0,0,0,0" NO_P "\n"
+                    "0,b,fc,1,1,1,0,1,1," E_COLS ",0,0,0,0,0,0,0,0" NO_P "\n");
     ck_assert_int_eq(trc_layers_parse("l.csv", t, strlen(t), &r, err, sizeof err), ST_EIO);
     ck_assert_ptr_nonnull(strstr(err, "l.csv:3:3: error: layer 0 is 'a' (fc)"));
 }
@@ -155,9 +162,9 @@ END_TEST
 START_TEST(test_summary_rows_against_the_point_count)
 {
     const char *t = "point,x,seed," SWEEP_METRIC_COLUMNS "\n"
-                    "0,\"a,b\",9,1.5,2,3,4,5,6,ok,\n"
-                    "1,c,9,,,,,,,failed,why\n"
-                    "2,c,9,1,2,3,4,5,6,ok,\n";
+                    "0,\"a,b\",9,1.5,2,3,4,5,6,0.5,1.5,ok,\n"
+                    "1,c,9,,,,,,,,,failed,why\n"
+                    "2,c,9,1,2,3,4,5,6,0.5,1,ok,\n";
     trc_csv_t *c = csv(t);
     trc_summary_hdr_t h;
     trc_summary_row_t row;
@@ -253,9 +260,9 @@ START_TEST(test_summary_writer_metrics_match_the_schema)
 {
     char tail[512] = "";
     const trc_schema_t *s = &trc_schema_summary;
-    for (unsigned i = s->n_cols - 8; i < s->n_cols; i++)
+    for (unsigned i = s->n_cols - 10; i < s->n_cols; i++)
         snprintf(tail + strlen(tail), sizeof tail - strlen(tail), "%s%s",
-                 i > s->n_cols - 8 ? "," : "", s->cols[i].name);
+                 i > s->n_cols - 10 ? "," : "", s->cols[i].name);
     ck_assert_str_eq(tail, SWEEP_METRIC_COLUMNS);
 }
 END_TEST

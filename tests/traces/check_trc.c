@@ -12,8 +12,14 @@
 #include "trc.h"
 
 static const trc_layer_t layers[2] = {
-    {"conv1", "conv", 1, 5, 576, 1024, 36864, 0.9, 0, 0, 0},
-    {"fc,odd \"name\"", "fc", 1, 1, 0, 1, 100, 0.5, 0, 0, 0},
+    {"conv1", "conv", 1, 5, 576, 1024, 36864, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"fc,odd \"name\"", "fc", 1, 1, 0, 1, 100, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+};
+
+/* Layers with area, static power and (layer 0) an achieved dropout p. */
+static const trc_layer_t leak_layers[2] = {
+    {"fc2", "fc", 1, 1, 4, 1, 100, 0.5, 0, 0, 0, 250.0, 12.5, 1, 0.2, 0.21, 0.03},
+    {"pool", "maxpool", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 3.0, 0, 0, 0, 0},
 };
 
 /* A table where each action costs 1 pJ except ACT_ADD (0.5) and ACT_BUS_BIT (2). */
@@ -173,6 +179,46 @@ START_TEST(test_trc_files_appear_only_at_commit)
 }
 END_TEST
 
+/* Leakage is static power x the record's time: 12.5 uW x 400 cycles x 2 ns = 10000 uW ns
+ * = 10000 fJ = 10 pJ, booked to e_leak_pj and into energy_pj (11 pJ of actions + 10). */
+START_TEST(test_trc_leak_is_static_power_times_the_layers_time)
+{
+    ck_assert_double_eq_tol(trc_leak_pj(&leak_layers[0], 400, 2.0), 10.0, 1e-12);
+    en_table_t t = table();
+    trc_sum_t *s = NULL;
+    ck_assert_int_eq(trc_sum_create(leak_layers, 2, 1, &t, 2.0, &s), ST_OK);
+    trc_rec_t a = rec(0, 0, 0, 400), b = rec(1, 0, 400, 100);
+    trc_sum_add(s, &a);
+    trc_sum_add(s, &b);
+    double comp[COMP_COUNT];
+    ck_assert_double_eq_tol(trc_sum_layer_pj(s, 0, comp), 21.0, 1e-12); /* 11 + 10 */
+    ck_assert_double_eq_tol(comp[COMP_LEAK], 10.0, 1e-12);
+    ck_assert_double_eq_tol(comp[COMP_BUS], 6.0, 1e-12); /* actions untouched */
+    /* layer 1: 3 uW x 100 x 2 ns = 600 fJ = 0.6 pJ; image 21 + 11.6 = 32.6 pJ */
+    ck_assert_double_eq_tol(trc_sum_total_pj(s), 32.6, 1e-12);
+    trc_sum_destroy(s);
+
+    mk_tmp();
+    trc_out_t *o = NULL;
+    char err[256];
+    ck_assert_int_eq(trc_out_open(tmpdir, leak_layers, 2, &t, 2.0, &o, err, sizeof err), ST_OK);
+    ck_assert_int_eq(trc_out_rec(o, &a), ST_OK);
+    ck_assert_int_eq(trc_out_rec(o, &b), ST_OK);
+    ck_assert_int_eq(trc_out_commit(o, "{}\n", err, sizeof err), ST_OK);
+    const char *l = slurp(tmpdir, "layers.csv");
+    /* 400 cycles x 2 ns = 800 ns, 21 pJ; e_* xbar..bus = 0,0,0,0,0,0,5,6 then leak 10 */
+    ck_assert_ptr_nonnull(strstr(l, "\n0,fc2,fc,0,1,1,0,400,800,21,0,0,0,0,0,0,5,6,10,"));
+    /* ... area 250 um^2, 12.5 uW, p target 0.2, mean 0.21, std 0.03 */
+    ck_assert_ptr_nonnull(strstr(l, ",250,12.5,0.2,0.21,0.03\n"));
+    /* a layer without dropout modules leaves the p fields empty: 100 x 2 = 200 ns, 11.6 pJ */
+    ck_assert_ptr_nonnull(strstr(l, "\n1,pool,maxpool,0,0,0,400,100,200,11.6,"));
+    ck_assert_ptr_nonnull(strstr(l, ",0,3,,,\n"));
+    const char *st = slurp(tmpdir, "stats.csv");
+    ck_assert_ptr_nonnull(strstr(st, "fc2,0,layer.leak,energy,,10,pJ\n"));
+    rm_tmp();
+}
+END_TEST
+
 START_TEST(test_trc_abort_leaves_nothing)
 {
     mk_tmp();
@@ -259,6 +305,7 @@ Suite *trc_suite(void)
     tcase_add_test(c, test_trc_table_per_pass_is_the_image_latency_over_T);
     tcase_add_test(c, test_trc_files_appear_only_at_commit);
     tcase_add_test(c, test_trc_abort_leaves_nothing);
+    tcase_add_test(c, test_trc_leak_is_static_power_times_the_layers_time);
     tcase_add_test(c, test_trc_block_rows_follow_the_descriptors);
     tcase_add_test(c, test_trc_json_string_escapes);
     suite_add_tcase(s, c);

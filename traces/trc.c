@@ -1,5 +1,6 @@
 /* trc.c - totals, the pretty table, and the crash-safe CSV/JSON writers. */
 #define _POSIX_C_SOURCE 200809L
+#include "trc_int.h"
 #include "trc.h"
 
 #include <errno.h>
@@ -219,10 +220,7 @@ struct trc_out {
     int failed; /* a write failed: commit refuses */
 };
 
-static void set_err(char *err, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t n, const char *fmt, ...)
+void trc_set_err(char *err, size_t n, const char *fmt, ...)
 {
     if (!err || !n)
         return;
@@ -343,8 +341,8 @@ int trc_out_block(trc_out_t *o, const char *path, uint32_t index, const stat_des
 int trc_out_commit(trc_out_t *o, const char *run_json, char *err, size_t errn)
 {
     if (o->failed) {
-        set_err(err, errn, "%s: writing the traces failed: %s", trc_dir_path(o->dir),
-                strerror(errno));
+        trc_set_err(err, errn, "%s: writing the traces failed: %s", trc_dir_path(o->dir),
+                    strerror(errno));
         trc_out_abort(o);
         return ST_EIO;
     }

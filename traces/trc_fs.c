@@ -1,5 +1,6 @@
 /* trc_fs.c - output directories and files made relative to one descriptor (see trc_fs.h). */
 #define _GNU_SOURCE /* O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, flock, getrandom-free mkstemp */
+#include "trc_int.h"
 #include "trc_fs.h"
 
 #include <dirent.h>
@@ -30,19 +31,6 @@ struct trc_file {
     char tmp[64 + 256];
     char name[256];
 };
-
-static void set_err(char *err, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t n, const char *fmt, ...)
-{
-    if (!err || !n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
 
 /* 1 when the injected failure fires for this call (errno = ENOSPC). */
 static int fault_now(void)
@@ -93,12 +81,12 @@ static int open_sub(int dirfd, const char *name, int create)
 int trc_dir_open(const char *path, int create, trc_dir_t **out, char *err, size_t errn)
 {
     if (!path || !path[0]) {
-        set_err(err, errn, "output directory name is empty");
+        trc_set_err(err, errn, "output directory name is empty");
         return ST_EINVAL;
     }
     size_t n = strlen(path);
     if (n >= 4096) {
-        set_err(err, errn, "%.64s...: output directory name too long", path);
+        trc_set_err(err, errn, "%.64s...: output directory name too long", path);
         return ST_EINVAL;
     }
     /* Walk the components: the parents the user named may be symlinks (their choice); the
@@ -127,13 +115,13 @@ int trc_dir_open(const char *path, int create, trc_dir_t **out, char *err, size_
                 struct stat st;
                 int saved = errno;
                 if (fstatat(fd, s, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-                    set_err(err, errn, "%s: is a symbolic link; name the directory it points to",
-                            path);
+                    trc_set_err(err, errn,
+                                "%s: is a symbolic link; name the directory it points to", path);
                 else if (saved == ENOTDIR)
-                    set_err(err, errn, "%s: not a directory", path);
+                    trc_set_err(err, errn, "%s: not a directory", path);
                 else
-                    set_err(err, errn, "%s: cannot %s output directory: %s", path,
-                            create ? "create" : "open", strerror(saved));
+                    trc_set_err(err, errn, "%s: cannot %s output directory: %s", path,
+                                create ? "create" : "open", strerror(saved));
                 close(fd);
                 free(p);
                 return ST_EIO;
@@ -146,8 +134,8 @@ int trc_dir_open(const char *path, int create, trc_dir_t **out, char *err, size_
         }
         if (nfd < 0) {
             int saved = errno;
-            set_err(err, errn, "%s: cannot %s output directory: %s", path,
-                    create ? "create" : "open", strerror(saved));
+            trc_set_err(err, errn, "%s: cannot %s output directory: %s", path,
+                        create ? "create" : "open", strerror(saved));
             close(fd);
             free(p);
             return ST_EIO;
@@ -161,7 +149,7 @@ int trc_dir_open(const char *path, int create, trc_dir_t **out, char *err, size_
     }
     free(p);
     if (fd < 0) {
-        set_err(err, errn, "%s: cannot open output directory: %s", path, strerror(errno));
+        trc_set_err(err, errn, "%s: cannot open output directory: %s", path, strerror(errno));
         return ST_EIO;
     }
     trc_dir_t *d = dir_new(fd, path, NULL);
@@ -176,7 +164,7 @@ int trc_dir_open(const char *path, int create, trc_dir_t **out, char *err, size_
 int trc_dir_sub(trc_dir_t *d, const char *name, int create, trc_dir_t **out, char *err, size_t errn)
 {
     if (!name_ok(name)) {
-        set_err(err, errn, "%s: invalid directory name \"%s\"", d->path, name);
+        trc_set_err(err, errn, "%s: invalid directory name \"%s\"", d->path, name);
         return ST_EINVAL;
     }
     int fd = open_sub(d->fd, name, create);
@@ -184,11 +172,11 @@ int trc_dir_sub(trc_dir_t *d, const char *name, int create, trc_dir_t **out, cha
         int saved = errno;
         struct stat st;
         if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-            set_err(err, errn, "%s/%s: is a symbolic link, not a directory neuspin made", d->path,
-                    name);
+            trc_set_err(err, errn, "%s/%s: is a symbolic link, not a directory neuspin made",
+                        d->path, name);
         else
-            set_err(err, errn, "%s/%s: cannot %s: %s", d->path, name, create ? "create" : "open",
-                    strerror(saved));
+            trc_set_err(err, errn, "%s/%s: cannot %s: %s", d->path, name,
+                        create ? "create" : "open", strerror(saved));
         return ST_EIO;
     }
     trc_dir_t *s = dir_new(fd, d->path, name);
@@ -224,12 +212,12 @@ int trc_dir_lock(trc_dir_t *d, char *err, size_t errn)
         return ST_OK;
     if (flock(d->fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK)
-            set_err(err, errn,
-                    "%s: in use by another neuspin process; wait for it to end or "
-                    "use another directory",
-                    d->path);
+            trc_set_err(err, errn,
+                        "%s: in use by another neuspin process; wait for it to end or "
+                        "use another directory",
+                        d->path);
         else
-            set_err(err, errn, "%s: cannot lock: %s", d->path, strerror(errno));
+            trc_set_err(err, errn, "%s: cannot lock: %s", d->path, strerror(errno));
         return ST_EIO;
     }
     d->locked = 1;
@@ -272,11 +260,11 @@ unsigned trc_dir_clean_tmp(trc_dir_t *d)
 int trc_dir_unlink(trc_dir_t *d, const char *name, char *err, size_t errn)
 {
     if (!name_ok(name)) {
-        set_err(err, errn, "%s: invalid file name \"%s\"", d->path, name);
+        trc_set_err(err, errn, "%s: invalid file name \"%s\"", d->path, name);
         return ST_EINVAL;
     }
     if (unlinkat(d->fd, name, 0) != 0 && errno != ENOENT) {
-        set_err(err, errn, "%s/%s: cannot remove: %s", d->path, name, strerror(errno));
+        trc_set_err(err, errn, "%s/%s: cannot remove: %s", d->path, name, strerror(errno));
         return ST_EIO;
     }
     return ST_OK;
@@ -298,26 +286,26 @@ int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t 
                  size_t errn)
 {
     if (!name_ok(name)) {
-        set_err(err, errn, "%s: invalid file name \"%s\"", d->path, name);
+        trc_set_err(err, errn, "%s: invalid file name \"%s\"", d->path, name);
         return ST_EINVAL;
     }
     int fd = openat(d->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        set_err(err, errn, "%s/%s: cannot read: %s", d->path, name,
-                errno == ELOOP ? "is a symbolic link" : strerror(errno));
+        trc_set_err(err, errn, "%s/%s: cannot read: %s", d->path, name,
+                    errno == ELOOP ? "is a symbolic link" : strerror(errno));
         if (fd >= 0)
             close(fd);
         return ST_EIO;
     }
     if (!S_ISREG(st.st_mode)) {
-        set_err(err, errn, "%s/%s: cannot read: not a regular file", d->path, name);
+        trc_set_err(err, errn, "%s/%s: cannot read: not a regular file", d->path, name);
         close(fd);
         return ST_EIO;
     }
     if ((uint64_t)st.st_size > max) {
-        set_err(err, errn, "%s/%s: %lld bytes, more than the %zu this file may hold", d->path, name,
-                (long long)st.st_size, max);
+        trc_set_err(err, errn, "%s/%s: %lld bytes, more than the %zu this file may hold", d->path,
+                    name, (long long)st.st_size, max);
         close(fd);
         return ST_ERANGE;
     }
@@ -331,8 +319,8 @@ int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t 
     }
     for (;;) {
         if (n > max) {
-            set_err(err, errn, "%s/%s: more than the %zu bytes this file may hold", d->path, name,
-                    max);
+            trc_set_err(err, errn, "%s/%s: more than the %zu bytes this file may hold", d->path,
+                        name, max);
             free(b);
             close(fd);
             return ST_ERANGE;
@@ -352,7 +340,7 @@ int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t 
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0) {
-            set_err(err, errn, "%s/%s: cannot read: %s", d->path, name, strerror(errno));
+            trc_set_err(err, errn, "%s/%s: cannot read: %s", d->path, name, strerror(errno));
             free(b);
             close(fd);
             return ST_EIO;
@@ -364,7 +352,8 @@ int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t 
     close(fd);
     b[n] = '\0';
     if (memchr(b, '\0', n)) {
-        set_err(err, errn, "%s/%s: holds a NUL byte: not a text file neuspin wrote", d->path, name);
+        trc_set_err(err, errn, "%s/%s: holds a NUL byte: not a text file neuspin wrote", d->path,
+                    name);
         free(b);
         return ST_EIO;
     }
@@ -377,14 +366,14 @@ int trc_dir_read(trc_dir_t *d, const char *name, size_t max, char **buf, size_t 
 int trc_dir_create_fd(trc_dir_t *d, const char *name, int *fd, char *err, size_t errn)
 {
     if (!name_ok(name)) {
-        set_err(err, errn, "%s: invalid file name \"%s\"", d->path, name);
+        trc_set_err(err, errn, "%s: invalid file name \"%s\"", d->path, name);
         return ST_EINVAL;
     }
     int f = -1;
     if (!fault_now() && (unlinkat(d->fd, name, 0) == 0 || errno == ENOENT))
         f = openat(d->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (f < 0) {
-        set_err(err, errn, "%s/%s: cannot create: %s", d->path, name, strerror(errno));
+        trc_set_err(err, errn, "%s/%s: cannot create: %s", d->path, name, strerror(errno));
         return ST_EIO;
     }
     *fd = f;
@@ -415,7 +404,7 @@ static void tmp_suffix(char out[7], unsigned attempt)
 int trc_file_create(trc_dir_t *d, const char *name, trc_file_t **out, char *err, size_t errn)
 {
     if (!name_ok(name) || strlen(name) > 200) {
-        set_err(err, errn, "%s: invalid file name \"%s\"", d->path, name);
+        trc_set_err(err, errn, "%s: invalid file name \"%s\"", d->path, name);
         return ST_EINVAL;
     }
     trc_file_t *f = st_calloc(1, sizeof *f);
@@ -436,7 +425,7 @@ int trc_file_create(trc_dir_t *d, const char *name, trc_file_t **out, char *err,
     }
     if (fd < 0 || !(f->f = fdopen(fd, "w"))) {
         int saved = errno;
-        set_err(err, errn, "%s/%s: cannot create: %s", d->path, name, strerror(saved));
+        trc_set_err(err, errn, "%s/%s: cannot create: %s", d->path, name, strerror(saved));
         if (fd >= 0) {
             close(fd);
             unlinkat(d->fd, f->tmp, 0);
@@ -485,7 +474,7 @@ int trc_file_commit(trc_file_t *f, char *err, size_t errn)
         saved = errno;
     }
     if (bad) {
-        set_err(err, errn, "%s/%s: cannot write: %s", f->dir->path, f->name, strerror(saved));
+        trc_set_err(err, errn, "%s/%s: cannot write: %s", f->dir->path, f->name, strerror(saved));
         trc_file_abort(f);
         return ST_EIO;
     }
@@ -496,7 +485,7 @@ int trc_file_commit(trc_file_t *f, char *err, size_t errn)
 int trc_file_sha256(trc_file_t *f, char hex[65], uint64_t *bytes, char *err, size_t errn)
 {
     if (fflush(f->f) != 0 || ferror(f->f)) {
-        set_err(err, errn, "%s/%s: cannot write: %s", f->dir->path, f->name, strerror(errno));
+        trc_set_err(err, errn, "%s/%s: cannot write: %s", f->dir->path, f->name, strerror(errno));
         return ST_EIO;
     }
     sha256_t s;
@@ -508,8 +497,8 @@ int trc_file_sha256(trc_file_t *f, char hex[65], uint64_t *bytes, char *err, siz
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0) {
-            set_err(err, errn, "%s/%s: cannot read back: %s", f->dir->path, f->name,
-                    strerror(errno));
+            trc_set_err(err, errn, "%s/%s: cannot read back: %s", f->dir->path, f->name,
+                        strerror(errno));
             return ST_EIO;
         }
         if (k == 0)
@@ -530,7 +519,7 @@ int trc_dir_write(trc_dir_t *d, const char *name, const void *buf, size_t n, cha
     if (rc != ST_OK)
         return rc;
     if (n && fwrite(buf, 1, n, f->f) != n) {
-        set_err(err, errn, "%s/%s: cannot write: %s", d->path, name, strerror(errno));
+        trc_set_err(err, errn, "%s/%s: cannot write: %s", d->path, name, strerror(errno));
         trc_file_abort(f);
         return ST_EIO;
     }

@@ -2,6 +2,7 @@
  * (see trc_read.h).  A record is parsed into one scratch buffer that grows to the longest
  * record, so reading allocates nothing per row. */
 #define _POSIX_C_SOURCE 200809L
+#include "trc_int.h"
 #include "trc_read.h"
 
 #include <errno.h>
@@ -13,19 +14,6 @@
 #include <unistd.h>
 
 #include "base/status.h"
-
-static void set_err(char *err, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t n, const char *fmt, ...)
-{
-    if (!err || !n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- Writing ---- */
 
@@ -96,19 +84,19 @@ int trc_read_file(const char *path, size_t max, char **buf, size_t *len, char *e
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        set_err(err, errn, "%s: cannot read: %s", path, strerror(errno));
+        trc_set_err(err, errn, "%s: cannot read: %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
         return ST_EIO;
     }
     if (!S_ISREG(st.st_mode)) {
-        set_err(err, errn, "%s: cannot read: not a regular file", path);
+        trc_set_err(err, errn, "%s: cannot read: not a regular file", path);
         close(fd);
         return ST_EIO;
     }
     if ((uint64_t)st.st_size > max) {
-        set_err(err, errn, "%s: %llu bytes, more than the %llu this neuspin reads", path,
-                (unsigned long long)st.st_size, (unsigned long long)max);
+        trc_set_err(err, errn, "%s: %llu bytes, more than the %llu this neuspin reads", path,
+                    (unsigned long long)st.st_size, (unsigned long long)max);
         close(fd);
         return ST_ERANGE;
     }
@@ -123,7 +111,7 @@ int trc_read_file(const char *path, size_t max, char **buf, size_t *len, char *e
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0) {
-            set_err(err, errn, "%s: cannot read: %s", path, strerror(errno));
+            trc_set_err(err, errn, "%s: cannot read: %s", path, strerror(errno));
             free(b);
             close(fd);
             return ST_EIO;
@@ -134,7 +122,7 @@ int trc_read_file(const char *path, size_t max, char **buf, size_t *len, char *e
     close(fd);
     b[n] = '\0';
     if (memchr(b, '\0', n)) {
-        set_err(err, errn, "%s: holds a NUL byte: not a text file neuspin wrote", path);
+        trc_set_err(err, errn, "%s: holds a NUL byte: not a text file neuspin wrote", path);
         free(b);
         return ST_EIO;
     }

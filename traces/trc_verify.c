@@ -1,5 +1,6 @@
 /* trc_verify.c - a run directory checked against its manifest (see trc_verify.h). */
 #define _GNU_SOURCE
+#include "trc_int.h"
 #include "trc_verify.h"
 
 #include <errno.h>
@@ -15,30 +16,17 @@
 #include "base/sha256.h"
 #include "base/status.h"
 
-static void set_err(char *err, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t n, const char *fmt, ...)
-{
-    if (!err || !n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
-
 int trc_dir_file_sha256(trc_dir_t *d, const char *name, char hex[65], unsigned long long *bytes,
                         char *err, size_t errn)
 {
     int fd = openat(trc_dir_fd(d), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        set_err(err, errn, "%s/%s: %s", trc_dir_path(d), name,
-                fd < 0 ? (errno == ENOENT  ? "missing"
-                          : errno == ELOOP ? "is a symbolic link"
-                                           : strerror(errno))
-                       : "not a regular file");
+        trc_set_err(err, errn, "%s/%s: %s", trc_dir_path(d), name,
+                    fd < 0 ? (errno == ENOENT  ? "missing"
+                              : errno == ELOOP ? "is a symbolic link"
+                                               : strerror(errno))
+                           : "not a regular file");
         if (fd >= 0)
             close(fd);
         return ST_EIO;
@@ -52,7 +40,8 @@ int trc_dir_file_sha256(trc_dir_t *d, const char *name, char hex[65], unsigned l
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0) {
-            set_err(err, errn, "%s/%s: cannot read: %s", trc_dir_path(d), name, strerror(errno));
+            trc_set_err(err, errn, "%s/%s: cannot read: %s", trc_dir_path(d), name,
+                        strerror(errno));
             close(fd);
             return ST_EIO;
         }
@@ -73,26 +62,27 @@ int trc_run_verify(trc_dir_t *d, char *err, size_t errn)
     char *text = NULL, e2[512];
     size_t len = 0;
     if (!trc_dir_has_file(d, "run.json")) {
-        set_err(err, errn, "%s/run.json: missing", trc_dir_path(d));
+        trc_set_err(err, errn, "%s/run.json: missing", trc_dir_path(d));
         return ST_EIO;
     }
     int rc = trc_dir_read(d, "run.json", TRC_RUN_JSON_MAX, &text, &len, e2, sizeof e2);
     if (rc != ST_OK) {
-        set_err(err, errn, "%s", e2);
+        trc_set_err(err, errn, "%s", e2);
         return ST_EIO;
     }
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     free(text);
     if (!root) {
-        set_err(err, errn, "%s/run.json:%d:%d: error: %s", trc_dir_path(d), je.line, je.column,
-                je.text);
+        trc_set_err(err, errn, "%s/run.json:%d:%d: error: %s", trc_dir_path(d), je.line, je.column,
+                    je.text);
         return ST_EIO;
     }
     json_t *files = json_object_get(root, "files");
     rc = ST_OK;
     if (!json_is_array(files) || json_array_size(files) == 0) {
-        set_err(err, errn, "%s/run.json: not a run manifest (no \"files\" list)", trc_dir_path(d));
+        trc_set_err(err, errn, "%s/run.json: not a run manifest (no \"files\" list)",
+                    trc_dir_path(d));
         rc = ST_EIO;
     }
     size_t i;
@@ -107,10 +97,10 @@ int trc_run_verify(trc_dir_t *d, char *err, size_t errn)
         if (!name || !want || !json_is_integer(jb) || json_integer_value(jb) < 0 ||
             strlen(want) != SHA256_HEX_LEN || strchr(name, '/') || !strcmp(name, "..") ||
             !strcmp(name, ".") || !strcmp(name, "run.json")) {
-            set_err(err, errn,
-                    "%s/run.json: files[%zu]: expected {name, bytes, sha256} of a "
-                    "file in this directory",
-                    trc_dir_path(d), i);
+            trc_set_err(err, errn,
+                        "%s/run.json: files[%zu]: expected {name, bytes, sha256} of a "
+                        "file in this directory",
+                        trc_dir_path(d), i);
             rc = ST_EIO;
             break;
         }
@@ -119,12 +109,12 @@ int trc_run_verify(trc_dir_t *d, char *err, size_t errn)
         if (trc_dir_file_sha256(d, name, hex, &n, err, errn) != ST_OK) {
             rc = ST_EIO;
         } else if (n != (unsigned long long)json_integer_value(jb)) {
-            set_err(err, errn, "%s/%s: %llu bytes, run.json records %lld", trc_dir_path(d), name, n,
-                    (long long)json_integer_value(jb));
+            trc_set_err(err, errn, "%s/%s: %llu bytes, run.json records %lld", trc_dir_path(d),
+                        name, n, (long long)json_integer_value(jb));
             rc = ST_EIO;
         } else if (strcmp(hex, want) != 0) {
-            set_err(err, errn, "%s/%s: content differs from the SHA-256 that run.json records",
-                    trc_dir_path(d), name);
+            trc_set_err(err, errn, "%s/%s: content differs from the SHA-256 that run.json records",
+                        trc_dir_path(d), name);
             rc = ST_EIO;
         }
     }
@@ -153,7 +143,7 @@ int trc_sweep_manifest_cmp(const char *old_json, size_t old_len, const char *new
     json_t *a = json_loadb(old_json, old_len, JSON_REJECT_DUPLICATES, &je);
     json_t *b = json_loadb(new_json, new_len, JSON_REJECT_DUPLICATES, &je);
     int rc = TRC_SWEEP_OTHER;
-    set_err(what, whatn, "sweep.json is not a sweep manifest");
+    trc_set_err(what, whatn, "sweep.json is not a sweep manifest");
     if (!json_is_object(a) || !json_is_object(b))
         goto done;
     json_t *ia = json_incref(json_object_get(a, "inputs"));
@@ -168,7 +158,7 @@ int trc_sweep_manifest_cmp(const char *old_json, size_t old_len, const char *new
     json_object_foreach(a, key, v)
     {
         if (!json_equal(v, json_object_get(b, key))) {
-            set_err(what, whatn, "%s", key);
+            trc_set_err(what, whatn, "%s", key);
             rc = TRC_SWEEP_OTHER;
             break;
         }
@@ -177,7 +167,7 @@ int trc_sweep_manifest_cmp(const char *old_json, size_t old_len, const char *new
         json_object_foreach(b, key, v)
         {
             if (!json_object_get(a, key)) {
-                set_err(what, whatn, "%s", key);
+                trc_set_err(what, whatn, "%s", key);
                 break;
             }
         }
@@ -186,7 +176,7 @@ int trc_sweep_manifest_cmp(const char *old_json, size_t old_len, const char *new
     if (rc == TRC_SWEEP_SAME && !json_equal(ia, ib)) {
         /* name the first file that changed, was added or was dropped */
         rc = TRC_SWEEP_INPUTS;
-        set_err(what, whatn, "the list of input files");
+        trc_set_err(what, whatn, "the list of input files");
         size_t i;
         json_t *e;
         int found = 0;
@@ -195,7 +185,7 @@ int trc_sweep_manifest_cmp(const char *old_json, size_t old_len, const char *new
             const char *p = json_string_value(json_object_get(e, "path"));
             json_t *o = p ? input_by_path(ia, p) : NULL;
             if (p && !json_equal(o, e)) {
-                set_err(what, whatn, "%s", p);
+                trc_set_err(what, whatn, "%s", p);
                 found = 1;
                 break;
             }
@@ -204,7 +194,7 @@ int trc_sweep_manifest_cmp(const char *old_json, size_t old_len, const char *new
         {
             const char *p = json_string_value(json_object_get(e, "path"));
             if (!found && p && !input_by_path(ib, p)) {
-                set_err(what, whatn, "%s", p);
+                trc_set_err(what, whatn, "%s", p);
                 break;
             }
         }

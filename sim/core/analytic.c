@@ -167,7 +167,7 @@ static int phase_cost(scratch_t *s, const wl_layer_map_t *m, const wl_prog_layer
 
 /* One pass of layer i: set-up once, then the body items times. */
 static int layer_cost(scratch_t *s, const wl_map_t *map, const wl_prog_layer_t *pl, uint32_t i,
-                      layer_cost_t *c)
+                      double p, layer_cost_t *c)
 {
     const wl_layer_map_t *m = &map->layers[i];
     layer_cost_t body;
@@ -183,12 +183,12 @@ static int layer_cost(scratch_t *s, const wl_map_t *map, const wl_prog_layer_t *
     if (cells) { /* masks leave a pair or weight driven with probability 1 - p */
         const uint64_t all = cells * pl->items;
         c->acts.n[ACT_XBAR_CELL_READ] -= all;
-        c->acts.n[ACT_XBAR_CELL_READ] += (uint64_t)llround((double)all * (1.0 - pl->p));
+        c->acts.n[ACT_XBAR_CELL_READ] += (uint64_t)llround((double)all * (1.0 - p));
     }
     if (lines) { /* and charge a word line with probability 1 - p */
         const uint64_t all = lines * pl->items;
         c->acts.n[ACT_WLDEC_WL_CHARGE] -= all;
-        c->acts.n[ACT_WLDEC_WL_CHARGE] += (uint64_t)llround((double)all * (1.0 - pl->p));
+        c->acts.n[ACT_WLDEC_WL_CHARGE] += (uint64_t)llround((double)all * (1.0 - p));
     }
     c->cycles = setup_cyc + (uint64_t)pl->items * item_cyc;
     for (unsigned r = 0; r < WL_RES_SHARED; r++)
@@ -236,8 +236,13 @@ int sim_analytic(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn)
                 prog->cycles = c;
         }
 
-    for (uint32_t i = 0; i < n && st == ST_OK; i++)
-        st = layer_cost(&s, map, &program->layers[i], i, &cost[i]);
+    /* A mask drops with the p its modules achieve on this chip (the bank the engine builds,
+     * reported as p_mean), not the nominal one: event and analytic then agree on average. */
+    for (uint32_t i = 0; i < n && st == ST_OK; i++) {
+        const double p =
+            job->layers && job->layers[i].has_p ? job->layers[i].p_mean : program->layers[i].p;
+        st = layer_cost(&s, map, &program->layers[i], i, p, &cost[i]);
+    }
     if (st != ST_OK) {
         snprintf(err, errn, "a model refused an operation: %s", st_str(st));
         goto done;

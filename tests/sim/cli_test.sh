@@ -160,4 +160,16 @@ expect_err "compare refuses an unknown architecture before running" \
   "<cmdline>: error: no such file or built-in architecture 'nope' (built-ins: default, spindrop, spatial-spindrop, scaledrop, affine-dropout, subset-vi, spinbayes, mc-dropout, mc-dropconnect, deterministic)" 2 \
   "$NS" compare spindrop nope
 
+# --- event and analytic agree on energy under the layer schedule, device spread included ---
+# Both drop with the p the calibrated modules achieve on chip 1.  LeNet-5, T = 100: about
+# 3.5 M mask bits at p ~ 0.2, so the sampled dropped fraction has a relative deviation of
+# about 2e-4 on the crossbar and word-line share (~7 % of the energy): ~1.5e-5 on the
+# total.  Bound 1e-4 (the nominal p gave -4.3e-4).
+"$NS" run -T 100 --timing event -q -o "$T/ev"
+"$NS" run -T 100 --timing analytic -q -o "$T/an"
+e_ev=$(sed -n 's/.*"per_image".*"energy_pj": \([0-9.e+-]*\).*/\1/p' "$T/ev/run.json")
+e_an=$(sed -n 's/.*"per_image".*"energy_pj": \([0-9.e+-]*\).*/\1/p' "$T/an/run.json")
+check "event ($e_ev pJ) and analytic ($e_an pJ) agree within 1e-4" \
+  "awk -v a=$e_an -v b=$e_ev 'BEGIN { d = (a - b) / b; exit !(d < 1e-4 && d > -1e-4) }'"
+
 finish

@@ -232,6 +232,36 @@ static const yfield_t bayes_fields[] = {
         "subset_vi: random bits per scale sample (a quantized N(0,1))"),
 };
 
+/* YAML names of arch_bayes_layers_t, arch_conv_mask_t and arch_scale_apply_t. */
+static const char *const bayes_layers_names[] = {"all", "last", "list", NULL};
+static const char *const conv_mask_names[] = {"row_vector", "activation", NULL};
+static const char *const scale_apply_names[] = {"threshold", "multiply", NULL};
+
+static const yfield_t scenario_fields[] = {
+    {"bayes_layers", YF_ENUM, offsetof(arch_t, scenario.bayes_layers), 0, ARCH_BAYES_ALL, NULL, 0,
+     0, "-",
+     "which crossbar layers with dropout are Bayesian: all, the last bayes_last, or those in "
+     "bayes_list; the others run deterministic",
+     bayes_layers_names},
+    U32("bayes_last", scenario.bayes_last, 1, 1, 1048576, "layer",
+        "bayes_layers last: Bayesian crossbar layers counted from the output"),
+    {"bayes_list", YF_STR, offsetof(arch_t, scenario.bayes_list), 0, 0, "", 0, 0, "-",
+     "bayes_layers list: the Bayesian layers' names, comma-separated (checked against the "
+     "network when it is mapped)",
+     NULL},
+    {"conv_mask", YF_ENUM, offsetof(arch_t, scenario.conv_mask), 0, ARCH_CONV_MASK_ROW_VECTOR, NULL,
+     0, 0, "-",
+     "spindrop on conv inputs: row_vector, a fresh bit per word-line pair and input vector "
+     "(SpinDrop's module per pair); activation, one bit per input activation per pass, the "
+     "same in every patch",
+     conv_mask_names},
+    {"scale_apply", YF_ENUM, offsetof(arch_t, scenario.scale_apply), 0, ARCH_SCALE_THRESHOLD, NULL,
+     0, 0, "-",
+     "scaledrop: threshold, the mask selects one of two threshold sets (no multiply); "
+     "multiply, every output times the scale",
+     scale_apply_names},
+};
+
 static const yfield_t bus_fields[] = {
     U32("width_bits", bus.width_bits, 256, 1, 65536, "bit", "bits moved per cycle"),
     U32("t_hop_cyc", bus.t_hop_cyc, 2, 0, 1000, "cycle", "fixed latency per transfer"),
@@ -287,15 +317,17 @@ static const arch_block_t blocks[] = {
     BLOCK("dropout", "Bayesian scheme and its spintronic dropout modules", dropout_fields),
     BLOCK("arbiter", "stochastic arbiter (SpinBayes)", arbiter_fields),
     BLOCK("bayes", "parameters of the schemes beyond the dropout modules", bayes_fields),
+    BLOCK("scenario", "per-scheme scenario: Bayesian layers, conv mask, scale use",
+          scenario_fields),
     BLOCK("bus", "interconnect between the tiles and the global buffer", bus_fields),
     BLOCK("periph", "digital periphery: adder tree, activation, pooling", periph_fields),
     BLOCK("energy", "energy per action (Accelergy-style action table)", energy_fields),
 };
 
 /* Keys of the blocks, for skipping them while reading the top level. */
-static const char *const block_keys[] = {"clock", "chip",      "xbar",    "wldec",   "senseamp",
-                                         "gbuf",  "scale_buf", "dropout", "arbiter", "bayes",
-                                         "bus",   "periph",    "energy",  NULL};
+static const char *const block_keys[] = {"clock",    "chip",      "xbar",    "wldec",   "senseamp",
+                                         "gbuf",     "scale_buf", "dropout", "arbiter", "bayes",
+                                         "scenario", "bus",       "periph",  "energy",  NULL};
 
 const arch_block_t *arch_blocks(size_t *n)
 {
@@ -383,6 +415,15 @@ static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_di
                         (unsigned)a->tile.sa.psum_bits);
             rc = ST_ECONFIG;
         }
+    }
+    if (a->scenario.bayes_layers == ARCH_BAYES_LIST &&
+        arch_bayes_list_count(a->scenario.bayes_list) == 0) {
+        static const char *const k[] = {"scenario.bayes_list", "scenario.bayes_layers", NULL};
+        cross_error(d, name, dl, "scenario.bayes_list", k,
+                    "expected layer names separated by commas (no blanks, none empty) under "
+                    "scenario.bayes_layers list, got \"%s\"",
+                    a->scenario.bayes_list);
+        rc = ST_ECONFIG;
     }
     for (unsigned i = 0; i < ACT_COUNT; i++) {
         double e = a->energy_cfg.e_pj[i];
@@ -475,6 +516,36 @@ void arch_derive(arch_t *a)
 
 /* ---- Loading ---- */
 
+/* Records where scenario.bayes_last and scenario.bayes_list stand in the document: their
+ * values are checked against a network only when it is mapped. */
+static void mark_key(const ydoc_t *d, int block, const char *key, arch_mark_t *m)
+{
+    memset(m, 0, sizeof *m);
+    int n = block ? ydoc_map_get(d, block, key) : 0;
+    if (!n)
+        return;
+    snprintf(m->file, sizeof m->file, "%s", ydoc_node_file(d, n));
+    ydoc_mark(d, n, &m->line, &m->col);
+}
+
+static void scenario_marks(const ydoc_t *d, int root, arch_scenario_t *sc)
+{
+    int bn = ydoc_map_get(d, root, "scenario");
+    mark_key(d, bn, "bayes_last", &sc->at_last);
+    mark_key(d, bn, "bayes_list", &sc->at_list);
+    if (sc->at_last.line == 0 || sc->at_list.line == 0) {
+        /* not given: point at scenario.bayes_layers, else at the document */
+        arch_mark_t at;
+        mark_key(d, bn, "bayes_layers", &at);
+        if (at.line == 0)
+            snprintf(at.file, sizeof at.file, "%s", ydoc_name(d));
+        if (sc->at_last.line == 0)
+            sc->at_last = at;
+        if (sc->at_list.line == 0)
+            sc->at_list = at;
+    }
+}
+
 /* Fills a local arch_t and copies it out only when everything passed, which is what
  * keeps *out untouched on error.  Blocks absent from the document keep their defaults;
  * present ones go through ydoc_apply, which collects all their errors. */
@@ -505,6 +576,7 @@ static int load_doc(const ydoc_t *d, arch_t *out, arch_diag_list_t *dl)
         if (bn && ydoc_apply(d, bn, b[i].key, b[i].fields, b[i].n_fields, &a, NULL, dl))
             rc = ST_ECONFIG;
     }
+    scenario_marks(d, root, &a.scenario);
     arch_derive(&a);
     /* Cross-field checks read values the per-key checks vouched for; after a per-key error
      * they would judge a mix of given values and defaults. */
@@ -627,6 +699,41 @@ const char *arch_schedule_name(uint32_t s)
 const char *arch_dropout_name(uint32_t s)
 {
     return s < N(dropout_names) - 1 ? dropout_names[s] : "?";
+}
+
+uint32_t arch_bayes_list_count(const char *list)
+{
+    uint32_t n = 0;
+    size_t len = 0;
+    for (const char *c = list;; c++) {
+        if (*c == ',' || *c == '\0') {
+            if (len == 0)
+                return 0; /* an empty name (or an empty list) */
+            n++;
+            len = 0;
+            if (*c == '\0')
+                return n;
+        } else if (*c == ' ' || *c == '\t') {
+            return 0;
+        } else {
+            len++;
+        }
+    }
+}
+
+void arch_bayes_list_name(const char *list, uint32_t i, char *buf, size_t n)
+{
+    const char *c = list;
+    if (n == 0)
+        return;
+    for (; i > 0 && *c; c++)
+        if (*c == ',')
+            i--;
+    size_t k = 0;
+    if (i == 0)
+        for (; c[k] && c[k] != ',' && k + 1 < n; k++)
+            buf[k] = c[k];
+    buf[k] = '\0';
 }
 
 uint32_t arch_mlc_bits(uint32_t mtjs_per_cell)

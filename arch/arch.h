@@ -1,7 +1,7 @@
 /* arch.h - the architecture description: YAML (version 1) -> a validated arch_t.
  *
  * The document is a mapping of blocks (clock, chip, xbar, wldec, senseamp, gbuf, scale_buf,
- * dropout, arbiter, bayes, bus, periph, energy), each read through its schema table (key,
+ * dropout, arbiter, bayes, scenario, bus, periph, energy), each read through its schema table (key,
  * type, default, min, max, unit, description; see arch_blocks()).  Every key has a default
  * except `version`, so `version: 1` alone is the default architecture.  After the per-key
  * checks come the cross-field checks (e.g. senseamp.psum_bits must hold a count of
@@ -71,6 +71,49 @@ typedef struct arch_bayes {
     uint32_t sample_bits;   /* subset_vi: random bits per scale sample */
 } arch_bayes_t;
 
+/* Which crossbar layers are Bayesian (scenario.bayes_layers).  A layer is Bayesian when the
+ * scenario selects it, its workload dropout p is > 0 and the scheme is not none; every
+ * other layer runs deterministic (no modules, no masks) whatever the workload says. */
+typedef enum {
+    ARCH_BAYES_ALL = 0, /* [all] every crossbar layer with p > 0 (the workload decides) */
+    ARCH_BAYES_LAST,    /* [last] the last scenario.bayes_last crossbar layers */
+    ARCH_BAYES_LIST     /* [list] the crossbar layers named in scenario.bayes_list */
+} arch_bayes_layers_t;
+
+/* Mask granularity of SpinDrop on conv inputs (scenario.conv_mask; docs/schemes.md). */
+typedef enum {
+    ARCH_CONV_MASK_ROW_VECTOR = 0, /* [row_vector] a fresh bit per word-line pair and input
+                                      vector (the SpinDrop module on each pair) */
+    ARCH_CONV_MASK_ACTIVATION      /* [activation] one bit per input activation per pass,
+                                      the same in every patch that reads it */
+} arch_conv_mask_t;
+
+/* How ScaleDrop applies its dropped or kept scale (scenario.scale_apply). */
+typedef enum {
+    ARCH_SCALE_THRESHOLD = 0, /* [threshold] the mask selects one of two threshold sets
+                                 (scale folded into them); no multiply per output */
+    ARCH_SCALE_MULTIPLY       /* [multiply] every output multiplied by the scale */
+} arch_scale_apply_t;
+
+/* Where a key was given, for errors found later (at mapping time).  line 0: not given. */
+typedef struct arch_mark {
+    char file[256]; /* as in diagnostics: a path, "<builtin:NAME>" or "<cmdline>" */
+    uint32_t line;  /* 1-based */
+    uint32_t col;   /* 1-based */
+} arch_mark_t;
+
+/* The scenario of a scheme (block scenario): which layers are Bayesian, how SpinDrop
+ * masks conv inputs, how ScaleDrop applies its scale. */
+typedef struct arch_scenario {
+    uint32_t bayes_layers; /* arch_bayes_layers_t */
+    uint32_t bayes_last;   /* crossbar layers counted from the output, under [last] */
+    char bayes_list[64];   /* comma-separated layer names, under [list] */
+    uint32_t conv_mask;    /* arch_conv_mask_t */
+    uint32_t scale_apply;  /* arch_scale_apply_t */
+    arch_mark_t at_last;   /* where bayes_last was given (not a schema field) */
+    arch_mark_t at_list;   /* where bayes_list was given (not a schema field) */
+} arch_scenario_t;
+
 typedef struct arch {
     uint32_t version;        /* document version, 1 */
     char name[64];           /* free text */
@@ -92,6 +135,8 @@ typedef struct arch {
                                 act_desc()->key); -1 = derive from the circuit */
     en_table_t energy;       /* pJ per action in effect: energy_cfg with every -1 replaced by
                                 the tile's circuit model (arch_derive); what outputs use */
+    /* the scenario of the scheme (block scenario) */
+    arch_scenario_t scenario;
 } arch_t;
 
 /* One block of the document and its schema. */
@@ -183,6 +228,14 @@ int arch_list_params(FILE *f);
 
 /* YAML name of schedule s ("layer", "pipeline"), "?" when out of range. */
 const char *arch_schedule_name(uint32_t s);
+
+/* Checks scenario.bayes_list's syntax: names separated by commas, none empty, no blanks.
+ * Returns the number of names, 0 when the list is malformed (or empty). */
+uint32_t arch_bayes_list_count(const char *list);
+
+/* Copies name i (0-based) of a well-formed scenario.bayes_list into buf (n bytes);
+ * "" past the end. */
+void arch_bayes_list_name(const char *list, uint32_t i, char *buf, size_t n);
 
 /* YAML name of scheme s ("spindrop"), "?" when out of range. */
 const char *arch_dropout_name(uint32_t s);

@@ -3,6 +3,7 @@
  * file: the value is wrapped in a one-key document and handed to ydoc_apply. */
 #include "arch.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,16 @@ int arch_override_at(arch_t *a, const char *key, const char *value, const char *
         if (rc == ST_OK) {
             tmp.drng.clk_ns = 1000.0 / tmp.clk_mhz; /* derived, as the loader does */
             arch_derive(&tmp);                      /* derived energies follow the circuit keys */
+            /* the mapper's errors about these keys point at the override */
+            arch_mark_t *m =
+                r->offset == offsetof(arch_t, scenario.bayes_last)   ? &tmp.scenario.at_last
+                : r->offset == offsetof(arch_t, scenario.bayes_list) ? &tmp.scenario.at_list
+                                                                     : NULL;
+            if (m) {
+                snprintf(m->file, sizeof m->file, "%s", file);
+                m->line = line;
+                m->col = col;
+            }
             *a = tmp;
         }
     }

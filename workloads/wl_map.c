@@ -38,6 +38,7 @@ typedef struct layer_plan {
     uint64_t units, modules, rng_bits_pass;
     double p; /* probability the units are drawn with */
     uint64_t bayes_bits, bayes_cells, sram_bits;
+    uint32_t alt_thresh; /* ScaleDrop's threshold form */
 } layer_plan_t;
 
 static uint64_t div_ceil(uint64_t a, uint64_t b)
@@ -78,7 +79,8 @@ static void row_group(const wl_layer_t *l, const layer_plan_t *pl, uint32_t x, u
 /* Fills pl's geometry for layer l; ST_EINVAL when a hand-built layer breaks wl.h's
  * invariants.  Whether the layer is Bayesian is decided here, since SpinBayes copies and
  * the subset-VI scale crossbar take tiles. */
-static int plan_layer(const wl_layer_t *l, const arch_t *a, uint32_t strategy, layer_plan_t *pl)
+static int plan_layer(const wl_layer_t *l, const arch_t *a, uint32_t strategy, int selected,
+                      layer_plan_t *pl)
 {
     uint32_t x = a->tile.xbar.rows, y = a->tile.xbar.cols;
     uint32_t scheme = a->dropout_impl;
@@ -96,7 +98,7 @@ static int plan_layer(const wl_layer_t *l, const arch_t *a, uint32_t strategy, l
     else
         pl->rows = (uint64_t)l->k * l->k * l->cin;
     pl->cols = l->cout;
-    pl->bayes = l->p > 0 && scheme != ARCH_DROPOUT_NONE;
+    pl->bayes = selected && l->p > 0 && scheme != ARCH_DROPOUT_NONE;
     pl->cpw = 1;
     pl->copies = 1;
     if (pl->bayes && scheme == ARCH_DROPOUT_SPINBAYES) {
@@ -140,15 +142,23 @@ static void plan_scheme(const wl_layer_t *l, const arch_t *a, uint64_t w_max, in
     switch (a->dropout_impl) {
     case ARCH_DROPOUT_SPINDROP: {
         uint32_t share = a->drng.share ? a->drng.share : 1;
-        pl->sto = WL_STO_VECTOR;
-        pl->gran = WL_GRAN_ROW;
-        pl->units = r;
         for (uint64_t g = 0; g < pl->row_groups; g++) {
             uint64_t off, n;
             row_group(l, pl, x, g, &off, &n);
             pl->modules += div_ceil(n, share);
         }
-        pl->rng_bits_pass = r * pl->n_mvm;
+        if (!fc && a->scenario.conv_mask == ARCH_CONV_MASK_ACTIVATION) {
+            /* One bit per input activation and pass, drawn by the same modules in turn
+             * and routed to every patch that reads the activation. */
+            pl->sto = WL_STO_PASS;
+            pl->gran = WL_GRAN_NEURON;
+            pl->units = pl->rng_bits_pass = wl_layer_in_elems(l);
+        } else {
+            pl->sto = WL_STO_VECTOR;
+            pl->gran = WL_GRAN_ROW;
+            pl->units = r;
+            pl->rng_bits_pass = r * pl->n_mvm;
+        }
         break;
     }
     case ARCH_DROPOUT_MC_DROPOUT:
@@ -175,8 +185,15 @@ static void plan_scheme(const wl_layer_t *l, const arch_t *a, uint64_t w_max, in
         pl->gran = WL_GRAN_SCALAR;
         pl->units = pl->rng_bits_pass = 1;
         pl->modules = a->bayes.whole_model && *first_done ? 0 : 1;
-        pl->post = WL_POST_SCALE;
-        pl->sram_bits = c * a->bayes.scale_bits;
+        if (a->scenario.scale_apply == ARCH_SCALE_THRESHOLD) {
+            /* sign(s y - t) = sign(y - t / s): the scale folds into a second threshold
+             * per output, and the mask picks the set */
+            pl->alt_thresh = 1;
+            pl->sram_bits = c * a->scale_buf.word_bits;
+        } else {
+            pl->post = WL_POST_SCALE;
+            pl->sram_bits = c * a->bayes.scale_bits;
+        }
         if (a->bayes.adaptive_p && w_max) {
             double pa = l->p * (double)w / (double)w_max;
             pl->p = pa > 0.01 ? pa : 0.01;
@@ -335,6 +352,7 @@ static int fill_layer(const wl_layer_t *l, const layer_plan_t *pl, const arch_t 
     lm->bayes_bits = pl->bayes_bits;
     lm->bayes_cells = pl->bayes_cells;
     lm->sram_bits = pl->sram_bits;
+    lm->alt_thresh = pl->alt_thresh;
     return ST_OK;
 }
 
@@ -470,6 +488,84 @@ out_free:
     return rc;
 }
 
+/* The names of net's crossbar layers (with dropout p > 0 when with_p) into buf, ", "
+ * separated, cut with "..." past n bytes. */
+static void layer_names(const wl_net_t *net, int with_p, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < net->n_layers; i++) {
+        const wl_layer_t *l = &net->layers[i];
+        if (!wl_layer_is_mvm(l) || (with_p && !(l->p > 0)))
+            continue;
+        int k = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", l->name);
+        if (k < 0 || (size_t)k >= n - used) {
+            snprintf(buf + (n > 4 ? n - 4 : 0), n > 4 ? 4 : n, "...");
+            return;
+        }
+        used += (size_t)k;
+    }
+    if (used == 0)
+        snprintf(buf, n, "none");
+}
+
+/* Marks in sel[] the crossbar layers the scenario makes Bayesian (scenario.bayes_layers);
+ * errors at the scenario key's line.  Returns the number of errors added. */
+static unsigned select_bayes(const wl_net_t *net, const arch_t *a, uint8_t *sel,
+                             arch_diag_list_t *dl)
+{
+    const arch_scenario_t *sc = &a->scenario;
+    char names[200];
+    uint32_t i, n_x = 0;
+
+    for (i = 0; i < net->n_layers; i++) {
+        sel[i] = sc->bayes_layers == ARCH_BAYES_ALL;
+        n_x += wl_layer_is_mvm(&net->layers[i]);
+    }
+    if (sc->bayes_layers == ARCH_BAYES_LAST) {
+        if (sc->bayes_last > n_x) {
+            layer_names(net, 0, names, sizeof names);
+            arch_diag_add(dl, sc->at_last.file, sc->at_last.line, sc->at_last.col,
+                          "scenario.bayes_last", NULL,
+                          "expected at most %" PRIu32 ", the crossbar layers of network '%s' (%s), "
+                          "got %" PRIu32,
+                          n_x, net->name, names, sc->bayes_last);
+            return 1;
+        }
+        uint32_t left = sc->bayes_last;
+        for (i = net->n_layers; i-- > 0 && left > 0;)
+            if (wl_layer_is_mvm(&net->layers[i])) {
+                sel[i] = 1;
+                left--;
+            }
+    } else if (sc->bayes_layers == ARCH_BAYES_LIST) {
+        unsigned errs = 0;
+        uint32_t n = arch_bayes_list_count(sc->bayes_list);
+        for (uint32_t k = 0; k < n; k++) {
+            char name[64];
+            arch_bayes_list_name(sc->bayes_list, k, name, sizeof name);
+            for (i = 0; i < net->n_layers; i++)
+                if (strcmp(net->layers[i].name, name) == 0)
+                    break;
+            if (i < net->n_layers && wl_layer_is_mvm(&net->layers[i]) && net->layers[i].p > 0) {
+                sel[i] = 1;
+                continue;
+            }
+            const char *why = i == net->n_layers                  ? "is no layer of"
+                              : !wl_layer_is_mvm(&net->layers[i]) ? "has no crossbar in"
+                                                                  : "has no dropout in";
+            layer_names(net, 1, names, sizeof names);
+            arch_diag_add(dl, sc->at_list.file, sc->at_list.line, sc->at_list.col,
+                          "scenario.bayes_list", NULL,
+                          "'%s' %s network '%s'; expected its crossbar layers with dropout: %s",
+                          name, why, net->name, names);
+            errs++;
+        }
+        return errs;
+    }
+    return 0;
+}
+
 /* Rejects hand-built nets whose layer references break wl.h (a caller bug, not input). */
 static int net_is_sane(const wl_net_t *net)
 {
@@ -489,9 +585,11 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
                  arch_diag_list_t *dl)
 {
     layer_plan_t *plans = NULL;
+    uint8_t *sel = NULL; /* 1: the scenario makes layer i Bayesian */
     wl_map_t *m = NULL;
     uint64_t total = 0, used = 0, alloc = 0, peak = 0;
     uint32_t peak_at = 0, i, bayes_layers = 0;
+    unsigned sel_errs;
     uint32_t eff;
     int rc;
 
@@ -499,14 +597,19 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
         return ST_EINVAL;
     eff = strategy ? strategy : arch->mapping;
     if (eff < 1 || eff > 2 || arch->tile.xbar.rows == 0 || arch->tile.xbar.cols == 0 ||
-        arch->dropout_impl > ARCH_DROPOUT_SPINBAYES)
+        arch->dropout_impl > ARCH_DROPOUT_SPINBAYES ||
+        arch->scenario.bayes_layers > ARCH_BAYES_LIST)
         return ST_EINVAL;
 
     plans = st_calloc(net->n_layers, sizeof *plans);
-    if (!plans)
-        return ST_ENOMEM;
+    sel = st_calloc(net->n_layers, sizeof *sel);
+    if (!plans || !sel) {
+        rc = ST_ENOMEM;
+        goto err_plans;
+    }
+    sel_errs = select_bayes(net, arch, sel, dl); /* reported with the other checks */
     for (i = 0; i < net->n_layers; i++) {
-        rc = plan_layer(&net->layers[i], arch, eff, &plans[i]);
+        rc = plan_layer(&net->layers[i], arch, eff, sel[i], &plans[i]);
         if (rc != ST_OK)
             goto err_plans;
         if (plans[i].rows > UINT32_MAX || plans[i].n_mvm > UINT32_MAX) {
@@ -541,7 +644,7 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
     if (rc != ST_OK)
         goto err_plans;
     {
-        unsigned errs = 0;
+        unsigned errs = sel_errs;
         uint64_t cap;
         rc = check_plans(net, arch, plans, total, &errs, dl);
         if (rc != ST_OK)
@@ -587,6 +690,7 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
     m->gbuf_peak_bits = peak;
     m->scheme = arch->dropout_impl;
     m->T = arch->dropout_impl == ARCH_DROPOUT_NONE || bayes_layers == 0 ? 1 : 0;
+    free(sel);
     free(plans);
     *out = m;
     return ST_OK;
@@ -594,6 +698,7 @@ int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_
 err_map:
     wl_map_destroy(m);
 err_plans:
+    free(sel);
     free(plans);
     return rc;
 }

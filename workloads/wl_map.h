@@ -14,10 +14,11 @@
  * n_psum = sum over row groups of read steps.  Tiles are assigned in layer order, each tile
  * to one layer (weight-stationary, no reprogramming between layers or passes).
  *
- * The architecture's Bayesian scheme (dropout.impl) decides what a layer with dropout
- * p > 0 (a Bayesian layer) costs: its random units, RNG modules and extra memory, and for
- * SpinBayes (arbiter.k crossbar copies) and subset VI (a scale crossbar) extra tiles.
- * docs/schemes.md gives every formula and its source. */
+ * The architecture's scenario (block scenario) decides which crossbar layers with dropout
+ * p > 0 are Bayesian: all, the last N, or a named list; the rest are deterministic.  Its
+ * Bayesian scheme (dropout.impl) decides what a Bayesian layer costs: its random units, RNG modules
+ * and extra memory, and for SpinBayes (arbiter.k crossbar copies) and subset VI (a scale crossbar)
+ * extra tiles. docs/schemes.md gives every formula and its source. */
 #ifndef NS_WL_MAP_H
 #define NS_WL_MAP_H
 
@@ -107,7 +108,12 @@ typedef struct wl_layer_map {
     uint64_t bayes_bits;  /* Bayesian-parameter memory in bits (posterior samples, mean and
                              deviation of the scale) */
     uint64_t bayes_cells; /* cells holding them (multi-level SOT cells) */
-    uint64_t sram_bits;   /* scale vector / gamma-beta bits held in the SRAM scale buffer */
+    uint64_t sram_bits;   /* scale vector / gamma-beta bits held in the SRAM scale buffer;
+                             ScaleDrop's threshold form: the alternative thresholds, one
+                             scale-buffer word per output */
+    uint32_t alt_thresh;  /* 1: ScaleDrop's threshold form (scenario.scale_apply threshold):
+                             the pass's mask selects which of two threshold sets the
+                             set-up reads; no scale vector read, no multiply (post NONE) */
 } wl_layer_map_t;
 
 typedef struct wl_map {
@@ -130,7 +136,9 @@ typedef struct wl_map {
  * tile (copies and the scale crossbar included); a probability the layer draws with (its p,
  * the adaptive p, or 0.5) that no SET current up to dropout.i_max_ua reaches; more RNG
  * modules than 32 bits count; live activations (gbuf_peak_bits) larger than the global
- * buffer.
+ * buffer; a scenario.bayes_last larger than the network's crossbar layers, or a
+ * scenario.bayes_list name that is no crossbar layer with dropout of the network, at the
+ * key's own line (the architecture's), naming the valid layers.
  * ST_OK, ST_ECONFIG, ST_ENOMEM, or ST_EINVAL (a hand-built net or arch that breaks wl.h /
  * arch_check); *out untouched on error. */
 int wl_map_build(const wl_net_t *net, const arch_t *arch, uint32_t strategy, wl_map_t **out,

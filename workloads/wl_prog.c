@@ -53,12 +53,22 @@ static void build_mvm(const wl_layer_map_t *m, const arch_t *a, wl_prog_layer_t 
     const uint32_t scale_mtjs = a ? a->bayes.mtjs_per_cell : 0;
 
     /* set-up: thresholds (a scale-buffer word per output) and the scheme's scale vector or
-     * gamma/beta; the per-pass randomness; subset VI's scale crossbar and sampling */
-    step(pl, WL_RES_SCALE_BUF, 0);
-    op(pl, WL_OP_READ, 0, (uint64_t)m->cols * word_bits, 0);
-    if (m->sram_bits)
-        op(pl, WL_OP_READ, 0, m->sram_bits, 0);
-    if (m->sto == WL_STO_PASS) {
+     * gamma/beta; the per-pass randomness; subset VI's scale crossbar and sampling.
+     * ScaleDrop's threshold form draws first and reads the selected threshold set. */
+    if (m->alt_thresh) {
+        /* ScaleDrop's threshold form: the pass's mask bit first, then the one threshold
+         * set it selects (the scale is folded into the thresholds) */
+        step(pl, WL_RES_DRNG, 0);
+        op(pl, WL_OP_DRAW, WL_OPF_OUT_UNITS, m->units, 0);
+        step(pl, WL_RES_SCALE_BUF, 0);
+        op(pl, WL_OP_READ, 0, (uint64_t)m->cols * word_bits, 0);
+    } else {
+        step(pl, WL_RES_SCALE_BUF, 0);
+        op(pl, WL_OP_READ, 0, (uint64_t)m->cols * word_bits, 0);
+        if (m->sram_bits)
+            op(pl, WL_OP_READ, 0, m->sram_bits, 0);
+    }
+    if (m->sto == WL_STO_PASS && !m->alt_thresh) {
         step(pl, WL_RES_DRNG, 0);
         op(pl, WL_OP_DRAW, WL_OPF_OUT_UNITS, m->units, 0);
     } else if (m->sto == WL_STO_ARBITER) {

@@ -9,6 +9,12 @@
  * Adding a block (or an operation) touches the builder here and the per-kind switch of each
  * reader, never a hand-written copy of a layer's sequence.
  *
+ * The scenario shows in the program through the map: a deterministic layer (not selected
+ * by scenario.bayes_layers) has no draw; SpinDrop with scenario.conv_mask activation draws
+ * the input activations once per pass (set-up) and expands them per vector; ScaleDrop
+ * with scenario.scale_apply threshold draws, then reads the selected threshold set, and
+ * has no scale read or multiply.
+ *
  * A layer's program has two phases of steps:
  *
  *   pass:  setup[0] setup[1] ...                  once per MC pass

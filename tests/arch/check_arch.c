@@ -93,6 +93,8 @@ static const char every_key[] =
     "arbiter: {k: 8, t_bit_cyc: 9}\n"
     "bayes: {whole_model: true, adaptive_p: true, scale_bits: 16, param_bits: 6,\n"
     "        mtjs_per_cell: 7, sample_bits: 5}\n"
+    "scenario: {bayes_layers: list, bayes_last: 3, bayes_list: \"fc1,fc2\",\n"
+    "           conv_mask: activation, scale_apply: multiply}\n"
     "bus: {width_bits: 512, t_hop_cyc: 0}\n"
     "periph: {lanes: 64, t_add_cyc: 2, t_act_cyc: 3, t_pool_cyc: 4, t_mul_cyc: 5}\n"
     "energy:\n"
@@ -178,6 +180,11 @@ START_TEST(test_arch_every_key_lands_in_its_field)
     ck_assert_uint_eq(a.scale_buf.t_write_cyc, 5);
     ck_assert_uint_eq(a.dropout_impl, ARCH_DROPOUT_SCALEDROP);
     ck_assert_uint_eq(a.drng.share, 4);
+    ck_assert_uint_eq(a.scenario.bayes_layers, ARCH_BAYES_LIST);
+    ck_assert_uint_eq(a.scenario.bayes_last, 3);
+    ck_assert_str_eq(a.scenario.bayes_list, "fc1,fc2");
+    ck_assert_uint_eq(a.scenario.conv_mask, ARCH_CONV_MASK_ACTIVATION);
+    ck_assert_uint_eq(a.scenario.scale_apply, ARCH_SCALE_MULTIPLY);
     ck_assert_uint_eq(a.drng.t_set_cyc, 3);
     ck_assert_uint_eq(a.drng.t_sense_cyc, 2);
     ck_assert_uint_eq(a.drng.t_reset_cyc, 4);
@@ -243,8 +250,8 @@ START_TEST(test_arch_schema_rows_are_consistent)
     size_t nb, total = 0;
     const arch_block_t *bl = arch_blocks(&nb);
     static const char *const want_blocks[] = {
-        "",          "clock",   "chip",    "xbar",  "wldec", "senseamp", "gbuf",
-        "scale_buf", "dropout", "arbiter", "bayes", "bus",   "periph",   "energy"};
+        "",        "clock",   "chip",  "xbar",     "wldec", "senseamp", "gbuf",  "scale_buf",
+        "dropout", "arbiter", "bayes", "scenario", "bus",   "periph",   "energy"};
     ck_assert_uint_eq(nb, sizeof want_blocks / sizeof want_blocks[0]);
     unsigned char used[sizeof(arch_t)] = {0};
     for (size_t i = 0; i < nb; i++) {
@@ -269,7 +276,7 @@ START_TEST(test_arch_schema_rows_are_consistent)
                               bl[i].key, r->key);
         }
     }
-    ck_assert_uint_eq(total, 2 + 1 + 4 + 14 + 4 + 13 + 4 + 4 + 24 + 2 + 6 + 2 + 5 + ACT_COUNT);
+    ck_assert_uint_eq(total, 2 + 1 + 4 + 14 + 4 + 13 + 4 + 4 + 24 + 2 + 6 + 5 + 2 + 5 + ACT_COUNT);
 }
 END_TEST
 
@@ -345,8 +352,8 @@ START_TEST(test_arch_list_params_has_a_row_per_key)
         rows++;
     for (char *p = t; (p = strstr(p, "### ")) != NULL; p++)
         heads++;
-    ck_assert_uint_eq(rows, 2 + 1 + 4 + 14 + 4 + 13 + 4 + 4 + 24 + 2 + 6 + 2 + 5 + ACT_COUNT);
-    ck_assert_uint_eq(heads, 14);
+    ck_assert_uint_eq(rows, 2 + 1 + 4 + 14 + 4 + 13 + 4 + 4 + 24 + 2 + 6 + 5 + 2 + 5 + ACT_COUNT);
+    ck_assert_uint_eq(heads, 15);
     ck_assert_ptr_nonnull(
         strstr(t, "\n| `rows` | integer | 128 | 1 | 4096 | row | word-line pairs (weights per "
                   "column) |\n"));
@@ -844,6 +851,48 @@ START_TEST(test_arch_load_fails_cleanly_at_every_allocation)
 }
 END_TEST
 
+/* The scenario's defaults are today's behaviour but ScaleDrop's threshold form; its keys
+ * remember where they stood for the mapper's errors (bayes_last at 3:15, bayes_list not
+ * given: at bayes_layers, 2:26); the list helpers split on commas and refuse empty names
+ * and blanks. */
+START_TEST(test_arch_scenario_defaults_marks_and_list_helpers)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    char name[64];
+    ck_assert_int_eq(load("version: 1\n", &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.scenario.bayes_layers, ARCH_BAYES_ALL);
+    ck_assert_uint_eq(a.scenario.bayes_last, 1);
+    ck_assert_str_eq(a.scenario.bayes_list, "");
+    ck_assert_uint_eq(a.scenario.conv_mask, ARCH_CONV_MASK_ROW_VECTOR);
+    ck_assert_uint_eq(a.scenario.scale_apply, ARCH_SCALE_THRESHOLD);
+    ck_assert_uint_eq(a.scenario.at_last.line, 0);
+    ck_assert_int_eq(
+        load("version: 1\nscenario: {bayes_layers: last,\n  bayes_last: 2}\n", &a, &dl), ST_OK);
+    ck_assert_uint_eq(a.scenario.at_last.line, 3);
+    ck_assert_uint_eq(a.scenario.at_last.col, 15);
+    ck_assert_uint_eq(a.scenario.at_list.line, 2);
+    ck_assert_uint_eq(a.scenario.at_list.col, 26);
+    ck_assert_uint_eq(arch_bayes_list_count("conv1,fc1,fc2"), 3);
+    ck_assert_uint_eq(arch_bayes_list_count("fc1"), 1);
+    ck_assert_uint_eq(arch_bayes_list_count(""), 0);
+    ck_assert_uint_eq(arch_bayes_list_count("fc1,"), 0);
+    ck_assert_uint_eq(arch_bayes_list_count(",fc1"), 0);
+    ck_assert_uint_eq(arch_bayes_list_count("fc1, fc2"), 0);
+    arch_bayes_list_name("conv1,fc1,fc2", 1, name, sizeof name);
+    ck_assert_str_eq(name, "fc1");
+    arch_bayes_list_name("conv1,fc1,fc2", 2, name, sizeof name);
+    ck_assert_str_eq(name, "fc2");
+    arch_bayes_list_name("conv1,fc1,fc2", 3, name, sizeof name);
+    ck_assert_str_eq(name, "");
+    arch_bayes_list_name("conv1,fc1", 0, name, 4); /* cut to 3 characters */
+    ck_assert_str_eq(name, "con");
+    /* list mode needs a well-formed list */
+    ck_assert_int_eq(load("version: 1\nscenario: {bayes_layers: list}\n", &a, &dl), ST_ECONFIG);
+    ck_assert_str_eq(dl.d[0].path, "scenario.bayes_list");
+}
+END_TEST
+
 Suite *arch_suite(void)
 {
     Suite *s = suite_create("arch");
@@ -865,6 +914,7 @@ Suite *arch_suite(void)
     tcase_add_test(core, test_arch_builtins_are_default_then_the_schemes_in_order);
     tcase_add_test(core, test_arch_load_each_builtin_differs_only_in_its_scheme);
     tcase_add_test(core, test_arch_load_takes_a_path_when_no_builtin_matches);
+    tcase_add_test(core, test_arch_scenario_defaults_marks_and_list_helpers);
     suite_add_tcase(s, core);
     TCase *lim = tcase_create("Limits");
     tcase_add_test(lim, test_arch_psum_bits_must_hold_a_count_of_max_active_rows);

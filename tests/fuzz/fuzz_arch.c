@@ -96,6 +96,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *dump2 = arch_dump_string(&b);
     if (!dump2 || strcmp(dump, dump2) != 0)
         fail("the reloaded dump differs", dump);
+    /* where the scenario keys stood (for the mapper's errors) is not part of the value */
+    a.scenario.at_last = a.scenario.at_list = b.scenario.at_last = b.scenario.at_list =
+        (arch_mark_t){{0}, 0, 0};
     if (memcmp(&a, &b, sizeof a) != 0)
         fail("the reloaded architecture differs", dump);
     free(dump2);

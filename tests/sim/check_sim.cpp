@@ -72,7 +72,9 @@ void load_toy(Fixture &f, uint32_t strategy = 0, int scheme = -1)
     const std::string dir = std::string(NS_SOURCE_DIR) + "/tests/golden/toy2/";
     ck_assert_int_eq(arch_load_file((dir + "arch.yaml").c_str(), &f.arch, &dl), ST_OK);
     if (scheme >= 0)
-        f.arch.dropout_impl = uint32_t(scheme);
+        f.arch.dropout_impl = uint32_t(scheme) & 0xffu;
+    if (scheme >= 0 && (scheme & 0x100))
+        f.arch.scenario.scale_apply = ARCH_SCALE_MULTIPLY;
     ck_assert_int_eq(wl_load_file((dir + "net.yaml").c_str(), &f.net, &dl), ST_OK);
     ck_assert_int_eq(wl_map_build(f.net, &f.arch, strategy, &f.map, &dl), ST_OK);
     ck_assert_uint_le(f.net->n_layers, 8);
@@ -218,9 +220,12 @@ END_TEST
 //  mc_dropconnect: an 8-bit draw per pass (8 modules, 5 cycles): 19 cycles; every row
 //   driven (4 word lines, 1 pJ), cells = kept weights w, 4 cycles each:
 //   41.75 + 1 + 120 + 4w = 162.75 + 4w.
-//  scaledrop: scale vector 2 x 8 bits = 2 words (2 cycles, 4 pJ), 1-bit draw (5 cycles,
-//   15 pJ), 2 scale multiplies (1 cycle, 2 pJ): 2 + 2 + 5 + 3 + 5 + 1 + 1 + 3 = 22 cycles;
-//   74.75 + 4 + 15 + 2 = 95.75 pJ.
+//  scaledrop (scenario.scale_apply threshold, the default): the 1-bit draw first (5 cycles,
+//   15 pJ), then the threshold set it selects, read as the base's thresholds (2 cycles,
+//   16 bits, 4 pJ, already in the base); no scale vector, no multiply:
+//   5 + 2 + 3 + 5 + 1 + 3 = 19 cycles; 74.75 + 15 = 89.75 pJ.  (multiply: scale vector
+//   2 x 8 bits = 2 words, 2 cycles, 4 pJ, and 2 multiplies, 1 cycle, 2 pJ: 22 cycles,
+//   95.75 pJ.)
 //  affine_dropout: gamma and beta 2 x 2 x 8 bits = 4 words (4 cycles, 8 pJ), 2-bit draw (5,
 //   30 pJ), normalization of 2 outputs: 2 sweeps x (1 + 1) = 4 cycles, 6 muls + 8 adds =
 //   6 + 56 pJ: 2 + 4 + 5 + 3 + 5 + 4 + 1 + 3 = 27 cycles; 74.75 + 8 + 30 + 62 = 174.75.
@@ -233,8 +238,11 @@ END_TEST
 //  spinbayes: the arbiter draws 2 bits for 4 copies (never rejects: 10 cycles, 20 pJ); the
 //   chosen copy's 3-MTJ cells conduct 3 x 8 = 24 cells, 4 cycles each -> 96, 4 word lines
 //   -> 1: 2 + 10 + 3 + 5 + 1 + 3 = 24 cycles; 41.75 + 96 + 1 + 20 = 158.75 pJ.
+// A scheme case with scenario.scale_apply multiply (scaledrop's per-output product).
+constexpr uint32_t MULTIPLY = 0x100;
+
 struct SchemeCase {
-    uint32_t scheme;
+    uint32_t scheme;        // arch_dropout_t, | MULTIPLY for scale_apply multiply
     uint64_t fc2_cycles;    // per pass
     double fc2_pj;          // per pass, before the mask terms
     double per_dropped_row; // pJ removed per dropped row
@@ -247,7 +255,8 @@ static const SchemeCase scheme_cases[] = {
     {ARCH_DROPOUT_MC_DROPOUT, 19, 134.75, 8.25, false},
     {ARCH_DROPOUT_MC_DROPCONNECT, 19, 162.75, 0, true},
     {ARCH_DROPOUT_SPATIAL, 19, 134.75, 8.25, false},
-    {ARCH_DROPOUT_SCALEDROP, 22, 95.75, 0, false},
+    {ARCH_DROPOUT_SCALEDROP, 19, 89.75, 0, false},
+    {ARCH_DROPOUT_SCALEDROP | MULTIPLY, 22, 95.75, 0, false},
     {ARCH_DROPOUT_AFFINE, 27, 174.75, 0, false},
     {ARCH_DROPOUT_SUBSET_VI, 42, 270.25, 0, false},
     {ARCH_DROPOUT_SPINBAYES, 24, 158.75, 0, false},

@@ -56,6 +56,7 @@ static arch_t make_arch(uint32_t x, uint32_t y, uint32_t tiles, uint32_t mar, ui
     a.drng.i_max_ua = 200.0;
     a.arb.k = 4;
     a.arb.t_bit_cyc = 12;
+    a.scale_buf.word_bits = 64;
     a.bayes.scale_bits = 8;
     a.bayes.param_bits = 4;
     a.bayes.mtjs_per_cell = 3;
@@ -695,8 +696,10 @@ static const scheme_want_t conv_want[2][9] = {
         /* Spatial-SpinDrop: one per channel, Cin = 64 = SpinDrop's 576 / 9. */
         {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0, 0,
          1, 5, 0, 5, 1},
-        /* ScaleDrop: one scalar, one module; scale vector C * 8 = 512 bits of SRAM. */
-        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 512, 0,
+        /* ScaleDrop (scenario.scale_apply threshold): one scalar, one module, no multiply;
+         * the alternative thresholds, one 64-bit scale-buffer word per output: C * 64 =
+         * 4096 bits of SRAM (multiply: the scale vector, C * 8 = 512). */
+        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NONE, 1, 1, 1, 0.2, 4096, 0,
          0, 1, 5, 0, 5, 1},
         /* Affine Dropout: two scalars (gamma, beta), two modules; 2 * 64 * 8 = 1024 bits. */
         {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
@@ -726,7 +729,7 @@ static const scheme_want_t conv_want[2][9] = {
          * kernel-position crossbars. */
         {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0, 0,
          1, 9, 0, 9, 1},
-        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 512, 0,
+        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NONE, 1, 1, 1, 0.2, 4096, 0,
          0, 1, 9, 0, 9, 1},
         {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
          1, 9, 0, 9, 1},
@@ -755,8 +758,8 @@ static const scheme_want_t fc_want[9] = {
     /* Spatial-SpinDrop on fc: one module per input neuron, R = 1024 (a 1x1 map). */
     {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0, 0, 0,
      1, 8, 0, 8, 1},
-    /* ScaleDrop: 100 * 8 = 800 SRAM bits. */
-    {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_SCALE, 1, 1, 1, 0.2, 800, 0, 0, 1,
+    /* ScaleDrop, threshold form: 100 alternative thresholds x 64 = 6400 SRAM bits. */
+    {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NONE, 1, 1, 1, 0.2, 6400, 0, 0, 1,
      8, 0, 8, 1},
     /* Affine: 2 * 100 * 8 = 1600. */
     {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1600, 0, 0, 1, 8,
@@ -1339,9 +1342,177 @@ START_TEST(test_oom_at_every_allocation_is_enomem)
         }
     }
     ck_assert_int_eq(rc, ST_OK);
-    /* Seven allocations, each failed once: plans, the two gbuf scratch arrays, the map, its
-     * layer array, and the slice lists of the two crossbar layers. */
-    ck_assert_uint_eq(failures, 7);
+    /* Eight allocations, each failed once: plans, the scenario's layer selection, the two
+     * gbuf scratch arrays, the map, its layer array, and the slice lists of the two
+     * crossbar layers. */
+    ck_assert_uint_eq(failures, 8);
+}
+END_TEST
+
+/* ---- Scenario (block scenario) ---- */
+
+/* Loads an architecture from YAML text named "s.yaml" (the default architecture plus the
+ * text's keys), so the scenario keys carry their marks. */
+static arch_t load_arch_text(const char *text)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_string("s.yaml", text, strlen(text), &a, &dl), ST_OK);
+    return a;
+}
+
+/* LeNet-5 under SpinDrop (share 1): a module per row of each Bayesian layer, rows conv1 25,
+ * conv2 150, fc1 400, fc2 120, fc3 84 (all: 779).
+ *   bayes_layers last, bayes_last 2: fc2 + fc3 = 120 + 84 = 204; conv1..fc1 deterministic.
+ *   bayes_layers list "conv2,fc1": 150 + 400 = 550; the others deterministic.
+ * Either way some layer is Bayesian, so T stays as asked (0). */
+START_TEST(test_scenario_selects_the_bayesian_layers)
+{
+    wl_net_t *net = load_builtin("lenet5-mnist");
+    static const struct {
+        const char *text;
+        uint32_t modules;
+        const char *bayes; /* names of the Bayesian layers, in order, comma-separated */
+    } want[] = {
+        {"version: 1\n", 779, "conv1,conv2,fc1,fc2,fc3"},
+        {"version: 1\nscenario: {bayes_layers: last, bayes_last: 2}\n", 204, "fc2,fc3"},
+        {"version: 1\nscenario: {bayes_layers: list, bayes_list: \"conv2,fc1\"}\n", 550,
+         "conv2,fc1"},
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        arch_t a = load_arch_text(want[k].text);
+        wl_map_t *m = map_ok(net, &a, 0);
+        uint32_t modules = 0;
+        char got[128] = "";
+        for (uint32_t i = 0; i < net->n_layers; i++) {
+            modules += m->layers[i].drng_modules;
+            if (m->layers[i].sto != WL_STO_NONE) {
+                ck_assert_uint_eq(m->layers[i].sto, WL_STO_VECTOR);
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", got[0] ? "," : "",
+                         net->layers[i].name);
+            } else {
+                ck_assert_uint_eq(m->layers[i].units, 0); /* no mask at all */
+                ck_assert_uint_eq(m->layers[i].rng_bits_pass, 0);
+            }
+        }
+        ck_assert_uint_eq(modules, want[k].modules);
+        ck_assert_str_eq(got, want[k].bayes);
+        ck_assert_uint_eq(m->T, 0);
+        wl_map_destroy(m);
+    }
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* bayes_last past the network's 5 crossbar layers is an error at the key (line 4, the
+ * value's column 15), naming them; the layers' own lines are not involved. */
+START_TEST(test_scenario_bayes_last_past_the_network_is_an_error_at_the_key)
+{
+    wl_net_t *net = load_builtin("lenet5-mnist");
+    arch_t a = load_arch_text("version: 1\nscenario:\n  bayes_layers: last\n  bayes_last: 6\n");
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(net, &a, 0, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    ck_assert_str_eq(buf, "s.yaml:4:15: error: scenario.bayes_last: expected at most 5, the "
+                          "crossbar layers of network 'lenet5-mnist' (conv1, conv2, fc1, fc2, "
+                          "fc3), got 6");
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* Every bad name of bayes_list is reported (collected), at the list's value: line 2,
+ * column 44 (`scenario: {bayes_layers: list, bayes_list: ` is 43 characters).  pool1 is a
+ * layer without crossbar, fc9 no layer. */
+START_TEST(test_scenario_bayes_list_names_are_checked_against_the_network)
+{
+    wl_net_t *net = load_builtin("lenet5-mnist");
+    arch_t a = load_arch_text(
+        "version: 1\nscenario: {bayes_layers: list, bayes_list: \"fc1,pool1,fc9\"}\n");
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(net, &a, 0, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 2);
+    ck_assert_str_eq(buf, "s.yaml:2:44: error: scenario.bayes_list: 'pool1' has no crossbar in "
+                          "network 'lenet5-mnist'; expected its crossbar layers with dropout: "
+                          "conv1, conv2, fc1, fc2, fc3");
+    ck_assert_str_eq(dl.d[1].msg, "'fc9' is no layer of network 'lenet5-mnist'; expected its "
+                                  "crossbar layers with dropout: conv1, conv2, fc1, fc2, fc3");
+    /* a command-line override moves the location to <cmdline> */
+    ck_assert_int_eq(arch_override(&a, "scenario.bayes_list", "fc3,conv7", &dl), ST_OK);
+    ck_assert_int_eq(map_fail(net, &a, 0, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_uint_eq(dl.n, 1);
+    ck_assert_str_eq(dl.d[0].file, "<cmdline>");
+    ck_assert_str_eq(dl.d[0].path, "scenario.bayes_list");
+    wl_net_destroy(net);
+}
+END_TEST
+
+/* A layer with dropout 0 in the network cannot be named Bayesian. */
+START_TEST(test_scenario_bayes_list_refuses_a_layer_without_dropout)
+{
+    wl_layer_t l[] = {mk_fc("f1", -1, 16, 8, 0.0), mk_fc("f2", 0, 8, 4, 0.2)};
+    wl_net_t net = mk_net(l, 2, 16, 1);
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    a.scenario.bayes_layers = ARCH_BAYES_LIST;
+    snprintf(a.scenario.bayes_list, sizeof a.scenario.bayes_list, "f1");
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(&net, &a, 0, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_str_eq(dl.d[0].msg, "'f1' has no dropout in network 'hand'; expected its crossbar "
+                                  "layers with dropout: f2");
+}
+END_TEST
+
+/* scenario.conv_mask activation under SpinDrop, on the scheme table's 3x3 conv (Cin 64,
+ * 32x32, pad 1): the same 576 modules (a module per row), but one bit per input activation
+ * per pass, N = 64 x 32 x 32 = 65536, instead of R x V = 576 x 1024 = 589824 (9x fewer: a
+ * 3x3 stride-1 conv reads each activation in 9 patches).  The fc layer keeps its per-vector
+ * rows (an fc row is an activation, V = 1). */
+START_TEST(test_scenario_conv_mask_activation_draws_per_activation)
+{
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 32, 64, 3, 1, 1, 0.2),
+                      mk_fc("f", 0, 64 * 32 * 32, 10, 0.2)};
+    wl_net_t net = mk_net(l, 2, 64, 32);
+    for (uint32_t strat = 1; strat <= 2; strat++) {
+        arch_t a = make_arch(128, 128, 1024, 128, 1);
+        a.scenario.conv_mask = ARCH_CONV_MASK_ACTIVATION;
+        wl_map_t *m = map_ok(&net, &a, strat);
+        const wl_layer_map_t *c = &m->layers[0], *f = &m->layers[1];
+        ck_assert_uint_eq(c->sto, WL_STO_PASS);
+        ck_assert_uint_eq(c->gran, WL_GRAN_NEURON);
+        ck_assert_uint_eq(c->units, 65536);
+        ck_assert_uint_eq(c->rng_bits_pass, 65536);
+        ck_assert_uint_eq(c->drng_modules, 576);
+        ck_assert_uint_eq(f->sto, WL_STO_VECTOR);
+        ck_assert_uint_eq(f->gran, WL_GRAN_ROW);
+        ck_assert_uint_eq(f->rng_bits_pass, 65536); /* R x 1 */
+        wl_map_destroy(m);
+    }
+}
+END_TEST
+
+/* scenario.scale_apply: threshold (default) selects a second threshold set, one 64-bit
+ * scale-buffer word per output (C = 64: 4096 SRAM bits), no multiply; multiply keeps the
+ * 8-bit scale vector (512 bits) and a multiply per output. */
+START_TEST(test_scenario_scale_apply_threshold_or_multiply)
+{
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 32, 64, 3, 1, 1, 0.2)};
+    wl_net_t net = mk_net(l, 1, 64, 32);
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    a.dropout_impl = ARCH_DROPOUT_SCALEDROP;
+    wl_map_t *m = map_ok(&net, &a, 1);
+    ck_assert_uint_eq(m->layers[0].alt_thresh, 1);
+    ck_assert_uint_eq(m->layers[0].post, WL_POST_NONE);
+    ck_assert_uint_eq(m->layers[0].sram_bits, 4096);
+    wl_map_destroy(m);
+    a.scenario.scale_apply = ARCH_SCALE_MULTIPLY;
+    m = map_ok(&net, &a, 1);
+    ck_assert_uint_eq(m->layers[0].alt_thresh, 0);
+    ck_assert_uint_eq(m->layers[0].post, WL_POST_SCALE);
+    ck_assert_uint_eq(m->layers[0].sram_bits, 512);
+    wl_map_destroy(m);
 }
 END_TEST
 
@@ -1381,6 +1552,12 @@ Suite *wl_map_suite(void)
     tcase_add_test(core, test_scaledrop_whole_model_counts_one_module);
     tcase_add_test(core, test_scaledrop_adaptive_p_scales_with_layer_size);
     tcase_add_test(core, test_spinbayes_takes_k_times_the_binary_tiles);
+    tcase_add_test(core, test_scenario_selects_the_bayesian_layers);
+    tcase_add_test(core, test_scenario_conv_mask_activation_draws_per_activation);
+    tcase_add_test(core, test_scenario_scale_apply_threshold_or_multiply);
+    tcase_add_test(errors, test_scenario_bayes_last_past_the_network_is_an_error_at_the_key);
+    tcase_add_test(errors, test_scenario_bayes_list_names_are_checked_against_the_network);
+    tcase_add_test(errors, test_scenario_bayes_list_refuses_a_layer_without_dropout);
     tcase_add_test(errors, test_spinbayes_copies_count_against_the_tile_budget);
     tcase_add_test(errors, test_subset_vi_scale_crossbar_counts_against_the_tile_budget);
     tcase_add_test(errors, test_half_probability_of_vi_and_arbiter_bits_is_checked);

@@ -4,6 +4,7 @@
  * 8-bit scale-buffer words, SpinDrop with share 1). */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/status.h"
@@ -22,13 +23,25 @@ static const char tiny_yaml[] = "version: 1\n"
                                 "  - {name: p1, type: maxpool, k: 2, stride: 2}\n"
                                 "  - {name: f1, type: fc, cout: 2, dropout: 0.5}\n";
 
+/* tiny with dropout 0.5 on c1 as well: two Bayesian crossbar layers for the scenario. */
+static const char tiny_bayes_yaml[] = "version: 1\n"
+                                      "name: tiny\n"
+                                      "input: {c: 2, h: 4, w: 4}\n"
+                                      "mc_samples: 2\n"
+                                      "layers:\n"
+                                      "  - {name: c1, type: conv, cout: 3, k: 3, dropout: 0.5}\n"
+                                      "  - {name: p1, type: maxpool, k: 2, stride: 2}\n"
+                                      "  - {name: f1, type: fc, cout: 2, dropout: 0.5}\n";
+
 static arch_t arch;
 static wl_net_t *net;
 static wl_map_t *map;
 static wl_prog_t *prog;
 
-/* Loads toy2's architecture under `scheme` (reuse_prefix as given), maps tiny, builds. */
-static void build(uint32_t scheme, int reuse)
+/* Loads toy2's architecture under `scheme` (reuse_prefix as given, then tweak, may be
+ * NULL), maps the network `yaml`, builds. */
+static void build_net(const char *yaml, size_t len, uint32_t scheme, int reuse,
+                      void (*tweak)(arch_t *))
 {
     arch_diag_list_t dl;
     arch_diag_init(&dl);
@@ -36,10 +49,18 @@ static void build(uint32_t scheme, int reuse)
                      ST_OK);
     arch.dropout_impl = scheme;
     arch.reuse_prefix = reuse;
-    ck_assert_int_eq(wl_load_string("tiny", tiny_yaml, sizeof tiny_yaml - 1, &net, &dl), ST_OK);
+    if (tweak)
+        tweak(&arch);
+    ck_assert_int_eq(wl_load_string("tiny", yaml, len, &net, &dl), ST_OK);
     ck_assert_int_eq(wl_map_build(net, &arch, 0, &map, &dl), ST_OK);
     ck_assert_int_eq(wl_prog_build(net, map, &arch, &prog), ST_OK);
     ck_assert_uint_eq(prog->n_layers, 3);
+}
+
+/* The same on tiny. */
+static void build(uint32_t scheme, int reuse)
+{
+    build_net(tiny_yaml, sizeof tiny_yaml - 1, scheme, reuse, NULL);
 }
 
 static void teardown(void)
@@ -263,6 +284,167 @@ START_TEST(test_wl_prog_build_refuses_mismatched_inputs)
 }
 END_TEST
 
+/* ---- Scenario ---- */
+
+static void conv_mask_activation(arch_t *a)
+{
+    a->scenario.conv_mask = ARCH_CONV_MASK_ACTIVATION;
+}
+
+/* c1 (dropout 0.5) under SpinDrop, per row and vector (the default): 18 modules (row groups
+ * 8 + 8 + 2, share 1), a mask of 18 rows per vector:
+ *   set-up: scale read 24.  body: drng draw 18 (overlap), read 18, MVM gated by the rows,
+ *   reduce + activate, write 3.  4 vectors: 18 x 4 = 72 random bits per pass;
+ *   transactions 1 + 4 x (1 + 1 + 3 + 2 + 1) = 33.
+ * With scenario.conv_mask activation: one bit per input activation, 2 x 4 x 4 = 32 per
+ * pass, drawn in the set-up by the same 18 modules, ceil(32 / 18) = 2 each, and expanded to
+ * the rows per vector (every patch reading an activation sees the same bit):
+ *   set-up: scale read 24; drng draw 32 into the unit mask.
+ *   body:   drng expand 32 (overlap), read 18, MVM gated by the rows, reduce 5 + activate
+ *           3, write 3.
+ *   transactions 2 + 4 x (1 + 1 + 3 + 2 + 1) = 34; steps 2 + 4 x 5 = 22. */
+START_TEST(test_wl_prog_conv_spindrop_mask_per_activation_by_hand)
+{
+    build_net(tiny_bayes_yaml, sizeof tiny_bayes_yaml - 1, ARCH_DROPOUT_SPINDROP, 0, NULL);
+    const wl_prog_layer_t *pl = &prog->layers[0];
+    ck_assert_uint_eq(pl->n_setup, 1);
+    ck_assert_uint_eq(pl->n_body, 5);
+    check_step(pl, 1, WL_RES_DRNG, 1, 1);
+    ck_assert_uint_eq(check_op(pl, 1, 0, WL_OP_DRAW, 18)->flags, WL_OPF_OUT_ROWS);
+    ck_assert_uint_eq(map->layers[0].rng_bits_pass, 72);
+    ck_assert_uint_eq(wl_prog_layer_transactions(pl), 33);
+    teardown();
+
+    build_net(tiny_bayes_yaml, sizeof tiny_bayes_yaml - 1, ARCH_DROPOUT_SPINDROP, 0,
+              conv_mask_activation);
+    pl = &prog->layers[0];
+    ck_assert_uint_eq(map->layers[0].drng_modules, 18);
+    ck_assert_uint_eq(map->layers[0].rng_bits_pass, 32);
+    ck_assert_uint_eq(pl->n_setup, 2);
+    ck_assert_uint_eq(pl->n_body, 5);
+    check_step(pl, 0, WL_RES_SCALE_BUF, 1, 0);
+    check_op(pl, 0, 0, WL_OP_READ, 24);
+    check_step(pl, 1, WL_RES_DRNG, 1, 0);
+    ck_assert_uint_eq(check_op(pl, 1, 0, WL_OP_DRAW, 32)->flags, WL_OPF_OUT_UNITS);
+    check_step(pl, 2, WL_RES_DRNG, 1, 1);
+    ck_assert_uint_eq(check_op(pl, 2, 0, WL_OP_EXPAND, 32)->flags,
+                      WL_OPF_OUT_ROWS | WL_OPF_IN_UNITS);
+    check_step(pl, 3, WL_RES_GBUF, 1, 0);
+    check_op(pl, 3, 0, WL_OP_READ, 18);
+    const wl_op_t *mvm = check_op(pl, 4, 0, WL_OP_MVM, 3);
+    ck_assert_uint_eq(mvm->count, 3);
+    ck_assert_uint_eq(mvm->flags, WL_OPF_IN_ROWS);
+    check_step(pl, 5, WL_RES_PERIPH, 2, 0);
+    ck_assert_uint_eq(check_op(pl, 5, 0, WL_OP_REDUCE, 3)->arg, 5);
+    check_op(pl, 6, 0, WL_OP_WRITE, 3);
+    ck_assert_uint_eq(pl->drng_share, 2);
+    ck_assert_uint_eq(wl_prog_layer_transactions(pl), 34);
+    ck_assert_uint_eq(wl_prog_layer_steps(pl), 22);
+    /* f1 is an fc layer: its rows are its activations, drawn per vector as before */
+    check_step(&prog->layers[2], 1, WL_RES_DRNG, 1, 1);
+    check_op(&prog->layers[2], 1, 0, WL_OP_DRAW, 3);
+}
+END_TEST
+
+static void last_one(arch_t *a)
+{
+    a->scenario.bayes_layers = ARCH_BAYES_LAST;
+    a->scenario.bayes_last = 1;
+}
+
+static void list_c1(arch_t *a)
+{
+    a->scenario.bayes_layers = ARCH_BAYES_LIST;
+    snprintf(a->scenario.bayes_list, sizeof a->scenario.bayes_list, "c1");
+}
+
+/* tiny_bayes has dropout on c1 and f1.
+ *   all (default), reuse_prefix on: c1 is Bayesian, so nothing comes before the first
+ *     Bayesian layer: prefix 0.
+ *   last 1: only f1.  c1 is the deterministic program of test_wl_prog_conv_by_hand (no
+ *     draw, MVM ungated, 29 transactions, 17 steps) and, with p1, the reused prefix: 2
+ *     layers, p1's 3 output bits held.
+ *   list c1: c1 draws per vector (33 transactions, as above); f1 deterministic:
+ *     scale read 16; read 3, MVM, activate 2, write 2: 1 + 4 = 5 transactions. */
+START_TEST(test_wl_prog_scenario_bayesian_layers_by_hand)
+{
+    build_net(tiny_bayes_yaml, sizeof tiny_bayes_yaml - 1, ARCH_DROPOUT_SPINDROP, 1, NULL);
+    ck_assert_uint_eq(prog->prefix, 0);
+    teardown();
+
+    build_net(tiny_bayes_yaml, sizeof tiny_bayes_yaml - 1, ARCH_DROPOUT_SPINDROP, 1, last_one);
+    const wl_prog_layer_t *c1 = &prog->layers[0];
+    ck_assert_uint_eq(map->layers[0].sto, WL_STO_NONE);
+    ck_assert_uint_eq(map->layers[0].drng_modules, 0);
+    ck_assert_uint_eq(c1->n_setup, 1);
+    ck_assert_uint_eq(c1->n_body, 4);
+    ck_assert_uint_eq(check_op(c1, 2, 0, WL_OP_MVM, 3)->flags, 0);
+    ck_assert_uint_eq(wl_prog_layer_transactions(c1), 29);
+    ck_assert_uint_eq(wl_prog_layer_steps(c1), 17);
+    ck_assert_uint_eq(prog->layers[2].n_body, 5); /* f1's per-vector draw */
+    ck_assert_uint_eq(prog->prefix, 2);
+    ck_assert_uint_eq(prog->held_bits, 3);
+    ck_assert_uint_eq(map->T, 0);
+    teardown();
+
+    build_net(tiny_bayes_yaml, sizeof tiny_bayes_yaml - 1, ARCH_DROPOUT_SPINDROP, 0, list_c1);
+    ck_assert_uint_eq(wl_prog_layer_transactions(&prog->layers[0]), 33);
+    const wl_prog_layer_t *f1 = &prog->layers[2];
+    ck_assert_uint_eq(map->layers[2].sto, WL_STO_NONE);
+    ck_assert_uint_eq(f1->n_setup, 1);
+    ck_assert_uint_eq(f1->n_body, 4);
+    check_op(f1, 1, 0, WL_OP_READ, 3);
+    ck_assert_uint_eq(check_op(f1, 2, 0, WL_OP_MVM, 2)->flags, 0);
+    ck_assert_uint_eq(wl_prog_layer_transactions(f1), 5);
+}
+END_TEST
+
+static void scale_multiply(arch_t *a)
+{
+    a->scenario.scale_apply = ARCH_SCALE_MULTIPLY;
+}
+
+/* f1 under ScaleDrop (2 outputs, 8-bit scale-buffer words, 8-bit scales).
+ *   threshold (default): set-up: drng draw 1 unit; then the scale buffer reads the one
+ *     threshold set the bit selects, 2 x 8 = 16 bits.  body: read 3, MVM (rows all
+ *     driven), activate 2 (no multiply), write 2.  Transactions 2 + 4 = 6.
+ *   multiply: set-up: scale buffer reads thresholds 16 and the scale vector 2 x 8 = 16
+ *     (one step, two operations); drng draw 1.  body: read 3, MVM, scale 2 + activate 2,
+ *     write 2.  Transactions (2 + 1) + (1 + 1 + 2 + 1) = 8. */
+START_TEST(test_wl_prog_fc_scaledrop_threshold_or_multiply_by_hand)
+{
+    build(ARCH_DROPOUT_SCALEDROP, 0);
+    const wl_prog_layer_t *pl = &prog->layers[2];
+    ck_assert_uint_eq(pl->n_setup, 2);
+    ck_assert_uint_eq(pl->n_body, 4);
+    check_step(pl, 0, WL_RES_DRNG, 1, 0);
+    ck_assert_uint_eq(check_op(pl, 0, 0, WL_OP_DRAW, 1)->flags, WL_OPF_OUT_UNITS);
+    check_step(pl, 1, WL_RES_SCALE_BUF, 1, 0);
+    check_op(pl, 1, 0, WL_OP_READ, 16);
+    check_step(pl, 2, WL_RES_GBUF, 1, 0);
+    ck_assert_uint_eq(check_op(pl, 3, 0, WL_OP_MVM, 2)->flags, 0);
+    check_step(pl, 4, WL_RES_PERIPH, 1, 0);
+    check_op(pl, 4, 0, WL_OP_ACTIVATE, 2);
+    check_op(pl, 5, 0, WL_OP_WRITE, 2);
+    ck_assert_uint_eq(wl_prog_layer_transactions(pl), 6);
+    teardown();
+
+    build_net(tiny_yaml, sizeof tiny_yaml - 1, ARCH_DROPOUT_SCALEDROP, 0, scale_multiply);
+    pl = &prog->layers[2];
+    ck_assert_uint_eq(pl->n_setup, 2);
+    ck_assert_uint_eq(pl->n_body, 4);
+    check_step(pl, 0, WL_RES_SCALE_BUF, 2, 0);
+    check_op(pl, 0, 0, WL_OP_READ, 16);
+    check_op(pl, 0, 1, WL_OP_READ, 16);
+    check_step(pl, 1, WL_RES_DRNG, 1, 0);
+    check_op(pl, 1, 0, WL_OP_DRAW, 1);
+    check_step(pl, 4, WL_RES_PERIPH, 2, 0);
+    check_op(pl, 4, 0, WL_OP_SCALE, 2);
+    check_op(pl, 4, 1, WL_OP_ACTIVATE, 2);
+    ck_assert_uint_eq(wl_prog_layer_transactions(pl), 8);
+}
+END_TEST
+
 Suite *wl_prog_suite(void)
 {
     Suite *s = suite_create("wl_prog");
@@ -275,6 +457,9 @@ Suite *wl_prog_suite(void)
     tcase_add_test(core, test_wl_prog_fc_spinbayes_reads_the_picked_copy);
     tcase_add_test(core, test_wl_prog_prefix_holds_what_later_layers_read);
     tcase_add_test(core, test_wl_prog_no_prefix_without_a_bayesian_layer);
+    tcase_add_test(core, test_wl_prog_conv_spindrop_mask_per_activation_by_hand);
+    tcase_add_test(core, test_wl_prog_scenario_bayesian_layers_by_hand);
+    tcase_add_test(core, test_wl_prog_fc_scaledrop_threshold_or_multiply_by_hand);
     suite_add_tcase(s, core);
     TCase *lim = tcase_create("Limits");
     tcase_add_test(lim, test_wl_prog_rows_needed_with_padding);

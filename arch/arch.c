@@ -281,10 +281,13 @@ static const yfield_t energy_fields[ACT_COUNT] = {
     EPJ(ACT_XBAR_CELL_WRITE, "e_xbar_cell_write_pj", 0.027, "programming one cell"),
     EPJ(ACT_WLDEC_DECODE, "e_wldec_decode_pj", 0.1, "one multi-row decode"),
     EPJD(ACT_SA_SENSE, "e_sa_sense_pj", "one partial-sum conversion"),
-    EPJ(ACT_DRNG_SET, "e_drng_set_pj", 1.42935, "one SET pulse of a dropout MTJ"),
-    EPJ(ACT_DRNG_SENSE, "e_drng_sense_pj", 0.0315, "one read of a dropout MTJ"),
-    EPJ(ACT_DRNG_RESET, "e_drng_reset_pj", 1.3105, "one RESET pulse of a dropout MTJ"),
-    EPJ(ACT_ARB_BIT, "e_arb_bit_pj", 2.77135, "one random bit inside the arbiter"),
+    EPJD(ACT_DRNG_SET, "e_drng_set_pj",
+         "one SET pulse of a dropout MTJ (derived: each layer's at its own p)"),
+    EPJD(ACT_DRNG_SENSE, "e_drng_sense_pj", "one read of a dropout MTJ"),
+    EPJD(ACT_DRNG_RESET, "e_drng_reset_pj",
+         "one RESET pulse of a dropout MTJ (derived: each layer's at its own p)"),
+    EPJD(ACT_ARB_BIT, "e_arb_bit_pj",
+         "one random bit inside the arbiter: SET, sense, RESET at p = 0.5"),
     EPJ(ACT_SBUF_READ_BIT, "e_sbuf_read_bit_pj", 0.156, "one bit read from an SRAM buffer"),
     EPJ(ACT_SBUF_WRITE_BIT, "e_sbuf_write_bit_pj", 0.156, "one bit written to an SRAM buffer"),
     EPJ(ACT_ADD, "e_add_pj", 0.03, "one partial-sum or residual addition"),
@@ -512,6 +515,16 @@ void arch_derive(arch_t *a)
     a->drng.clk_ns = 1000.0 / a->clk_mhz;
     a->energy = a->energy_cfg;
     tile_energy_fill(&a->tile, 1000.0 / a->clk_mhz, &a->energy);
+    /* The dropout actions at p = 0.5: the arbiter's bits, and what a layer's own table
+     * starts from before its modules' energy at its p replaces them (sim/cmd/cli.c). */
+    drng_energy_t e;
+    if (drng_energy(&a->drng, 0.5, &e) == ST_OK) {
+        const double v[4] = {e.set_pj, e.sense_pj, e.reset_pj, e.set_pj + e.sense_pj + e.reset_pj};
+        const act_t k[4] = {ACT_DRNG_SET, ACT_DRNG_SENSE, ACT_DRNG_RESET, ACT_ARB_BIT};
+        for (int i = 0; i < 4; i++)
+            if (a->energy.e_pj[k[i]] < 0.0)
+                a->energy.e_pj[k[i]] = v[i];
+    }
 }
 
 /* ---- Loading ---- */

@@ -74,10 +74,10 @@ double trc_sum_layer_pj(const trc_sum_t *s, uint32_t i, double comp_pj[COMP_COUN
 {
     double leak = trc_leak_pj(&s->layers[i], s->cycles[i], s->clk_ns);
     if (comp_pj) {
-        en_by_comp_pj(&s->en, &s->acts[i], comp_pj);
+        en_by_comp_pj(s->layers[i].has_en ? &s->layers[i].en : &s->en, &s->acts[i], comp_pj);
         comp_pj[COMP_LEAK] += leak;
     }
-    return en_total_pj(&s->en, &s->acts[i]) + leak;
+    return en_total_pj(s->layers[i].has_en ? &s->layers[i].en : &s->en, &s->acts[i]) + leak;
 }
 
 double trc_sum_total_pj(const trc_sum_t *s)
@@ -282,9 +282,10 @@ int trc_out_rec(trc_out_t *o, const trc_rec_t *r)
 {
     const trc_layer_t *l = &o->layers[r->layer];
     double c[COMP_COUNT];
-    en_by_comp_pj(&o->en, &r->acts, c);
+    const en_table_t *en = l->has_en ? &l->en : &o->en; /* the layer's own, where it has one */
+    en_by_comp_pj(en, &r->acts, c);
     c[COMP_LEAK] += trc_leak_pj(l, r->cycles, o->clk_ns);
-    double e = en_total_pj(&o->en, &r->acts) + trc_leak_pj(l, r->cycles, o->clk_ns);
+    double e = en_total_pj(en, &r->acts) + trc_leak_pj(l, r->cycles, o->clk_ns);
     FILE *lf = o->f[F_LAYERS];
     fprintf(lf, "%u,", r->layer);
     csv_field(lf, l->name);

@@ -43,6 +43,10 @@ typedef struct trc_layer {
        layers.csv fields are empty and run.json has null): */
     int has_p;
     double p_target, p_mean, p_std; /* drng_p_target, drng_p_mean, drng_p_std */
+    /* The layer's own energy table (has_en 1) where an action's energy depends on the layer:
+     * a dropout bit costs the supply energy at the current its modules draw for their p. */
+    int has_en;
+    en_table_t en;
 } trc_layer_t;
 
 /* Area of a chip by component, um^2 (COMP_LEAK unused), and the totals. */

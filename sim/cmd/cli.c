@@ -330,6 +330,21 @@ static void layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, u
     t->p_target = drng_p_target(d);
     t->p_mean = drng_p_mean(d);
     t->p_std = drng_p_std(d);
+    /* A drawn bit costs the supply energy at the currents this bank's modules draw for
+     * their p, unless the architecture gives the dropout energies outright. */
+    drng_energy_t e;
+    const double *cfg = a->energy_cfg.e_pj;
+    if ((cfg[ACT_DRNG_SET] < 0 || cfg[ACT_DRNG_SENSE] < 0 || cfg[ACT_DRNG_RESET] < 0) &&
+        drng_bank_energy(d, &e) == ST_OK) {
+        t->en = a->energy;
+        if (cfg[ACT_DRNG_SET] < 0)
+            t->en.e_pj[ACT_DRNG_SET] = e.set_pj;
+        if (cfg[ACT_DRNG_SENSE] < 0)
+            t->en.e_pj[ACT_DRNG_SENSE] = e.sense_pj;
+        if (cfg[ACT_DRNG_RESET] < 0)
+            t->en.e_pj[ACT_DRNG_RESET] = e.reset_pj;
+        t->has_en = 1;
+    }
     drng_destroy(d);
 }
 

@@ -28,6 +28,21 @@ check "run.json records both seeds" \
   "grep -q '\"seed\": \"7\"' $T/ds/run.json && grep -q '\"device_seed\": \"5\"' $T/ds/run.json"
 check "the device seed defaults to 1 whatever --seed" "grep -q '\"device_seed\": \"1\"' $T/b/run.json"
 
+# --- a dropout bit costs the supply energy at the layer's own p ---
+for p in 0.1 0.5; do
+  printf 'version: 1\nname: one\ninput: {c: 1, h: 4, w: 4}\nmc_samples: 1\nlayers:\n  - {name: f, type: fc, cout: 4, dropout: %s}\n' "$p" > "$T/p$p.yaml"
+  "$NS" run "${A[@]}" -w "$T/p$p.yaml" -T 1 -q -o "$T/p$p"
+done
+# per drawn bit: e_drng_pj / rng_bits (columns 14 and 21 of layers.csv)
+b5=$(awk -F, 'NR == 2 { printf "%.6f", $14 / $21 }' "$T/p0.5/layers.csv")
+b1=$(awk -F, 'NR == 2 { printf "%.6f", $14 / $21 }' "$T/p0.1/layers.csv")
+# at p = 0.5: SET 1.42935 + sense 0.0315 + RESET 1.3105 = 2.77135 pJ (docs/parameters.md),
+# within 1 % for modules trimmed to 0.5 +- 0.03; a lower p needs less SET current and
+# resets fewer MTJs
+check "a bit at p = 0.5 costs 2.77135 pJ within 1 % ($b5)" \
+  "awk -v b=$b5 'BEGIN { exit !(b > 2.7436 && b < 2.7991) }'"
+check "a bit at p = 0.1 costs less ($b1 < $b5)" "awk -v a=$b1 -v b=$b5 'BEGIN { exit !(a < b) }'"
+
 # --- -- ends the options: a file named like an option ---
 mkdir -p "$T/dd" && cp "$SRC/configs/default.yaml" "$T/dd/-q"
 (cd "$T/dd" && "$NS" validate -- -q > "$T/v.txt")

@@ -12,14 +12,14 @@
 #include "trc.h"
 
 static const trc_layer_t layers[2] = {
-    {"conv1", "conv", 1, 5, 576, 1024, 36864, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-    {"fc,odd \"name\"", "fc", 1, 1, 0, 1, 100, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"conv1", "conv", 1, 5, 576, 1024, 36864, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {{0}}},
+    {"fc,odd \"name\"", "fc", 1, 1, 0, 1, 100, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {{0}}},
 };
 
 /* Layers with area, static power and (layer 0) an achieved dropout p. */
 static const trc_layer_t leak_layers[2] = {
-    {"fc2", "fc", 1, 1, 4, 1, 100, 0.5, 0, 0, 0, 250.0, 12.5, 1, 0.2, 0.21, 0.03},
-    {"pool", "maxpool", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 3.0, 0, 0, 0, 0},
+    {"fc2", "fc", 1, 1, 4, 1, 100, 0.5, 0, 0, 0, 250.0, 12.5, 1, 0.2, 0.21, 0.03, 0, {{0}}},
+    {"pool", "maxpool", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 3.0, 0, 0, 0, 0, 0, {{0}}},
 };
 
 /* A table where each action costs 1 pJ except ACT_ADD (0.5) and ACT_BUS_BIT (2). */
@@ -116,6 +116,28 @@ START_TEST(test_trc_sum_adds_passes_and_tracks_the_last_end)
     ck_assert_double_eq_tol(comp[COMP_BUS], 12.0, 1e-12);
     ck_assert_double_eq_tol(trc_sum_total_pj(s), 33.0, 1e-12); /* 3 records x 11 */
     ck_assert_uint_eq(s->rng_bits[0], 14);
+    trc_sum_destroy(s);
+}
+END_TEST
+
+/* A layer with its own energy table (a dropout bank at its p) is priced with it; the
+ * others with the run's.  Layer 0's table doubles every action of table(): its record of
+ * 10 adds and 3 bus bits costs 2 x (10 x 0.5 + 3 x 2) = 22 pJ, layer 1's 11 pJ. */
+START_TEST(test_trc_layer_energy_table_prices_its_own_records)
+{
+    en_table_t t = table(), t2 = table();
+    for (int a = 0; a < ACT_COUNT; a++)
+        t2.e_pj[a] *= 2.0;
+    trc_layer_t own[2] = {layers[0], layers[1]};
+    own[0].has_en = 1;
+    own[0].en = t2;
+    trc_sum_t *s = NULL;
+    ck_assert_int_eq(trc_sum_create(own, 2, 1, &t, 1.0, &s), ST_OK);
+    trc_rec_t a = rec(0, 0, 0, 100), b = rec(1, 0, 100, 20);
+    trc_sum_add(s, &a);
+    trc_sum_add(s, &b);
+    ck_assert_double_eq_tol(trc_sum_layer_pj(s, 0, NULL), 22.0, 1e-12);
+    ck_assert_double_eq_tol(trc_sum_layer_pj(s, 1, NULL), 11.0, 1e-12);
     trc_sum_destroy(s);
 }
 END_TEST
@@ -303,6 +325,7 @@ Suite *trc_suite(void)
     TCase *c = tcase_create("Core");
     tcase_add_test(c, test_trc_sum_adds_passes_and_tracks_the_last_end);
     tcase_add_test(c, test_trc_table_per_pass_is_the_image_latency_over_T);
+    tcase_add_test(c, test_trc_layer_energy_table_prices_its_own_records);
     tcase_add_test(c, test_trc_files_appear_only_at_commit);
     tcase_add_test(c, test_trc_abort_leaves_nothing);
     tcase_add_test(c, test_trc_leak_is_static_power_times_the_layers_time);

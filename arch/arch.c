@@ -159,6 +159,8 @@ static const yfield_t gbuf_fields[] = {
     U32("word_bits", gbuf.word_bits, 64, 1, 4096, "bit", "bits per word"),
     CYC("t_read_cyc", gbuf.t_read_cyc, 1, "cycles per word read"),
     CYC("t_write_cyc", gbuf.t_write_cyc, 1, "cycles per word write"),
+    U32("line_bits", gbuf.line_bits, 16384, 0, 67108864, "bit",
+        "conv line buffer: K input rows (cin x win x k bits) when they fit; 0 = none"),
 };
 
 static const yfield_t scale_buf_fields[] = {
@@ -290,6 +292,8 @@ static const yfield_t energy_fields[ACT_COUNT] = {
          "one random bit inside the arbiter: SET, sense, RESET at p = 0.5"),
     EPJ(ACT_SBUF_READ_BIT, "e_sbuf_read_bit_pj", 0.156, "one bit read from an SRAM buffer"),
     EPJ(ACT_SBUF_WRITE_BIT, "e_sbuf_write_bit_pj", 0.156, "one bit written to an SRAM buffer"),
+    EPJ(ACT_LBUF_READ_BIT, "e_lbuf_read_bit_pj", 0.026,
+        "one bit of a conv window read from the line buffer (latches)"),
     EPJ(ACT_ADD, "e_add_pj", 0.03, "one partial-sum or residual addition"),
     EPJ(ACT_ACT, "e_act_pj", 0.03, "one sign/threshold activation"),
     EPJ(ACT_POOL, "e_pool_pj", 0.03, "one pooling comparison or addition"),

@@ -40,6 +40,8 @@ static const act_desc_t act_descs[ACT_COUNT] = {
                     "one column switched onto a shared sense amplifier"},
     [ACT_SA_SAMPLE] = {"sa_sample", "e_sa_sample_pj", COMP_SA,
                        "one bit-line voltage sampled and held"},
+    [ACT_LBUF_READ_BIT] = {"lbuf_read_bit", "e_lbuf_read_bit_pj", COMP_SBUF,
+                           "one bit of a conv window read from the line buffer"},
 };
 
 static const char *const comp_names[COMP_COUNT] = {

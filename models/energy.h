@@ -48,6 +48,7 @@ typedef enum {
     ACT_WLDEC_WL_CHARGE,    /* one word line charged to its drive voltage (C_WL V^2) */
     ACT_SA_MUX,             /* one column switched onto a shared sense amplifier */
     ACT_SA_SAMPLE,          /* one bit-line voltage sampled on a sample-and-hold capacitor */
+    ACT_LBUF_READ_BIT,      /* one bit of a conv window read from the line buffer (latches) */
     ACT_COUNT
 } act_t;
 

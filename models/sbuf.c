@@ -1,4 +1,4 @@
-/* sbuf.c - single-ported SRAM buffer: whole-word accesses, one word per access time. */
+/* sbuf.c - single-ported SRAM buffer: one word per access time, energy per bit moved. */
 #include "sbuf.h"
 
 #include <stddef.h>
@@ -15,6 +15,10 @@ struct sbuf {
 const stat_desc_t sbuf_stat_descs[] = {
     {"word_reads", "count", "words read", offsetof(sbuf_stats_t, word_reads)},
     {"word_writes", "count", "words written", offsetof(sbuf_stats_t, word_writes)},
+    {"bits_read", "bit", "bits read (packed)", offsetof(sbuf_stats_t, bits_read)},
+    {"bits_written", "bit", "bits written (packed)", offsetof(sbuf_stats_t, bits_written)},
+    {"line_bits_read", "bit", "window bits read from the line buffer",
+     offsetof(sbuf_stats_t, line_bits_read)},
 };
 const unsigned sbuf_stat_ndescs = sizeof sbuf_stat_descs / sizeof sbuf_stat_descs[0];
 
@@ -42,17 +46,18 @@ uint64_t sbuf_capacity_bits(const sbuf_params_t *p)
     return (uint64_t)p->words * p->word_bits;
 }
 
-/* Shared body of read and write: both move whole words, one per t_cyc. */
+/* Shared body of read and write: one word per t_cyc, the energy of the bits moved. */
 static int sbuf_access(sbuf_t *s, uint64_t bits, uint32_t t_cyc, act_t act, uint64_t *words,
-                       uint64_t *cycles, act_counts_t *acc)
+                       uint64_t *nbits, uint64_t *cycles, act_counts_t *acc)
 {
     if (bits > s->cap_bits)
         return ST_ERANGE;
     /* bits <= words * 4096 < 2^44, so none of these products can wrap. */
     uint64_t w = bits / s->p.word_bits + (bits % s->p.word_bits != 0);
     *cycles = w * t_cyc;
-    acc->n[act] += w * s->p.word_bits;
+    acc->n[act] += bits;
     *words += w;
+    *nbits += bits;
     return ST_OK;
 }
 
@@ -60,15 +65,27 @@ int sbuf_read(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc)
 {
     if (!s || !cycles || !acc)
         return ST_EINVAL;
-    return sbuf_access(s, bits, s->p.t_read_cyc, ACT_SBUF_READ_BIT, &s->st.word_reads, cycles, acc);
+    return sbuf_access(s, bits, s->p.t_read_cyc, ACT_SBUF_READ_BIT, &s->st.word_reads,
+                       &s->st.bits_read, cycles, acc);
 }
 
 int sbuf_write(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc)
 {
     if (!s || !cycles || !acc)
         return ST_EINVAL;
-    return sbuf_access(s, bits, s->p.t_write_cyc, ACT_SBUF_WRITE_BIT, &s->st.word_writes, cycles,
-                       acc);
+    return sbuf_access(s, bits, s->p.t_write_cyc, ACT_SBUF_WRITE_BIT, &s->st.word_writes,
+                       &s->st.bits_written, cycles, acc);
+}
+
+int sbuf_line_read(sbuf_t *s, uint64_t bits, act_counts_t *acc)
+{
+    if (!s || !acc)
+        return ST_EINVAL;
+    if (bits > s->p.line_bits)
+        return ST_ERANGE;
+    acc->n[ACT_LBUF_READ_BIT] += bits;
+    s->st.line_bits_read += bits;
+    return ST_OK;
 }
 
 const sbuf_stats_t *sbuf_stats(const sbuf_t *s)

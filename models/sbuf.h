@@ -1,6 +1,10 @@
 /* sbuf.h - SRAM buffer (global activation buffer; scale-vector buffer): words x word_bits.
- * An access moves whole words: reading `bits` bits touches ceil(bits / word_bits) words,
- * one word per t_read_cyc (single port). */
+ * Transfers are bit-packed: an access of `bits` bits takes ceil(bits / word_bits) word
+ * times (single port, one word per t_read_cyc), and its energy is that of the bits moved,
+ * not of whole words: vectors narrower than a word share one (a write register collects
+ * them; a read selects the bits it needs).  The global buffer may have a line buffer for
+ * convolutions (line_bits of latches): a window read from it costs ACT_LBUF_READ_BIT per
+ * bit and no buffer time (sbuf_line_read). */
 #ifndef NS_SBUF_H
 #define NS_SBUF_H
 
@@ -20,11 +24,15 @@ typedef struct sbuf_params {
     uint32_t word_bits;   /* bits per word, 1..4096 */
     uint32_t t_read_cyc;  /* cycles per word read, >= 1 */
     uint32_t t_write_cyc; /* cycles per word write, >= 1 */
+    uint32_t line_bits;   /* line buffer beside it, bits (0: none; the scale buffer has none) */
 } sbuf_params_t;
 
 typedef struct sbuf_stats {
     uint64_t word_reads;  /* words read */
     uint64_t word_writes; /* words written */
+    uint64_t bits_read;   /* bits read (the energy's count) */
+    uint64_t bits_written;
+    uint64_t line_bits_read; /* window bits read from the line buffer */
 } sbuf_stats_t;
 
 int sbuf_create(const sbuf_params_t *p, sbuf_t **out); /* ST_OK, ST_EINVAL, ST_ENOMEM */
@@ -50,11 +58,18 @@ double sbuf_area_um2(const sbuf_params_t *p);
 double sbuf_static_uw(const sbuf_params_t *p);
 
 /* Reads `bits` bits: w = ceil(bits / word_bits) words, *cycles = w * t_read_cyc,
- * ACT_SBUF_READ_BIT += w * word_bits.  ST_ERANGE when bits exceed the capacity. */
+ * ACT_SBUF_READ_BIT += bits (packed: 6 bits of a 64-bit word count 6, not 64).
+ * ST_ERANGE when bits exceed the capacity. */
 int sbuf_read(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc);
 
 /* Writes `bits` bits; as sbuf_read with t_write_cyc and ACT_SBUF_WRITE_BIT. */
 int sbuf_write(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc);
+
+/* Reads a window of `bits` bits from the line buffer: ACT_LBUF_READ_BIT += bits, no
+ * cycles of its own (the latches drive the word lines alongside the buffer's fetch).
+ * ST_ERANGE when bits exceed line_bits (a program only asks for it when the window's K
+ * rows fit); bits == 0 is a no-op. */
+int sbuf_line_read(sbuf_t *s, uint64_t bits, act_counts_t *acc);
 
 const sbuf_stats_t *sbuf_stats(const sbuf_t *s);
 void sbuf_stats_reset(sbuf_t *s);

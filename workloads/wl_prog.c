@@ -47,7 +47,8 @@ static void mvm(wl_prog_layer_t *pl, uint32_t flags, uint32_t slice, uint32_t co
 
 /* A crossbar layer: set-up once per pass, then per input vector the fetch (with the mask
  * draw or expansion alongside), the tiles, the periphery chain and the write-back. */
-static void build_mvm(const wl_layer_map_t *m, const arch_t *a, wl_prog_layer_t *pl)
+static void build_mvm(const wl_layer_t *l, const wl_layer_map_t *m, const arch_t *a,
+                      wl_prog_layer_t *pl)
 {
     const uint32_t word_bits = a ? a->scale_buf.word_bits : 0;
     const uint32_t scale_mtjs = a ? a->bayes.mtjs_per_cell : 0;
@@ -81,6 +82,25 @@ static void build_mvm(const wl_layer_map_t *m, const arch_t *a, wl_prog_layer_t 
         step(pl, WL_RES_PERIPH, 0);
         op(pl, WL_OP_SAMPLE, 0, m->cols, 0);
     }
+    /* the line buffer (docs/timing.md, "Line buffer"): a conv layer whose K input rows
+     * (cin x win x k bits) fit in gbuf.line_bits streams each input bit from the global
+     * buffer once per pass, floor(in / items) bits per vector and the remainder at set-up,
+     * and reads every window (its rows bits) from the line buffer; otherwise each vector
+     * re-reads its whole window from the global buffer. */
+    uint64_t fetch = m->rows, window = 0;
+    if (l->kind == WL_CONV && l->k > 1 && a && m->n_mvm > 0) {
+        const uint64_t lines = (uint64_t)l->cin * l->win * l->k;
+        const uint64_t in = (uint64_t)l->cin * l->hin * l->win;
+        if (lines <= a->gbuf.line_bits && in / m->n_mvm > 0) {
+            fetch = in / m->n_mvm;
+            window = m->rows;
+            pl->line_buf = 1;
+            if (in % m->n_mvm) {
+                step(pl, WL_RES_GBUF, 0);
+                op(pl, WL_OP_READ, 0, in % m->n_mvm, 0);
+            }
+        }
+    }
     pl->n_setup = pl->n_body;
     pl->n_body = 0;
 
@@ -100,7 +120,7 @@ static void build_mvm(const wl_layer_map_t *m, const arch_t *a, wl_prog_layer_t 
     if (m->sto == WL_STO_ARBITER)
         in |= WL_OPF_PICKED;
     step(pl, WL_RES_GBUF, 0);
-    op(pl, WL_OP_READ, 0, m->rows, 0);
+    op(pl, WL_OP_READ, 0, fetch, (uint32_t)window);
     step(pl, WL_RES_TILES, 0);
     mvm(pl, in, 0, m->slices_per_copy, m->cols, m->cell_mtjs);
     step(pl, WL_RES_PERIPH, 0);
@@ -144,7 +164,7 @@ void wl_prog_layer_build(const wl_net_t *net, const wl_map_t *map, const arch_t 
     const wl_layer_t *l = &net->layers[i];
     memset(out, 0, sizeof *out);
     if (wl_layer_is_mvm(l))
-        build_mvm(&map->layers[i], arch, out);
+        build_mvm(l, &map->layers[i], arch, out);
     else
         build_other(l, out);
     out->rows = l->kind == WL_FC ? 1 : l->hout;

@@ -58,7 +58,8 @@ typedef enum {
 
 /* What an operation asks its block. */
 typedef enum {
-    WL_OP_READ = 0, /* buffer read of n bits (on WL_RES_GBUF the bits also cross the bus) */
+    WL_OP_READ = 0, /* buffer read of n bits (on WL_RES_GBUF the bits also cross the bus);
+                       arg: window bits then read from the line buffer (0: none) */
     WL_OP_WRITE,    /* buffer write of n bits (likewise) */
     WL_OP_MVM,      /* read slices [slice, slice + count) of the layer's map in parallel;
                        n: the layer's columns (weight-mask stride, 0 when no weight mask);
@@ -95,7 +96,8 @@ typedef struct wl_op {
     uint8_t kind;  /* wl_op_kind_t */
     uint8_t flags; /* WL_OPF_* */
     uint16_t pad_;
-    uint32_t arg;   /* REDUCE: partial sums; POOL: window elements; MVM: MTJs per cell */
+    uint32_t arg;   /* REDUCE: partial sums; POOL: window elements; MVM: MTJs per cell;
+                       READ: line-buffer window bits */
     uint32_t slice; /* MVM: first slice, an index into the layer's wl_layer_map_t slices */
     uint32_t count; /* MVM: slices read in parallel (transactions); else 1 */
     uint64_t n;     /* READ/WRITE: bits; DRAW: units; periphery: elements; MVM: see above */
@@ -122,10 +124,10 @@ typedef enum {
 #define WL_PROG_ALL_ROWS UINT32_MAX
 
 typedef struct wl_prog_layer {
-    uint8_t n_setup; /* steps[0, n_setup): once per pass */
-    uint8_t n_body;  /* steps[n_setup, n_setup + n_body): once per item */
-    uint8_t n_ops;   /* ops used */
-    uint8_t pad_;
+    uint8_t n_setup;  /* steps[0, n_setup): once per pass */
+    uint8_t n_body;   /* steps[n_setup, n_setup + n_body): once per item */
+    uint8_t n_ops;    /* ops used */
+    uint8_t line_buf; /* 1: a conv whose K input rows fit the line buffer (gbuf.line_bits) */
     wl_step_t steps[WL_PROG_MAX_STEPS];
     wl_op_t ops[WL_PROG_MAX_OPS];
     uint32_t items;     /* body repeats per pass: input vectors (n_mvm), or output rows of

@@ -76,6 +76,8 @@ static int op_cost(scratch_t *s, const wl_layer_map_t *m, const wl_prog_layer_t 
         if (st == ST_OK)
             st = op->kind == WL_OP_READ ? sbuf_read(buf, op->n, &c, acc)
                                         : sbuf_write(buf, op->n, &c, acc);
+        if (st == ST_OK && op->kind == WL_OP_READ && op->arg) /* the window, from latches */
+            st = sbuf_line_read(buf, op->arg, acc);
         *cyc = cb + c;
         return st;
     }

@@ -358,6 +358,7 @@ sc_time Engine::issue(const wl_op_t &op, unsigned res, trc_rec_t &rec)
     case WL_OP_WRITE: {
         const bool gbuf = res == WL_RES_GBUF; // the global path crosses the bus
         set_op(op.kind == WL_OP_READ ? Op::Read : Op::Write, op.n, gbuf ? op.n : 0);
+        m_op.line_bits = op.kind == WL_OP_READ ? op.arg : 0;
         return send(gbuf ? PORT_GBUF : PORT_SCALE);
     }
     case WL_OP_MVM: {

@@ -32,7 +32,8 @@ enum class Op : uint8_t {
 
 struct OpExt : tlm::tlm_extension<OpExt> {
     Op op = Op::Read;
-    uint64_t bus_bits = 0; // bits this operation moves over the shared bus (0: none)
+    uint64_t bus_bits = 0;  // bits this operation moves over the shared bus (0: none)
+    uint64_t line_bits = 0; // Read: window bits then read from the line buffer (0: none)
     uint32_t pass = 0;
     uint32_t mvm = 0;
     uint32_t row_off = 0; // Mvm: slice

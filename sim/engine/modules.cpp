@@ -104,8 +104,10 @@ SbufModule::~SbufModule()
 int SbufModule::serve(OpExt &op, tlm::tlm_generic_payload &, uint64_t &cycles)
 {
     switch (op.op) {
-    case Op::Read:
-        return sbuf_read(m_sbuf, op.n, &cycles, op.acc);
+    case Op::Read: {
+        const int st = sbuf_read(m_sbuf, op.n, &cycles, op.acc);
+        return st == ST_OK ? sbuf_line_read(m_sbuf, op.line_bits, op.acc) : st;
+    }
     case Op::Write:
         return sbuf_write(m_sbuf, op.n, &cycles, op.acc);
     default:

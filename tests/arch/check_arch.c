@@ -82,7 +82,7 @@ static const char every_key[] =
     "senseamp: {cols_per_sa: 4, psum_bits: 9, t_sense_cyc: 2, sample_hold: true,\n"
     "           fom_fj: 7, v_dd_v: 1.2, c_mux_ff: 0.4, c_sh_ff: 6, a_sa_um2: 31,\n"
     "           a_lsb_um2: 3, a_mux_um2: 0.7, a_sh_um2: 6, p_sa_uw: 2}\n"
-    "gbuf: {words: 100, word_bits: 128, t_read_cyc: 2, t_write_cyc: 3}\n"
+    "gbuf: {words: 100, word_bits: 128, t_read_cyc: 2, t_write_cyc: 3, line_bits: 77}\n"
     "scale_buf: {words: 50, word_bits: 32, t_read_cyc: 4, t_write_cyc: 5}\n"
     "dropout: {impl: scaledrop, share: 4, t_set_cyc: 3, t_sense_cyc: 2, t_reset_cyc: 4,\n"
     "          tau0_ns: 0.5, delta: 45, ic0_ua: 120, sigma_ic0_rel: 0.1, sigma_p: 0.03,\n"
@@ -103,7 +103,7 @@ static const char every_key[] =
     "  e_drng_reset_pj: 1.07\n  e_arb_bit_pj: 1.08\n  e_sbuf_read_bit_pj: 1.09\n"
     "  e_sbuf_write_bit_pj: 1.1\n  e_add_pj: 1.11\n  e_act_pj: 1.12\n  e_pool_pj: 1.13\n"
     "  e_mul_pj: 1.14\n  e_bus_bit_pj: 0.000123\n  e_wldec_wl_charge_pj: 1.15\n"
-    "  e_sa_mux_pj: 1.16\n  e_sa_sample_pj: 1.17\n";
+    "  e_sa_mux_pj: 1.16\n  e_sa_sample_pj: 1.17\n  e_lbuf_read_bit_pj: 1.18\n";
 
 /* ---- Core ---- */
 
@@ -177,6 +177,7 @@ START_TEST(test_arch_every_key_lands_in_its_field)
     ck_assert_uint_eq(a.gbuf.word_bits, 128);
     ck_assert_uint_eq(a.gbuf.t_read_cyc, 2);
     ck_assert_uint_eq(a.gbuf.t_write_cyc, 3);
+    ck_assert_uint_eq(a.gbuf.line_bits, 77);
     ck_assert_uint_eq(a.scale_buf.words, 50);
     ck_assert_uint_eq(a.scale_buf.word_bits, 32);
     ck_assert_uint_eq(a.scale_buf.t_read_cyc, 4);
@@ -225,8 +226,9 @@ START_TEST(test_arch_every_key_lands_in_its_field)
     ck_assert_uint_eq(a.periph.t_act_cyc, 3);
     ck_assert_uint_eq(a.periph.t_pool_cyc, 4);
     ck_assert_uint_eq(a.periph.t_mul_cyc, 5);
-    static const double e[ACT_COUNT] = {1.01, 1.02, 1.03, 1.04, 1.05, 1.06,     1.07, 1.08, 1.09,
-                                        1.1,  1.11, 1.12, 1.13, 1.14, 0.000123, 1.15, 1.16, 1.17};
+    static const double e[ACT_COUNT] = {1.01,     1.02, 1.03, 1.04, 1.05, 1.06, 1.07,
+                                        1.08,     1.09, 1.1,  1.11, 1.12, 1.13, 1.14,
+                                        0.000123, 1.15, 1.16, 1.17, 1.18};
     for (int i = 0; i < ACT_COUNT; i++)
         ck_assert_msg(a.energy.e_pj[i] == e[i], "energy %d", i);
 }
@@ -279,7 +281,7 @@ START_TEST(test_arch_schema_rows_are_consistent)
                               bl[i].key, r->key);
         }
     }
-    ck_assert_uint_eq(total, 2 + 1 + 4 + 14 + 4 + 13 + 4 + 4 + 24 + 2 + 6 + 5 + 2 + 5 + ACT_COUNT);
+    ck_assert_uint_eq(total, 2 + 1 + 4 + 14 + 4 + 13 + 5 + 4 + 24 + 2 + 6 + 5 + 2 + 5 + ACT_COUNT);
 }
 END_TEST
 
@@ -355,7 +357,7 @@ START_TEST(test_arch_list_params_has_a_row_per_key)
         rows++;
     for (char *p = t; (p = strstr(p, "### ")) != NULL; p++)
         heads++;
-    ck_assert_uint_eq(rows, 2 + 1 + 4 + 14 + 4 + 13 + 4 + 4 + 24 + 2 + 6 + 5 + 2 + 5 + ACT_COUNT);
+    ck_assert_uint_eq(rows, 2 + 1 + 4 + 14 + 4 + 13 + 5 + 4 + 24 + 2 + 6 + 5 + 2 + 5 + ACT_COUNT);
     ck_assert_uint_eq(heads, 15);
     ck_assert_ptr_nonnull(
         strstr(t, "\n| `rows` | integer | 128 | 1 | 4096 | row | word-line pairs (weights per "

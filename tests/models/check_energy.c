@@ -112,6 +112,7 @@ START_TEST(test_energy_act_booked_to_component_of_enum_comment)
         [ACT_POOL] = COMP_DIGITAL,        [ACT_MUL] = COMP_DIGITAL,
         [ACT_BUS_BIT] = COMP_BUS,         [ACT_WLDEC_WL_CHARGE] = COMP_WLDEC,
         [ACT_SA_MUX] = COMP_SA,           [ACT_SA_SAMPLE] = COMP_SA,
+        [ACT_LBUF_READ_BIT] = COMP_SBUF,
     };
     for (int a = 0; a < ACT_COUNT; a++)
         ck_assert_int_eq(act_desc((act_t)a)->comp, want[a]);

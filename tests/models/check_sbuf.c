@@ -1,11 +1,13 @@
-/* check_sbuf.c - SRAM buffer: whole-word accesses (models/sbuf.c). */
+/* check_sbuf.c - SRAM buffer: word-time accesses, energy per bit moved, line buffer
+ * (models/sbuf.c). */
 #include "base/status.h"
 #include "check_models.h"
 #include "sbuf.h"
 
-/* 1024 words of 64 bits (65536 bits); read 2 cycles, write 3 cycles per word. */
+/* 1024 words of 64 bits (65536 bits); read 2 cycles, write 3 cycles per word; a line
+ * buffer of 160 bits (LeNet-5 conv1's 5 rows of 32 one-channel pixels). */
 static const sbuf_params_t good = {
-    .words = 1024, .word_bits = 64, .t_read_cyc = 2, .t_write_cyc = 3};
+    .words = 1024, .word_bits = 64, .t_read_cyc = 2, .t_write_cyc = 3, .line_bits = 160};
 static sbuf_t *b;
 static act_counts_t acc;
 
@@ -31,12 +33,13 @@ START_TEST(test_sbuf_capacity_is_words_times_word_bits)
 }
 END_TEST
 
-START_TEST(test_sbuf_read_moves_whole_words)
+START_TEST(test_sbuf_read_takes_word_times_and_charges_bits_moved)
 {
     uint64_t cyc = 0;
     ck_assert_int_eq(sbuf_read(b, 100, &cyc, &acc), ST_OK);
     ck_assert_uint_eq(cyc, 4);                        /* ceil(100/64) = 2 words * 2 */
-    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 128); /* 2 whole words * 64 bits */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 100); /* packed: the 100 bits moved */
+    ck_assert_uint_eq(sbuf_stats(b)->bits_read, 100);
     ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 0);
     ck_assert_uint_eq(sbuf_stats(b)->word_reads, 2);
 }
@@ -47,7 +50,7 @@ START_TEST(test_sbuf_write_uses_t_write_and_write_bits)
     uint64_t cyc = 0;
     ck_assert_int_eq(sbuf_write(b, 200, &cyc, &acc), ST_OK);
     ck_assert_uint_eq(cyc, 12);                        /* ceil(200/64) = 4 words * 3 */
-    ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 256); /* 4 * 64 */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 200); /* the bits moved, not 4 * 64 */
     ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 0);
     ck_assert_uint_eq(sbuf_stats(b)->word_writes, 4);
     ck_assert_uint_eq(sbuf_stats(b)->word_reads, 0);
@@ -66,7 +69,55 @@ START_TEST(test_sbuf_stat_descs_cover_every_counter)
 }
 END_TEST
 
+/* Ten 6-bit output vectors (a 6-channel conv's outputs) packed into 64-bit words: 60 bits,
+ * 10 writes of ceil(6/64) = 1 word each (3 cycles), and 60 bits of energy where whole words
+ * would charge 10 x 64 = 640: the 9x over-count of issue 11. */
+START_TEST(test_sbuf_narrow_vectors_share_words_in_energy)
+{
+    uint64_t cyc = 0, total = 0;
+    for (int i = 0; i < 10; i++) {
+        ck_assert_int_eq(sbuf_write(b, 6, &cyc, &acc), ST_OK);
+        total += cyc;
+    }
+    ck_assert_uint_eq(total, 30);                     /* 10 x 1 word x 3 cycles */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 60); /* 10 x 6 */
+    ck_assert_uint_eq(sbuf_stats(b)->word_writes, 10);
+    ck_assert_uint_eq(sbuf_stats(b)->bits_written, 60);
+}
+END_TEST
+
+/* A 5x5 window of one channel from the line buffer: 25 bits at ACT_LBUF_READ_BIT, no
+ * buffer word read; LeNet-5 conv1 reads 784 such windows: 784 x 25 = 19600 bits. */
+START_TEST(test_sbuf_line_read_counts_window_bits)
+{
+    for (int i = 0; i < 784; i++)
+        ck_assert_int_eq(sbuf_line_read(b, 25, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_LBUF_READ_BIT], 19600); /* 784 x 25 */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 0);
+    ck_assert_uint_eq(sbuf_stats(b)->line_bits_read, 19600);
+    ck_assert_uint_eq(sbuf_stats(b)->word_reads, 0);
+}
+END_TEST
+
 /* ---- Limits ---- */
+
+/* The line buffer holds 160 bits: a 160-bit window fits, 161 does not; 0 is a no-op; a
+ * buffer without one (line_bits 0) refuses any window. */
+START_TEST(test_sbuf_line_read_fits_its_capacity)
+{
+    ck_assert_int_eq(sbuf_line_read(b, 160, &acc), ST_OK);
+    ck_assert_int_eq(sbuf_line_read(b, 161, &acc), ST_ERANGE);
+    ck_assert_int_eq(sbuf_line_read(b, 0, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_LBUF_READ_BIT], 160); /* only the fitting one */
+    sbuf_params_t none = good;
+    none.line_bits = 0;
+    sbuf_t *n;
+    ck_assert_int_eq(sbuf_create(&none, &n), ST_OK);
+    ck_assert_int_eq(sbuf_line_read(n, 1, &acc), ST_ERANGE);
+    ck_assert_int_eq(sbuf_line_read(NULL, 1, &acc), ST_EINVAL);
+    sbuf_destroy(n);
+}
+END_TEST
 
 START_TEST(test_sbuf_64_bits_take_one_word_65_take_two)
 {
@@ -75,7 +126,7 @@ START_TEST(test_sbuf_64_bits_take_one_word_65_take_two)
     ck_assert_int_eq(sbuf_read(b, 65, &c65, &acc), ST_OK);
     ck_assert_uint_eq(c64, 2);                        /* 1 word * 2 */
     ck_assert_uint_eq(c65, 4);                        /* 2 words * 2 */
-    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 192); /* (1 + 2) * 64 */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 129); /* 64 + 65 bits, not (1 + 2) * 64 */
 }
 END_TEST
 
@@ -111,7 +162,7 @@ START_TEST(test_sbuf_widest_word_is_accepted)
     ck_assert_int_eq(sbuf_create(&p, &w), ST_OK);
     ck_assert_int_eq(sbuf_read(w, 4097, &cyc, &acc), ST_OK);
     ck_assert_uint_eq(cyc, 2);                         /* ceil(4097/4096) = 2 words */
-    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 8192); /* 2 * 4096 */
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 4097); /* the bits, not 2 * 4096 */
     sbuf_destroy(w);
 }
 END_TEST
@@ -163,7 +214,9 @@ Suite *sbuf_suite(void)
     TCase *core = tcase_create("Core");
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_test(core, test_sbuf_capacity_is_words_times_word_bits);
-    tcase_add_test(core, test_sbuf_read_moves_whole_words);
+    tcase_add_test(core, test_sbuf_read_takes_word_times_and_charges_bits_moved);
+    tcase_add_test(core, test_sbuf_narrow_vectors_share_words_in_energy);
+    tcase_add_test(core, test_sbuf_line_read_counts_window_bits);
     tcase_add_test(core, test_sbuf_write_uses_t_write_and_write_bits);
     tcase_add_test(core, test_sbuf_stat_descs_cover_every_counter);
     suite_add_tcase(s, core);
@@ -173,6 +226,7 @@ Suite *sbuf_suite(void)
     tcase_add_test(lim, test_sbuf_whole_capacity_fits_one_more_bit_does_not);
     tcase_add_test(lim, test_sbuf_zero_bits_cost_nothing);
     tcase_add_test(lim, test_sbuf_widest_word_is_accepted);
+    tcase_add_test(lim, test_sbuf_line_read_fits_its_capacity);
     suite_add_tcase(s, lim);
     TCase *err = tcase_create("Errors");
     tcase_add_checked_fixture(err, setup, teardown);

@@ -22,17 +22,19 @@
 //
 // Energy per pass (pJ; toy2's table: cell read 1 per conducting cell and biased cycle,
 // decode 2, conversion 3, word-line charge 0.25, mux select 0.5, SET 4, MTJ sense 5, RESET 6,
-// sbuf read bit 0.25, write bit 0.5, add 7, act 8, bus bit 0.125).  A bit line stays biased
-// for the read and the whole mux sequence of its step: 1 + ceil(4 / 2 SAs) x 3 = 7 cycles
+// sbuf read bit 0.25, write bit 0.5, add 7, act 8, bus bit 0.125).  Buffer energy is per
+// bit moved (packed transfers): a 12-bit vector costs 12 bits, not a 16-bit word.  A bit line stays
+// biased for the read and the whole mux sequence of its step: 1 + ceil(4 / 2 SAs) x 3 = 7 cycles
 // with 4 columns, 1 + ceil(2 / 2) x 3 = 4 with 2.
 // fc1: cells 12 x 4 = 48, biased 7 cycles -> 336; decodes 2 + 1 = 3 -> 6; word lines 12 ->
 //      3; conversions (2 + 1) x 4 = 12 -> 36, each a mux select -> 6; sbuf read
-//      (4 x 8 + 16) = 48 bits -> 12, write 16 bits -> 8; adds (3 - 1) x 4 = 8 -> 56; acts
-//      4 -> 32; bus 12 + 4 = 16 bits -> 2.  Total 497.
-// fc2: sbuf read (16 + 16) bits -> 8, write 16 -> 8; bus 4 + 2 bits -> 0.75; drng 4 x (4 +
+//      (4 x 8 + 12) = 44 bits -> 11, write 4 bits -> 2; adds (3 - 1) x 4 = 8 -> 56; acts
+//      4 -> 32; bus 12 + 4 = 16 bits -> 2.  336 + 6 + 3 + 36 + 6 + 11 + 2 + 56 + 32 + 2 =
+//      Total 490.
+// fc2: sbuf read (16 + 4) bits -> 5, write 2 -> 1; bus 4 + 2 bits -> 0.75; drng 4 x (4 +
 //      5 + 6) = 60; cells 2 x (4 - d) biased 4 cycles -> 32 - 8d; decode 2; word lines
-//      4 - d -> 1 - 0.25d; conversions 1 x 2 -> 6, mux 2 -> 1; acts 2 -> 16.  Total
-//      134.75 - 8.25d for d dropped rows.
+//      4 - d -> 1 - 0.25d; conversions 1 x 2 -> 6, mux 2 -> 1; acts 2 -> 16.  5 + 1 + 0.75
+//      + 60 + 32 + 2 + 1 + 6 + 1 + 16 = Total 124.75 - 8.25d for d dropped rows.
 // Programming: tiles of 8x4, 4x4 and 4x2 weights, in parallel: 8 rows x 2 cycles = 16
 // cycles; 2 x (32 + 16 + 8) = 112 cells x 0.5 pJ = 56 pJ.
 #include <csignal>
@@ -118,9 +120,9 @@ START_TEST(test_sim_toy2_energy_matches_the_hand_count)
     sim_prog_t prog;
     load_toy(f);
     ck_assert_int_eq(run_toy(f, prog), ST_OK);
-    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 0, nullptr), 2 * 497.0, 1e-9);
+    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 0, nullptr), 2 * 490.0, 1e-9);
     const double d = double(f.sum->rows_dropped[1]);
-    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 1, nullptr), 2 * 134.75 - 8.25 * d, 1e-9);
+    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 1, nullptr), 2 * 124.75 - 8.25 * d, 1e-9);
     // The crossbar's share follows the mask: 2 columns x driven rows x 4 biased cycles x 1 pJ.
     double comp[COMP_COUNT];
     trc_sum_layer_pj(f.sum, 1, comp);
@@ -130,16 +132,16 @@ START_TEST(test_sim_toy2_energy_matches_the_hand_count)
 END_TEST
 
 // The analytic mode charges a masked row's cells and word line with probability 1 - p:
-// fc2 per pass 41.75 + 60 + (2 x 4 cells + 0.25) x 4 rows x (1 - 0.5) = 118.25, the hand
-// count 134.75 - 8.25d at its expectation d = 2; fc1 is deterministic: 497.
+// fc2 per pass 31.75 + 60 + (2 x 4 cells + 0.25) x 4 rows x (1 - 0.5) = 108.25, the hand
+// count 124.75 - 8.25d at its expectation d = 2; fc1 is deterministic: 490.
 START_TEST(test_sim_toy2_analytic_energy_is_the_expected_hand_count)
 {
     Fixture f;
     sim_prog_t prog;
     load_toy(f);
     ck_assert_int_eq(run_toy(f, prog, nullptr, SIM_TIMING_ANALYTIC), ST_OK);
-    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 0, nullptr), 2 * 497.0, 1e-9);
-    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 1, nullptr), 2 * 118.25, 1e-9);
+    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 0, nullptr), 2 * 490.0, 1e-9);
+    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 1, nullptr), 2 * 108.25, 1e-9);
 }
 END_TEST
 
@@ -204,40 +206,40 @@ START_TEST(test_sim_masks_are_the_drng_models_keyed_draws)
 END_TEST
 
 // Every scheme on toy2 (the architecture's dropout.impl swapped; fc1 stays deterministic:
-// 30 cycles and 497 pJ per pass under every scheme).  fc2 (4 rows, 2 cols, p = 0.5, one
+// 30 cycles and 490 pJ per pass under every scheme).  fc2 (4 rows, 2 cols, p = 0.5, one
 // vector) per pass, worked out from the toy2 numbers (file comment), with mul 1 pJ and
 // t_mul 1, arbiter bits 10 pJ and 5 cycles (t_bit_cyc default), bayes.param_bits 2 in
 // 3-MTJ cells (2 bits each, so one cell per parameter):
 //  base: thresholds 2 cycles (16 bits, 4 pJ); input 3 cycles; tile 5; activation 1; write
-//   3; energy without randomness 41.75 pJ (decode 2, conversions 6, mux 1, sbuf 16, bus
-//   0.75, acts 16) + 8.25 pJ per driven row (2 columns x 4 biased cycles x 1 pJ + its word
-//   line 0.25).
-//  none: 2 + 3 + 5 + 1 + 3 = 14 cycles; all 4 rows driven: 74.75 pJ; one pass (T = 1).
+//   3; energy without randomness 31.75 pJ (decode 2, conversions 6, mux 1, sbuf 4 + 4
+//   input bits x 0.25 + 2 written bits x 0.5 = 6, bus 0.75, acts 16) + 8.25 pJ per driven row (2
+//   columns x 4 biased cycles x 1 pJ + its word line 0.25).
+//  none: 2 + 3 + 5 + 1 + 3 = 14 cycles; all 4 rows driven: 64.75 pJ; one pass (T = 1).
 //  spindrop: the mask (5 cycles) hides the input (3): 16 cycles; 4 bits x 15 pJ = 60 pJ:
-//   134.75 - 8.25d for d dropped rows.
+//   124.75 - 8.25d for d dropped rows.
 //  mc_dropout, spatial_spindrop (on fc both are one module per input row, a mask per pass):
-//   the 4-bit draw (5 cycles) in the set-up: 2 + 5 + 3 + 5 + 1 + 3 = 19; 134.75 - 8.25d.
+//   the 4-bit draw (5 cycles) in the set-up: 2 + 5 + 3 + 5 + 1 + 3 = 19; 124.75 - 8.25d.
 //  mc_dropconnect: an 8-bit draw per pass (8 modules, 5 cycles): 19 cycles; every row
 //   driven (4 word lines, 1 pJ), cells = kept weights w, 4 cycles each:
-//   41.75 + 1 + 120 + 4w = 162.75 + 4w.
+//   31.75 + 1 + 120 + 4w = 152.75 + 4w.
 //  scaledrop (scenario.scale_apply threshold, the default): the 1-bit draw first (5 cycles,
 //   15 pJ), then the threshold set it selects, read as the base's thresholds (2 cycles,
 //   16 bits, 4 pJ, already in the base); no scale vector, no multiply:
-//   5 + 2 + 3 + 5 + 1 + 3 = 19 cycles; 74.75 + 15 = 89.75 pJ.  (multiply: scale vector
+//   5 + 2 + 3 + 5 + 1 + 3 = 19 cycles; 64.75 + 15 = 79.75 pJ.  (multiply: scale vector
 //   2 x 8 bits = 2 words, 2 cycles, 4 pJ, and 2 multiplies, 1 cycle, 2 pJ: 22 cycles,
-//   95.75 pJ.)
+//   85.75 pJ.)
 //  affine_dropout: gamma and beta 2 x 2 x 8 bits = 4 words (4 cycles, 8 pJ), 2-bit draw (5,
 //   30 pJ), normalization of 2 outputs: 2 sweeps x (1 + 1) = 4 cycles, 6 muls + 8 adds =
-//   6 + 56 pJ: 2 + 4 + 5 + 3 + 5 + 4 + 1 + 3 = 27 cycles; 74.75 + 8 + 30 + 62 = 174.75.
+//   6 + 56 pJ: 2 + 4 + 5 + 3 + 5 + 4 + 1 + 3 = 27 cycles; 64.75 + 8 + 30 + 62 = 164.75.
 //  subset_vi: 2 x 4 sample bits on 2 modules (4 bits each: 20 cycles, 120 pJ); the scale
 //   crossbar (2 rows x 2 cell columns, 3 MTJs a cell): decode 1 + read 1 + sense
 //   ceil(2/2) x 3 = 5 cycles; 12 cells biased 1 + 3 = 4 cycles -> 48, decode 2, word
 //   lines 2 -> 0.5, conversions 2 -> 6, mux 2 -> 1: 57.5 pJ; 2 samples (2 cycles,
 //   2 muls + 2 adds = 16 pJ); per vector 2 scale multiplies (1 cycle, 2 pJ):
-//   2 + 20 + 5 + 2 + 3 + 5 + 1 + 1 + 3 = 42 cycles; 74.75 + 120 + 57.5 + 16 + 2 = 270.25.
+//   2 + 20 + 5 + 2 + 3 + 5 + 1 + 1 + 3 = 42 cycles; 64.75 + 120 + 57.5 + 16 + 2 = 260.25.
 //  spinbayes: the arbiter draws 2 bits for 4 copies (never rejects: 10 cycles, 20 pJ); the
 //   chosen copy's 3-MTJ cells conduct 3 x 8 = 24 cells, 4 cycles each -> 96, 4 word lines
-//   -> 1: 2 + 10 + 3 + 5 + 1 + 3 = 24 cycles; 41.75 + 96 + 1 + 20 = 158.75 pJ.
+//   -> 1: 2 + 10 + 3 + 5 + 1 + 3 = 24 cycles; 31.75 + 96 + 1 + 20 = 148.75 pJ.
 // A scheme case with scenario.scale_apply multiply (scaledrop's per-output product).
 constexpr uint32_t MULTIPLY = 0x100;
 
@@ -250,16 +252,16 @@ struct SchemeCase {
 };
 
 static const SchemeCase scheme_cases[] = {
-    {ARCH_DROPOUT_NONE, 14, 74.75, 0, false},
-    {ARCH_DROPOUT_SPINDROP, 16, 134.75, 8.25, false},
-    {ARCH_DROPOUT_MC_DROPOUT, 19, 134.75, 8.25, false},
-    {ARCH_DROPOUT_MC_DROPCONNECT, 19, 162.75, 0, true},
-    {ARCH_DROPOUT_SPATIAL, 19, 134.75, 8.25, false},
-    {ARCH_DROPOUT_SCALEDROP, 19, 89.75, 0, false},
-    {ARCH_DROPOUT_SCALEDROP | MULTIPLY, 22, 95.75, 0, false},
-    {ARCH_DROPOUT_AFFINE, 27, 174.75, 0, false},
-    {ARCH_DROPOUT_SUBSET_VI, 42, 270.25, 0, false},
-    {ARCH_DROPOUT_SPINBAYES, 24, 158.75, 0, false},
+    {ARCH_DROPOUT_NONE, 14, 64.75, 0, false},
+    {ARCH_DROPOUT_SPINDROP, 16, 124.75, 8.25, false},
+    {ARCH_DROPOUT_MC_DROPOUT, 19, 124.75, 8.25, false},
+    {ARCH_DROPOUT_MC_DROPCONNECT, 19, 152.75, 0, true},
+    {ARCH_DROPOUT_SPATIAL, 19, 124.75, 8.25, false},
+    {ARCH_DROPOUT_SCALEDROP, 19, 79.75, 0, false},
+    {ARCH_DROPOUT_SCALEDROP | MULTIPLY, 22, 85.75, 0, false},
+    {ARCH_DROPOUT_AFFINE, 27, 164.75, 0, false},
+    {ARCH_DROPOUT_SUBSET_VI, 42, 260.25, 0, false},
+    {ARCH_DROPOUT_SPINBAYES, 24, 148.75, 0, false},
 };
 
 START_TEST(test_sim_each_scheme_costs_the_hand_count)
@@ -272,7 +274,7 @@ START_TEST(test_sim_each_scheme_costs_the_hand_count)
     ck_assert_uint_eq(f.sum->T, T);
     ck_assert_int_eq(run_toy(f, prog), ST_OK);
     ck_assert_uint_eq(f.sum->cycles[0], T * 30);
-    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 0, nullptr), T * 497.0, 1e-9);
+    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 0, nullptr), T * 490.0, 1e-9);
     ck_assert_uint_eq(f.sum->cycles[1], T * c.fc2_cycles);
     double want = T * c.fc2_pj - c.per_dropped_row * double(f.sum->rows_dropped[1]);
     if (c.weight_mask) { // kept weights of the two passes' 8-unit draws, 4 x 1 pJ each

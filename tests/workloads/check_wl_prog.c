@@ -96,7 +96,9 @@ static const wl_op_t *check_op(const wl_prog_layer_t *pl, unsigned k, unsigned j
 /* c1, deterministic.  Rows 18 on 8-row crossbars: row groups 8 + 8 + 2 = 3 slices (3
  * columns fit one 4-column group); read steps ceil(8/4) + 2 + ceil(2/4) = 5 partial sums.
  *   set-up: scale buffer: read 3 thresholds x 8 bits = 24                   1 step, 1 op
- *   body:   gbuf: read 18 input bits
+ *   body:   gbuf: read 8 input bits, window 18 from the line buffer (its 3 rows of 2 x 4:
+ *           24 bits fit toy2's default gbuf.line_bits 16384; each of the 2 x 4 x 4 = 32
+ *           input bits read once: 32 / 4 vectors = 8 each, remainder 0, no set-up read)
  *           tiles: MVM of slices 0..2 (3 transactions), weight stride 3, 1 MTJ per cell
  *           periph: reduce 5 partial sums of 3 outputs, activate 3
  *           gbuf: write 3
@@ -111,7 +113,8 @@ START_TEST(test_wl_prog_conv_by_hand)
     check_step(pl, 0, WL_RES_SCALE_BUF, 1, 0);
     check_op(pl, 0, 0, WL_OP_READ, 24);
     check_step(pl, 1, WL_RES_GBUF, 1, 0);
-    check_op(pl, 1, 0, WL_OP_READ, 18);
+    ck_assert_uint_eq(check_op(pl, 1, 0, WL_OP_READ, 8)->arg, 18); /* fetch 8, window 18 */
+    ck_assert_uint_eq(pl->line_buf, 1);
     check_step(pl, 2, WL_RES_TILES, 1, 0);
     const wl_op_t *mvm = check_op(pl, 2, 0, WL_OP_MVM, 3);
     ck_assert_uint_eq(mvm->slice, 0);
@@ -133,6 +136,64 @@ START_TEST(test_wl_prog_conv_by_hand)
     ck_assert_uint_eq(wl_prog_rows_needed(pl, 1), 4);
     ck_assert_int_eq(pl->src[0], -1);
     ck_assert_int_eq(pl->src[1], -1);
+}
+END_TEST
+
+static void line_23(arch_t *a)
+{
+    a->gbuf.line_bits = 23;
+}
+
+static void line_24(arch_t *a)
+{
+    a->gbuf.line_bits = 24;
+}
+
+/* The line buffer's fit rule on c1 (3 input rows of 2 channels x 4 = 24 bits):
+ *  line_bits 24: fits; per pass the gbuf reads 4 x 8 = 32 bits (each input bit once) and
+ *    the line buffer 4 x 18 = 72 window bits.
+ *  line_bits 23: does not fit; every vector re-reads its window from the gbuf: 4 x 18 =
+ *    72 gbuf bits, no line-buffer read (the counting of today, 2.25x the 32 bits).
+ * And a remainder: 1 channel of 5 x 5, 3 x 3 kernel -> 3 x 3 = 9 vectors; 25 input bits:
+ *    floor(25 / 9) = 2 per vector, the remainder 25 - 18 = 7 read once in the set-up
+ *    (after the thresholds 3 x 8 = 24): 7 + 9 x 2 = 25, each bit once. */
+START_TEST(test_wl_prog_conv_line_buffer_fits_or_rereads)
+{
+    build_net(tiny_yaml, sizeof tiny_yaml - 1, ARCH_DROPOUT_SPINDROP, 0, line_24);
+    const wl_prog_layer_t *pl = &prog->layers[0];
+    ck_assert_uint_eq(pl->line_buf, 1);
+    ck_assert_uint_eq(pl->n_setup, 1); /* 32 % 4 = 0: no remainder read */
+    const wl_op_t *rd = check_op(pl, 1, 0, WL_OP_READ, 8);
+    ck_assert_uint_eq(rd->n * pl->items, 32);   /* 8 x 4 */
+    ck_assert_uint_eq(rd->arg * pl->items, 72); /* 18 x 4 */
+    teardown();
+
+    build_net(tiny_yaml, sizeof tiny_yaml - 1, ARCH_DROPOUT_SPINDROP, 0, line_23);
+    pl = &prog->layers[0];
+    ck_assert_uint_eq(pl->line_buf, 0);
+    rd = check_op(pl, 1, 0, WL_OP_READ, 18);
+    ck_assert_uint_eq(rd->arg, 0);
+    ck_assert_uint_eq(rd->n * pl->items, 72); /* 18 x 4 */
+    teardown();
+
+    static const char y5[] = "version: 1\n"
+                             "name: tiny\n"
+                             "input: {c: 1, h: 5, w: 5}\n"
+                             "mc_samples: 2\n"
+                             "layers:\n"
+                             "  - {name: c1, type: conv, cout: 3, k: 3}\n"
+                             "  - {name: p1, type: maxpool, k: 2, stride: 1}\n"
+                             "  - {name: f1, type: fc, cout: 2, dropout: 0.5}\n";
+    build_net(y5, sizeof y5 - 1, ARCH_DROPOUT_SPINDROP, 0, NULL);
+    pl = &prog->layers[0];
+    ck_assert_uint_eq(pl->items, 9);
+    ck_assert_uint_eq(pl->n_setup, 2);
+    check_step(pl, 0, WL_RES_SCALE_BUF, 1, 0);
+    check_op(pl, 0, 0, WL_OP_READ, 24);
+    check_step(pl, 1, WL_RES_GBUF, 1, 0);
+    check_op(pl, 1, 0, WL_OP_READ, 7);                            /* 25 - 9 x 2 */
+    ck_assert_uint_eq(check_op(pl, 2, 0, WL_OP_READ, 2)->arg, 9); /* window 3 x 3 x 1 */
+    ck_assert_uint_eq(7 + pl->items * 2, 25);
 }
 END_TEST
 
@@ -300,9 +361,9 @@ static void conv_mask_activation(arch_t *a)
  * pass, drawn in the set-up by the same 18 modules, ceil(32 / 18) = 2 each, and expanded to
  * the rows per vector (every patch reading an activation sees the same bit):
  *   set-up: scale read 24; drng draw 32 into the unit mask.
- *   body:   drng expand 32 (overlap), read 18, MVM gated by the rows, reduce 5 + activate
- *           3, write 3.
- *   transactions 2 + 4 x (1 + 1 + 3 + 2 + 1) = 34; steps 2 + 4 x 5 = 22. */
+ *   body:   drng expand 32 (overlap), read 8 (window 18 from the line buffer), MVM gated by the
+ * rows, reduce 5 + activate 3, write 3. transactions 2 + 4 x (1 + 1 + 3 + 2 + 1) = 34; steps 2 + 4
+ * x 5 = 22. */
 START_TEST(test_wl_prog_conv_spindrop_mask_per_activation_by_hand)
 {
     build_net(tiny_bayes_yaml, sizeof tiny_bayes_yaml - 1, ARCH_DROPOUT_SPINDROP, 0, NULL);
@@ -330,7 +391,7 @@ START_TEST(test_wl_prog_conv_spindrop_mask_per_activation_by_hand)
     ck_assert_uint_eq(check_op(pl, 2, 0, WL_OP_EXPAND, 32)->flags,
                       WL_OPF_OUT_ROWS | WL_OPF_IN_UNITS);
     check_step(pl, 3, WL_RES_GBUF, 1, 0);
-    check_op(pl, 3, 0, WL_OP_READ, 18);
+    ck_assert_uint_eq(check_op(pl, 3, 0, WL_OP_READ, 8)->arg, 18);
     const wl_op_t *mvm = check_op(pl, 4, 0, WL_OP_MVM, 3);
     ck_assert_uint_eq(mvm->count, 3);
     ck_assert_uint_eq(mvm->flags, WL_OPF_IN_ROWS);
@@ -451,6 +512,7 @@ Suite *wl_prog_suite(void)
     TCase *core = tcase_create("Core");
     tcase_add_checked_fixture(core, NULL, teardown);
     tcase_add_test(core, test_wl_prog_conv_by_hand);
+    tcase_add_test(core, test_wl_prog_conv_line_buffer_fits_or_rereads);
     tcase_add_test(core, test_wl_prog_pool_by_hand);
     tcase_add_test(core, test_wl_prog_fc_spindrop_by_hand);
     tcase_add_test(core, test_wl_prog_fc_dropconnect_draws_per_pass);

@@ -269,6 +269,22 @@ typedef struct saxis {
     int numeric;               /* every value is a number */
 } saxis_t;
 
+/* Starts data block g of a grouped figure (blocks are two blank lines apart): its comment
+ * and, in gname, its legend title, the axis value of the group, or "design points (n)"
+ * when nothing is varied (a NULL axis). */
+static void group_begin(FILE *f, int g, const saxis_t *axis, const char *key, size_t n, char *gname,
+                        size_t gn)
+{
+    if (g)
+        fprintf(f, "\n\n");
+    if (axis) {
+        fprintf(f, "# group: %s = %s\n", key, axis->val[g]);
+        snprintf(gname, gn, "%s", axis->val[g]);
+    } else {
+        snprintf(gname, gn, "design points (%zu)", n);
+    }
+}
+
 /* Index of value v among a's distinct values, adding it; PLOT_GROUPS when too many. */
 static unsigned char group_of(saxis_t *a, const char *v)
 {
@@ -420,15 +436,8 @@ static int plot_sweep(const char *dir, out_t *o)
     fprintf(o->f, "# neuspin plot: the points of summary.csv with status ok, by latency%s%s\n",
             ca < 0 ? "" : "; a block per value of ", key);
     for (int g = 0; g < ng; g++) {
-        if (g)
-            fprintf(o->f, "\n\n");
         char gname[96];
-        if (ca >= 0) {
-            fprintf(o->f, "# group: %s = %s\n", key, ax[ca].val[g]);
-            snprintf(gname, sizeof gname, "%s", ax[ca].val[g]);
-        } else {
-            snprintf(gname, sizeof gname, "design points (%zu)", n);
-        }
+        group_begin(o->f, g, ca < 0 ? NULL : &ax[ca], key, n, gname, sizeof gname);
         fprintf(o->f, "point\tlatency_%s\tenergy_%s\tpareto\t%s\n", tu.name, eu.name, gname);
         for (size_t i = 0; i < n; i++)
             if (ca < 0 || p[i].grp == g)
@@ -478,15 +487,8 @@ static int plot_sweep(const char *dir, out_t *o)
     fprintf(o->f, "# neuspin plot: chip area and energy per image of the ok points%s%s\n",
             ca < 0 ? "" : "; a block per value of ", key);
     for (int g = 0; g < ng; g++) {
-        if (g)
-            fprintf(o->f, "\n\n");
         char gname[96];
-        if (ca >= 0) {
-            fprintf(o->f, "# group: %s = %s\n", key, ax[ca].val[g]);
-            snprintf(gname, sizeof gname, "%s", ax[ca].val[g]);
-        } else {
-            snprintf(gname, sizeof gname, "design points (%zu)", n);
-        }
+        group_begin(o->f, g, ca < 0 ? NULL : &ax[ca], key, n, gname, sizeof gname);
         fprintf(o->f, "point\tarea_mm2\tenergy_%s\t%s\n", eu.name, gname);
         for (size_t i = 0; i < n; i++)
             if (ca < 0 || p[i].grp == g)

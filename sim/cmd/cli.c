@@ -146,16 +146,7 @@ static int map_workload(const wl_net_t *net, const arch_t *arch, uint32_t strate
 enum { O_OUT = 1, O_QUIET, O_VCD, O_VCD_MAX };
 
 static const cli_opt_t run_opts[] = {
-    CLI_OPT_ARCH,
-    CLI_OPT_WORKLOAD,
-    CLI_OPT_PARAM,
-    CLI_OPT_PASSES,
-    CLI_OPT_SEED,
-    CLI_OPT_DEVICE_SEED,
-    CLI_OPT_MAPPING,
-    CLI_OPT_TIMING,
-    CLI_OPT_SCHEDULE,
-    CLI_OPT_INCLUDE,
+    CLI_OPTS_RUN_COMMON,
     {O_OUT, 'o', "output", "DIR", "write DIR/layers.csv, DIR/stats.csv and DIR/run.json"},
     {O_QUIET, 'q', "quiet", NULL, "do not print the table"},
     {O_VCD, 0, "vcd", "FILE", "write every block's busy/idle waveform (event, cycle; GTKWave)"},

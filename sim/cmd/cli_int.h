@@ -84,6 +84,11 @@ enum {
             "the including file's directory tree)"                                                 \
     }
 
+/* The rows every command that runs a network shares (run, compare). */
+#define CLI_OPTS_RUN_COMMON                                                                        \
+    CLI_OPT_ARCH, CLI_OPT_WORKLOAD, CLI_OPT_PARAM, CLI_OPT_PASSES, CLI_OPT_SEED,                   \
+        CLI_OPT_DEVICE_SEED, CLI_OPT_MAPPING, CLI_OPT_TIMING, CLI_OPT_SCHEDULE, CLI_OPT_INCLUDE
+
 /* What the common options said.  Strings are borrowed from argv. */
 typedef struct cli_runopts {
     const char *arch, *workload; /* NULL: not given */

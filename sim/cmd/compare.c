@@ -39,16 +39,7 @@ typedef struct cmp_arch {
 enum { O_PER_LAYER = 1, O_OUT };
 
 static const cli_opt_t compare_opts[] = {
-    CLI_OPT_ARCH,
-    CLI_OPT_WORKLOAD,
-    CLI_OPT_PARAM,
-    CLI_OPT_PASSES,
-    CLI_OPT_SEED,
-    CLI_OPT_DEVICE_SEED,
-    CLI_OPT_MAPPING,
-    CLI_OPT_TIMING,
-    CLI_OPT_SCHEDULE,
-    CLI_OPT_INCLUDE,
+    CLI_OPTS_RUN_COMMON,
     {O_PER_LAYER, 0, "per-layer", NULL, "add the per-layer energy and latency"},
     {O_OUT, 'o', "output", "DIR",
      "write DIR/compare.csv (a row per architecture x layer) and\nDIR/compare-totals.csv"},

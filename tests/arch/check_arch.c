@@ -11,23 +11,6 @@
 
 /* ---- helpers ---- */
 
-static size_t field_size(const yfield_t *r)
-{
-    switch (r->type) {
-    case YF_U32:
-        return sizeof(uint32_t);
-    case YF_F64:
-        return sizeof(double);
-    case YF_BOOL:
-        return sizeof(int);
-    case YF_ENUM:
-        return sizeof(uint32_t);
-    case YF_STR:
-        return 64;
-    }
-    return 0;
-}
-
 /* Asserts that every schema field and drng.clk_ns are bitwise equal in a and b. */
 static void assert_same_fields(const arch_t *a, const arch_t *b)
 {
@@ -36,8 +19,8 @@ static void assert_same_fields(const arch_t *a, const arch_t *b)
     for (size_t i = 0; i < nb; i++)
         for (size_t j = 0; j < bl[i].n_fields; j++) {
             const yfield_t *r = &bl[i].fields[j];
-            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset, field_size(r)) !=
-                0)
+            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset,
+                       arch_field_size(r)) != 0)
                 ck_abort_msg("field %s.%s differs", bl[i].key, r->key);
         }
     ck_assert_mem_eq(&a->drng.clk_ns, &b->drng.clk_ns, sizeof(double));
@@ -265,8 +248,8 @@ START_TEST(test_arch_schema_rows_are_consistent)
         for (size_t j = 0; j < bl[i].n_fields; j++) {
             const yfield_t *r = &bl[i].fields[j];
             total++;
-            ck_assert_uint_le(r->offset + field_size(r), sizeof(arch_t));
-            for (size_t k = 0; k < field_size(r); k++) {
+            ck_assert_uint_le(r->offset + arch_field_size(r), sizeof(arch_t));
+            for (size_t k = 0; k < arch_field_size(r); k++) {
                 ck_assert_msg(!used[r->offset + k], "%s.%s overlaps another field", bl[i].key,
                               r->key);
                 used[r->offset + k] = 1;
@@ -661,8 +644,8 @@ static void differing_keys(const arch_t *a, const arch_t *b, char *out, size_t n
     for (size_t i = 0; i < nb; i++)
         for (size_t j = 0; j < bl[i].n_fields; j++) {
             const yfield_t *r = &bl[i].fields[j];
-            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset, field_size(r)) !=
-                0)
+            if (memcmp((const char *)a + r->offset, (const char *)b + r->offset,
+                       arch_field_size(r)) != 0)
                 used += (size_t)snprintf(out + used, n - used, "%s%s%s%s", used ? "," : "",
                                          bl[i].key, bl[i].key[0] ? "." : "", r->key);
         }

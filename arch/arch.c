@@ -216,7 +216,8 @@ static const yfield_t dropout_fields[] = {
 
 static const yfield_t arbiter_fields[] = {
     U32("k", arb.k, 4, 2, 1024, "crossbar", "crossbars to choose among"),
-    CYC("t_bit_cyc", arb.t_bit_cyc, 5, "cycles per random bit: SET + sense + RESET"),
+    U32("t_bit_cyc", arb_t_bit_cfg, 0, 0, 1000, "cycle",
+        "cycles per random bit; 0 = the dropout MTJ's t_set_cyc + t_sense_cyc + t_reset_cyc"),
 };
 
 static const yfield_t bayes_fields[] = {
@@ -517,6 +518,10 @@ int arch_check(const arch_t *a, const char *name, arch_diag_list_t *dl)
 void arch_derive(arch_t *a)
 {
     a->drng.clk_ns = 1000.0 / a->clk_mhz;
+    /* an arbiter bit is one SET -> sense -> RESET of the same stochastic MTJ */
+    a->arb.t_bit_cyc = a->arb_t_bit_cfg ? a->arb_t_bit_cfg
+                                        : a->drng.t_set_cyc + a->drng.t_sense_cyc +
+                                              a->drng.t_reset_cyc;
     a->energy = a->energy_cfg;
     tile_energy_fill(&a->tile, 1000.0 / a->clk_mhz, &a->energy);
     /* The dropout actions at p = 0.5: the arbiter's bits, and what a layer's own table

@@ -128,7 +128,9 @@ typedef struct arch {
     uint32_t dropout_impl;   /* arch_dropout_t */
     drng_params_t drng;      /* dropout modules (block dropout); drng.clk_ns = 1000 / clk_mhz */
     arch_bayes_t bayes;      /* scheme parameters (block bayes) */
-    arb_params_t arb;        /* arbiter (block arbiter); arb.k is SpinBayes' crossbars per layer */
+    arb_params_t arb;        /* arbiter (block arbiter); arb.k is SpinBayes' crossbars per layer;
+                                arb.t_bit_cyc derived (arch_derive) from arb_t_bit_cfg */
+    uint32_t arb_t_bit_cfg;  /* arbiter.t_bit_cyc as given; 0 = dropout t_set + t_sense + t_reset */
     bus_params_t bus;        /* interconnect */
     periph_params_t periph;  /* adder tree, activation, pooling */
     en_table_t energy_cfg;   /* pJ per action as given (block energy, keys from

@@ -49,7 +49,7 @@ static arch_t make_arch(uint32_t x, uint32_t y, uint32_t tiles, uint32_t mar, ui
     a.drng.t_sense_cyc = 1;
     a.drng.t_reset_cyc = 1;
     a.drng.clk_ns = 1.0;
-    a.drng.tau0_ns = 1.0;
+    a.drng.tau0_ns = 0.05; /* 10 ns = 200 tau0: barriers 5.7 kT (p 0.5) to 7.5 kT (p 0.1), in the thermal regime */
     a.drng.delta = 40.0;
     a.drng.ic0_ua = 100.0;
     a.drng.sigma_ic0_rel = 0.0;
@@ -1155,12 +1155,12 @@ START_TEST(test_subset_vi_scale_crossbar_counts_against_the_tile_budget)
 END_TEST
 
 /* Subset-VI sample bits and SpinBayes arbiter bits are drawn at p = 0.5, which needs
- * 100 * (1 - ln(10 / ln 2) / 40) = 93.33 uA: a 92 uA driver serves p = 0.2 (90.49 uA)
- * for the dropout schemes but not them. */
+ * 100 * (1 - ln(10 / ln 2 / 0.05) / 40) = 85.84 uA (tau0 = 0.05 ns): an 84.5 uA driver
+ * serves p = 0.2 (83.00 uA) for the dropout schemes but not them. */
 START_TEST(test_half_probability_of_vi_and_arbiter_bits_is_checked)
 {
-    double need = 100.0 * (1.0 - log(10.0 / log(2.0)) / 40.0);
-    ck_assert_double_eq_tol(need, 93.33, 0.005);
+    double need = 100.0 * (1.0 - log(10.0 / log(2.0) / 0.05) / 40.0);
+    ck_assert_double_eq_tol(need, 85.84, 0.005);
     wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 8, 8, 8, 3, 1, 1, 0.2)};
     wl_net_t net = mk_net(l, 1, 8, 8);
     arch_diag_list_t dl;
@@ -1168,7 +1168,7 @@ START_TEST(test_half_probability_of_vi_and_arbiter_bits_is_checked)
     for (uint32_t k = 1; k < 9; k++) {
         arch_t a = make_arch(128, 128, 64, 128, 1);
         a.dropout_impl = k;
-        a.drng.i_max_ua = 92.0;
+        a.drng.i_max_ua = 84.5;
         if (k != ARCH_DROPOUT_SUBSET_VI && k != ARCH_DROPOUT_SPINBAYES) {
             wl_map_t *m = map_ok(&net, &a, 1);
             wl_map_destroy(m);
@@ -1177,39 +1177,39 @@ START_TEST(test_half_probability_of_vi_and_arbiter_bits_is_checked)
         ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
         ck_assert_str_eq(buf, k == ARCH_DROPOUT_SUBSET_VI
                                   ? "hand.yaml:10:5: error: layers[0].dropout: sample-bit "
-                                    "probability 0.5 needs a SET current of 93.33 uA, more than "
-                                    "dropout.i_max_ua = 92 uA"
+                                    "probability 0.5 needs a SET current of 85.84 uA, more than "
+                                    "dropout.i_max_ua = 84.5 uA"
                                   : "hand.yaml:10:5: error: layers[0].dropout: arbiter-bit "
-                                    "probability 0.5 needs a SET current of 93.33 uA, more than "
-                                    "dropout.i_max_ua = 92 uA");
+                                    "probability 0.5 needs a SET current of 85.84 uA, more than "
+                                    "dropout.i_max_ua = 84.5 uA");
     }
 }
 END_TEST
 
 /* ScaleDrop's adaptive p is the one checked: LeNet-5's conv1 draws at 0.01 (see
  * test_scaledrop_adaptive_p_scales_with_layer_size), which needs 100 * (1 - ln(-10 /
- * ln(0.99)) / 40) = 82.74 uA, less than p = 0.2; so a driver limit of 85 uA passes with
- * adaptive p only where p_l is small and fails at fc1 (p 0.2, 90.49 uA). */
+ * ln(0.99) / 0.05) / 40) = 75.25 uA, less than p = 0.2; so a driver limit of 77.5 uA passes
+ * with adaptive p only where p_l is small and fails at fc1 (p 0.2, 83.00 uA). */
 START_TEST(test_scaledrop_checks_the_adaptive_p)
 {
-    double need = 100.0 * (1.0 - log(-10.0 / log(0.99)) / 40.0);
-    ck_assert_double_eq_tol(need, 82.74, 0.005);
+    double need = 100.0 * (1.0 - log(-10.0 / log(0.99) / 0.05) / 40.0);
+    ck_assert_double_eq_tol(need, 75.25, 0.005);
     arch_t a = make_arch(128, 128, 64, 128, 1);
     a.dropout_impl = ARCH_DROPOUT_SCALEDROP;
     a.bayes.adaptive_p = 1;
-    a.drng.i_max_ua = 85.0;
+    a.drng.i_max_ua = 77.5;
     wl_net_t *net = load_builtin("lenet5-mnist");
     arch_diag_list_t dl;
     char buf[512];
     ck_assert_int_eq(map_fail(net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
-    /* fc1 (0.2: 90.49 uA) and fc2 (0.042: tau = -10 / ln(0.958) = 233.1 ns, 100 * (1 -
-     * ln(233.1) / 40) = 86.37 uA) fail; conv1, conv2, fc3 at 0.01 pass. */
+    /* fc1 (0.2: 83.00 uA) and fc2 (0.042: tau = -10 / ln(0.958) = 233.1 ns, 100 * (1 -
+     * ln(233.1 / 0.05) / 40) = 78.88 uA) fail; conv1, conv2, fc3 at 0.01 pass. */
     ck_assert_uint_eq(dl.n, 2);
     ck_assert_str_eq(dl.d[0].path, "layers[4].dropout");
-    ck_assert_str_eq(dl.d[0].msg, "dropout probability 0.2 needs a SET current of 90.49 uA, "
-                                  "more than dropout.i_max_ua = 85 uA");
-    ck_assert_str_eq(dl.d[1].msg, "dropout probability 0.042 needs a SET current of 86.37 uA, "
-                                  "more than dropout.i_max_ua = 85 uA");
+    ck_assert_str_eq(dl.d[0].msg, "dropout probability 0.2 needs a SET current of 83 uA, "
+                                  "more than dropout.i_max_ua = 77.5 uA");
+    ck_assert_str_eq(dl.d[1].msg, "dropout probability 0.042 needs a SET current of 78.88 uA, "
+                                  "more than dropout.i_max_ua = 77.5 uA");
     wl_net_destroy(net);
 }
 END_TEST
@@ -1243,15 +1243,37 @@ START_TEST(test_p_above_driver_limit_reports_the_current_needed)
     arch_diag_list_t dl;
     char buf[512];
 
-    double need = 100.0 * (1.0 - log(-10.0 / log(0.8)) / 40.0);
-    ck_assert_double_eq_tol(need, 90.49, 0.005);
+    double need = 100.0 * (1.0 - log(-10.0 / log(0.8) / 0.05) / 40.0);
+    ck_assert_double_eq_tol(need, 83.00, 0.005);
     wl_map_t *m = map_ok(&net, &a, 1);
     wl_map_destroy(m);
 
     a.drng.i_max_ua = 50.0;
     ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
     ck_assert_str_eq(buf, "hand.yaml:10:5: error: layers[0].dropout: dropout probability 0.2 "
-                          "needs a SET current of 90.49 uA, more than dropout.i_max_ua = 50 uA");
+                          "needs a SET current of 83 uA, more than dropout.i_max_ua = 50 uA");
+}
+END_TEST
+
+/* The switching model must hold at each layer's own p, not only at the architecture's
+ * p = 0.5: with a 10 ns SET pulse and tau0 = 0.05 ns, p = 0.9 needs tau = -10 / ln(0.1) =
+ * 4.343 ns = 86.86 tau0, a barrier of ln(86.86) = 4.46 kT, below the 5 kT the Neel-Brown
+ * model needs; the current, 100 * (1 - 4.464 / 40) = 88.84 uA, is within the driver. */
+START_TEST(test_layer_p_outside_the_switching_regime_is_an_error)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 8, 8, 8, 3, 1, 1, 0.9)};
+    wl_net_t net = mk_net(l, 1, 8, 8);
+    arch_diag_list_t dl;
+    char buf[512];
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_str_eq(buf, "hand.yaml:10:5: error: layers[0].dropout: layer 'c': dropout "
+                          "probability 0.9 is outside the switching model's regime: p = 0.9 in "
+                          "a 10 ns pulse leaves a barrier of 4.46 kT, below 5 kT: the thermal "
+                          "model does not hold; use model: precessional");
+    l[0].p = 0.5; /* barrier ln(10 / ln 2 / 0.05) = 5.66 kT: holds */
+    wl_map_t *m = map_ok(&net, &a, 1);
+    wl_map_destroy(m);
 }
 END_TEST
 
@@ -1565,6 +1587,7 @@ Suite *wl_map_suite(void)
     tcase_add_test(errors, test_modules_beyond_32_bits_is_an_error);
     tcase_add_test(errors, test_p_above_driver_limit_reports_the_current_needed);
     tcase_add_test(errors, test_p_below_zero_current_is_an_error);
+    tcase_add_test(errors, test_layer_p_outside_the_switching_regime_is_an_error);
     tcase_add_test(errors, test_errors_are_collected);
     tcase_add_test(errors, test_bad_arguments_are_einval);
     tcase_add_test(errors, test_oom_at_every_allocation_is_enomem);

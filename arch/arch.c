@@ -519,9 +519,9 @@ void arch_derive(arch_t *a)
 {
     a->drng.clk_ns = 1000.0 / a->clk_mhz;
     /* an arbiter bit is one SET -> sense -> RESET of the same stochastic MTJ */
-    a->arb.t_bit_cyc = a->arb_t_bit_cfg ? a->arb_t_bit_cfg
-                                        : a->drng.t_set_cyc + a->drng.t_sense_cyc +
-                                              a->drng.t_reset_cyc;
+    a->arb.t_bit_cyc = a->arb_t_bit_cfg
+                           ? a->arb_t_bit_cfg
+                           : a->drng.t_set_cyc + a->drng.t_sense_cyc + a->drng.t_reset_cyc;
     a->energy = a->energy_cfg;
     tile_energy_fill(&a->tile, 1000.0 / a->clk_mhz, &a->energy);
     /* The dropout actions at p = 0.5: the arbiter's bits, and what a layer's own table

@@ -391,8 +391,8 @@ static int check_plans(const wl_net_t *net, const arch_t *a, const layer_plan_t 
         if (drng_regime_check(&a->drng, pl->p, why, sizeof why) != ST_OK) {
             snprintf(path, sizeof path, "layers[%" PRIu32 "].dropout", i);
             arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
-                          "layer '%s': %s %g is outside the switching model's regime: %s",
-                          l->name, p_noun(a), pl->p, why);
+                          "layer '%s': %s %g is outside the switching model's regime: %s", l->name,
+                          p_noun(a), pl->p, why);
             (*errs)++;
         }
     }

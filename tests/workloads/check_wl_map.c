@@ -49,7 +49,8 @@ static arch_t make_arch(uint32_t x, uint32_t y, uint32_t tiles, uint32_t mar, ui
     a.drng.t_sense_cyc = 1;
     a.drng.t_reset_cyc = 1;
     a.drng.clk_ns = 1.0;
-    a.drng.tau0_ns = 0.05; /* 10 ns = 200 tau0: barriers 5.7 kT (p 0.5) to 7.5 kT (p 0.1), in the thermal regime */
+    a.drng.tau0_ns = 0.05; /* 10 ns = 200 tau0: barriers 5.7 kT (p 0.5) to 7.5 kT (p 0.1), in the
+                              thermal regime */
     a.drng.delta = 40.0;
     a.drng.ic0_ua = 100.0;
     a.drng.sigma_ic0_rel = 0.0;

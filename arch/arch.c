@@ -276,6 +276,10 @@ static const yfield_t periph_fields[] = {
     CYC("t_act_cyc", periph.t_act_cyc, 1, "cycles of one sign/threshold activation"),
     CYC("t_pool_cyc", periph.t_pool_cyc, 1, "cycles of one pooling comparison or addition"),
     CYC("t_mul_cyc", periph.t_mul_cyc, 1, "cycles of one scale multiplication"),
+    U32("thresh_bits", periph.thresh_bits, 16, 2, 64, "bit",
+        "width of one stored sign threshold (a popcount of R rows needs log2(2R + 1))"),
+    U32("resident_bits", periph.resident_bits, 0, 0, 16777216, "bit",
+        "threshold registers: layers whose thresholds and scales fit load them once per image"),
 };
 
 /* Keys equal act_desc(a)->key (a test checks).  Defaults: docs/parameters.md derives each. */

@@ -156,10 +156,10 @@ void periph_stats_reset(periph_t *x)
 
 double periph_area_um2(const periph_params_t *p)
 {
-    return p->lanes * PERIPH_A_LANE_UM2;
+    return p->lanes * PERIPH_A_LANE_UM2 + p->resident_bits * PERIPH_A_REG_BIT_UM2;
 }
 
 double periph_static_uw(const periph_params_t *p)
 {
-    return p->lanes * PERIPH_P_LANE_UW;
+    return p->lanes * PERIPH_P_LANE_UW + p->resident_bits * PERIPH_P_REG_BIT_UW;
 }

@@ -18,11 +18,16 @@ extern "C" {
 typedef struct periph periph_t; /* opaque */
 
 typedef struct periph_params {
-    uint32_t lanes;      /* parallel units, >= 1 */
-    uint32_t t_add_cyc;  /* cycles of one adder-tree level (or one residual add), >= 1 */
-    uint32_t t_act_cyc;  /* cycles of one sign/threshold activation, >= 1 */
-    uint32_t t_pool_cyc; /* cycles of one pooling comparison or addition, >= 1 */
-    uint32_t t_mul_cyc;  /* cycles of one scale multiplication, >= 1 */
+    uint32_t lanes;         /* parallel units, >= 1 */
+    uint32_t t_add_cyc;     /* cycles of one adder-tree level (or one residual add), >= 1 */
+    uint32_t t_act_cyc;     /* cycles of one sign/threshold activation, >= 1 */
+    uint32_t t_pool_cyc;    /* cycles of one pooling comparison or addition, >= 1 */
+    uint32_t t_mul_cyc;     /* cycles of one scale multiplication, >= 1 */
+    uint32_t thresh_bits;   /* width of one stored threshold, bits (2..64) */
+    uint32_t resident_bits; /* threshold registers beside the lanes, bits (flip-flops): layers
+                               whose set-up data (thresholds, scale vector, gamma/beta) fit,
+                               in network order, load it once per image instead of once per
+                               pass (workloads/wl_prog.h); 0 = none */
 } periph_params_t;
 
 typedef struct periph_stats {
@@ -72,10 +77,16 @@ int periph_norm(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
 #define PERIPH_A_LANE_UM2 140.448
 #define PERIPH_P_LANE_UW 2.0 /* leakage of one lane, uW (chosen) */
 
-/* lanes x PERIPH_A_LANE_UM2, um^2 (128 lanes: 17977.344 um^2). */
+#define PERIPH_A_REG_BIT_UM2 4.522 /* one threshold-register bit, NanGate 45 DFF_X1, um^2 */
+#define PERIPH_P_REG_BIT_UW 0.0625 /* its leakage, uW: the lane figure's basis, 2.0 uW / 32 cells  \
+                                    */
+
+/* lanes x PERIPH_A_LANE_UM2 + resident_bits x PERIPH_A_REG_BIT_UM2, um^2 (128 lanes and
+ * no registers: 17977.344 um^2; 1024 register bits add 4630.528 um^2). */
 double periph_area_um2(const periph_params_t *p);
 
-/* lanes x PERIPH_P_LANE_UW, uW (128 lanes: 256 uW). */
+/* lanes x PERIPH_P_LANE_UW + resident_bits x PERIPH_P_REG_BIT_UW, uW (128 lanes: 256 uW;
+ * 1024 register bits add 64 uW). */
 double periph_static_uw(const periph_params_t *p);
 
 const periph_stats_t *periph_stats(const periph_t *x);

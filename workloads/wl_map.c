@@ -189,7 +189,7 @@ static void plan_scheme(const wl_layer_t *l, const arch_t *a, uint64_t w_max, in
             /* sign(s y - t) = sign(y - t / s): the scale folds into a second threshold
              * per output, and the mask picks the set */
             pl->alt_thresh = 1;
-            pl->sram_bits = c * a->scale_buf.word_bits;
+            pl->sram_bits = c * a->periph.thresh_bits;
         } else {
             pl->post = WL_POST_SCALE;
             pl->sram_bits = c * a->bayes.scale_bits;
@@ -421,6 +421,23 @@ static int check_plans(const wl_net_t *net, const arch_t *a, const layer_plan_t 
             (*errs)++;
             break;
         }
+    }
+    /* a sign threshold compares a sum in [-R, R]: it needs ceil(log2(2R + 1)) bits (judged
+     * once the layers fit on the chip) */
+    for (uint32_t i = 0; i < net->n_layers && total <= a->tiles; i++) {
+        const wl_layer_t *l = &net->layers[i];
+        uint32_t need = 0;
+        while (need < 64 && (1ull << need) < 2 * plans[i].rows + 1)
+            need++;
+        if (plans[i].rows == 0 || need <= a->periph.thresh_bits || a->periph.thresh_bits == 0)
+            continue;
+        snprintf(path, sizeof path, "layers[%" PRIu32 "]", i);
+        arch_diag_add(dl, wl_layer_source(net, l), l->line, l->col, path, NULL,
+                      "layer '%s' sums %" PRIu64 " rows to [-%" PRIu64 ", %" PRIu64
+                      "], which needs %" PRIu32 "-bit thresholds; periph.thresh_bits is %" PRIu32,
+                      l->name, plans[i].rows, plans[i].rows, plans[i].rows, need,
+                      a->periph.thresh_bits);
+        (*errs)++;
     }
     return ST_OK;
 }

@@ -23,7 +23,7 @@ static void step(wl_prog_layer_t *pl, uint32_t res, int overlap)
 {
     const unsigned k = (unsigned)pl->n_setup + pl->n_body;
     SIM_ASSERT(k < WL_PROG_MAX_STEPS);
-    pl->steps[k] = (wl_step_t){(uint8_t)res, (uint8_t)overlap, pl->n_ops, 0};
+    pl->steps[k] = (wl_step_t){(uint8_t)res, (uint8_t)overlap, pl->n_ops, 0, 0};
     pl->n_body++; /* the set-up count is fixed when its phase closes */
 }
 
@@ -45,27 +45,65 @@ static void mvm(wl_prog_layer_t *pl, uint32_t flags, uint32_t slice, uint32_t co
     pl->ops[pl->n_ops - 1].count = count;
 }
 
-/* A crossbar layer: set-up once per pass, then per input vector the fetch (with the mask
- * draw or expansion alongside), the tiles, the periphery chain and the write-back. */
-static void build_mvm(const wl_layer_t *l, const wl_layer_map_t *m, const arch_t *a,
+/* Bits of set-up data a crossbar layer keeps in the periphery: its thresholds (with
+ * ScaleDrop's threshold form, both sets) and its scale vector or gamma/beta. */
+static uint64_t setup_bits(const wl_layer_map_t *m, const arch_t *a)
+{
+    return (uint64_t)m->cols * a->periph.thresh_bits + m->sram_bits;
+}
+
+/* Whether layer i's set-up data stays resident: the threshold registers are given out in
+ * network order, a layer getting them when its share fits in what is left. */
+static int resident(const wl_map_t *map, const arch_t *a, uint32_t i)
+{
+    uint64_t used = 0;
+    for (uint32_t j = 0; j <= i; j++) {
+        const wl_layer_map_t *m = &map->layers[j];
+        if (m->rows == 0)
+            continue;
+        const uint64_t need = setup_bits(m, a);
+        if (used + need <= a->periph.resident_bits) {
+            used += need;
+            if (j == i)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* A crossbar layer: set-up once per pass (or its loads once per image when resident), then
+ * per input vector the fetch (with the mask draw or expansion alongside), the tiles, the
+ * periphery chain and the write-back. */
+static void build_mvm(const wl_layer_t *l, const wl_layer_map_t *m, const arch_t *a, int keep,
                       wl_prog_layer_t *pl)
 {
-    const uint32_t word_bits = a ? a->scale_buf.word_bits : 0;
+    const uint32_t thresh_bits = a ? a->periph.thresh_bits : 0;
     const uint32_t scale_mtjs = a ? a->bayes.mtjs_per_cell : 0;
 
     /* set-up: thresholds (a scale-buffer word per output) and the scheme's scale vector or
      * gamma/beta; the per-pass randomness; subset VI's scale crossbar and sampling.
      * ScaleDrop's threshold form draws first and reads the selected threshold set. */
-    if (m->alt_thresh) {
+    if (keep) {
+        /* resident: both threshold sets and the scales, loaded in the first pass only */
+        step(pl, WL_RES_SCALE_BUF, 0);
+        pl->steps[pl->n_body - 1].once = 1;
+        op(pl, WL_OP_READ, 0, (uint64_t)m->cols * thresh_bits, 0);
+        if (m->sram_bits)
+            op(pl, WL_OP_READ, 0, m->sram_bits, 0);
+        if (m->alt_thresh) { /* the pass's mask bit selects a resident set */
+            step(pl, WL_RES_DRNG, 0);
+            op(pl, WL_OP_DRAW, WL_OPF_OUT_UNITS, m->units, 0);
+        }
+    } else if (m->alt_thresh) {
         /* ScaleDrop's threshold form: the pass's mask bit first, then the one threshold
          * set it selects (the scale is folded into the thresholds) */
         step(pl, WL_RES_DRNG, 0);
         op(pl, WL_OP_DRAW, WL_OPF_OUT_UNITS, m->units, 0);
         step(pl, WL_RES_SCALE_BUF, 0);
-        op(pl, WL_OP_READ, 0, (uint64_t)m->cols * word_bits, 0);
+        op(pl, WL_OP_READ, 0, (uint64_t)m->cols * thresh_bits, 0);
     } else {
         step(pl, WL_RES_SCALE_BUF, 0);
-        op(pl, WL_OP_READ, 0, (uint64_t)m->cols * word_bits, 0);
+        op(pl, WL_OP_READ, 0, (uint64_t)m->cols * thresh_bits, 0);
         if (m->sram_bits)
             op(pl, WL_OP_READ, 0, m->sram_bits, 0);
     }
@@ -164,7 +202,7 @@ void wl_prog_layer_build(const wl_net_t *net, const wl_map_t *map, const arch_t 
     const wl_layer_t *l = &net->layers[i];
     memset(out, 0, sizeof *out);
     if (wl_layer_is_mvm(l))
-        build_mvm(l, &map->layers[i], arch, out);
+        build_mvm(l, &map->layers[i], arch, arch ? resident(map, arch, i) : 0, out);
     else
         build_other(l, out);
     out->rows = l->kind == WL_FC ? 1 : l->hout;

@@ -15,6 +15,10 @@
  * with scenario.scale_apply threshold draws, then reads the selected threshold set, and
  * has no scale read or multiply.
  *
+ * Set-up data (thresholds of periph.thresh_bits bits, the scale vector or gamma/beta) is read
+ * once per pass, or once per image (a step marked `once`) when the layer's share fits in
+ * the threshold registers (periph.resident_bits, given out greedily in network order).
+ *
  * A layer's program has two phases of steps:
  *
  *   pass:  setup[0] setup[1] ...                  once per MC pass
@@ -108,6 +112,8 @@ typedef struct wl_step {
     uint8_t overlap; /* 1: runs alongside the next step; the layer goes on when both end */
     uint8_t first;   /* its operations: ops[first, first + n_ops) of the layer */
     uint8_t n_ops;
+    uint8_t once; /* a set-up step that runs in the layer's first pass only: the load of
+                     set-up data that stays resident in the threshold registers */
 } wl_step_t;
 
 #define WL_PROG_MAX_STEPS 12u

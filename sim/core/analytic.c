@@ -130,14 +130,16 @@ static int op_cost(scratch_t *s, const wl_layer_map_t *m, const wl_prog_layer_t 
  * busy cycles and the dropout/arbiter cycles into c, actions into acc, into *cells the
  * cell reads of the MVMs a mask gates and into *lines the word lines a row mask gates. */
 static int phase_cost(scratch_t *s, const wl_layer_map_t *m, const wl_prog_layer_t *pl,
-                      unsigned first, unsigned n, layer_cost_t *c, act_counts_t *acc,
-                      uint64_t *cells, uint64_t *lines, uint64_t *cycles)
+                      unsigned first, unsigned n, int first_pass, layer_cost_t *c,
+                      act_counts_t *acc, uint64_t *cells, uint64_t *lines, uint64_t *cycles)
 {
     int st = ST_OK;
     uint64_t t = 0, pending = 0; /* pending: the overlapping step's cycles */
     for (unsigned k = first; k < first + n; k++) {
         const wl_step_t *sp = &pl->steps[k];
         uint64_t step = 0, cy;
+        if (sp->once && !first_pass) /* resident set-up data: loaded in the first pass */
+            continue;
         for (unsigned j = sp->first; j < (unsigned)sp->first + sp->n_ops; j++) {
             const wl_op_t *op = &pl->ops[j];
             const uint64_t before = acc->n[ACT_XBAR_CELL_READ];
@@ -167,9 +169,10 @@ static int phase_cost(scratch_t *s, const wl_layer_map_t *m, const wl_prog_layer
     return st;
 }
 
-/* One pass of layer i: set-up once, then the body items times. */
+/* One pass of layer i: set-up once, then the body items times.  first_pass: the layer's
+ * first pass of the image, which also loads its resident set-up data. */
 static int layer_cost(scratch_t *s, const wl_map_t *map, const wl_prog_layer_t *pl, uint32_t i,
-                      double p, layer_cost_t *c)
+                      double p, int first_pass, layer_cost_t *c)
 {
     const wl_layer_map_t *m = &map->layers[i];
     layer_cost_t body;
@@ -177,9 +180,10 @@ static int layer_cost(scratch_t *s, const wl_map_t *map, const wl_prog_layer_t *
     uint64_t setup_cyc, item_cyc, cells_setup = 0, cells = 0, lines_setup = 0, lines = 0;
     memset(&body, 0, sizeof body);
     act_counts_clear(&v);
-    int st =
-        phase_cost(s, m, pl, 0, pl->n_setup, c, &c->acts, &cells_setup, &lines_setup, &setup_cyc);
-    keep(&st, phase_cost(s, m, pl, pl->n_setup, pl->n_body, &body, &v, &cells, &lines, &item_cyc));
+    int st = phase_cost(s, m, pl, 0, pl->n_setup, first_pass, c, &c->acts, &cells_setup,
+                        &lines_setup, &setup_cyc);
+    keep(&st, phase_cost(s, m, pl, pl->n_setup, pl->n_body, first_pass, &body, &v, &cells, &lines,
+                         &item_cyc));
     for (int k = 0; k < ACT_COUNT; k++)
         c->acts.n[k] += v.n[k] * pl->items;
     if (cells) { /* masks leave a pair or weight driven with probability 1 - p */
@@ -219,7 +223,7 @@ int sim_analytic(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn)
         snprintf(err, errn, "cannot build the layers' operation programs: %s", st_str(st));
         return st;
     }
-    layer_cost_t *cost = st_calloc(n ? n : 1, sizeof *cost);
+    layer_cost_t *cost = st_calloc(n ? 2 * (size_t)n : 1, sizeof *cost); /* later passes, first */
     if (!cost) {
         wl_prog_destroy(program);
         scratch_free(&s);
@@ -243,7 +247,8 @@ int sim_analytic(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn)
     for (uint32_t i = 0; i < n && st == ST_OK; i++) {
         const double p =
             job->layers && job->layers[i].has_p ? job->layers[i].p_mean : program->layers[i].p;
-        st = layer_cost(&s, map, &program->layers[i], i, p, &cost[i]);
+        st = layer_cost(&s, map, &program->layers[i], i, p, 0, &cost[i]);
+        keep(&st, layer_cost(&s, map, &program->layers[i], i, p, 1, &cost[n + i]));
     }
     if (st != ST_OK) {
         snprintf(err, errn, "a model refused an operation: %s", st_str(st));
@@ -264,7 +269,7 @@ int sim_analytic(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn)
             rec.pass = pass;
             rec.start_cyc = pipeline ? 0 : t;
             if (pass < wl_prog_passes(program, i, job->T)) {
-                const layer_cost_t *c = &cost[i];
+                const layer_cost_t *c = &cost[pass == 0 ? n + i : i];
                 rec.cycles = c->cycles;
                 rec.acts = c->acts;
                 /* every random bit is one SET of a stochastic MTJ or one arbiter bit, as

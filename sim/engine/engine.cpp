@@ -439,6 +439,8 @@ void Engine::run_steps(unsigned first, unsigned n, uint32_t item, trc_rec_t &rec
     sc_core::sc_signal<bool> *pending_sig = nullptr;
     for (unsigned k = first; k < first + n; k++) {
         const wl_step_t &s = m_prog.steps[k];
+        if (s.once && m_op.pass > 0) // resident set-up data: loaded in the first pass
+            continue;
         const wl_op_t *ops = m_prog.ops + s.first;
         if (s.res < WL_RES_SHARED) {
             on(s.res, [&] {

@@ -145,6 +145,40 @@ START_TEST(test_sim_toy2_analytic_energy_is_the_expected_hand_count)
 }
 END_TEST
 
+// Threshold registers (periph.resident_bits 48 = fc1's 4 x 8 + fc2's 2 x 8 threshold bits):
+// both layers load their thresholds in pass 0 only.  Pass 0 is the hand schedule (30 and
+// 16 cycles); pass 1 skips the load: fc1 30 - 4 words = 26, fc2 16 - 2 = 14 cycles, the
+// image 46 + 40 = 86.  Energy: pass 1 saves the 32 and 16 threshold bits read at 0.25 pJ,
+// fc1 2 x 490 - 8 = 972, fc2 2 x 124.75 - 4 - 8.25d.  With 47 bits fc2 no longer fits
+// (32 + 16 > 47) and re-reads per pass: 30 + 26 and 2 x 16.  Event and analytic agree
+// (analytic at the expected d = 2: 2 x 108.25 - 4).
+START_TEST(test_sim_toy2_resident_thresholds_load_once_per_image)
+{
+    // _i = 0: event (SystemC elaborates once per process: one engine run per test), 1: analytic
+    const uint32_t timing = _i == 0 ? uint32_t(SIM_TIMING_EVENT) : uint32_t(SIM_TIMING_ANALYTIC);
+    Fixture f;
+    sim_prog_t prog;
+    load_toy(f);
+    f.arch.periph.resident_bits = 48;
+    ck_assert_int_eq(run_toy(f, prog, nullptr, timing), ST_OK);
+    ck_assert_uint_eq(f.sum->cycles[0], 30 + 26);
+    ck_assert_uint_eq(f.sum->cycles[1], 16 + 14);
+    ck_assert_uint_eq(f.sum->end_cyc, 86);
+    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 0, nullptr), 972.0, 1e-9);
+    const double d = double(f.sum->rows_dropped[1]);
+    const double fc2 = timing == SIM_TIMING_ANALYTIC ? 2 * 108.25 - 4 : 2 * 124.75 - 4 - 8.25 * d;
+    ck_assert_double_eq_tol(trc_sum_layer_pj(f.sum, 1, nullptr), fc2, 1e-9);
+    if (timing != SIM_TIMING_ANALYTIC)
+        return;
+    Fixture g;
+    load_toy(g);
+    g.arch.periph.resident_bits = 47;
+    ck_assert_int_eq(run_toy(g, prog, nullptr, timing), ST_OK);
+    ck_assert_uint_eq(g.sum->cycles[0], 30 + 26);
+    ck_assert_uint_eq(g.sum->cycles[1], 2 * 16);
+}
+END_TEST
+
 START_TEST(test_sim_toy2_rng_bits_are_rows_times_vectors_times_passes)
 {
     Fixture f;
@@ -302,6 +336,7 @@ extern "C" Suite *sim_suite(void)
     tcase_add_test(tc, test_sim_toy2_energy_matches_the_hand_count);
     tcase_add_test(tc, test_sim_toy2_analytic_energy_is_the_expected_hand_count);
     tcase_add_test(tc, test_sim_toy2_rng_bits_are_rows_times_vectors_times_passes);
+    tcase_add_loop_test(tc, test_sim_toy2_resident_thresholds_load_once_per_image, 0, 2);
     tcase_add_test(tc, test_sim_toy2_programming_is_reported_apart);
     tcase_add_test(tc, test_sim_masks_are_the_drng_models_keyed_draws);
     tcase_add_loop_test(tc, test_sim_each_scheme_costs_the_hand_count, 0,

@@ -58,6 +58,7 @@ static arch_t make_arch(uint32_t x, uint32_t y, uint32_t tiles, uint32_t mar, ui
     a.arb.k = 4;
     a.arb.t_bit_cyc = 12;
     a.scale_buf.word_bits = 64;
+    a.periph.thresh_bits = 16;
     a.bayes.scale_bits = 8;
     a.bayes.param_bits = 4;
     a.bayes.mtjs_per_cell = 3;
@@ -698,9 +699,9 @@ static const scheme_want_t conv_want[2][9] = {
         {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0, 0,
          1, 5, 0, 5, 1},
         /* ScaleDrop (scenario.scale_apply threshold): one scalar, one module, no multiply;
-         * the alternative thresholds, one 64-bit scale-buffer word per output: C * 64 =
-         * 4096 bits of SRAM (multiply: the scale vector, C * 8 = 512). */
-        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NONE, 1, 1, 1, 0.2, 4096, 0,
+         * the alternative thresholds, one 16-bit threshold (periph.thresh_bits) per output:
+         * C * 16 = 1024 bits of SRAM (multiply: the scale vector, C * 8 = 512). */
+        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NONE, 1, 1, 1, 0.2, 1024, 0,
          0, 1, 5, 0, 5, 1},
         /* Affine Dropout: two scalars (gamma, beta), two modules; 2 * 64 * 8 = 1024 bits. */
         {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
@@ -730,7 +731,7 @@ static const scheme_want_t conv_want[2][9] = {
          * kernel-position crossbars. */
         {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_CHANNEL, WL_POST_NONE, 64, 64, 64, 0.2, 0, 0, 0,
          1, 9, 0, 9, 1},
-        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NONE, 1, 1, 1, 0.2, 4096, 0,
+        {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NONE, 1, 1, 1, 0.2, 1024, 0,
          0, 1, 9, 0, 9, 1},
         {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1024, 0, 0,
          1, 9, 0, 9, 1},
@@ -759,8 +760,8 @@ static const scheme_want_t fc_want[9] = {
     /* Spatial-SpinDrop on fc: one module per input neuron, R = 1024 (a 1x1 map). */
     {ARCH_DROPOUT_SPATIAL, WL_STO_PASS, WL_GRAN_ROW, WL_POST_NONE, 1024, 1024, 1024, 0.2, 0, 0, 0,
      1, 8, 0, 8, 1},
-    /* ScaleDrop, threshold form: 100 alternative thresholds x 64 = 6400 SRAM bits. */
-    {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NONE, 1, 1, 1, 0.2, 6400, 0, 0, 1,
+    /* ScaleDrop, threshold form: 100 alternative thresholds x 16 = 1600 SRAM bits. */
+    {ARCH_DROPOUT_SCALEDROP, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NONE, 1, 1, 1, 0.2, 1600, 0, 0, 1,
      8, 0, 8, 1},
     /* Affine: 2 * 100 * 8 = 1600. */
     {ARCH_DROPOUT_AFFINE, WL_STO_PASS, WL_GRAN_SCALAR, WL_POST_NORM, 2, 2, 2, 0.2, 1600, 0, 0, 1, 8,
@@ -1222,6 +1223,7 @@ START_TEST(test_modules_beyond_32_bits_is_an_error)
 {
     arch_t a = make_arch(128, 128, 1u << 20, 128, 1);
     a.dropout_impl = ARCH_DROPOUT_MC_DROPCONNECT;
+    a.periph.thresh_bits = 18; /* 65536 rows: ceil(log2(131073)) = 18 bits */
     wl_layer_t l[] = {mk_fc("f", -1, 65536, 65537, 0.2)};
     wl_net_t net = mk_net(l, 1, 65536, 1);
     arch_diag_list_t dl;
@@ -1273,6 +1275,25 @@ START_TEST(test_layer_p_outside_the_switching_regime_is_an_error)
                           "a 10 ns pulse leaves a barrier of 4.46 kT, below 5 kT: the thermal "
                           "model does not hold; use model: precessional");
     l[0].p = 0.5; /* barrier ln(10 / ln 2 / 0.05) = 5.66 kT: holds */
+    wl_map_t *m = map_ok(&net, &a, 1);
+    wl_map_destroy(m);
+}
+END_TEST
+
+/* A threshold compares a sum over R rows, in [-R, R]: R = 3 x 3 x 64 = 576 needs
+ * ceil(log2(1153)) = 11 bits (2^10 = 1024 < 1153 <= 2048); 10 bits are refused, 11 pass. */
+START_TEST(test_threshold_width_must_hold_the_sum)
+{
+    arch_t a = make_arch(128, 128, 64, 128, 1);
+    wl_layer_t l[] = {mk_conv("c", WL_CONV, -1, 64, 8, 64, 3, 1, 1, 0)};
+    wl_net_t net = mk_net(l, 1, 64, 8);
+    arch_diag_list_t dl;
+    char buf[512];
+    a.periph.thresh_bits = 10;
+    ck_assert_int_eq(map_fail(&net, &a, 1, buf, sizeof buf, &dl), ST_ECONFIG);
+    ck_assert_str_eq(buf, "hand.yaml:10:5: error: layers[0]: layer 'c' sums 576 rows to [-576, "
+                          "576], which needs 11-bit thresholds; periph.thresh_bits is 10");
+    a.periph.thresh_bits = 11;
     wl_map_t *m = map_ok(&net, &a, 1);
     wl_map_destroy(m);
 }
@@ -1501,6 +1522,7 @@ START_TEST(test_scenario_conv_mask_activation_draws_per_activation)
     for (uint32_t strat = 1; strat <= 2; strat++) {
         arch_t a = make_arch(128, 128, 1024, 128, 1);
         a.scenario.conv_mask = ARCH_CONV_MASK_ACTIVATION;
+        a.periph.thresh_bits = 18; /* f sums 65536 rows: ceil(log2(131073)) = 18 bits */
         wl_map_t *m = map_ok(&net, &a, strat);
         const wl_layer_map_t *c = &m->layers[0], *f = &m->layers[1];
         ck_assert_uint_eq(c->sto, WL_STO_PASS);
@@ -1516,8 +1538,8 @@ START_TEST(test_scenario_conv_mask_activation_draws_per_activation)
 }
 END_TEST
 
-/* scenario.scale_apply: threshold (default) selects a second threshold set, one 64-bit
- * scale-buffer word per output (C = 64: 4096 SRAM bits), no multiply; multiply keeps the
+/* scenario.scale_apply: threshold (default) selects a second threshold set, one 16-bit
+ * threshold per output (C = 64: 1024 SRAM bits), no multiply; multiply keeps the
  * 8-bit scale vector (512 bits) and a multiply per output. */
 START_TEST(test_scenario_scale_apply_threshold_or_multiply)
 {
@@ -1528,7 +1550,7 @@ START_TEST(test_scenario_scale_apply_threshold_or_multiply)
     wl_map_t *m = map_ok(&net, &a, 1);
     ck_assert_uint_eq(m->layers[0].alt_thresh, 1);
     ck_assert_uint_eq(m->layers[0].post, WL_POST_NONE);
-    ck_assert_uint_eq(m->layers[0].sram_bits, 4096);
+    ck_assert_uint_eq(m->layers[0].sram_bits, 1024);
     wl_map_destroy(m);
     a.scenario.scale_apply = ARCH_SCALE_MULTIPLY;
     m = map_ok(&net, &a, 1);
@@ -1589,6 +1611,7 @@ Suite *wl_map_suite(void)
     tcase_add_test(errors, test_p_above_driver_limit_reports_the_current_needed);
     tcase_add_test(errors, test_p_below_zero_current_is_an_error);
     tcase_add_test(errors, test_layer_p_outside_the_switching_regime_is_an_error);
+    tcase_add_test(errors, test_threshold_width_must_hold_the_sum);
     tcase_add_test(errors, test_errors_are_collected);
     tcase_add_test(errors, test_bad_arguments_are_einval);
     tcase_add_test(errors, test_oom_at_every_allocation_is_enomem);

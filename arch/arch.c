@@ -265,6 +265,16 @@ static const yfield_t scenario_fields[] = {
      scale_apply_names},
 };
 
+static const yfield_t variation_fields[] = {
+    F64("stuck_p_rate", variation.stuck_p_rate, 0, 0, 1, "-",
+        "fraction of weight cells stuck in P (read as +1), drawn per chip from the device seed"),
+    F64("stuck_ap_rate", variation.stuck_ap_rate, 0, 0, 1, "-",
+        "fraction of weight cells stuck in AP (read as -1); stuck_p_rate + stuck_ap_rate <= 1"),
+    F64("r_sigma_rel", variation.r_sigma_rel, 0, 0, 1, "-",
+        "Gaussian spread of an MTJ's resistance per read, std / mean: flips a cell's read "
+        "with P = Phi(-tmr / (s sqrt(1 + (1 + tmr)^2))) (docs/function.md)"),
+};
+
 static const yfield_t bus_fields[] = {
     U32("width_bits", bus.width_bits, 256, 1, 65536, "bit", "bits moved per cycle"),
     U32("t_hop_cyc", bus.t_hop_cyc, 2, 0, 1000, "cycle", "fixed latency per transfer"),
@@ -282,6 +292,12 @@ static const yfield_t periph_fields[] = {
         "threshold registers: layers whose thresholds and scales fit load them once per image"),
 };
 
+static const yfield_t tech_fields[] = {
+    F64("node_nm", tech.node_nm, 45, 22, 90, "nm",
+        "CMOS node of the SRAM, periphery, bus and arbiter (the array's F is xbar.feature_nm): "
+        "their 45 nm areas scale by (node / 45)^2, leakage and SRAM energy by node / 45"),
+};
+
 /* Keys equal act_desc(a)->key (a test checks).  Defaults: docs/parameters.md derives each. */
 static const yfield_t energy_fields[ACT_COUNT] = {
     EPJD(ACT_XBAR_CELL_READ, "e_xbar_cell_read_pj", "one conducting cell biased for one cycle"),
@@ -295,8 +311,10 @@ static const yfield_t energy_fields[ACT_COUNT] = {
          "one RESET pulse of a dropout MTJ (derived: each layer's at its own p)"),
     EPJD(ACT_ARB_BIT, "e_arb_bit_pj",
          "one random bit inside the arbiter: SET, sense, RESET at p = 0.5"),
-    EPJ(ACT_SBUF_READ_BIT, "e_sbuf_read_bit_pj", 0.156, "one bit read from an SRAM buffer"),
-    EPJ(ACT_SBUF_WRITE_BIT, "e_sbuf_write_bit_pj", 0.156, "one bit written to an SRAM buffer"),
+    EPJD(ACT_SBUF_READ_BIT, "e_sbuf_read_bit_pj",
+         "one bit read from the global buffer (derived: its capacity and tech.node_nm)"),
+    EPJD(ACT_SBUF_WRITE_BIT, "e_sbuf_write_bit_pj",
+         "one bit written to the global buffer (derived: as a read)"),
     EPJ(ACT_LBUF_READ_BIT, "e_lbuf_read_bit_pj", 0.026,
         "one bit of a conv window read from the line buffer (latches)"),
     EPJ(ACT_ADD, "e_add_pj", 0.03, "one partial-sum or residual addition"),
@@ -307,6 +325,10 @@ static const yfield_t energy_fields[ACT_COUNT] = {
     EPJD(ACT_WLDEC_WL_CHARGE, "e_wldec_wl_charge_pj", "one word line charged"),
     EPJD(ACT_SA_MUX, "e_sa_mux_pj", "one column switched onto a shared sense amplifier"),
     EPJD(ACT_SA_SAMPLE, "e_sa_sample_pj", "one bit-line voltage sampled and held"),
+    EPJD(ACT_SCALE_READ_BIT, "e_scale_read_bit_pj",
+         "one bit read from the scale buffer (derived: its capacity and tech.node_nm)"),
+    EPJD(ACT_SCALE_WRITE_BIT, "e_scale_write_bit_pj",
+         "one bit written to the scale buffer (derived: as a read)"),
 };
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
@@ -331,15 +353,19 @@ static const arch_block_t blocks[] = {
     BLOCK("bayes", "parameters of the schemes beyond the dropout modules", bayes_fields),
     BLOCK("scenario", "per-scheme scenario: Bayesian layers, conv mask, scale use",
           scenario_fields),
+    BLOCK("variation", "device non-idealities for functional inference (0 = ideal)",
+          variation_fields),
     BLOCK("bus", "interconnect between the tiles and the global buffer", bus_fields),
     BLOCK("periph", "digital periphery: adder tree, activation, pooling", periph_fields),
+    BLOCK("tech", "CMOS technology of the SRAM, periphery, bus and arbiter", tech_fields),
     BLOCK("energy", "energy per action (Accelergy-style action table)", energy_fields),
 };
 
 /* Keys of the blocks, for skipping them while reading the top level. */
 static const char *const block_keys[] = {"clock",    "chip",      "xbar",    "wldec",   "senseamp",
                                          "gbuf",     "scale_buf", "dropout", "arbiter", "bayes",
-                                         "scenario", "bus",       "periph",  "energy",  NULL};
+                                         "scenario", "variation", "bus",     "periph",  "tech",
+                                         "energy",   NULL};
 
 const arch_block_t *arch_blocks(size_t *n)
 {
@@ -448,6 +474,13 @@ static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_di
             rc = ST_ECONFIG;
         }
     }
+    if (a->variation.stuck_p_rate + a->variation.stuck_ap_rate > 1.0) {
+        static const char *const k[] = {"variation.stuck_ap_rate", "variation.stuck_p_rate", NULL};
+        cross_error(d, name, dl, "variation.stuck_ap_rate", k,
+                    "expected at most 1 - variation.stuck_p_rate = %g, got %g",
+                    1.0 - a->variation.stuck_p_rate, a->variation.stuck_ap_rate);
+        rc = ST_ECONFIG;
+    }
     if (x->max_active_rows > x->rows) {
         static const char *const k[] = {"xbar.max_active_rows", "xbar.rows", NULL};
         cross_error(d, name, dl, "xbar.max_active_rows", k,
@@ -528,6 +561,16 @@ void arch_derive(arch_t *a)
                            : a->drng.t_set_cyc + a->drng.t_sense_cyc + a->drng.t_reset_cyc;
     a->energy = a->energy_cfg;
     tile_energy_fill(&a->tile, 1000.0 / a->clk_mhz, &a->energy);
+    /* SRAM per bit from each buffer's capacity at the node (sbuf_e_bit_pj) */
+    a->gbuf.scale = 0;
+    a->scale_buf.scale = 1;
+    const double eg = sbuf_e_bit_pj(sbuf_capacity_bits(&a->gbuf), a->tech.node_nm);
+    const double es = sbuf_e_bit_pj(sbuf_capacity_bits(&a->scale_buf), a->tech.node_nm);
+    const act_t sk[4] = {ACT_SBUF_READ_BIT, ACT_SBUF_WRITE_BIT, ACT_SCALE_READ_BIT,
+                         ACT_SCALE_WRITE_BIT};
+    for (int i = 0; i < 4; i++)
+        if (a->energy.e_pj[sk[i]] < 0.0)
+            a->energy.e_pj[sk[i]] = i < 2 ? eg : es;
     /* The dropout actions at p = 0.5: the arbiter's bits, and what a layer's own table
      * starts from before its modules' energy at its p replaces them (sim/cmd/cli.c). */
     drng_energy_t e;

@@ -95,6 +95,14 @@ typedef enum {
     ARCH_SCALE_MULTIPLY       /* [multiply] every output multiplied by the scale */
 } arch_scale_apply_t;
 
+/* Device non-idealities of the crossbars, for functional inference (block variation;
+ * docs/function.md).  All 0 = ideal hardware; the cost path ignores them. */
+typedef struct arch_variation {
+    double stuck_p_rate;  /* fraction of weight cells stuck in P (read as +1), per chip */
+    double stuck_ap_rate; /* fraction stuck in AP (read as -1); the two sum to <= 1 */
+    double r_sigma_rel;   /* Gaussian spread of an MTJ's resistance per read, std / mean */
+} arch_variation_t;
+
 /* Where a key was given, for errors found later (at mapping time).  line 0: not given. */
 typedef struct arch_mark {
     char file[256]; /* as in diagnostics: a path, "<builtin:NAME>" or "<cmdline>" */
@@ -139,6 +147,10 @@ typedef struct arch {
                                 the tile's circuit model (arch_derive); what outputs use */
     /* the scenario of the scheme (block scenario) */
     arch_scenario_t scenario;
+    arch_variation_t variation; /* device non-idealities (block variation) */
+    struct {
+        double node_nm; /* CMOS node (block tech): SRAM, periphery, bus, arbiter */
+    } tech;
 } arch_t;
 
 /* One block of the document and its schema. */
@@ -249,6 +261,18 @@ uint32_t arch_mlc_bits(uint32_t mtjs_per_cell);
 static inline double arch_clk_ns(const arch_t *a)
 {
     return 1000.0 / a->clk_mhz;
+}
+
+/* The CMOS blocks' figures (SRAM buffers, periphery lanes and registers, bus) are given at
+ * 45 nm; at tech.node_nm their area scales by (node / 45)^2 and their leakage by node / 45
+ * (width-proportional subthreshold current at the same supply).  Planar CMOS, 22..90 nm. */
+static inline double arch_cmos_area_scale(const arch_t *a)
+{
+    return (a->tech.node_nm / 45.0) * (a->tech.node_nm / 45.0);
+}
+static inline double arch_cmos_leak_scale(const arch_t *a)
+{
+    return a->tech.node_nm / 45.0;
 }
 
 #ifdef __cplusplus

@@ -25,9 +25,9 @@ static const act_desc_t act_descs[ACT_COUNT] = {
     [ACT_ARB_BIT] = {"arb_bit", "e_arb_bit_pj", COMP_ARB,
                      "one random bit drawn inside a stochastic arbiter"},
     [ACT_SBUF_READ_BIT] = {"sbuf_read_bit", "e_sbuf_read_bit_pj", COMP_SBUF,
-                           "one bit read from an sram buffer"},
+                           "one bit read from the global buffer"},
     [ACT_SBUF_WRITE_BIT] = {"sbuf_write_bit", "e_sbuf_write_bit_pj", COMP_SBUF,
-                            "one bit written to an sram buffer"},
+                            "one bit written to the global buffer"},
     [ACT_ADD] = {"add", "e_add_pj", COMP_DIGITAL, "one partial-sum or residual addition"},
     [ACT_ACT] = {"act", "e_act_pj", COMP_DIGITAL, "one sign/threshold activation"},
     [ACT_POOL] = {"pool", "e_pool_pj", COMP_DIGITAL, "one pooling comparison or addition"},
@@ -42,6 +42,10 @@ static const act_desc_t act_descs[ACT_COUNT] = {
                        "one bit-line voltage sampled and held"},
     [ACT_LBUF_READ_BIT] = {"lbuf_read_bit", "e_lbuf_read_bit_pj", COMP_SBUF,
                            "one bit of a conv window read from the line buffer"},
+    [ACT_SCALE_READ_BIT] = {"scale_read_bit", "e_scale_read_bit_pj", COMP_SBUF,
+                            "one bit read from the scale buffer"},
+    [ACT_SCALE_WRITE_BIT] = {"scale_write_bit", "e_scale_write_bit_pj", COMP_SBUF,
+                             "one bit written to the scale buffer"},
 };
 
 static const char *const comp_names[COMP_COUNT] = {

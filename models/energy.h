@@ -38,8 +38,8 @@ typedef enum {
     ACT_DRNG_SENSE,         /* one read of a dropout MTJ's state */
     ACT_DRNG_RESET,         /* one RESET pulse back to the parallel state */
     ACT_ARB_BIT,            /* one random bit drawn inside a stochastic arbiter */
-    ACT_SBUF_READ_BIT,      /* one bit read from an SRAM buffer */
-    ACT_SBUF_WRITE_BIT,     /* one bit written to an SRAM buffer */
+    ACT_SBUF_READ_BIT,      /* one bit read from the global buffer (SRAM) */
+    ACT_SBUF_WRITE_BIT,     /* one bit written to the global buffer */
     ACT_ADD,                /* one partial-sum or residual addition */
     ACT_ACT,                /* one sign/threshold activation */
     ACT_POOL,               /* one pooling comparison or addition */
@@ -49,6 +49,8 @@ typedef enum {
     ACT_SA_MUX,             /* one column switched onto a shared sense amplifier */
     ACT_SA_SAMPLE,          /* one bit-line voltage sampled on a sample-and-hold capacitor */
     ACT_LBUF_READ_BIT,      /* one bit of a conv window read from the line buffer (latches) */
+    ACT_SCALE_READ_BIT,     /* one bit read from the scale buffer (thresholds, scales) */
+    ACT_SCALE_WRITE_BIT,    /* one bit written to the scale buffer */
     ACT_COUNT
 } act_t;
 

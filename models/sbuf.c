@@ -1,6 +1,8 @@
 /* sbuf.c - single-ported SRAM buffer: one word per access time, energy per bit moved. */
 #include "sbuf.h"
 
+#include <math.h>
+
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -65,7 +67,8 @@ int sbuf_read(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc)
 {
     if (!s || !cycles || !acc)
         return ST_EINVAL;
-    return sbuf_access(s, bits, s->p.t_read_cyc, ACT_SBUF_READ_BIT, &s->st.word_reads,
+    return sbuf_access(s, bits, s->p.t_read_cyc,
+                       s->p.scale ? ACT_SCALE_READ_BIT : ACT_SBUF_READ_BIT, &s->st.word_reads,
                        &s->st.bits_read, cycles, acc);
 }
 
@@ -73,7 +76,8 @@ int sbuf_write(sbuf_t *s, uint64_t bits, uint64_t *cycles, act_counts_t *acc)
 {
     if (!s || !cycles || !acc)
         return ST_EINVAL;
-    return sbuf_access(s, bits, s->p.t_write_cyc, ACT_SBUF_WRITE_BIT, &s->st.word_writes,
+    return sbuf_access(s, bits, s->p.t_write_cyc,
+                       s->p.scale ? ACT_SCALE_WRITE_BIT : ACT_SBUF_WRITE_BIT, &s->st.word_writes,
                        &s->st.bits_written, cycles, acc);
 }
 
@@ -96,6 +100,18 @@ const sbuf_stats_t *sbuf_stats(const sbuf_t *s)
 void sbuf_stats_reset(sbuf_t *s)
 {
     s->st = (sbuf_stats_t){0};
+}
+
+double sbuf_e_bit_pj(uint64_t capacity_bits, double node_nm)
+{
+    /* Horowitz (ISSCC 2014), 45 nm: (capacity in bits, pJ per 64-bit read) */
+    static const double cap[3] = {8.0 * 8192, 32.0 * 8192, 1024.0 * 8192};
+    static const double e64[3] = {10.0, 20.0, 100.0};
+    const double c = capacity_bits ? (double)capacity_bits : 1.0;
+    const int seg = c <= cap[1] ? 0 : 1; /* the segment it lies on or extrapolates from */
+    const double slope = log(e64[seg + 1] / e64[seg]) / log(cap[seg + 1] / cap[seg]);
+    const double e = e64[seg] * pow(c / cap[seg], slope);
+    return e / 64.0 * (node_nm / 45.0);
 }
 
 double sbuf_area_per_bit_um2(uint64_t capacity_bits)

@@ -25,6 +25,8 @@ typedef struct sbuf_params {
     uint32_t t_read_cyc;  /* cycles per word read, >= 1 */
     uint32_t t_write_cyc; /* cycles per word write, >= 1 */
     uint32_t line_bits;   /* line buffer beside it, bits (0: none; the scale buffer has none) */
+    uint32_t scale;       /* 0: the global buffer (ACT_SBUF_*); 1: the scale buffer, whose
+                             accesses count as ACT_SCALE_* (its own, smaller, energy) */
 } sbuf_params_t;
 
 typedef struct sbuf_stats {
@@ -44,6 +46,16 @@ uint64_t sbuf_capacity_bits(const sbuf_params_t *p);
 /* ---- Area and static power (45 nm; docs/parameters.md, "Area and static power") ---- */
 #define SBUF_CELL_UM2 0.346 /* 6T SRAM bit cell at 45 nm (Mistry et al., IEDM 2007) */
 #define SBUF_P_BIT_NW 0.05  /* hold leakage of one bit, nW (chosen: low-power 45 nm 6T) */
+
+/* Energy of one bit read (or written) from an SRAM of capacity_bits at a CMOS node of
+ * node_nm, pJ.  At 45 nm, 0.9 V, a 64-bit read costs 10 pJ from 8 KB, 20 pJ from 32 KB and
+ * 100 pJ from 1 MB (Horowitz, "Computing's energy problem", ISSCC 2014), interpolated
+ * linearly in log(energy) over log(capacity) and extrapolated with the nearest segment's
+ * slope (0.5 below 8 KB, log 5 / log 32 = 0.464 above 32 KB); per bit, 1/64 of it.  Writes
+ * are charged as reads (the source gives reads only; chosen).  Another node scales it by
+ * node_nm / 45: capacitance with the feature size at the ~0.9 V supply that planar CMOS kept
+ * from 90 to 22 nm.  8 KB: 0.15625; 128 KB: 20 x 4^0.4644 / 64 = 0.5947 pJ. */
+double sbuf_e_bit_pj(uint64_t capacity_bits, double node_nm);
 
 /* Area of one bit with its share of the periphery, um^2: SBUF_CELL_UM2 / efficiency, the
  * array efficiency growing with capacity as decoders and sense amps are shared by more

@@ -255,14 +255,14 @@ static char *run_json(const arch_t *arch, const wl_net_t *net, uint32_t T, uint3
 /* Static power of the blocks every layer shares (SRAM buffers, periphery, bus), uW. */
 static double shared_static_uw(const arch_t *a)
 {
-    return sbuf_static_uw(&a->gbuf) + sbuf_static_uw(&a->scale_buf) + periph_static_uw(&a->periph) +
-           bus_static_uw(&a->bus);
+    return arch_cmos_leak_scale(a) * (sbuf_static_uw(&a->gbuf) + sbuf_static_uw(&a->scale_buf) +
+                                      periph_static_uw(&a->periph) + bus_static_uw(&a->bus));
 }
 
 /* The chip's area by component and its static power (traces/trc.h, trc_area_t): chip.tiles
  * tiles, every layer's dropout modules and arbiter, both SRAM buffers, the periphery lanes
  * and the bus; used_um2 counts the tiles the network uses instead of chip.tiles. */
-static void chip_area(const arch_t *a, const wl_map_t *map, trc_area_t *out)
+void cli_chip_area(const arch_t *a, const wl_map_t *map, trc_area_t *out)
 {
     memset(out, 0, sizeof *out);
     double tile[COMP_COUNT] = {0}, tile_w[COMP_COUNT] = {0};
@@ -278,9 +278,10 @@ static void chip_area(const arch_t *a, const wl_map_t *map, trc_area_t *out)
         out->chip_um2[k] = a->tiles * tile[k];
     out->chip_um2[COMP_DRNG] += (double)mods * a_mod;
     out->chip_um2[COMP_ARB] += (double)arbs * arb_area_um2(&a->arb, a_mod);
-    out->chip_um2[COMP_SBUF] += sbuf_area_um2(&a->gbuf) + sbuf_area_um2(&a->scale_buf);
-    out->chip_um2[COMP_DIGITAL] += periph_area_um2(&a->periph);
-    out->chip_um2[COMP_BUS] += bus_area_um2(&a->bus);
+    const double cmos = arch_cmos_area_scale(a);
+    out->chip_um2[COMP_SBUF] += cmos * (sbuf_area_um2(&a->gbuf) + sbuf_area_um2(&a->scale_buf));
+    out->chip_um2[COMP_DIGITAL] += cmos * periph_area_um2(&a->periph);
+    out->chip_um2[COMP_BUS] += cmos * bus_area_um2(&a->bus);
     for (int k = 0; k < COMP_COUNT; k++)
         out->chip_total_um2 += out->chip_um2[k];
     out->used_um2 =
@@ -341,8 +342,8 @@ static void layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, u
 
 /* Fills the writers' static per-layer description (names borrowed from net): what it
  * stores, its area and static power (trc_leak_pj's rule) and its achieved dropout p. */
-static void describe_layers(const arch_t *arch, const wl_net_t *net, const wl_map_t *map,
-                            uint64_t device_seed, uint64_t seed, trc_layer_t *out)
+void cli_describe_layers(const arch_t *arch, const wl_net_t *net, const wl_map_t *map,
+                         uint64_t device_seed, uint64_t seed, trc_layer_t *out)
 {
     const double a_tile = tile_area_um2(&arch->tile), w_tile = tile_static_uw(&arch->tile);
     const double a_mod = drng_module_area_um2(&arch->drng), shared_w = shared_static_uw(arch);
@@ -493,9 +494,9 @@ static int cmd_run(args_t *a)
         fprintf(stderr, "neuspin: error: out of memory\n");
         goto done;
     }
-    describe_layers(&arch, net, map, ro.device_seed, seed, layers);
+    cli_describe_layers(&arch, net, map, ro.device_seed, seed, layers);
     trc_area_t area;
-    chip_area(&arch, map, &area);
+    cli_chip_area(&arch, map, &area);
     if (out_dir && trc_out_open(out_dir, layers, net->n_layers, &arch.energy, arch_clk_ns(&arch),
                                 &out, err, sizeof err) != ST_OK) {
         fprintf(stderr, "neuspin: error: %s\n", err);

@@ -79,14 +79,17 @@ static const char every_key[] =
     "scenario: {bayes_layers: list, bayes_last: 3, bayes_list: \"fc1,fc2\",\n"
     "           conv_mask: activation, scale_apply: multiply}\n"
     "bus: {width_bits: 512, t_hop_cyc: 0}\n"
-    "periph: {lanes: 64, t_add_cyc: 2, t_act_cyc: 3, t_pool_cyc: 4, t_mul_cyc: 5}\n"
+    "periph: {lanes: 64, t_add_cyc: 2, t_act_cyc: 3, t_pool_cyc: 4, t_mul_cyc: 5,\n"
+    "         thresh_bits: 12, resident_bits: 999}\n"
+    "tech: {node_nm: 32}\n"
     "energy:\n"
     "  e_xbar_cell_read_pj: 1.01\n  e_xbar_cell_write_pj: 1.02\n  e_wldec_decode_pj: 1.03\n"
     "  e_sa_sense_pj: 1.04\n  e_drng_set_pj: 1.05\n  e_drng_sense_pj: 1.06\n"
     "  e_drng_reset_pj: 1.07\n  e_arb_bit_pj: 1.08\n  e_sbuf_read_bit_pj: 1.09\n"
     "  e_sbuf_write_bit_pj: 1.1\n  e_add_pj: 1.11\n  e_act_pj: 1.12\n  e_pool_pj: 1.13\n"
     "  e_mul_pj: 1.14\n  e_bus_bit_pj: 0.000123\n  e_wldec_wl_charge_pj: 1.15\n"
-    "  e_sa_mux_pj: 1.16\n  e_sa_sample_pj: 1.17\n  e_lbuf_read_bit_pj: 1.18\n";
+    "  e_sa_mux_pj: 1.16\n  e_sa_sample_pj: 1.17\n  e_lbuf_read_bit_pj: 1.18\n"
+    "  e_scale_read_bit_pj: 1.19\n  e_scale_write_bit_pj: 1.2\n";
 
 /* ---- Core ---- */
 
@@ -209,11 +212,39 @@ START_TEST(test_arch_every_key_lands_in_its_field)
     ck_assert_uint_eq(a.periph.t_act_cyc, 3);
     ck_assert_uint_eq(a.periph.t_pool_cyc, 4);
     ck_assert_uint_eq(a.periph.t_mul_cyc, 5);
+    ck_assert_uint_eq(a.periph.thresh_bits, 12);
+    ck_assert_uint_eq(a.periph.resident_bits, 999);
+    ck_assert_double_eq(a.tech.node_nm, 32.0);
     static const double e[ACT_COUNT] = {1.01,     1.02, 1.03, 1.04, 1.05, 1.06, 1.07,
                                         1.08,     1.09, 1.1,  1.11, 1.12, 1.13, 1.14,
-                                        0.000123, 1.15, 1.16, 1.17, 1.18};
+                                        0.000123, 1.15, 1.16, 1.17, 1.18, 1.19, 1.2};
     for (int i = 0; i < ACT_COUNT; i++)
         ck_assert_msg(a.energy.e_pj[i] == e[i], "energy %d", i);
+}
+END_TEST
+
+/* SRAM energies are derived from each buffer's capacity at tech.node_nm (sbuf_e_bit_pj):
+ * the default global buffer, 16384 x 64 bits = 128 KB, 0.594892 pJ at 45 nm; the scale
+ * buffer, 1024 x 64 = 8 KB, 0.15625.  At 22.5 nm both halve, areas scale by 0.25 and
+ * leakage by 0.5; a given value is kept as given. */
+START_TEST(test_arch_sram_energy_follows_capacity_and_node)
+{
+    arch_t a;
+    arch_diag_list_t dl;
+    ck_assert_int_eq(load("version: 1\n", &a, &dl), ST_OK);
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_SBUF_READ_BIT], 0.594892, 1e-6);
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_SBUF_WRITE_BIT], 0.594892, 1e-6);
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_SCALE_READ_BIT], 0.15625, 1e-12);
+    ck_assert_double_eq_tol(arch_cmos_area_scale(&a), 1.0, 1e-12);
+    ck_assert_int_eq(
+        load("version: 1\ntech: {node_nm: 22.5}\nenergy: {e_scale_write_bit_pj: 0.3}\n", &a, &dl),
+        ST_OK);
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_SBUF_READ_BIT], 0.297446, 1e-6);
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_SCALE_READ_BIT], 0.078125, 1e-12);
+    ck_assert_double_eq_tol(a.energy.e_pj[ACT_SCALE_WRITE_BIT], 0.3, 1e-12);
+    ck_assert_double_eq_tol(arch_cmos_area_scale(&a), 0.25, 1e-12);
+    ck_assert_double_eq_tol(arch_cmos_leak_scale(&a), 0.5, 1e-12);
+    ck_assert_int_eq(load("version: 1\ntech: {node_nm: 14}\n", &a, &dl), ST_ECONFIG);
 }
 END_TEST
 
@@ -238,8 +269,9 @@ START_TEST(test_arch_schema_rows_are_consistent)
     size_t nb, total = 0;
     const arch_block_t *bl = arch_blocks(&nb);
     static const char *const want_blocks[] = {
-        "",        "clock",   "chip",  "xbar",     "wldec", "senseamp", "gbuf",  "scale_buf",
-        "dropout", "arbiter", "bayes", "scenario", "bus",   "periph",   "energy"};
+        "",          "clock",     "chip",    "xbar",    "wldec", "senseamp",
+        "gbuf",      "scale_buf", "dropout", "arbiter", "bayes", "scenario",
+        "variation", "bus",       "periph",  "tech",    "energy"};
     ck_assert_uint_eq(nb, sizeof want_blocks / sizeof want_blocks[0]);
     unsigned char used[sizeof(arch_t)] = {0};
     for (size_t i = 0; i < nb; i++) {
@@ -264,7 +296,8 @@ START_TEST(test_arch_schema_rows_are_consistent)
                               bl[i].key, r->key);
         }
     }
-    ck_assert_uint_eq(total, 2 + 1 + 4 + 14 + 4 + 13 + 5 + 4 + 24 + 2 + 6 + 5 + 2 + 7 + ACT_COUNT);
+    ck_assert_uint_eq(total,
+                      2 + 1 + 4 + 14 + 4 + 13 + 5 + 4 + 24 + 2 + 6 + 5 + 3 + 2 + 7 + 1 + ACT_COUNT);
 }
 END_TEST
 
@@ -340,8 +373,9 @@ START_TEST(test_arch_list_params_has_a_row_per_key)
         rows++;
     for (char *p = t; (p = strstr(p, "### ")) != NULL; p++)
         heads++;
-    ck_assert_uint_eq(rows, 2 + 1 + 4 + 14 + 4 + 13 + 5 + 4 + 24 + 2 + 6 + 5 + 2 + 7 + ACT_COUNT);
-    ck_assert_uint_eq(heads, 15);
+    ck_assert_uint_eq(rows,
+                      2 + 1 + 4 + 14 + 4 + 13 + 5 + 4 + 24 + 2 + 6 + 5 + 3 + 2 + 7 + 1 + ACT_COUNT);
+    ck_assert_uint_eq(heads, 17);
     ck_assert_ptr_nonnull(
         strstr(t, "\n| `rows` | integer | 128 | 1 | 4096 | row | word-line pairs (weights per "
                   "column) |\n"));
@@ -889,6 +923,7 @@ Suite *arch_suite(void)
     tcase_add_test(core, test_arch_version_alone_is_the_default);
     tcase_add_test(core, test_arch_every_key_lands_in_its_field);
     tcase_add_test(core, test_arch_energy_keys_are_the_action_keys);
+    tcase_add_test(core, test_arch_sram_energy_follows_capacity_and_node);
     tcase_add_test(core, test_arch_schema_rows_are_consistent);
     tcase_add_test(core, test_arch_dump_round_trips_default);
     tcase_add_test(core, test_arch_dump_round_trips_every_key);

@@ -103,16 +103,27 @@ END_TEST
 START_TEST(test_energy_act_booked_to_component_of_enum_comment)
 {
     static const comp_t want[ACT_COUNT] = {
-        [ACT_XBAR_CELL_READ] = COMP_XBAR, [ACT_XBAR_CELL_WRITE] = COMP_XBAR,
-        [ACT_WLDEC_DECODE] = COMP_WLDEC,  [ACT_SA_SENSE] = COMP_SA,
-        [ACT_DRNG_SET] = COMP_DRNG,       [ACT_DRNG_SENSE] = COMP_DRNG,
-        [ACT_DRNG_RESET] = COMP_DRNG,     [ACT_ARB_BIT] = COMP_ARB,
-        [ACT_SBUF_READ_BIT] = COMP_SBUF,  [ACT_SBUF_WRITE_BIT] = COMP_SBUF,
-        [ACT_ADD] = COMP_DIGITAL,         [ACT_ACT] = COMP_DIGITAL,
-        [ACT_POOL] = COMP_DIGITAL,        [ACT_MUL] = COMP_DIGITAL,
-        [ACT_BUS_BIT] = COMP_BUS,         [ACT_WLDEC_WL_CHARGE] = COMP_WLDEC,
-        [ACT_SA_MUX] = COMP_SA,           [ACT_SA_SAMPLE] = COMP_SA,
+        [ACT_XBAR_CELL_READ] = COMP_XBAR,
+        [ACT_XBAR_CELL_WRITE] = COMP_XBAR,
+        [ACT_WLDEC_DECODE] = COMP_WLDEC,
+        [ACT_SA_SENSE] = COMP_SA,
+        [ACT_DRNG_SET] = COMP_DRNG,
+        [ACT_DRNG_SENSE] = COMP_DRNG,
+        [ACT_DRNG_RESET] = COMP_DRNG,
+        [ACT_ARB_BIT] = COMP_ARB,
+        [ACT_SBUF_READ_BIT] = COMP_SBUF,
+        [ACT_SBUF_WRITE_BIT] = COMP_SBUF,
+        [ACT_ADD] = COMP_DIGITAL,
+        [ACT_ACT] = COMP_DIGITAL,
+        [ACT_POOL] = COMP_DIGITAL,
+        [ACT_MUL] = COMP_DIGITAL,
+        [ACT_BUS_BIT] = COMP_BUS,
+        [ACT_WLDEC_WL_CHARGE] = COMP_WLDEC,
+        [ACT_SA_MUX] = COMP_SA,
+        [ACT_SA_SAMPLE] = COMP_SA,
         [ACT_LBUF_READ_BIT] = COMP_SBUF,
+        [ACT_SCALE_READ_BIT] = COMP_SBUF,
+        [ACT_SCALE_WRITE_BIT] = COMP_SBUF,
     };
     for (int a = 0; a < ACT_COUNT; a++)
         ck_assert_int_eq(act_desc((act_t)a)->comp, want[a]);

@@ -119,6 +119,43 @@ START_TEST(test_sbuf_line_read_fits_its_capacity)
 }
 END_TEST
 
+/* SRAM energy per bit from Horowitz's three 45 nm points (64-bit reads: 8 KB 10 pJ, 32 KB
+ * 20 pJ, 1 MB 100 pJ), worked by hand:
+ *   8 KB = 65536 bits: 10 / 64 = 0.15625;  32 KB: 20 / 64 = 0.3125;  1 MB: 100 / 64 = 1.5625
+ *   128 KB: slope ln 5 / ln 32 = 1.60944 / 3.46574 = 0.464386; 4^0.464386 = e^0.643775 =
+ *     1.903654; 20 x 1.903654 / 64 = 0.594892
+ *   1 KB (below the table, the first segment's slope 0.5): 10 x (1/8)^0.5 / 64 = 0.0552427
+ *   8 KB at 22 nm: 0.15625 x 22 / 45 = 0.0763889 */
+START_TEST(test_sbuf_energy_per_bit_follows_capacity_and_node)
+{
+    ck_assert_double_eq_tol(sbuf_e_bit_pj(65536, 45.0), 0.15625, 1e-12);
+    ck_assert_double_eq_tol(sbuf_e_bit_pj(262144, 45.0), 0.3125, 1e-12);
+    ck_assert_double_eq_tol(sbuf_e_bit_pj(8388608, 45.0), 1.5625, 1e-12);
+    ck_assert_double_eq_tol(sbuf_e_bit_pj(1048576, 45.0), 0.594892, 1e-6);
+    ck_assert_double_eq_tol(sbuf_e_bit_pj(8192, 45.0), 0.0552427, 1e-7);
+    ck_assert_double_eq_tol(sbuf_e_bit_pj(65536, 22.0), 0.0763889, 1e-7);
+}
+END_TEST
+
+/* The scale buffer counts its accesses as ACT_SCALE_*, the global buffer as ACT_SBUF_*. */
+START_TEST(test_sbuf_scale_buffer_counts_its_own_actions)
+{
+    sbuf_params_t p = {.words = 16, .word_bits = 8, .t_read_cyc = 1, .t_write_cyc = 1, .scale = 1};
+    sbuf_t *b = NULL;
+    ck_assert_int_eq(sbuf_create(&p, &b), ST_OK);
+    act_counts_t acc;
+    act_counts_clear(&acc);
+    uint64_t cyc = 0;
+    ck_assert_int_eq(sbuf_read(b, 12, &cyc, &acc), ST_OK);
+    ck_assert_int_eq(sbuf_write(b, 5, &cyc, &acc), ST_OK);
+    ck_assert_uint_eq(acc.n[ACT_SCALE_READ_BIT], 12);
+    ck_assert_uint_eq(acc.n[ACT_SCALE_WRITE_BIT], 5);
+    ck_assert_uint_eq(acc.n[ACT_SBUF_READ_BIT], 0);
+    ck_assert_uint_eq(acc.n[ACT_SBUF_WRITE_BIT], 0);
+    sbuf_destroy(b);
+}
+END_TEST
+
 START_TEST(test_sbuf_64_bits_take_one_word_65_take_two)
 {
     uint64_t c64 = 0, c65 = 0;
@@ -219,6 +256,8 @@ Suite *sbuf_suite(void)
     tcase_add_test(core, test_sbuf_line_read_counts_window_bits);
     tcase_add_test(core, test_sbuf_write_uses_t_write_and_write_bits);
     tcase_add_test(core, test_sbuf_stat_descs_cover_every_counter);
+    tcase_add_test(core, test_sbuf_energy_per_bit_follows_capacity_and_node);
+    tcase_add_test(core, test_sbuf_scale_buffer_counts_its_own_actions);
     suite_add_tcase(s, core);
     TCase *lim = tcase_create("Limits");
     tcase_add_checked_fixture(lim, setup, teardown);

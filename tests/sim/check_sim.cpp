@@ -27,10 +27,10 @@
 // biased for the read and the whole mux sequence of its step: 1 + ceil(4 / 2 SAs) x 3 = 7 cycles
 // with 4 columns, 1 + ceil(2 / 2) x 3 = 4 with 2.
 // fc1: cells 12 x 4 = 48, biased 7 cycles -> 336; decodes 2 + 1 = 3 -> 6; word lines 12 ->
-//      3; conversions (2 + 1) x 4 = 12 -> 36, each a mux select -> 6; sbuf read
-//      (4 x 8 + 12) = 44 bits -> 11, write 4 bits -> 2; adds (3 - 1) x 4 = 8 -> 56; acts
-//      4 -> 32; bus 12 + 4 = 16 bits -> 2.  336 + 6 + 3 + 36 + 6 + 11 + 2 + 56 + 32 + 2 =
-//      Total 490.
+//      3; conversions (2 + 1) x 4 = 12 -> 36, each a mux select -> 6; buffer reads (scale
+//      buffer 4 x 8 + global buffer 12, both 0.25 pJ) = 44 bits -> 11, write 4 bits -> 2; adds (3 -
+//      1) x 4 = 8 -> 56; acts 4 -> 32; bus 12 + 4 = 16 bits -> 2.  336 + 6 + 3 + 36 + 6 + 11 + 2 +
+//      56 + 32 + 2 = Total 490.
 // fc2: sbuf read (16 + 4) bits -> 5, write 2 -> 1; bus 4 + 2 bits -> 0.75; drng 4 x (4 +
 //      5 + 6) = 60; cells 2 x (4 - d) biased 4 cycles -> 32 - 8d; decode 2; word lines
 //      4 - d -> 1 - 0.25d; conversions 1 x 2 -> 6, mux 2 -> 1; acts 2 -> 16.  5 + 1 + 0.75

@@ -78,8 +78,9 @@ int periph_norm(periph_t *x, uint64_t n, uint64_t *cycles, act_counts_t *acc);
 #define PERIPH_P_LANE_UW 2.0 /* leakage of one lane, uW (chosen) */
 
 #define PERIPH_A_REG_BIT_UM2 4.522 /* one threshold-register bit, NanGate 45 DFF_X1, um^2 */
-#define PERIPH_P_REG_BIT_UW 0.0625 /* its leakage, uW: the lane figure's basis, 2.0 uW / 32 cells  \
-                                    */
+#define PERIPH_P_REG_BIT_UW                                                                        \
+    0.0625 /* its leakage, uW: the lane figure's basis, 2.0 uW / 32 cells                          \
+            */
 
 /* lanes x PERIPH_A_LANE_UM2 + resident_bits x PERIPH_A_REG_BIT_UM2, um^2 (128 lanes and
  * no registers: 17977.344 um^2; 1024 register bits add 4630.528 um^2). */

@@ -15,6 +15,7 @@
 
 #include "arch.h"
 #include "base/status.h"
+#include "wl_onnx.h"
 #include "yamldoc.h"
 
 /* ---- Built-ins (embedded by workloads/CMakeLists.txt) ---- */
@@ -939,6 +940,7 @@ int wl_load(const char *spec, wl_net_t **out, arch_diag_list_t *dl)
 {
     FILE *f;
     char list[128];
+    size_t n;
 
     if (!spec || !out || !dl)
         return ST_EINVAL;
@@ -953,6 +955,13 @@ int wl_load(const char *spec, wl_net_t **out, arch_diag_list_t *dl)
         arch_diag_add(dl, "<cmdline>", 0, 0, "", NULL,
                       "no such file or built-in workload '%s' (built-ins: %s)", spec, list);
         return ST_EIO;
+    }
+    n = strlen(spec);
+    if (n > 5 && strcmp(spec + n - 5, ".onnx") == 0) { /* a trained network (wl_onnx.h) */
+        wl_weights_t *w = NULL;
+        int rc = wl_onnx_load(spec, out, &w, dl);
+        wl_weights_destroy(w);
+        return rc;
     }
     return wl_load_file(spec, out, dl); /* reports unreadable files itself */
 }

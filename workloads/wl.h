@@ -72,7 +72,8 @@ int wl_load_string(const char *name, const char *text, size_t len, wl_net_t **ou
  * unknown name is ST_ECONFIG with "unknown built-in workload 'x' (known: …)". */
 int wl_load_builtin(const char *name, wl_net_t **out, arch_diag_list_t *dl);
 
-/* Loads `spec`: a built-in name when it names one, else a file path. */
+/* Loads `spec`: a built-in name when it names one, else a file path; a path ending in
+ * ".onnx" is a trained network (wl_onnx_load; its weights are discarded here). */
 int wl_load(const char *spec, wl_net_t **out, arch_diag_list_t *dl);
 
 void wl_net_destroy(wl_net_t *n); /* NULL is a no-op */

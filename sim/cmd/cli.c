@@ -143,7 +143,7 @@ static int map_workload(const wl_net_t *net, const arch_t *arch, uint32_t strate
 
 /* ---- run ---- */
 
-enum { O_OUT = 1, O_QUIET, O_VCD, O_VCD_MAX };
+enum { O_OUT = 1, O_QUIET, O_VCD, O_VCD_MAX, O_TRACE_TX };
 
 static const cli_opt_t run_opts[] = {
     CLI_OPTS_RUN_COMMON,
@@ -151,6 +151,8 @@ static const cli_opt_t run_opts[] = {
     {O_QUIET, 'q', "quiet", NULL, "do not print the table"},
     {O_VCD, 0, "vcd", "FILE", "write every block's busy/idle waveform (event, cycle; GTKWave)"},
     {O_VCD_MAX, 0, "vcd-max-mb", "N", "refuse waveforms estimated above N MB (default 64)"},
+    {O_TRACE_TX, 0, "trace-tx", "FILE",
+     "write one line per transaction: request, grant, release (event, cycle; same limit)"},
     CLI_OPT_LIMITS,
     {0, 0, NULL, NULL, NULL},
 };
@@ -304,8 +306,8 @@ static int prog_uses(const wl_prog_layer_t *pl, unsigned res)
  * builds (sim/engine, drng_create_chip with the program's share), its mean and deviation.
  * Leaves t->has_p 0 for a layer without dropout modules or when the bank cannot be built
  * (the run itself reports that). */
-static void layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, uint32_t i,
-                    uint64_t device_seed, uint64_t seed, trc_layer_t *t)
+void cli_layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, uint32_t i,
+                 uint64_t device_seed, uint64_t seed, trc_layer_t *t)
 {
     const wl_layer_map_t *m = &map->layers[i];
     wl_prog_layer_t pl;
@@ -345,6 +347,14 @@ static void layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, u
 void cli_describe_layers(const arch_t *arch, const wl_net_t *net, const wl_map_t *map,
                          uint64_t device_seed, uint64_t seed, trc_layer_t *out)
 {
+    cli_describe_layers_static(arch, net, map, out);
+    for (uint32_t i = 0; i < net->n_layers; i++)
+        cli_layer_p(arch, net, map, i, device_seed, seed, &out[i]);
+}
+
+void cli_describe_layers_static(const arch_t *arch, const wl_net_t *net, const wl_map_t *map,
+                                trc_layer_t *out)
+{
     const double a_tile = tile_area_um2(&arch->tile), w_tile = tile_static_uw(&arch->tile);
     const double a_mod = drng_module_area_um2(&arch->drng), shared_w = shared_static_uw(arch);
     for (uint32_t i = 0; i < net->n_layers; i++) {
@@ -369,13 +379,12 @@ void cli_describe_layers(const arch_t *arch, const wl_net_t *net, const wl_map_t
                       (arb ? arb_area_um2(&arch->arb, a_mod) : 0.0);
         t->static_uw = m->n_slices * w_tile + m->drng_modules * arch->drng.p_static_uw +
                        (arb ? arb_static_uw(&arch->arb, arch->drng.p_static_uw) : 0.0) + shared_w;
-        layer_p(arch, net, map, i, device_seed, seed, t);
     }
 }
 
 static int cmd_run(args_t *a)
 {
-    const char *out_dir = NULL, *vcd = NULL;
+    const char *out_dir = NULL, *vcd = NULL, *trace_tx = NULL;
     uint64_t vcd_max_mb = 64;
     int quiet = 0, rc;
     cli_runopts_t ro;
@@ -398,6 +407,8 @@ static int cmd_run(args_t *a)
             quiet = 1;
         } else if (id == O_VCD) {
             vcd = v;
+        } else if (id == O_TRACE_TX) {
+            trace_tx = v;
         } else if (id == O_VCD_MAX) {
             if (cli_loc_u64(a, loc, "--vcd-max-mb", v, 1, 1u << 20, &vcd_max_mb))
                 return CLI_EUSAGE;
@@ -464,6 +475,20 @@ static int cmd_run(args_t *a)
             goto done;
         }
     }
+    if (trace_tx) { /* about 48 bytes per transaction line, one per two value changes */
+        const uint64_t mb = sim_estimate_toggles(net, map, (uint32_t)T) * 24 / (1u << 20);
+        if (timing == SIM_TIMING_ANALYTIC || mb > vcd_max_mb) {
+            if (timing == SIM_TIMING_ANALYTIC)
+                fprintf(stderr, "neuspin: error: --trace-tx needs --timing event or cycle\n");
+            else
+                fprintf(stderr,
+                        "neuspin: error: %s: the transaction trace would take about %llu MB "
+                        "(limit %llu MB); raise it with --vcd-max-mb or run a smaller case\n",
+                        trace_tx, (unsigned long long)mb, (unsigned long long)vcd_max_mb);
+            rc = CLI_EUSAGE;
+            goto done;
+        }
+    }
     /* prefix outputs kept across passes (chip.reuse_prefix): the operation program's
      * decision (workloads/wl_prog.h), the one the engines and the estimates follow */
     uint64_t held_bits = 0;
@@ -503,8 +528,9 @@ static int cmd_run(args_t *a)
         goto done;
     }
 
-    sim_job_t job = {&arch, net, map,     (uint32_t)T,      seed, layers,
-                     sum,   out, &g_stop, (uint32_t)timing, vcd,  ro.device_seed};
+    sim_job_t job = {&arch,   net, map,     (uint32_t)T,      seed, layers,
+                     sum,     out, &g_stop, (uint32_t)timing, vcd,  ro.device_seed,
+                     trace_tx};
     sim_prog_t prog;
     int st = timing == SIM_TIMING_ANALYTIC ? sim_analytic(&job, &prog, err, sizeof err)
                                            : sim_engine_run(&job, &prog, err, sizeof err);
@@ -770,7 +796,9 @@ static const char main_help[] =
     "commands:\n"
     "  run        simulate a network's MC passes; print and write per-layer costs\n"
     "  compare    run one network on several architectures (schemes) side by side\n"
+    "  eval       accuracy, calibration and OOD detection of a trained model (ONNX)\n"
     "  sweep      run every point of a design-space sweep file (docs/sweeps.md)\n"
+    "  explore    search a sweep file's space for its Pareto front (NSGA-II, sampling)\n"
     "  merge      join the summaries of a sweep's shards\n"
     "  plot       render a sweep, a run or a comparison with gnuplot (SVG and PNG)\n"
     "  validate   check architecture and network files\n"
@@ -792,6 +820,7 @@ static const command_t commands[] = {
     {"sweep", cli_sweep, &cli_sweep_cmd}, {"merge", cli_merge, &cli_merge_cmd},
     {"plot", cli_plot, &cli_plot_cmd},    {"validate", cmd_validate, &validate_cmd},
     {"config", cmd_config, &config_cmd},  {"list", cmd_list, &list_cmd},
+    {"eval", cli_eval, &cli_eval_cmd},    {"explore", cli_explore, &cli_explore_cmd},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

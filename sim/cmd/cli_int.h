@@ -8,6 +8,9 @@
 
 #include "arch.h"
 #include "cli_opt.h"
+#include "trc.h"
+#include "wl.h"
+#include "wl_map.h"
 
 /* ---- Options common to run, compare and sweep ---- */
 enum {
@@ -131,13 +134,31 @@ int cli_load_arch(const char *spec, arch_t *arch);
  * (*exit CLI_EUSAGE). */
 int cli_opt_more(cli_opt_state_t *st, int *id, const char **val, cli_loc_t *loc, int *exit);
 
+/* The writers' per-layer description of net mapped on arch (names borrowed from net):
+ * storage, area, static power, achieved dropout p (cli.c; run and eval share it). */
+void cli_describe_layers(const arch_t *arch, const wl_net_t *net, const wl_map_t *map,
+                         uint64_t device_seed, uint64_t seed, trc_layer_t *out);
+/* The two halves of cli_describe_layers (for sweep_inproc.c's cache): everything but the
+ * achieved p, and layer i's achieved p and its dropout energies (has_p, p_*, has_en, en),
+ * which follow from the dropout parameters, device_seed, i, the layer's units and p;
+ * seed only keys the bank's mask stream (drng_create_chip). */
+void cli_describe_layers_static(const arch_t *arch, const wl_net_t *net, const wl_map_t *map,
+                                trc_layer_t *out);
+void cli_layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, uint32_t i,
+                 uint64_t device_seed, uint64_t seed, trc_layer_t *t);
+/* The chip's area by component and its static power (cli.c). */
+void cli_chip_area(const arch_t *a, const wl_map_t *map, trc_area_t *out);
+
 /* ---- Commands ---- */
 int cli_compare(args_t *a); /* compare.c */
 int cli_sweep(args_t *a);   /* sweep_cmd.c */
 int cli_merge(args_t *a);   /* merge.c */
 int cli_plot(args_t *a);    /* plot.c */
+int cli_eval(args_t *a);    /* eval.c */
+int cli_explore(args_t *a); /* explore.c */
 
 /* The commands' tables, for `neuspin help CMD`. */
-extern const cli_cmd_t cli_compare_cmd, cli_sweep_cmd, cli_merge_cmd, cli_plot_cmd;
+extern const cli_cmd_t cli_compare_cmd, cli_sweep_cmd, cli_merge_cmd, cli_plot_cmd, cli_eval_cmd,
+    cli_explore_cmd;
 
 #endif

@@ -1,5 +1,5 @@
 /* cli_limits.c - `neuspin run`'s resource-limit options and the check before elaboration
- * (limits.h has the estimates). */
+ * (sim_limits.h has the estimates). */
 #include "cli_limits.h"
 
 #include <stdio.h>

@@ -1,13 +1,13 @@
 /* cli_limits.h - `neuspin run`'s resource limits on the command line (cli_limits.c):
  * --max-events N, --max-trace-mb N, --max-mem-mb N (0 = no limit), checked against the
- * estimates of limits.h after mapping and before elaboration. */
+ * estimates of sim_limits.h after mapping and before elaboration. */
 #ifndef NS_CLI_LIMITS_H
 #define NS_CLI_LIMITS_H
 
 #include <stdint.h>
 
 #include "cli_int.h"
-#include "limits.h"
+#include "sim_limits.h"
 
 enum { CLI_O_MAX_EVENTS = 1100, CLI_O_MAX_TRACE_MB, CLI_O_MAX_MEM_MB };
 

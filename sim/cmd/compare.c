@@ -17,6 +17,7 @@
 #include "child.h"
 #include "cli.h"
 #include "cli_int.h"
+#include "eval.h"
 #include "sweep_int.h"
 #include "trc_fs.h"
 #include "trc_read.h"
@@ -36,13 +37,22 @@ typedef struct cmp_arch {
     double chip_mm2;     /* chip area (run.json area.chip_mm2) */
 } cmp_arch_t;
 
-enum { O_PER_LAYER = 1, O_OUT };
+enum { O_PER_LAYER = 1, O_OUT, O_EVAL, O_IMAGES, O_LABELS, O_COUNT, O_OOD, O_JOBS };
 
 static const cli_opt_t compare_opts[] = {
     CLI_OPTS_RUN_COMMON,
     {O_PER_LAYER, 0, "per-layer", NULL, "add the per-layer energy and latency"},
     {O_OUT, 'o', "output", "DIR",
      "write DIR/compare.csv (a row per architecture x layer) and\nDIR/compare-totals.csv"},
+    {O_EVAL, 0, "eval", "MODEL.onnx",
+     "compare trained models instead (repeatable): accuracy, uncertainty,\n"
+     "OOD detection and cost, a row per model on its scheme's built-in\n"
+     "architecture (or -a), beside Table I; -o writes DIR/compare-eval.csv"},
+    {O_IMAGES, 0, "images", "FILE", "--eval: test images (IDX; default Fashion-MNIST t10k)"},
+    {O_LABELS, 0, "labels", "FILE", "--eval: their labels (IDX)"},
+    {O_COUNT, 'n', "count", "N", "--eval: the first N images (default: all)"},
+    {O_OOD, 0, "ood", "LIST", "--eval: OOD sets, as for 'neuspin eval'"},
+    {O_JOBS, 'j', "jobs", "J", "--eval: threads per model (default 1)"},
     {0, 0, NULL, NULL, NULL},
 };
 
@@ -270,11 +280,125 @@ static int write_csv(const char *dir, const cmp_arch_t *c, int n)
     return rc == ST_OK ? CLI_OK : CLI_ERUN;
 }
 
+/* ---- compare --eval: trained models side by side ---- */
+
+#define CMP_MAX_MODELS 16
+
+/* Table I of the NeuSpin overview (arXiv 2401.06195; docs/validation.md): accuracy (%,
+ * -1 not given) and energy per image (uJ) of each scheme's own paper. */
+static const struct {
+    const char *scheme;
+    double acc_pct, energy_uj;
+} table1[] = {
+    {"spindrop", 91.95, 2.00},  {"spatial_spindrop", 90.34, 0.68}, {"scaledrop", 90.45, 0.18},
+    {"subset_vi", 90.62, 0.30}, {"spinbayes", -1, 0.26},
+};
+
+static int table1_find(const char *scheme)
+{
+    for (int i = 0; i < (int)(sizeof table1 / sizeof table1[0]); i++)
+        if (!strcmp(table1[i].scheme, scheme))
+            return i;
+    return -1;
+}
+
+static int compare_eval(eval_cfg_t *cfg, const char *const *models, int n, const char *out)
+{
+    eval_res_t *r = st_calloc((unsigned long)n, sizeof *r);
+    if (!r) {
+        fprintf(stderr, "neuspin: error: out of memory\n");
+        return CLI_ERUN;
+    }
+    int rc = CLI_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        cfg->model = models[i];
+        rc = eval_model(cfg, &r[i]);
+    }
+    if (!rc) {
+        printf("neuspin compare --eval: %llu test images, seed %llu, device seed %llu; OOD "
+               "detection at the 95th percentile of the test set's predictive entropy\n",
+               (unsigned long long)r[0].m.n, (unsigned long long)cfg->seed,
+               (unsigned long long)cfg->device_seed);
+        printf("%-22s %-16s %3s %7s %6s %6s %6s %6s", "model", "scheme", "T", "acc %", "nll", "ece",
+               "brier", "mi");
+        for (int k = 0; k < r[0].n_ood; k++)
+            printf(" %6.6s%% %5.5s", r[0].ood[k].name, "auroc");
+        printf(" %10s %10s %9s %8s %8s\n", "energy uJ", "latency us", "area mm2", "T-I acc",
+               "T-I uJ");
+        for (int i = 0; i < n; i++) {
+            printf("%-22.22s %-16.16s %3u %7.2f %6.3f %6.3f %6.3f %6.3f", r[i].model, r[i].scheme,
+                   r[i].T, 100 * r[i].m.accuracy, r[i].m.nll, r[i].m.ece, r[i].m.brier, r[i].m.mi);
+            for (int k = 0; k < r[i].n_ood; k++)
+                printf(" %7.1f %5.3f", 100 * r[i].ood[k].rate_entropy, r[i].ood[k].auroc_entropy);
+            printf(" %10.4g %10.4g %9.4g", r[i].energy_uj, r[i].latency_us, r[i].area_mm2);
+            const int t = table1_find(r[i].scheme);
+            if (t >= 0 && table1[t].acc_pct >= 0)
+                printf(" %8.2f", table1[t].acc_pct);
+            else
+                printf(" %8s", "-");
+            if (t >= 0)
+                printf(" %8.2f\n", table1[t].energy_uj);
+            else
+                printf(" %8s\n", "-");
+        }
+    }
+    if (!rc && out) {
+        char err[512];
+        trc_dir_t *d = NULL;
+        trc_file_t *tf = NULL;
+        if (trc_dir_open(out, 1, &d, err, sizeof err) != ST_OK ||
+            trc_file_create(d, "compare-eval.csv", &tf, err, sizeof err) != ST_OK) {
+            fprintf(stderr, "neuspin: error: %s\n", err);
+            rc = CLI_ERUN;
+        } else {
+            FILE *f = trc_file_stream(tf);
+            fputs("model,scheme,architecture,images,T,accuracy,nll,ece,brier,entropy,mi", f);
+            for (int k = 0; k < r[0].n_ood; k++)
+                fprintf(f, ",ood_%s_rate,ood_%s_auroc", r[0].ood[k].name, r[0].ood[k].name);
+            fputs(",energy_uj,latency_us,area_mm2,p_mean,table1_accuracy,table1_energy_uj\n", f);
+            for (int i = 0; i < n; i++) {
+                trc_csv_field(f, r[i].model);
+                fprintf(f, ",%s,", r[i].scheme);
+                trc_csv_field(f, r[i].arch_name);
+                fprintf(f, ",%llu,%u,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g",
+                        (unsigned long long)r[i].m.n, r[i].T, r[i].m.accuracy, r[i].m.nll,
+                        r[i].m.ece, r[i].m.brier, r[i].m.entropy, r[i].m.mi);
+                for (int k = 0; k < r[i].n_ood; k++)
+                    fprintf(f, ",%.10g,%.10g", r[i].ood[k].rate_entropy, r[i].ood[k].auroc_entropy);
+                fprintf(f, ",%.10g,%.10g,%.10g,", r[i].energy_uj, r[i].latency_us, r[i].area_mm2);
+                if (r[i].p_mean >= 0)
+                    fprintf(f, "%.10g", r[i].p_mean);
+                const int t = table1_find(r[i].scheme);
+                if (t >= 0 && table1[t].acc_pct >= 0)
+                    fprintf(f, ",%.4f", table1[t].acc_pct / 100);
+                else
+                    fputc(',', f);
+                if (t >= 0)
+                    fprintf(f, ",%.2f\n", table1[t].energy_uj);
+                else
+                    fputs(",\n", f);
+            }
+            rc = trc_file_commit(tf, err, sizeof err) == ST_OK ? CLI_OK : CLI_ERUN;
+            if (rc)
+                fprintf(stderr, "neuspin: error: %s\n", err);
+            else
+                printf("wrote %s/compare-eval.csv\n", out);
+        }
+        trc_dir_close(d);
+    }
+    free(r);
+    return rc;
+}
+
 int cli_compare(args_t *a)
 {
     const char *out = NULL, *specs[CMP_MAX_ARCHS];
     char *fwd[CMP_MAX_FWD + 1], fwd_buf[CMP_MAX_FWD][320];
     int n = 0, n_fwd = 0, per_layer = 0, rc;
+    const char *models[CMP_MAX_MODELS];
+    int n_models = 0;
+    eval_cfg_t ecfg = {.jobs = 1};
+    uint64_t v64;
     cli_runopts_t ro;
     cli_runopts_init(&ro);
     cli_opt_state_t ps;
@@ -292,6 +416,19 @@ int cli_compare(args_t *a)
             per_layer = 1;
         } else if (id == O_OUT) {
             out = v;
+        } else if (id == O_EVAL) {
+            if (n_models == CMP_MAX_MODELS)
+                return cli_loc_error(a, loc, "--eval: at most %d models", CMP_MAX_MODELS);
+            models[n_models++] = v;
+        } else if (id == O_IMAGES || id == O_LABELS || id == O_OOD) {
+            *(id == O_IMAGES ? &ecfg.images : id == O_LABELS ? &ecfg.labels : &ecfg.ood) = v;
+        } else if (id == O_COUNT) {
+            if (cli_loc_u64(a, loc, "-n", v, 1, UINT32_MAX, &ecfg.n))
+                return CLI_EUSAGE;
+        } else if (id == O_JOBS) {
+            if (cli_loc_u64(a, loc, "--jobs", v, 1, 256, &v64))
+                return CLI_EUSAGE;
+            ecfg.jobs = (uint32_t)v64;
         } else if (cli_runopts_take(&ro, a, id, v, loc) < 0) {
             return CLI_EUSAGE;
         } else if (id != CLI_O_WORKLOAD) { /* the rest go to every run as given */
@@ -307,6 +444,30 @@ int cli_compare(args_t *a)
     }
     if (ex >= 0)
         return ex;
+    if (n_models) { /* trained models: in this process, one eval each */
+        if (n > 1 || ro.workload || per_layer || ro.timing >= 0) {
+            fprintf(stderr, "neuspin: error: compare --eval: give at most one -a, no -w, "
+                            "--per-layer or --timing\n");
+            return CLI_EUSAGE;
+        }
+        if ((ecfg.images != NULL) != (ecfg.labels != NULL)) {
+            fprintf(stderr, "neuspin: error: compare --eval: give both --images and --labels, "
+                            "or neither\n");
+            return CLI_EUSAGE;
+        }
+        ecfg.arch = n ? specs[0] : NULL;
+        ecfg.T = (uint32_t)ro.T;
+        ecfg.seed = ro.have_seed ? ro.seed : 1;
+        ecfg.device_seed = ro.device_seed;
+        ecfg.a = a;
+        ecfg.ro = &ro;
+        return compare_eval(&ecfg, models, n_models, out);
+    }
+    if (ecfg.images || ecfg.labels || ecfg.ood || ecfg.n || ecfg.jobs != 1) {
+        fprintf(stderr, "neuspin: error: compare: --images, --labels, --ood, -n and --jobs go "
+                        "with --eval\n");
+        return CLI_EUSAGE;
+    }
     fwd[n_fwd] = NULL;
     const char *wl = ro.workload;
     char seed[24], T[24];

@@ -167,7 +167,7 @@ static const yfield_t top_rows[] = {
     {"mode", YF_ENUM, offsetof(top_t, mode), 0, 0, NULL, 0, 0, "-",
      "how axes combine: product (every combination) or zip (i-th values together)", mode_names},
 };
-static const char *const top_skip[] = {"base", "axes", NULL};
+static const char *const top_skip[] = {"base", "axes", "explore", NULL}; /* explore: explore.c */
 
 static const yfield_t base_rows[] = {
     {"T", YF_U32, offsetof(base_t, T), 0, 0, NULL, 1, 100000, "pass",

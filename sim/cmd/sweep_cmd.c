@@ -35,11 +35,13 @@
 #include "trc_fs.h"
 #include "trc_verify.h"
 #include "base/sha256.h"
+#include "engine.h"
+#include "nsga2.h"
 #include "yamldoc.h"
 
 #include "version.h" /* stamped at every build by sim/version.cmake */
 
-enum { O_OUT = 1, O_JOBS, O_RESUME, O_RESTART, O_SHARD, O_DRY, O_SKIP };
+enum { O_OUT = 1, O_JOBS, O_RESUME, O_RESTART, O_SHARD, O_DRY, O_SKIP, O_KEEP };
 
 static const cli_opt_t sweep_opts[] = {
     {O_OUT, 'o', "output", "DIR", "output directory (required)"},
@@ -57,6 +59,11 @@ static const cli_opt_t sweep_opts[] = {
     {O_SKIP, 0, "skip-invalid", NULL,
      "run the points that pass every check; list the others (a cross-field\n"
      "rule or the mapping refuses them) in the summary as invalid"},
+    {O_KEEP, 0, "keep", "WHAT",
+     "which analytic points also write their traces to DIR/points/<id>:\n"
+     "none (default: they are evaluated in process, a summary row each),\n"
+     "all, pareto (the energy-latency front), or a list of point indices\n"
+     "and ranges (3,17,40-60).  Event and cycle points always write them"},
     CLI_OPT_ARCH,
     CLI_OPT_PARAM,
     CLI_OPT_PASSES,
@@ -102,8 +109,11 @@ typedef struct runner {
     int width;         /* digits of point ids */
     uint64_t *sel;     /* point indices this process runs, ascending */
     uint64_t n_sel;
-    unsigned char *state; /* PT_* per sel entry */
-    char **err;           /* first error line per failed sel entry (owned) */
+    unsigned char *state;  /* PT_* per sel entry */
+    unsigned char *inproc; /* per sel entry: its row comes from figs (evaluated in process) */
+    sweep_figs_t *figs;    /* per sel entry, when inproc */
+    uint64_t front;        /* running energy-latency front size (progress only) */
+    char **err;            /* first error line per failed sel entry (owned) */
     job_t *jobs;
     int n_jobs, max_jobs;
     uint64_t next; /* next sel position to launch */
@@ -561,7 +571,7 @@ static int point_verify(const runner_t *r, uint64_t i, char *err, size_t errn)
 }
 
 /* "point,<axis keys>,seed,<metrics>" (no seed column when an axis is the seed). */
-static char *summary_header(const sweep_t *s)
+char *sweep_summary_header(const sweep_t *s)
 {
     size_t cap = 256 + (size_t)s->n_axes * 200, o = 0;
     char *h = malloc(cap);
@@ -607,6 +617,10 @@ static char *summary_row(runner_t *r, uint64_t k)
         sweep_csv_field(row, cap, &o, why);
         return row;
     }
+    if (r->state[k] == PT_OK && r->inproc && r->inproc[k]) {
+        sweep_figs_format(&r->figs[k], row + o, cap - o);
+        return row;
+    }
     if (r->state[k] == PT_OK) {
         cli_run_t run;
         trc_run_info_t info;
@@ -615,22 +629,21 @@ static char *summary_row(runner_t *r, uint64_t k)
         if (ok)
             free(info.arch_yaml);
         if (ok && trc_layers_read(dir, &run, err, sizeof err) == ST_OK) {
-            double e = 0;
-            uint64_t bits = 0, mem = 0, mods = 0, tiles = 0;
+            sweep_figs_t f;
+            memset(&f, 0, sizeof f);
             for (uint32_t l = 0; l < run.n_layers; l++) {
                 const cli_layer_t *x = &run.layers[l];
-                e += x->e_pj;
-                bits += x->rng_bits;
-                mods += x->rng_modules;
-                tiles += x->tiles;
-                mem += x->weight_bits + x->bayes_bits + x->sram_bits;
+                f.energy_pj += x->e_pj;
+                f.rng_bits += x->rng_bits;
+                f.rng_modules += x->rng_modules;
+                f.tiles += x->tiles;
+                f.memory_bits += x->weight_bits + x->bayes_bits + x->sram_bits;
             }
             arch_t a;
             sweep_point_arch(s, i, &a);
-            const double ns = (double)run.end_cyc * arch_clk_ns(&a);
-            snprintf(row + o, cap - o, ",%.10g,%.10g,%llu,%llu,%llu,%llu,%.10g,%.10g,ok,", e, ns,
-                     (unsigned long long)mods, (unsigned long long)bits, (unsigned long long)mem,
-                     (unsigned long long)tiles, info.chip_mm2, e * ns * info.chip_mm2);
+            f.latency_ns = (double)run.end_cyc * arch_clk_ns(&a);
+            f.area_mm2 = info.chip_mm2;
+            sweep_figs_format(&f, row + o, cap - o);
             free(run.layers);
             return row;
         }
@@ -878,6 +891,349 @@ static void run_points(runner_t *r)
     }
 }
 
+/* ---- In process ---- */
+
+/* What a worker sends back per point: sel position, status, figures. */
+typedef struct inproc_msg {
+    uint64_t k;
+    int32_t st;
+    uint32_t pad; /* zero */
+    sweep_figs_t f;
+} inproc_msg_t;
+
+enum { INPROC_BATCH = 32, INPROC_CHUNK = 64 }; /* a batch is < PIPE_BUF: written at once */
+
+/* The running energy-latency front, for the progress line only. */
+typedef struct front2 {
+    double *v; /* pairs */
+    size_t n, cap;
+} front2_t;
+
+static void front_add(front2_t *fr, double e, double ns)
+{
+    for (size_t j = 0; j < fr->n; j++)
+        if (fr->v[2 * j] <= e && fr->v[2 * j + 1] <= ns)
+            return; /* no better in both: not on the front (or a copy of a point on it) */
+    size_t o = 0;
+    for (size_t j = 0; j < fr->n; j++)
+        if (!(e <= fr->v[2 * j] && ns <= fr->v[2 * j + 1])) {
+            fr->v[2 * o] = fr->v[2 * j];
+            fr->v[2 * o + 1] = fr->v[2 * j + 1];
+            o++;
+        }
+    fr->n = o;
+    if (fr->n == fr->cap) {
+        size_t cap = fr->cap ? 2 * fr->cap : 64;
+        double *v = realloc(fr->v, 2 * cap * sizeof *v);
+        if (!v)
+            return; /* progress only */
+        fr->v = v;
+        fr->cap = cap;
+    }
+    fr->v[2 * fr->n] = e;
+    fr->v[2 * fr->n + 1] = ns;
+    fr->n++;
+}
+
+static void draw_inproc(runner_t *r, uint64_t todo, uint64_t got, int force)
+{
+    double t = now_s();
+    if (!r->tty || (!force && t - r->last_draw < 0.2))
+        return;
+    r->last_draw = t;
+    char bar[33], el[32], eta[32] = "-";
+    int w = 30, fill = todo ? (int)(got * (uint64_t)w / todo) : w;
+    for (int i = 0; i < w; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[w] = '\0';
+    fmt_dur(el, sizeof el, t - r->t0);
+    const double rate = t > r->t0 ? (double)got / (t - r->t0) : 0;
+    if (got && got < todo)
+        fmt_dur(eta, sizeof eta, (double)(todo - got) / rate);
+    else if (got >= todo)
+        snprintf(eta, sizeof eta, "0:00");
+    fprintf(stderr,
+            "\r[%s] %llu/%llu points in process, %.0f points/s, %s elapsed, ETA %s, "
+            "front %llu\033[K",
+            bar, (unsigned long long)got, (unsigned long long)todo, rate, el, eta,
+            (unsigned long long)r->front);
+    fflush(stderr);
+}
+
+/* Records one worker result: ok points are done; the others stay pending for a child. */
+static void inproc_take(runner_t *r, const inproc_msg_t *m, front2_t *fr, uint64_t *got)
+{
+    const uint64_t k = m->k;
+    (*got)++;
+    if (k >= r->n_sel || r->state[k] != PT_PENDING || m->st != ST_OK)
+        return;
+    r->state[k] = PT_OK;
+    r->inproc[k] = 1;
+    r->figs[k] = m->f;
+    r->done++;
+    r->finished_here++;
+    if (r->tty) {
+        front_add(fr, m->f.energy_pj, m->f.latency_ns);
+        r->front = fr->n;
+    }
+    if (r->stop_after && r->finished_here >= r->stop_after)
+        g_stop = 1;
+}
+
+static int write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Worker w of nw: the chunks c of list with c % nw == w, results to fd.  Never returns. */
+static void inproc_worker(runner_t *r, sweep_eval_t *ev, const uint64_t *list, uint64_t n,
+                          uint64_t w, uint64_t nw, int fd)
+{
+    inproc_msg_t buf[INPROC_BATCH];
+    int nb = 0;
+    memset(buf, 0, sizeof buf);
+    for (uint64_t c = w * INPROC_CHUNK; c < n; c += nw * INPROC_CHUNK)
+        for (uint64_t j = c; j < n && j < c + INPROC_CHUNK; j++) {
+            inproc_msg_t *m = &buf[nb++];
+            m->k = list[j];
+            m->st = sweep_eval_point(ev, r->sel[list[j]], &m->f);
+            if (nb == INPROC_BATCH) {
+                if (write_all(fd, buf, sizeof buf))
+                    _exit(1);
+                nb = 0;
+            }
+        }
+    if (nb && write_all(fd, buf, (size_t)nb * sizeof *buf))
+        _exit(1);
+    _exit(0);
+}
+
+/* Evaluates the pending analytic points that --keep does not ask traces of, in nw worker
+ * processes (forked: each has its own evaluator and cache), or in this process when nw is
+ * 1 or under MPI (the ranks are the workers).  Points a worker cannot finish stay pending
+ * and run as children afterwards.  Stops early on g_stop. */
+static void run_inproc(runner_t *r, uint64_t nw, const unsigned char *keep, int keep_all)
+{
+    sweep_eval_t *ev = NULL;
+    uint64_t *list = NULL, n = 0, got = 0;
+    front2_t fr = {0};
+    if (keep_all || sweep_eval_create(r->s, !sim_engine_available(), &ev) != ST_OK ||
+        !(list = malloc((r->n_sel ? r->n_sel : 1) * sizeof *list))) {
+        sweep_eval_destroy(ev);
+        return; /* every point runs as a child */
+    }
+    for (uint64_t k = 0; k < r->n_sel; k++)
+        if (r->state[k] == PT_PENDING && sweep_eval_inproc(ev, r->sel[k]) &&
+            !(keep && sweep_bad_test(keep, r->sel[k])))
+            list[n++] = k;
+    if (n == 0)
+        goto out;
+    if (nw > (n + INPROC_CHUNK - 1) / INPROC_CHUNK)
+        nw = (n + INPROC_CHUNK - 1) / INPROC_CHUNK;
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    const double t0 = now_s();
+    if (nw <= 1 || r->size > 1) {
+        for (uint64_t j = 0; j < n && !g_stop; j++) {
+            inproc_msg_t m;
+            memset(&m, 0, sizeof m);
+            m.k = list[j];
+            m.st = sweep_eval_point(ev, r->sel[list[j]], &m.f);
+            inproc_take(r, &m, &fr, &got);
+            draw_inproc(r, n, got, 0);
+        }
+    } else {
+        pid_t pid[1024];
+        int fd[1024];
+        size_t have[1024]; /* bytes of a partial message kept per worker */
+        static inproc_msg_t part[1024];
+        uint64_t live = 0;
+        for (uint64_t w = 0; w < nw; w++) {
+            int pfd[2];
+            pid[w] = -1;
+            fd[w] = -1;
+            have[w] = 0;
+            if (pipe(pfd) != 0)
+                continue; /* its points stay pending: children run them */
+            fflush(NULL);
+            pid[w] = fork();
+            if (pid[w] == 0) {
+                signal(SIGINT, SIG_DFL);
+                signal(SIGTERM, SIG_DFL);
+                close(pfd[0]);
+                for (uint64_t v = 0; v < w; v++)
+                    if (fd[v] >= 0)
+                        close(fd[v]);
+                inproc_worker(r, ev, list, n, w, nw, pfd[1]);
+            }
+            close(pfd[1]);
+            if (pid[w] < 0) {
+                close(pfd[0]);
+                continue;
+            }
+            fd[w] = pfd[0];
+            live++;
+        }
+        while (live && !g_stop) {
+            fd_set rd;
+            int maxfd = -1;
+            FD_ZERO(&rd);
+            for (uint64_t w = 0; w < nw; w++)
+                if (fd[w] >= 0) {
+                    FD_SET(fd[w], &rd);
+                    maxfd = fd[w] > maxfd ? fd[w] : maxfd;
+                }
+            struct timeval to = {0, 250000};
+            int ready = select(maxfd + 1, &rd, NULL, NULL, &to);
+            for (uint64_t w = 0; ready > 0 && w < nw; w++) {
+                if (fd[w] < 0 || !FD_ISSET(fd[w], &rd))
+                    continue;
+                inproc_msg_t buf[INPROC_BATCH];
+                char *p = (char *)buf;
+                size_t off = have[w];
+                memcpy(p, &part[w], off);
+                ssize_t got_b = read(fd[w], p + off, sizeof buf - off);
+                if (got_b < 0 && errno == EINTR)
+                    continue;
+                if (got_b <= 0) {
+                    close(fd[w]);
+                    fd[w] = -1;
+                    live--;
+                    continue;
+                }
+                size_t tot = off + (size_t)got_b, whole = tot / sizeof *buf;
+                for (size_t j = 0; j < whole; j++)
+                    inproc_take(r, &buf[j], &fr, &got);
+                have[w] = tot - whole * sizeof *buf;
+                memcpy(&part[w], p + whole * sizeof *buf, have[w]);
+            }
+            draw_inproc(r, n, got, 0);
+        }
+        for (uint64_t w = 0; w < nw; w++) {
+            if (pid[w] > 0 && g_stop)
+                kill(pid[w], SIGTERM);
+            if (fd[w] >= 0)
+                close(fd[w]);
+        }
+        for (uint64_t w = 0; w < nw; w++)
+            if (pid[w] > 0)
+                while (waitpid(pid[w], NULL, 0) < 0 && errno == EINTR)
+                    ;
+    }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (r->tty) {
+        draw_inproc(r, n, got, 1);
+        fputc('\n', stderr);
+    } else {
+        const double dt = now_s() - t0;
+        fprintf(stderr, "%s%llu of %llu points evaluated in process (%.1f s, %.0f points/s)\n",
+                r->size > 1 ? "rank: " : "", (unsigned long long)got, (unsigned long long)n, dt,
+                dt > 0 ? (double)got / dt : 0.0);
+    }
+out:
+    free(fr.v);
+    free(list);
+    sweep_eval_destroy(ev);
+}
+
+/* --keep pareto: the points of this process on the energy-latency front of its ok
+ * in-process rows run again as children, which write their traces (their rows do not
+ * change: the two paths give the same bytes). */
+static int keep_front(runner_t *r)
+{
+    uint64_t n = 0;
+    for (uint64_t k = 0; k < r->n_sel; k++)
+        n += r->state[k] == PT_OK && r->inproc[k];
+    if (n == 0)
+        return 0;
+    double *obj = malloc(2 * n * sizeof *obj);
+    uint64_t *pos = malloc(n * sizeof *pos);
+    unsigned char *on = malloc(n);
+    uint32_t *work = malloc(2 * n * sizeof *work);
+    if (!obj || !pos || !on || !work) {
+        free(obj);
+        free(pos);
+        free(on);
+        free(work);
+        return -1;
+    }
+    n = 0;
+    for (uint64_t k = 0; k < r->n_sel; k++)
+        if (r->state[k] == PT_OK && r->inproc[k]) {
+            obj[2 * n] = r->figs[k].energy_pj;
+            obj[2 * n + 1] = r->figs[k].latency_ns;
+            pos[n++] = k;
+        }
+    nsga2_front2(obj, n, on, work);
+    for (uint64_t j = 0; j < n; j++)
+        if (on[j]) {
+            r->state[pos[j]] = PT_PENDING;
+            r->inproc[pos[j]] = 0;
+            r->done--;
+            r->finished_here--;
+        }
+    r->next = 0;
+    free(obj);
+    free(pos);
+    free(on);
+    free(work);
+    return 0;
+}
+
+/* --keep LIST into a bitmap of n bits ("3,17,40-60"): 0, or -1 after a usage error. */
+static int parse_keep(const args_t *a, cli_loc_t loc, const char *v, uint64_t n, unsigned char *map)
+{
+    const char *p = v;
+    for (;;) {
+        char *end;
+        if (*p < '0' || *p > '9')
+            goto bad;
+        unsigned long long lo = strtoull(p, &end, 10), hi = lo;
+        p = end;
+        if (*p == '-') {
+            if (p[1] < '0' || p[1] > '9')
+                goto bad;
+            hi = strtoull(p + 1, &end, 10);
+            p = end;
+        }
+        if (hi < lo || hi >= n) {
+            cli_loc_error(a, loc,
+                          "--keep: point %llu: expected point indices in [0, %llu] (the sweep "
+                          "has %llu points)",
+                          hi < lo ? lo : hi, (unsigned long long)(n ? n - 1 : 0),
+                          (unsigned long long)n);
+            return -1;
+        }
+        for (unsigned long long i = lo; i <= hi; i++)
+            map[i >> 3] |= (unsigned char)(1u << (i & 7));
+        if (!*p)
+            return 0;
+        if (*p++ != ',')
+            goto bad;
+    }
+bad:
+    cli_loc_error(a, loc,
+                  "--keep: expected all, pareto, none or point indices and ranges such as "
+                  "3,17,40-60, got \"%s\"",
+                  v);
+    return -1;
+}
+
 /* ---- The command ---- */
 
 /* 1 when d holds any entry (besides . and ..). */
@@ -1015,7 +1371,10 @@ int cli_sweep(args_t *a)
     const char *file = NULL, *out = NULL;
     uint64_t jobs = 1, shard_i = 0, shard_n = 1;
     int resume = 0, restart = 0, dry = 0, have_shard = 0, skip_invalid = 0, rc;
-    unsigned char *bad_map = NULL; /* --skip-invalid: the invalid points */
+    unsigned char *bad_map = NULL;  /* --skip-invalid: the invalid points */
+    unsigned char *keep_map = NULL; /* --keep LIST */
+    const char *keep = NULL;
+    cli_loc_t keep_loc = {0, 0};
     cli_runopts_t ro;
     cli_runopts_init(&ro);
     cli_opt_state_t ps;
@@ -1036,6 +1395,10 @@ int cli_sweep(args_t *a)
             break;
         case O_SKIP:
             skip_invalid = 1;
+            break;
+        case O_KEEP:
+            keep = v;
+            keep_loc = loc;
             break;
         case O_OUT:
             out = v;
@@ -1119,6 +1482,21 @@ int cli_sweep(args_t *a)
         }
         rc = st == ST_ENOMEM ? CLI_ERUN : CLI_EUSAGE;
         goto out_early;
+    }
+
+    const int keep_all = keep && !strcmp(keep, "all");
+    const int keep_pareto = keep && !strcmp(keep, "pareto");
+    if (keep && !keep_all && !keep_pareto && strcmp(keep, "none")) {
+        keep_map = calloc((size_t)(s->n_points / 8 + 1), 1);
+        if (!keep_map) {
+            fprintf(stderr, "neuspin: error: out of memory\n");
+            rc = CLI_ERUN;
+            goto out_early;
+        }
+        if (parse_keep(a, keep_loc, keep, s->n_points, keep_map)) {
+            rc = CLI_EUSAGE;
+            goto out_early;
+        }
     }
 
     runner_t r;
@@ -1239,7 +1617,9 @@ int cli_sweep(args_t *a)
     r.state = calloc(r.n_sel ? r.n_sel : 1, 1);
     r.err = calloc(r.n_sel ? r.n_sel : 1, sizeof *r.err);
     r.jobs = calloc((size_t)jobs, sizeof *r.jobs);
-    if (!setup && (!r.state || !r.err || !r.jobs)) {
+    r.inproc = calloc(r.n_sel ? r.n_sel : 1, 1);
+    r.figs = calloc(r.n_sel ? r.n_sel : 1, sizeof *r.figs);
+    if (!setup && (!r.state || !r.err || !r.jobs || !r.inproc || !r.figs)) {
         fprintf(stderr, "neuspin: error: out of memory\n");
         setup = CLI_ERUN;
     }
@@ -1283,7 +1663,15 @@ int cli_sweep(args_t *a)
 
     r.t0 = now_s();
     g_stop = 0;
+    run_inproc(&r, jobs, keep_map, keep_all);
+    r.last_draw = 0;
     run_points(&r);
+    if (keep_pareto && !g_stop) {
+        if (keep_front(&r) == 0)
+            run_points(&r);
+        else
+            fprintf(stderr, "neuspin: error: out of memory; --keep pareto wrote no traces\n");
+    }
     int code = g_stop && r.done < r.n_sel ? CLI_EINTR : r.failed ? CLI_ERUN : CLI_OK;
 
     /* This rank's rows as text, gathered on rank 0.  The rows come first: a point whose
@@ -1335,7 +1723,7 @@ int cli_sweep(args_t *a)
         for (const char *p = all; *p; p++)
             lines += *p == '\n';
         sweep_row_t *rows = malloc(lines * sizeof *rows);
-        char *header = summary_header(s), name[96];
+        char *header = sweep_summary_header(s), name[96];
         if (have_shard)
             snprintf(name, sizeof name, "summary.shard-%llu-of-%llu.csv",
                      (unsigned long long)shard_i, (unsigned long long)shard_n);
@@ -1379,12 +1767,15 @@ out:
         free(r.err[k]);
     free(r.err);
     free(r.state);
+    free(r.inproc);
+    free(r.figs);
     free(r.jobs);
     free(r.sel);
     trc_dir_close(r.points);
     trc_dir_close(od);
 out_early:
     free(bad_map);
+    free(keep_map);
     inputs_free(&in);
     sweep_destroy(s);
     sweep_mpi_finalize();

@@ -35,4 +35,48 @@ uint64_t sweep_manifest_points(const char *json);
  * quote or line break; line breaks become spaces. */
 void sweep_csv_field(char *buf, size_t cap, size_t *o, const char *s);
 
+/* ---- In-process analytic points (sweep_inproc.c) ---- */
+
+struct sweep; /* sweep.h */
+
+/* The figures of one ok point: the summary row's metric columns. */
+typedef struct sweep_figs {
+    double energy_pj;     /* per image, every layer and pass */
+    double latency_ns;    /* the cycle the last record ended x the clock period */
+    double area_mm2;      /* the chip (run.json area.chip_mm2) */
+    uint64_t rng_modules; /* dropout modules and arbiters */
+    uint64_t rng_bits;    /* random bits per image */
+    uint64_t memory_bits; /* weights + Bayesian parameters + scheme SRAM */
+    uint64_t tiles;       /* crossbar tiles the mapping uses */
+} sweep_figs_t;
+
+/* One worker's evaluator: scratch buffers and the cache of the last point's layer costs.
+ * Not shared between threads; a forked worker owns its copy. */
+typedef struct sweep_eval sweep_eval_t;
+
+/* ST_OK or ST_ENOMEM.  analytic_default: a point without a timing runs analytic (a build
+ * without SystemC). */
+int sweep_eval_create(const struct sweep *s, int analytic_default, sweep_eval_t **out);
+void sweep_eval_destroy(sweep_eval_t *e); /* NULL is a no-op */
+
+/* 1 when point i runs with analytic timing, so it can be evaluated in process. */
+int sweep_eval_inproc(const sweep_eval_t *e, uint64_t i);
+
+/* Evaluates point i as `neuspin run --timing analytic` would, and fills *f with the figures
+ * its summary row would carry, to the byte.  ST_OK; ST_ENOMEM; any other status: the point
+ * does not end in figures here (mapping, limits, a refused operation) and must run as a
+ * child, whose messages are the ones to report. */
+int sweep_eval_point(sweep_eval_t *e, uint64_t i, sweep_figs_t *f);
+
+/* Points served from the cache, and computed, so far. */
+void sweep_eval_stats(const sweep_eval_t *e, uint64_t *hits, uint64_t *misses);
+
+/* "point,<axis keys>,seed,<metrics>": the summary's header line (malloc'd; NULL on
+ * ENOMEM); no seed column when an axis is the seed. */
+char *sweep_summary_header(const struct sweep *s);
+
+/* Writes ",energy,...,edap,ok," (the metric columns of an ok row after the seed) into buf;
+ * the length written.  The one formatter of both paths. */
+size_t sweep_figs_format(const sweep_figs_t *f, char *buf, size_t cap);
+
 #endif

@@ -315,3 +315,53 @@ uint64_t sim_estimate_toggles(const wl_net_t *net, const wl_map_t *map, uint32_t
     }
     return 2 * steps * T; /* each step raises and lowers a busy signal */
 }
+
+/* For in-process sweeps (sim/cmd/sweep_inproc.c): what sim_analytic computes before its
+ * record loop, per layer, so a caller can skip the layers it already knows.  Same scratch
+ * models, programs and p as sim_analytic; only the layers with need[i] (need NULL: all). */
+int sim_analytic_layers(const sim_job_t *job, const unsigned char *need, trc_rec_t *first,
+                        trc_rec_t *later, uint32_t *passes, char *err, size_t errn)
+{
+    const arch_t *a = job->arch;
+    const uint32_t n = job->net->n_layers;
+    scratch_t s = {a, NULL, NULL, NULL, NULL, NULL};
+    wl_prog_t *program = NULL;
+    int st;
+    if ((st = tile_create(&a->tile, &s.tile)) || (st = sbuf_create(&a->gbuf, &s.gbuf)) ||
+        (st = sbuf_create(&a->scale_buf, &s.scale)) || (st = bus_create(&a->bus, &s.bus)) ||
+        (st = periph_create(&a->periph, &s.periph))) {
+        scratch_free(&s);
+        snprintf(err, errn, "cannot build the models: %s", st_str(st));
+        return st;
+    }
+    if ((st = wl_prog_build(job->net, job->map, a, &program)) != ST_OK) {
+        scratch_free(&s);
+        snprintf(err, errn, "cannot build the layers' operation programs: %s", st_str(st));
+        return st;
+    }
+    for (uint32_t i = 0; i < n && st == ST_OK; i++) {
+        passes[i] = wl_prog_passes(program, i, job->T);
+        if (need && !need[i])
+            continue;
+        const double p =
+            job->layers && job->layers[i].has_p ? job->layers[i].p_mean : program->layers[i].p;
+        layer_cost_t c[2];
+        memset(c, 0, sizeof c);
+        st = layer_cost(&s, job->map, &program->layers[i], i, p, 0, &c[0]);
+        keep(&st, layer_cost(&s, job->map, &program->layers[i], i, p, 1, &c[1]));
+        for (int k = 0; k < 2; k++) {
+            trc_rec_t *r = k ? &first[i] : &later[i];
+            memset(r, 0, sizeof *r);
+            r->layer = i;
+            r->cycles = c[k].cycles;
+            r->acts = c[k].acts;
+            r->rng_bits = c[k].acts.n[ACT_DRNG_SET] + c[k].acts.n[ACT_ARB_BIT];
+            r->rng_cycles = c[k].rng_cycles;
+        }
+    }
+    if (st != ST_OK)
+        snprintf(err, errn, "a model refused an operation: %s", st_str(st));
+    wl_prog_destroy(program);
+    scratch_free(&s);
+    return st;
+}

@@ -1,5 +1,5 @@
-/* limits.c - run-cost estimates and limits (see limits.h). */
-#include "limits.h"
+/* limits.c - run-cost estimates and limits (see sim_limits.h). */
+#include "sim_limits.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -40,6 +40,7 @@ typedef struct sim_job {
     const char *vcd_path;        /* write block busy/idle waveforms here (event, cycle), or NULL */
     uint64_t device_seed;        /* the chip instance: each dropout module's device variation
                                     and calibration residue (seed: only the masks) */
+    const char *trace_tx_path;   /* write the per-transaction trace here (event, cycle), or NULL */
 } sim_job_t;
 
 /* Cost of programming the weights once, before inference (reported apart). */
@@ -56,6 +57,14 @@ typedef struct sim_prog {
  * ST_ERANGE/ST_EINVAL (a model refused a request: reported in err), ST_ENOMEM; 1 when
  * stopped by *job->stop. */
 int sim_analytic(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn);
+
+/* Per-layer entry point of the analytic mode, for in-process sweeps: the record sim_analytic
+ * gives layer i in its first pass (first[i]) and in a later pass (later[i]), with layer,
+ * cycles, acts, rng_bits and rng_cycles set (pass and start_cyc 0), and passes[i], the passes
+ * that run the layer (later ones are empty records).  Only layers with need[i] are filled
+ * (need NULL: all); passes[] always.  Arrays of net->n_layers.  Returns as sim_analytic. */
+int sim_analytic_layers(const sim_job_t *job, const unsigned char *need, trc_rec_t *first,
+                        trc_rec_t *later, uint32_t *passes, char *err, size_t errn);
 
 /* Estimated waveform changes of a run (two per block operation): what --vcd would write. */
 uint64_t sim_estimate_toggles(const wl_net_t *net, const wl_map_t *map, uint32_t T);

@@ -219,7 +219,9 @@ class Engine : public sc_core::sc_module
         m_op.bus_bits = bus_bits;
     }
     // Runs the operations that fn issues on shared resource r: acquire, call, wait, release.
-    template <class Fn> void on(unsigned r, Fn fn);
+    template <class Fn> uint64_t on(unsigned r, Fn fn);
+    // --trace-tx: one line for step k of the program (req, grant, release cycles).
+    void tx(unsigned k, uint64_t req, uint64_t grant, uint64_t rel, uint64_t dur);
 
     Top &m_top;
     const uint32_t m_layer;
@@ -251,6 +253,7 @@ class Top
     int status = ST_OK;                             // first failure
     std::string error;                              // its one-line reason
     bool stopped = false;                           // stopped by *job.stop
+    FILE *tx = nullptr;                             // --trace-tx, or null
     unsigned running = 0;                           // engines not finished
 
     Top(const sim_job_t &j) : job(j), clocking(j.timing == SIM_TIMING_CYCLE) {}
@@ -327,12 +330,35 @@ sc_time Engine::send(unsigned port, uint64_t *data)
 
 // A shared-resource operation lasts at least one cycle, so it always ends on a cycle
 // boundary after its grant (docs/timing.md).
-template <class Fn> void Engine::on(unsigned r, Fn fn)
+template <class Fn> uint64_t Engine::on(unsigned r, Fn fn)
 {
     const uint64_t start = m_top.arb[r]->acquire(m_layer);
     const uint64_t cycles = std::max<uint64_t>(1, cycles_of(fn()));
     m_top.clocking.wait_until(start + cycles);
     m_top.arb[r]->release();
+    return start;
+}
+
+// The per-transaction trace (docs/timing.md, "Transaction traces"): the step's operations,
+// the bits of a buffer step, the models' cycles and the request, grant and release cycles.
+void Engine::tx(unsigned k, uint64_t req, uint64_t grant, uint64_t rel, uint64_t dur)
+{
+    if (!m_top.tx)
+        return;
+    const wl_step_t &s = m_prog.steps[k];
+    char ops[96] = "";
+    size_t len = 0;
+    uint64_t bits = 0;
+    for (unsigned j = 0; j < s.n_ops && len < sizeof ops - 16; j++) {
+        const wl_op_t &op = m_prog.ops[s.first + j];
+        len += size_t(
+            snprintf(ops + len, sizeof ops - len, "%s%s", j ? "+" : "", wl_op_name(op.kind)));
+        if (op.kind == WL_OP_READ || op.kind == WL_OP_WRITE)
+            bits += op.n;
+    }
+    fprintf(m_top.tx, "%u,%u,%u,%u,%s,%s,%llu,%llu,%llu,%llu,%llu\n", m_layer, m_op.pass, m_op.mvm,
+            k, wl_res_name(s.res), ops, (unsigned long long)bits, (unsigned long long)dur,
+            (unsigned long long)req, (unsigned long long)grant, (unsigned long long)rel);
 }
 
 // Blocks until the layer's inputs hold `need_rows` rows of pass `pass`.
@@ -443,12 +469,16 @@ void Engine::run_steps(unsigned first, unsigned n, uint32_t item, trc_rec_t &rec
             continue;
         const wl_op_t *ops = m_prog.ops + s.first;
         if (s.res < WL_RES_SHARED) {
-            on(s.res, [&] {
+            const uint64_t req = now_cycle();
+            uint64_t dur = 0;
+            const uint64_t grant = on(s.res, [&] {
                 sc_time t = sc_core::SC_ZERO_TIME;
                 for (unsigned j = 0; j < s.n_ops; j++)
                     t += issue(ops[j], s.res, rec);
+                dur = cycles_of(t);
                 return t;
             });
+            tx(k, req, grant, now_cycle(), dur);
         } else {
             const uint64_t t0 = now_cycle();
             const bool tiles = s.res == WL_RES_TILES;
@@ -462,6 +492,7 @@ void Engine::run_steps(unsigned first, unsigned n, uint32_t item, trc_rec_t &rec
             for (unsigned j = 0; j < s.n_ops; j++)
                 d += issue(ops[j], s.res, rec);
             const uint64_t c = cycles_of(d);
+            tx(k, t0, t0, t0 + c, c);
             if (!tiles)
                 rec.rng_cycles += c;
             if (s.overlap) {
@@ -736,6 +767,36 @@ static sc_core::sc_trace_file *open_vcd(const char *path, Top &top)
     return tf;
 }
 
+// Opens the per-transaction trace and writes its header: the parameters a reference needs
+// to replay the operation stream (docs/timing.md, "Transaction traces").
+static FILE *open_tx(const char *path, const Top &top)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return nullptr;
+    const arch_t &a = *top.job.arch;
+    fprintf(f,
+            "# neuspin trace-tx 1\n# arch bus_width_bits=%u t_hop_cyc=%u gbuf_word_bits=%u "
+            "gbuf_t_read_cyc=%u gbuf_t_write_cyc=%u\n# run schedule=%s T=%u prefix=%u layers=%u\n",
+            unsigned(a.bus.width_bits), unsigned(a.bus.t_hop_cyc), unsigned(a.gbuf.word_bits),
+            unsigned(a.gbuf.t_read_cyc), unsigned(a.gbuf.t_write_cyc),
+            a.schedule == ARCH_SCHED_LAYER ? "layer" : "pipeline", top.job.T, top.prefix(),
+            top.prog->n_layers);
+    for (uint32_t i = 0; i < top.prog->n_layers; i++) {
+        const wl_prog_layer_t &p = top.prog->layers[i];
+        unsigned ovl = 0; // steps that run beside the next one
+        for (unsigned k = 0; k < unsigned(p.n_setup) + p.n_body; k++)
+            ovl |= unsigned(p.steps[k].overlap != 0) << k;
+        fprintf(f,
+                "# layer %u n_setup=%u rows=%u row_items=%u src=%d,%d dep=%u stride=%u k=%u "
+                "pad=%u hin=%u overlap=%u\n",
+                i, p.n_setup, p.rows, p.row_items, p.src[0], p.src[1], p.dep, p.dep_stride, p.dep_k,
+                p.dep_pad, p.dep_hin, ovl);
+    }
+    fprintf(f, "layer,pass,item,step,res,op,bits,dur,req,grant,rel\n");
+    return f;
+}
+
 } // namespace ns
 
 extern "C" int sim_engine_available(void)
@@ -756,9 +817,19 @@ extern "C" int sim_engine_run(const sim_job_t *job, sim_prog_t *prog, char *err,
         snprintf(err, errn, "%s: cannot create the waveform file", job->vcd_path);
         return ST_EIO;
     }
+    if (job->trace_tx_path && !(top.tx = ns::open_tx(job->trace_tx_path, top))) {
+        if (tf)
+            sc_core::sc_close_vcd_trace_file(tf);
+        snprintf(err, errn, "%s: cannot create the transaction trace", job->trace_tx_path);
+        return ST_EIO;
+    }
     sc_core::sc_start();
     if (tf)
         sc_core::sc_close_vcd_trace_file(tf);
+    if (top.tx && (ferror(top.tx) | fclose(top.tx)) && top.status == ST_OK) {
+        snprintf(err, errn, "%s: writing the transaction trace failed", job->trace_tx_path);
+        return ST_EIO;
+    }
     if (top.status != ST_OK) {
         snprintf(err, errn, "%s", top.error.c_str());
         return top.status;

@@ -12,7 +12,7 @@
 
 #include "arch.h"
 #include "base/status.h"
-#include "limits.h"
+#include "sim_limits.h"
 #include "wl.h"
 #include "wl_map.h"
 

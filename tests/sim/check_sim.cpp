@@ -93,8 +93,8 @@ void load_toy(Fixture &f, uint32_t strategy = 0, int scheme = -1)
 int run_toy(Fixture &f, sim_prog_t &prog, volatile sig_atomic_t *stop = nullptr,
             uint32_t timing = SIM_TIMING_EVENT)
 {
-    sim_job_t job = {&f.arch, f.net,   f.map, f.sum->T, 1,       f.layers,
-                     f.sum,   nullptr, stop,  timing,   nullptr, 1}; // device seed 1
+    sim_job_t job = {&f.arch, f.net, f.map,  f.sum->T, 1, f.layers, f.sum,
+                     nullptr, stop,  timing, nullptr,  1, nullptr}; // device seed 1
     char err[256] = "";
     return job.timing == SIM_TIMING_ANALYTIC ? sim_analytic(&job, &prog, err, sizeof err)
                                              : sim_engine_run(&job, &prog, err, sizeof err);

@@ -101,7 +101,7 @@ done
 
 # --- network keys as axes: points run from their own network files ---
 printf 'version: 1\nbase: {workload: lenet5-mnist, T: 1, timing: analytic}\naxes:\n  - {key: net.bayes_last, values: [0, 1, 5]}\n  - {key: net.dropout, values: [0.1, 0.3]}\n' > "$T/net.yaml"
-"$NS" sweep "$T/net.yaml" -o "$T/net" 2> /dev/null
+"$NS" sweep "$T/net.yaml" -o "$T/net" --keep all 2> /dev/null
 check "a sweep over net.bayes_last x net.dropout runs (exit $?)" "[ \$(grep -c ',ok,\$' $T/net/summary.csv) -eq 6 ]"
 # RNG modules by hand: no Bayesian layer 0; the last one (fc3, 84 inputs) 84; all five
 # conv/fc layers 25 + 150 + 400 + 120 + 84 = 779 (the default's, one module per row)

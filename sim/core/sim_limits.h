@@ -1,4 +1,4 @@
-/* limits.h - what a run will cost, estimated from the map before anything is elaborated,
+/* sim_limits.h - what a run will cost, estimated from the map before anything is elaborated,
  * and the limits `neuspin run` refuses a run over (--max-events, --max-trace-mb,
  * --max-mem-mb).  Pure C: no SystemC, so the arithmetic is unit-tested on its own
  * (tests/sim/check_limits.c counts a small network by hand).

@@ -14,6 +14,7 @@
 #include "base/status.h"
 #include "check_main.h"
 #include "infer.h"
+#include "base/sha256.h"
 #include "wl.h"
 #include "idx.h"
 #include "wl_map.h"
@@ -702,6 +703,107 @@ START_TEST(test_infer_lenet5_matches_the_reference_bit_for_bit)
 }
 END_TEST
 
+/* Every committed model, every t10k image: with dropout off and no faults (the mean
+ * network), the function's predicted classes equal the trainer's ("pred", 10,000 classes)
+ * and its last-layer integer sums hash to the trainer's "sums_sha256" (SHA-256 of the
+ * int32 little-endian array [images, classes]), both written by scripts/train/reference.py
+ * (numpy, checked there against PyTorch), not by this code. */
+static const char *const ref_models[] = {
+    "lenet5-none",       "lenet5-mc_dropout",     "lenet5-spindrop",  "lenet5-spatial_spindrop",
+    "lenet5-scaledrop",  "lenet5-affine_dropout", "lenet5-subset_vi", "vggsmall-none",
+    "vggsmall-spindrop", "vggsmall-scaledrop"};
+
+START_TEST(test_reference_every_model_every_image_bit_for_bit)
+{
+    char path[512], want_hex[SHA256_HEX_LEN + 1] = "";
+    const char *images = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+    snprintf(path, sizeof path, "%s/workloads/trained/%s.ref.json", NS_SOURCE_DIR, ref_models[_i]);
+    char *ref = slurp(path);
+    FILE *probe = fopen(images, "rb");
+    if (!ref || !probe) {
+        printf("reference: skipped %s: %s is absent\n", ref_models[_i], !ref ? path : images);
+        if (probe)
+            fclose(probe);
+        free(ref);
+        return;
+    }
+    fclose(probe);
+    const char *h = strstr(ref, "\"sums_sha256\":\"");
+    ck_assert_ptr_nonnull(h);
+    memcpy(want_hex, h + strlen("\"sums_sha256\":\""), SHA256_HEX_LEN);
+    want_hex[SHA256_HEX_LEN] = '\0';
+    enum { N = 10000 };
+    static long pred[N];
+    ck_assert_uint_eq(json_ints(ref, "pred", pred, N), N);
+    free(ref);
+
+    arch_t arch;
+    arch_diag_list_t dl;
+    arch_diag_init(&dl);
+    ck_assert_int_eq(arch_load_string("<test>", ideal_arch, strlen(ideal_arch), &arch, &dl), ST_OK);
+    wl_net_t *net = NULL;
+    wl_weights_t *w = NULL;
+    wl_map_t *map = NULL;
+    snprintf(path, sizeof path, "%s/workloads/trained/%s.onnx", NS_SOURCE_DIR, ref_models[_i]);
+    ck_assert_int_eq(wl_onnx_load(path, &net, &w, &dl), ST_OK);
+    ck_assert_int_eq(wl_map_build(net, &arch, 0, &map, &dl), ST_OK);
+    wl_idx_t idx;
+    char err[512];
+    ck_assert_msg(wl_idx_load(images, 3, &idx, err, sizeof err) == ST_OK, "%s", err);
+    ck_assert_uint_eq(idx.dims[0], N);
+    const uint64_t px = (uint64_t)idx.dims[1] * idx.dims[2];
+    infer_t *f = NULL;
+    ck_assert_msg(infer_create(&arch, net, map, w, 1, 2, &f, err, sizeof err) == ST_OK, "%s", err);
+    infer_set_mean_net(f, 1);
+    const uint32_t C = infer_classes(f);
+    ck_assert_uint_le(C, 16);
+    sha256_t sh;
+    sha256_init(&sh);
+    uint32_t wrong = 0, first_wrong = N;
+    for (uint32_t i = 0; i < N; i++) {
+        double lg[16];
+        ck_assert_int_eq(infer_image(f, i, idx.data + i * px, 1, lg), ST_OK);
+        const int32_t *s = infer_last_sums(f);
+        for (uint32_t c = 0; c < C; c++) {
+            const uint32_t u = (uint32_t)s[c];
+            const unsigned char le[4] = {(unsigned char)u, (unsigned char)(u >> 8),
+                                         (unsigned char)(u >> 16), (unsigned char)(u >> 24)};
+            sha256_update(&sh, le, 4);
+        }
+        uint32_t best = 0;
+        for (uint32_t c = 1; c < C; c++)
+            if (lg[c] > lg[best])
+                best = c;
+        if (best != (uint32_t)pred[i] && wrong++ == 0)
+            first_wrong = i;
+    }
+    unsigned char dg[32];
+    char got_hex[SHA256_HEX_LEN + 1];
+    sha256_final(&sh, dg);
+    sha256_to_hex(dg, got_hex);
+    ck_assert_msg(wrong == 0, "%s: %u of %u classes differ from the reference (first: image %u)",
+                  ref_models[_i], wrong, N, first_wrong);
+    ck_assert_msg(strcmp(got_hex, want_hex) == 0, "%s: sums hash %s, reference %s", ref_models[_i],
+                  got_hex, want_hex);
+    infer_destroy(f);
+    wl_idx_free(&idx);
+    wl_map_destroy(map);
+    wl_weights_destroy(w);
+    wl_net_destroy(net);
+}
+END_TEST
+
+Suite *reference_suite(void)
+{
+    Suite *s = suite_create("reference");
+    TCase *tc = tcase_create("Core");
+    tcase_set_timeout(tc, 900);
+    tcase_add_loop_test(tc, test_reference_every_model_every_image_bit_for_bit, 0,
+                        (int)(sizeof ref_models / sizeof ref_models[0]));
+    suite_add_tcase(s, tc);
+    return s;
+}
+
 Suite *infer_suite(void)
 {
     Suite *s = suite_create("infer");
@@ -734,6 +836,6 @@ Suite *infer_suite(void)
 
 int main(void)
 {
-    const ns_suite_fn suites[] = {infer_suite};
-    return ns_check_run(suites, 1);
+    const ns_suite_fn suites[] = {infer_suite, reference_suite};
+    return ns_check_run(suites, 2);
 }

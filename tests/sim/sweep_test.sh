@@ -12,6 +12,11 @@ NS=$1
 SRC=$2
 MODE=${3:-all}
 . "$(dirname "$0")/../lib.sh"
+# Analytic points run in process without traces (issue 15); these tests are about child
+# processes (traces, failures, SIGINT, resume), so every sweep here keeps every point's
+# traces, which runs each point as its own `neuspin run` (in a build without SystemC every
+# point is analytic).  The in-process path has its own tests (inproc_test.sh).
+ns_sweep() { "$NS" sweep "$@" --keep all; }
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN
 
@@ -35,16 +40,16 @@ if [ "$MODE" = mpi ]; then
   # Open MPI keeps its own allocations until exit; the full unwinder lets the suppressions
   # (tests/lsan.supp) find its libraries in every stack.
   export LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp:fast_unwind_on_malloc=0:print_suppressions=0"
-  "$NS" sweep "$T/s.yaml" -o "$T/serial" 2> /dev/null
+  ns_sweep "$T/s.yaml" -o "$T/serial" 2> /dev/null
   check "the serial sweep exits 0" "[ $? -eq 0 ]"
-  "$MPIEXEC" -n 2 "$NS" sweep "$T/s.yaml" -o "$T/mpi" > "$T/mpi.txt" 2>&1
+  "$MPIEXEC" -n 2 "$NS" sweep "$T/s.yaml" -o "$T/mpi" --keep all > "$T/mpi.txt" 2>&1
   rc=$?
   check "mpirun -n 2 neuspin sweep exits 0 (got $rc)" "[ $rc -eq 0 ] || { cat $T/mpi.txt; false; }"
   check "both ranks ran points" "grep -q '^rank 0: point' $T/mpi.txt && grep -q '^rank 1: point' $T/mpi.txt"
   check "the MPI summary is byte-identical to the serial one" "cmp -s $T/serial/summary.csv $T/mpi/summary.csv"
   check "the MPI sweep.json is byte-identical" "cmp -s $T/serial/sweep.json $T/mpi/sweep.json"
   check "every point's traces are identical" "diff -r $T/serial/points $T/mpi/points > /dev/null"
-  "$MPIEXEC" -n 2 "$NS" sweep "$T/s.yaml" -o "$T/mpis" --shard 1/2 > /dev/null 2>&1
+  "$MPIEXEC" -n 2 "$NS" sweep "$T/s.yaml" -o "$T/mpis" --shard 1/2 --keep all > /dev/null 2>&1
   check "mpirun with --shard writes that shard's summary" \
     "[ \$(( \$(wc -l < $T/mpis/summary.shard-1-of-2.csv) - 1 )) -eq 6 ]"
   finish
@@ -101,7 +106,7 @@ done
 
 # --- network keys as axes: points run from their own network files ---
 printf 'version: 1\nbase: {workload: lenet5-mnist, T: 1, timing: analytic}\naxes:\n  - {key: net.bayes_last, values: [0, 1, 5]}\n  - {key: net.dropout, values: [0.1, 0.3]}\n' > "$T/net.yaml"
-"$NS" sweep "$T/net.yaml" -o "$T/net" --keep all 2> /dev/null
+ns_sweep "$T/net.yaml" -o "$T/net" 2> /dev/null
 check "a sweep over net.bayes_last x net.dropout runs (exit $?)" "[ \$(grep -c ',ok,\$' $T/net/summary.csv) -eq 6 ]"
 # RNG modules by hand: no Bayesian layer 0; the last one (fc3, 84 inputs) 84; all five
 # conv/fc layers 25 + 150 + 400 + 120 + 84 = 779 (the default's, one module per row)
@@ -113,9 +118,9 @@ check "each point runs from its own network file, written once per distinct netw
 
 # --- --skip-invalid: points that break a rule are listed, the others run ---
 printf 'version: 1\nbase: {workload: lenet5-mnist, T: 1, timing: analytic}\naxes:\n  - {key: chip.tiles, values: [4, 16]}\n' > "$T/inv.yaml"
-"$NS" sweep "$T/inv.yaml" -o "$T/inv0" 2> "$T/err.txt"
+ns_sweep "$T/inv.yaml" -o "$T/inv0" 2> "$T/err.txt"
 check "without --skip-invalid an invalid point stops the sweep (exit $?)" "grep -q '1 of 2 points invalid; nothing was run' $T/err.txt"
-"$NS" sweep "$T/inv.yaml" -o "$T/inv" --skip-invalid 2> "$T/err.txt"
+ns_sweep "$T/inv.yaml" -o "$T/inv" --skip-invalid 2> "$T/err.txt"
 rc=$?
 check "with --skip-invalid the valid point runs (exit $rc)" "[ $rc -eq 0 ] && grep -q '^1,16,.*,ok,\$' $T/inv/summary.csv"
 check "… the invalid one is listed with its reason" "grep -q '^0,4,[0-9]*,,,,,,,,,invalid,.*tiles' $T/inv/summary.csv"
@@ -125,7 +130,7 @@ check "merge keeps the invalid row" "cmp -s $T/inv/summary.csv $T/invm/summary.c
 
 # --- every example sweep in configs/sweeps is valid ---
 for f in "$SRC"/configs/sweeps/*.yaml; do
-  "$NS" sweep "$f" --dry-run > "$T/dry.txt" 2> "$T/err.txt"
+  ns_sweep "$f" --dry-run > "$T/dry.txt" 2> "$T/err.txt"
   rc=$? # before the label's $(basename): a command substitution resets $?
   check "configs/sweeps/$(basename "$f") checks (every point valid; exit $rc)" "[ $rc -eq 0 ]"
 done
@@ -133,9 +138,9 @@ check "the 200-point reference sweep has 200 points" \
   "[ \$(grep -c '^neuspin run' $T/dry.txt) -eq 200 ] || [ \$(basename $f) != lenet5-200.yaml ]"
 
 # --- a sweep, -j 1 and -j 2: byte-identical ---
-"$NS" sweep "$T/s.yaml" -o "$T/j1" -j 1 2> "$T/j1.txt"
+ns_sweep "$T/s.yaml" -o "$T/j1" -j 1 2> "$T/j1.txt"
 check "sweep -j 1 exits 0" "[ $? -eq 0 ]"
-"$NS" sweep "$T/s.yaml" -o "$T/j2" -j 2 2> "$T/j2.txt"
+ns_sweep "$T/s.yaml" -o "$T/j2" -j 2 2> "$T/j2.txt"
 check "sweep -j 2 exits 0" "[ $? -eq 0 ]"
 rows=$(($(wc -l < "$T/j1/summary.csv") - 1))
 check "summary.csv has a row per point (12, got $rows)" "[ $rows -eq 12 ]"
@@ -169,7 +174,7 @@ axes:
   - {key: xbar.cols, values: [64]}
   - {key: chip.tiles, values: [8, 64]}
 EOF
-"$NS" sweep "$T/bad.yaml" -o "$T/never" > /dev/null 2> "$T/err.txt"
+ns_sweep "$T/bad.yaml" -o "$T/never" > /dev/null 2> "$T/err.txt"
 rc=$?
 check "a sweep with invalid points exits 2" "[ $rc -eq 2 ]"
 check "an invalid point is reported with its axis values" \
@@ -180,23 +185,23 @@ check "nothing is written for an invalid sweep" "[ ! -e $T/never ]"
 printf 'version: 1\naxes:\n  - {key: xbar.rwos, values: [64]}\n' > "$T/bad2.yaml"
 expect_err "a bad axis key is reported at its line" \
   "$T/bad2.yaml:3:11: error: axes[0].key: unknown key 'xbar.rwos', did you mean 'xbar.rows'?" 2 \
-  "$NS" sweep "$T/bad2.yaml" -o "$T/never"
+  ns_sweep "$T/bad2.yaml" -o "$T/never"
 printf 'version: 1\nmode: zip\naxes:\n  - {key: xbar.rows, values: [64, 128]}\n  - {key: T, values: [1, 2, 3]}\n' > "$T/bad3.yaml"
 expect_err "zip of unequal lengths is an error at the axes" \
   "$T/bad3.yaml:5:5: error: axes[1]: mode zip needs axes of equal length: axes[0] (xbar.rows) has 2 values, axes[1] (T) has 3" 2 \
-  "$NS" sweep "$T/bad3.yaml" -o "$T/never"
+  ns_sweep "$T/bad3.yaml" -o "$T/never"
 expect_err "sweep without -o is refused" "<cmdline>:1:$(col 3 sweep "$T/s.yaml"): error: sweep: expected -o DIR" 2 \
   "$NS" sweep "$T/s.yaml"
 expect_err "--shard checks I < N" \
   "<cmdline>:1:$(col 6 sweep "$T/s.yaml" -o "$T/x" --shard 3/3): error: --shard I: expected integer in [0, 2], got \"3\"" 2 \
-  "$NS" sweep "$T/s.yaml" -o "$T/x" --shard 3/3
+  ns_sweep "$T/s.yaml" -o "$T/x" --shard 3/3
 
 # --- a failing point is recorded and the sweep goes on ---
 # Point 5's trace cannot be renamed into place (a directory holds its name): it fails at
 # run time, after every check passed.  (A sweep directory first: one point, then a stop.)
-NEUSPIN_SWEEP_STOP_AFTER=1 "$NS" sweep "$T/s.yaml" -o "$T/f" 2> /dev/null
+NEUSPIN_SWEEP_STOP_AFTER=1 ns_sweep "$T/s.yaml" -o "$T/f" 2> /dev/null
 mkdir -p "$T/f/points/0005/layers.csv"
-"$NS" sweep "$T/s.yaml" -o "$T/f" -j 2 2> "$T/f.txt"
+ns_sweep "$T/s.yaml" -o "$T/f" -j 2 2> "$T/f.txt"
 rc=$?
 check "a sweep with a failed point exits 1 (got $rc)" "[ $rc -eq 1 ]"
 check "the failed point is recorded with status failed and its error" \
@@ -205,20 +210,20 @@ check "its whole stderr is kept" "grep -q 'neuspin: error:' $T/f/points/0005/std
 check "the other points are ok" "[ \$(grep -c ',ok,\$' $T/f/summary.csv) -eq 11 ]"
 check "the progress names the failure" "grep -q '^point 5/12 failed (' $T/f.txt"
 rmdir "$T/f/points/0005/layers.csv"
-"$NS" sweep "$T/s.yaml" -o "$T/f" --resume 2> "$T/f2.txt"
+ns_sweep "$T/s.yaml" -o "$T/f" --resume 2> "$T/f2.txt"
 check "--resume reruns only the failed point" \
   "[ $? -eq 0 ] && [ \$(grep -c '^point ' $T/f2.txt) -eq 1 ] && grep -q '^point 5/12 ok' $T/f2.txt"
 check "after it the summary equals the clean sweep's" "cmp -s $T/j1/summary.csv $T/f/summary.csv"
 
 # --- interrupted sweep and --resume: no point lost, none run twice ---
-NEUSPIN_SWEEP_STOP_AFTER=5 "$NS" sweep "$T/s.yaml" -o "$T/r" -j 1 2> "$T/r1.txt"
+NEUSPIN_SWEEP_STOP_AFTER=5 ns_sweep "$T/s.yaml" -o "$T/r" -j 1 2> "$T/r1.txt"
 rc=$?
 check "an interrupted sweep exits 130 (got $rc)" "[ $rc -eq 130 ]"
 check "it writes the summary of the finished points (5)" \
   "[ \$(( \$(wc -l < $T/r/summary.csv) - 1 )) -eq 5 ]"
 check "it says how to continue" "grep -q 'run again with --resume' $T/r1.txt"
 for p in 0000 0001 0002 0003 0004; do stat -c '%i %Y' "$T/r/points/$p/run.json"; done > "$T/stamps1"
-"$NS" sweep "$T/s.yaml" -o "$T/r" -j 2 --resume 2> "$T/r2.txt"
+ns_sweep "$T/s.yaml" -o "$T/r" -j 2 --resume 2> "$T/r2.txt"
 check "--resume exits 0" "[ $? -eq 0 ]"
 check "--resume reports the complete points" "grep -q '^resume: 5 of 12 points already complete, 7 to run' $T/r2.txt"
 n1=$(grep -c '^point [0-9]*/12 ok' "$T/r1.txt")
@@ -228,12 +233,12 @@ check "the points run before the interruption are untouched (same inode and time
   "for p in 0000 0001 0002 0003 0004; do stat -c '%i %Y' $T/r/points/\$p/run.json; done | cmp -s - $T/stamps1"
 check "the resumed summary equals the uninterrupted sweep's" "cmp -s $T/j1/summary.csv $T/r/summary.csv"
 check "the resumed traces equal the uninterrupted sweep's" "diff -r $T/j1/points $T/r/points > /dev/null"
-"$NS" sweep "$T/s.yaml" -o "$T/r" --resume 2> "$T/r3.txt"
+ns_sweep "$T/s.yaml" -o "$T/r" --resume 2> "$T/r3.txt"
 check "a second --resume runs nothing" "[ $? -eq 0 ] && ! grep -q '^point ' $T/r3.txt"
 printf 'version: 1\naxes:\n  - {key: xbar.rows, values: [64]}\n' > "$T/other.yaml"
 expect_err "a directory holding another sweep is refused" \
   "neuspin: error: $T/r holds another sweep (points differs in $T/r/sweep.json); use another -o DIR, or --restart" 2 \
-  "$NS" sweep "$T/other.yaml" -o "$T/r"
+  ns_sweep "$T/other.yaml" -o "$T/r"
 
 # --- SIGINT: stop launching, end the children, write what finished ---
 cat > "$T/slow.yaml" <<'EOF'
@@ -247,7 +252,7 @@ EOF
 # first finished point while the sweep is frozen (SIGSTOP); once there is one, SIGINT it
 # before it continues.  Frozen, it launched at most 2 points past the finished one, so at
 # least 21 of 24 are left and it is still sweeping when it handles the signal.
-"$NS" sweep "$T/slow.yaml" -o "$T/int" -j 2 2> "$T/int.txt" &
+"$NS" sweep "$T/slow.yaml" -o "$T/int" -j 2 --keep all 2> "$T/int.txt" &
 pid=$!
 for _ in $(seq 1200); do
   kill -STOP $pid 2> /dev/null || break
@@ -264,13 +269,13 @@ check "SIGINT ends the sweep with 130 (got $rc)" "[ $rc -eq 130 ]"
 check "no child is left running" "! pgrep -f -- '-o $T/int/points' > /dev/null"
 check "the summary of what finished is written" "[ -s $T/int/summary.csv ]"
 done_pts=$(($(wc -l < "$T/int/summary.csv") - 1))
-"$NS" sweep "$T/slow.yaml" -o "$T/int" -j 2 --resume 2> "$T/int2.txt"
+ns_sweep "$T/slow.yaml" -o "$T/int" -j 2 --resume 2> "$T/int2.txt"
 check "--resume after SIGINT completes the sweep" \
   "[ $? -eq 0 ] && [ \$(( \$(wc -l < $T/int/summary.csv) - 1 )) -eq 24 ] && [ \$(grep -c '^point ' $T/int2.txt) -eq $((24 - done_pts)) ]"
 
 # --- shards and merge ---
 for i in 0 1 2; do
-  "$NS" sweep "$T/s.yaml" -o "$T/sh$i" --shard $i/3 2> /dev/null
+  ns_sweep "$T/s.yaml" -o "$T/sh$i" --shard $i/3 2> /dev/null
 done
 check "each shard writes summary.shard-I-of-3.csv with its 4 points" \
   "for i in 0 1 2; do [ \$(( \$(wc -l < $T/sh\$i/summary.shard-\$i-of-3.csv) - 1 )) -eq 4 ] || exit 1; done"
@@ -283,7 +288,7 @@ check "merge copies sweep.json" "cmp -s $T/j1/sweep.json $T/merged/sweep.json"
 # shards of a Slurm array, all in one directory
 for i in 0 1 2; do
   SLURM_ARRAY_TASK_ID=$((i + 5)) SLURM_ARRAY_TASK_MIN=5 SLURM_ARRAY_TASK_COUNT=3 \
-    "$NS" sweep "$T/s.yaml" -o "$T/arr" 2> /dev/null
+    ns_sweep "$T/s.yaml" -o "$T/arr" 2> /dev/null
 done
 check "SLURM_ARRAY_TASK_ID/COUNT pick the shard" \
   "[ -f $T/arr/summary.shard-0-of-3.csv ] && [ -f $T/arr/summary.shard-2-of-3.csv ]"
@@ -307,7 +312,7 @@ base: {arch: $SRC/tests/golden/toy2/arch.yaml, workload: $SRC/tests/golden/toy2/
 axes:
   - {key: senseamp.cols_per_sa, values: [1, 2]}
 EOF
-"$NS" sweep "$T/sa.yaml" -o "$T/sa" > /dev/null 2>&1
+ns_sweep "$T/sa.yaml" -o "$T/sa" > /dev/null 2>&1
 check "the cols_per_sa sweep exits 0" "[ $? -eq 0 ]"
 # columns: point,cols_per_sa,seed,energy_pj(4),latency_ns(5),...,area_mm2(10),edap(11)
 check "one SA per column costs 0.00072 mm^2 more chip area" \

@@ -170,7 +170,7 @@ static int parse_ood(const char *spec, const char *model, eval_set_t *sets, int 
         fprintf(stderr, "neuspin: error: --ood: longer than %zu characters\n", sizeof buf - 1);
         return -1;
     }
-    snprintf(buf, sizeof buf, "%s", spec);
+    memcpy(buf, spec, strlen(spec) + 1); /* fits: checked above */
     if (!strcmp(buf, "none"))
         return 0;
     int n = 0;

@@ -75,6 +75,9 @@ _Static_assert(sizeof drng_model_names / sizeof drng_model_names[0] == DRNG_MODE
 /* YAML names of arch_schedule_t. */
 static const char *const schedule_names[] = {"layer", "pipeline", NULL};
 
+/* YAML names of arch_arbitration_t. */
+static const char *const arbitration_names[] = {"static", "age", NULL};
+
 static const yfield_t top_fields[] = {
     ROW("version", YF_U32, version, 1, 0, 1, 1, "-", "document version; this neuspin reads 1"),
     {"name", YF_STR, offsetof(arch_t, name), 0, 0, "spindrop-default", 0, 0, "-",
@@ -96,6 +99,13 @@ static const yfield_t chip_fields[] = {
     BOOL("reuse_prefix", reuse_prefix, 0,
          "compute the layers before the first Bayesian layer once per input and hold their "
          "output in the global buffer across the T passes"),
+    {"arbitration", YF_ENUM, offsetof(arch_t, arbitration), 0, ARCH_ARB_STATIC, NULL, 0, 0, "-",
+     "shared resources: static: the lower layer index wins; age: the oldest MC pass wins, "
+     "then the lower layer index (docs/timing.md)",
+     arbitration_names},
+    U32("max_passes_ahead", max_ahead, 0, 0, 1000000, "pass",
+        "pipeline: MC passes a layer may run ahead of the last layer's (0: unbounded); the "
+        "global buffer's capacity bounds it too (docs/timing.md)"),
 };
 
 static const yfield_t xbar_fields[] = {
@@ -763,6 +773,11 @@ int arch_load(const char *spec, arch_t *out, arch_diag_list_t *dl)
 const char *arch_schedule_name(uint32_t s)
 {
     return s < N(schedule_names) - 1 ? schedule_names[s] : "?";
+}
+
+const char *arch_arbitration_name(uint32_t a)
+{
+    return a < N(arbitration_names) - 1 ? arbitration_names[a] : "?";
 }
 
 const char *arch_dropout_name(uint32_t s)

@@ -61,6 +61,12 @@ typedef enum {
                              rows it needs exist; layers and MC passes overlap */
 } arch_schedule_t;
 
+/* Arbitration of the shared resources (chip.arbitration; docs/timing.md). */
+typedef enum {
+    ARCH_ARB_STATIC = 0, /* [static] the lower layer index wins */
+    ARCH_ARB_AGE         /* [age] the oldest MC pass wins, then the lower layer index */
+} arch_arbitration_t;
+
 /* Parameters of the schemes beyond the dropout modules (block bayes). */
 typedef struct arch_bayes {
     uint32_t whole_model;   /* scaledrop: 1 = one module for the whole model, time-shared */
@@ -130,6 +136,9 @@ typedef struct arch {
     uint32_t mapping;        /* default conv mapping strategy, 1 or 2 */
     uint32_t schedule;       /* arch_schedule_t */
     uint32_t reuse_prefix;   /* 1: layers before the first Bayesian layer run once per input */
+    uint32_t arbitration;    /* arch_arbitration_t (chip.arbitration) */
+    uint32_t max_ahead;      /* chip.max_passes_ahead: pipeline passes a layer may run ahead of
+                                the last layer's; 0 = unbounded (the buffer still bounds) */
     tile_params_t tile;      /* xbar + wldec + senseamp (blocks xbar, wldec, senseamp) */
     sbuf_params_t gbuf;      /* global activation buffer */
     sbuf_params_t scale_buf; /* SRAM scale-vector / threshold buffer */
@@ -242,6 +251,9 @@ int arch_list_params(FILE *f);
 
 /* YAML name of schedule s ("layer", "pipeline"), "?" when out of range. */
 const char *arch_schedule_name(uint32_t s);
+
+/* YAML name of arbitration policy a ("static", "age"), "?" when out of range. */
+const char *arch_arbitration_name(uint32_t a);
 
 /* Checks scenario.bayes_list's syntax: names separated by commas, none empty, no blanks.
  * Returns the number of names, 0 when the list is malformed (or empty). */

@@ -1,7 +1,7 @@
 // ns_layer_ctl.sv - the controller of one layer (the tile controller's sequencer): it
 // fetches the layer's operation stream and runs it by the rules of docs/timing.md.
 //
-//   FETCH --WAIT met / ROWDONE / SKIP / overlap STEP--> FETCH (zero time)
+//   FETCH --WAIT met / PASS gate open / ROWDONE / SKIP / overlap STEP--> FETCH (zero time)
 //   FETCH --STEP on its own tiles, dropout or arbiter--> LOCAL --count reaches 0--> JOIN
 //   FETCH --STEP on a shared resource--> REQ --grant--> HOLD --resource free--> JOIN
 //   JOIN  --the overlapping step (if any) has ended--> FETCH
@@ -20,6 +20,11 @@ module ns_layer_ctl
     input  logic [63:0] cyc,
     input  logic [31:0] all_pass [NL],
     input  logic [31:0] all_rows [NL],
+    input  logic [31:0] last_pass,  // passes the network's last layer has finished
+    input  logic [31:0] max_ahead,  // chip.max_passes_ahead (0: unbounded)
+    input  logic [63:0] gbuf_bits,  // global buffer capacity
+    input  logic [63:0] pass_bits,  // one pass's live activations at most
+    input  logic [63:0] held_bits,  // the reused prefix's outputs, held across passes
     input  logic [NSHARED-1:0] res_busy,
     input  logic        gnt,        // this layer's request won at the decision phase
     output logic        req,
@@ -59,6 +64,11 @@ module ns_layer_ctl
   wire        w_met  = all_pass[w_lay[4:0]] > 32'(w_pass) ||
                        (all_pass[w_lay[4:0]] == 32'(w_pass) && all_rows[w_lay[4:0]] >= w_rows);
   wire        ov_ok  = !ov_on || ov_cnt == 0;
+  // the pass gate: passes in flight are last_pass .. pass_q
+  wire [63:0] ahead  = 64'(pass_q) - 64'(last_pass);
+  wire        g_open = pass_q <= last_pass ||
+                       ((max_ahead == 0 || ahead <= 64'(max_ahead)) &&
+                        (ahead + 1) * pass_bits + held_bits <= gbuf_bits);
 
   assign req       = st == S_REQ;
   assign req_res   = s_res_q;
@@ -73,7 +83,7 @@ module ns_layer_ctl
 
   always_comb begin
     case (st)
-      S_FETCH: active = enable && (op != OP_WAIT || w_met);
+      S_FETCH: active = enable && (op != OP_WAIT || w_met) && (op != OP_PASS || g_open);
       S_LOCAL: active = cnt == 0;
       S_HOLD:  active = !res_busy[s_res_q[1:0]];
       S_JOIN:  active = ov_ok;
@@ -105,6 +115,7 @@ module ns_layer_ctl
             case (op)
               OP_END: st <= S_DONE;
               OP_WAIT: pc <= pc + 1;
+              OP_PASS: pc <= pc + 1;
               OP_SKIP: begin pass_q <= pass_q + 1; rows_q <= 0; pc <= pc + 1; end
               OP_ROWDONE: begin
                 if (rows_q + 1 == w_rows) begin pass_q <= pass_q + 1; rows_q <= 0; end

@@ -25,6 +25,9 @@ package ns_pkg;
   //            [31:0] bits (global path) or cycles (every other resource)
   //   ROWDONE: [31:0] rows per pass (the pass ends when it is reached)
   //   SKIP:    a pass of a reused prefix layer: nothing runs
+  //   PASS:    (pipelined schedule) a pass begins: go on when the last layer is at most
+  //            max_ahead passes behind (0: any) and the passes in flight, this one included,
+  //            fit in the global buffer beside the held prefix (back-pressure)
   localparam logic [3:0] OP_END = 4'd0, OP_WAIT = 4'd1, OP_STEP = 4'd2, OP_ROWDONE = 4'd3,
-                         OP_SKIP = 4'd4;
+                         OP_SKIP = 4'd4, OP_PASS = 4'd5;
 endpackage

@@ -14,6 +14,11 @@ module ns_top
     input  logic [31:0] gbuf_word_bits,
     input  logic [31:0] gbuf_t_read_cyc,
     input  logic [31:0] gbuf_t_write_cyc,
+    input  logic        arb_age,        // chip.arbitration: 0 static, 1 age
+    input  logic [31:0] max_ahead,      // chip.max_passes_ahead
+    input  logic [63:0] gbuf_bits,
+    input  logic [63:0] pass_bits,
+    input  logic [63:0] held_bits,
     output logic [63:0] cyc,
     output logic        finished
 );
@@ -31,10 +36,16 @@ module ns_top
   logic [31:0] gval [NSHARED];
   logic        gwr [NSHARED];
   logic [NSHARED-1:0] start;
+  logic [31:0] last_pass;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire  [31:0] last = n_layers - 1;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign last_pass = all_pass[last[4:0]];
 
   for (genvar l = 0; l < NL; l++) begin : g_layer
     ns_layer_ctl #(.L(l)) ctl (
-        .clk, .rst, .enable(32'(l) < n_layers), .phase, .cyc, .all_pass, .all_rows,
+        .clk, .rst, .enable(32'(l) < n_layers), .phase, .cyc, .all_pass, .all_rows, .last_pass,
+        .max_ahead, .gbuf_bits, .pass_bits, .held_bits,
         .res_busy(busy), .gnt(gnt[l]), .req(rq[l]), .req_res(rq_res[l]), .req_val(rq_val[l]),
         .req_write(rq_wr[l]), .active(act[l]), .done(dn[l]), .my_pass(all_pass[l]),
         .my_rows(all_rows[l]));
@@ -43,7 +54,7 @@ module ns_top
   for (genvar r = 0; r < NSHARED; r++) begin : g_res
     always_comb
       for (int l = 0; l < NL; l++) req_of[r][l] = rq[l] && 32'(rq_res[l]) == r;
-    ns_arbiter #(.N(NL)) arb (.req(req_of[r]), .gnt(gnt_of[r]));
+    ns_arbiter #(.N(NL)) arb (.age(arb_age), .req(req_of[r]), .pass(all_pass), .gnt(gnt_of[r]));
     always_comb begin
       gval[r] = 0;
       gwr[r]  = 0;

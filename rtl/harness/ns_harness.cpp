@@ -4,12 +4,13 @@
 // IN is a per-transaction trace written by `neuspin run --trace-tx` (docs/timing.md,
 // "Transaction traces").  Only its operation stream is read: the header (schedule, T, the
 // reused prefix, each layer's rows, inputs and dependency geometry, the bus and global
-// buffer parameters) and, per line, which step of which layer, pass and item ran, on which
-// resource, how many bits (global path) or model cycles (every other block).  The cycle
-// columns are ignored.  From docs/timing.md the harness turns that into one instruction
-// stream per layer (schedule gates, input waits, steps, row ends; ns_pkg.sv), the RTL
-// decides every request, grant and release, and OUT gets the same trace format with the
-// RTL's cycles.  Prints the transactions, cycles and wall time.  Exit 0; 1 on bad input
+// buffer parameters, the arbitration policy, the run-ahead bound and the global buffer's
+// capacity with one pass's and the held prefix's activations) and, per line, which step of which
+// layer, pass and item ran, on which resource, how many bits (global path) or model cycles (every
+// other block).  The cycle columns are ignored.  From docs/timing.md the harness turns that into
+// one instruction stream per layer (schedule gates, pass gates, input waits, steps, row ends;
+// ns_pkg.sv), the RTL decides every request, grant and release, and OUT gets the same trace format
+// with the RTL's cycles.  Prints the transactions, cycles and wall time.  Exit 0; 1 on bad input
 // (`IN:line: error: ...`) or a reference that stops making progress.
 #include <algorithm>
 #include <chrono>
@@ -82,7 +83,8 @@ uint64_t op_step(int res, bool overlap, bool write, uint32_t val)
     return (uint64_t(2) << 60) | (uint64_t(res) << 57) | (uint64_t(overlap) << 56) |
            (uint64_t(write) << 55) | val;
 }
-const uint64_t OP_END = 0, OP_ROWDONE = uint64_t(3) << 60, OP_SKIP = uint64_t(4) << 60;
+const uint64_t OP_END = 0, OP_ROWDONE = uint64_t(3) << 60, OP_SKIP = uint64_t(4) << 60,
+               OP_PASS = uint64_t(5) << 60;
 
 // Input rows output row `row` needs (docs/timing.md, "Dependencies"): rows up to
 // row x stride + k - 1 - pad of a conv or pool, the same row of an add, all of an fc.
@@ -138,7 +140,9 @@ int main(int argc, char **argv)
     if (!f)
         fail(0, "cannot open");
     unsigned width = 0, hop = 0, word = 0, trd = 0, twr = 0, T = 0, prefix = 0, nl = 0;
-    char sched[16] = "";
+    unsigned max_ahead = 0;
+    unsigned long long gbuf_bits = ~0ull, pass_bits = 0, held_bits = 0;
+    char sched[16] = "", policy[16] = "static";
     char buf[512];
     unsigned line = 0;
     bool have_arch = false, have_run = false, have_cols = false;
@@ -155,10 +159,21 @@ int main(int argc, char **argv)
                        "gbuf_t_read_cyc=%u gbuf_t_write_cyc=%u",
                        &width, &hop, &word, &trd, &twr) == 5) {
                 have_arch = width > 0 && word > 0;
-            } else if (sscanf(buf, "# run schedule=%15s T=%u prefix=%u layers=%u", sched, &T,
-                              &prefix, &nl) == 4) {
+            } else if (int n = sscanf(buf,
+                                      "# run schedule=%15s T=%u prefix=%u layers=%u "
+                                      "arbitration=%15s max_ahead=%u gbuf_bits=%llu "
+                                      "pass_bits=%llu held_bits=%llu",
+                                      sched, &T, &prefix, &nl, policy, &max_ahead, &gbuf_bits,
+                                      &pass_bits, &held_bits);
+                       n == 4 || n == 9) { // trace-tx 1 had the first four only
                 if (nl == 0 || nl > unsigned(MAX_LAYERS) || T == 0 || T > 100000 || prefix > nl)
                     fail(line, "run: expected 1..32 layers, T in 1..100000, prefix <= layers");
+                if ((strcmp(sched, "layer") != 0 && strcmp(sched, "pipeline") != 0) ||
+                    (strcmp(policy, "static") != 0 && strcmp(policy, "age") != 0))
+                    fail(line, "run: schedule layer or pipeline, arbitration static or age");
+                if (pass_bits > 1ull << 40 || held_bits > 1ull << 40 ||
+                    held_bits + pass_bits > gbuf_bits)
+                    fail(line, "run: one pass and the held prefix must fit in gbuf_bits (< 2^40)");
                 have_run = true;
                 g_layers.resize(nl);
             } else if (sscanf(buf,
@@ -232,6 +247,8 @@ int main(int argc, char **argv)
                     emit(op_wait(l - 1, pass + 1, 0), -1);
                 else if (pass > 0)
                     emit(op_wait(nl - 1, pass, 0), -1);
+            } else {
+                emit(OP_PASS, -1); // the run-ahead and buffer gate (the RTL decides)
             }
             if (l < prefix && pass > 0) {
                 emit(OP_SKIP, -1);
@@ -268,6 +285,11 @@ int main(int argc, char **argv)
     top.gbuf_word_bits = word;
     top.gbuf_t_read_cyc = trd;
     top.gbuf_t_write_cyc = twr;
+    top.arb_age = strcmp(policy, "age") == 0;
+    top.max_ahead = max_ahead;
+    top.gbuf_bits = gbuf_bits;
+    top.pass_bits = pass_bits;
+    top.held_bits = held_bits;
     top.rst = 1;
     for (int i = 0; i < 2; i++) {
         top.clk = 0;

@@ -73,7 +73,8 @@ enum {
     {                                                                                              \
         CLI_O_TIMING, 0, "timing", "MODE",                                                         \
             "event (default with SystemC): TLM-2.0, events at operation\n"                         \
-            "boundaries; cycle: the clocked model (slow); analytic: closed form\n"                 \
+            "boundaries; cycle: the same engines stepped by a clock, a check of\n"                 \
+            "event (slow; the timing reference is the RTL); analytic: closed form\n"               \
             "over the operation programs, no SystemC (fast)"                                       \
     }
 #define CLI_OPT_SCHEDULE                                                                           \

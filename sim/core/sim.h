@@ -22,7 +22,8 @@ extern "C" {
 /* How time advances (`--timing`; docs/timing.md). */
 typedef enum {
     SIM_TIMING_EVENT = 0, /* SystemC/TLM-2.0, events only at operation boundaries */
-    SIM_TIMING_CYCLE,     /* the reference: every process clocked, stepping each cycle */
+    SIM_TIMING_CYCLE,     /* the same engines clocked, stepping each cycle: a consistency check
+                             of the event kernel, not an independent reference (that is rtl/) */
     SIM_TIMING_ANALYTIC   /* closed-form per-layer formulas, no SystemC (analytic.c) */
 } sim_timing_t;
 

@@ -7,14 +7,18 @@
 // written only in the program; this file knows how to send an operation and wait.  The engines
 // share three resources, each behind an Arbiter: the global activation path (global buffer + bus),
 // the digital periphery and the scale buffer.  A request made at cycle t is decided half a cycle
-// later, at t + 0.5, when every request of cycle t is in, by static priority (the lower layer index
-// wins); the granted operation occupies the resource from cycle t (or from the cycle it was freed)
-// for the cycles its model returns.  Two timing kernels run the same engine program:
+// later, at t + 0.5, when every request of cycle t is in, by the policy chip.arbitration (static:
+// the lower layer index wins; age: the oldest MC pass, then the lower layer); the granted
+// operation occupies the resource from cycle t (or from the cycle it was freed) for the cycles its
+// model returns.  Under the pipelined schedule a layer starts a pass only within
+// chip.max_passes_ahead of the last layer's and while the passes in flight fit in the global
+// buffer.  Two timing kernels run the same engine program:
 //  - event: engines wait for exact cycle times and arbiters are woken by request and release
 //    events only, so idle cycles are skipped;
-//  - cycle: the reference; a clock steps every cycle, engines advance on its rising edges and
-//    arbiters decide on every falling edge.
-// Tests prove the two give identical cycles and action counts.
+//  - cycle: a clocked execution of the same engines: a clock steps every cycle, engines advance
+//    on its rising edges and arbiters decide on every falling edge.  It checks the event
+//    kernel's scheduling (both must give identical cycles and action counts); it is not an
+//    independent model.  The independent timing reference is the RTL (rtl/, docs/timing.md).
 #include "sim.h"
 
 #include <algorithm>
@@ -82,7 +86,7 @@ class Clocking
             sc_core::wait(m_clk->posedge_event());
     }
 
-    // Waits for e; the clocked reference also wakes on every rising edge.
+    // Waits for e; the clocked kernel also wakes on every rising edge.
     void wait_on(sc_core::sc_event &e)
     {
         if (m_clk)
@@ -95,15 +99,16 @@ class Clocking
     std::unique_ptr<sc_core::sc_clock> m_clk;
 };
 
-// A shared resource: requests of cycle t are decided at t + 0.5 by static priority.
+// A shared resource: requests of cycle t are decided at t + 0.5 by static priority (the lower
+// layer wins) or, with `age`, by the oldest MC pass first and then the lower layer.
 class Arbiter : public sc_core::sc_module
 {
   public:
     sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> busy; // for the waveform (grant and release)
 
-    Arbiter(sc_core::sc_module_name name, unsigned clients, Clocking &clk)
-        : sc_module(name), busy("busy", false), m_clk(clk), m_req(clients, 0), m_grant(clients, 0),
-          m_ev(clients)
+    Arbiter(sc_core::sc_module_name name, unsigned clients, Clocking &clk, bool age)
+        : sc_module(name), busy("busy", false), m_clk(clk), m_age(age), m_req(clients, 0),
+          m_grant(clients, 0), m_pass(clients, 0), m_ev(clients)
     {
         SC_HAS_PROCESS(Arbiter);
         SC_METHOD(decide);
@@ -116,11 +121,12 @@ class Arbiter : public sc_core::sc_module
     Arbiter(const Arbiter &) = delete;
     Arbiter &operator=(const Arbiter &) = delete;
 
-    // Called by client `who` at an integer cycle t; returns once granted, at t' + 0.5 for the
-    // cycle t' >= t the operation starts in.
-    uint64_t acquire(unsigned who)
+    // Called by client `who` working on MC pass `pass` at an integer cycle t; returns once
+    // granted, at t' + 0.5 for the cycle t' >= t the operation starts in.
+    uint64_t acquire(unsigned who, uint32_t pass)
     {
         m_req[who] = 1;
+        m_pass[who] = pass;
         m_pending++;
         if (!m_clk.cycle_mode())
             m_decide.notify(cycle_time() * 0.5);
@@ -146,22 +152,27 @@ class Arbiter : public sc_core::sc_module
     {
         if (m_busy || !m_pending)
             return;
+        const unsigned none = unsigned(m_req.size());
+        unsigned w = none; // the winner: the first request in layer order, or an older pass
         for (unsigned i = 0; i < m_req.size(); i++) {
             if (!m_req[i])
                 continue;
-            m_req[i] = 0;
-            m_pending--;
-            m_busy = true;
-            m_grants++;
-            busy.write(true);
-            m_grant[i] = 1;
-            m_ev[i].notify(sc_core::SC_ZERO_TIME);
-            return;
+            if (w == none || (m_age && m_pass[i] < m_pass[w]))
+                w = i;
         }
+        m_req[w] = 0;
+        m_pending--;
+        m_busy = true;
+        m_grants++;
+        busy.write(true);
+        m_grant[w] = 1;
+        m_ev[w].notify(sc_core::SC_ZERO_TIME);
     }
 
     Clocking &m_clk;
+    const bool m_age;
     std::vector<char> m_req, m_grant;
+    std::vector<uint32_t> m_pass; // the requester's MC pass
     std::vector<sc_core::sc_event> m_ev;
     sc_core::sc_event m_decide;
     unsigned m_pending = 0;
@@ -255,6 +266,9 @@ class Top
     bool stopped = false;                           // stopped by *job.stop
     FILE *tx = nullptr;                             // --trace-tx, or null
     unsigned running = 0;                           // engines not finished
+    // pipeline: passes a layer may be ahead of the last layer's pass (chip.max_passes_ahead
+    // and the global buffer's room for the passes in flight); UINT64_MAX: no gate
+    uint64_t ahead = UINT64_MAX;
 
     Top(const sim_job_t &j) : job(j), clocking(j.timing == SIM_TIMING_CYCLE) {}
 
@@ -332,7 +346,7 @@ sc_time Engine::send(unsigned port, uint64_t *data)
 // boundary after its grant (docs/timing.md).
 template <class Fn> uint64_t Engine::on(unsigned r, Fn fn)
 {
-    const uint64_t start = m_top.arb[r]->acquire(m_layer);
+    const uint64_t start = m_top.arb[r]->acquire(m_layer, m_op.pass);
     const uint64_t cycles = std::max<uint64_t>(1, cycles_of(fn()));
     m_top.clocking.wait_until(start + cycles);
     m_top.arb[r]->release();
@@ -544,6 +558,10 @@ void Engine::run()
                 while (!p.has(pass, 0))
                     m_top.clocking.wait_on(p.ev);
             }
+        } else { // run-ahead bound and back-pressure: the last layer is at most `ahead` behind
+            LayerProgress &last = m_top.progress[n - 1];
+            while (pass > last.pass && pass - last.pass > m_top.ahead)
+                m_top.clocking.wait_on(last.ev);
         }
         if (job.stop && *job.stop) {
             m_top.stopped = true;
@@ -610,7 +628,7 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
     top.bus->initiator.bind(top.periph->socket); // PORT_PERIPH
     unsigned next_port = PORT_FIRST_DYNAMIC;
     for (unsigned r = 0; r < WL_RES_SHARED; r++)
-        top.arb[r].reset(new Arbiter(res_name[r], n, top.clocking));
+        top.arb[r].reset(new Arbiter(res_name[r], n, top.clocking, a.arbitration == ARCH_ARB_AGE));
 
     wl_prog_t *program = nullptr;
     if ((st = wl_prog_build(job.net, &map, &a, &program)) != ST_OK) {
@@ -619,6 +637,18 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
     }
     top.prog.reset(program);
     top.progress = std::vector<LayerProgress>(n);
+    if (a.schedule == ARCH_SCHED_PIPELINE) {
+        // Passes in flight (the last layer's current one up to the newest started) each hold
+        // up to one pass's live activations beside the held prefix; a layer may start pass p
+        // when p - (passes the last layer finished) <= ahead.  The mapping checked that one
+        // pass fits, so ahead >= 0 and the network always progresses.
+        const uint64_t cap = sbuf_capacity_bits(&a.gbuf), pass_bits = map.gbuf_peak_bits;
+        const uint64_t held = program->held_bits;
+        if (pass_bits)
+            top.ahead = cap >= held + pass_bits ? (cap - held) / pass_bits - 1 : 0;
+        if (a.max_ahead)
+            top.ahead = std::min<uint64_t>(top.ahead, a.max_ahead);
+    }
 
     top.drngs.resize(n);
     top.arbs.resize(n);
@@ -775,13 +805,16 @@ static FILE *open_tx(const char *path, const Top &top)
     if (!f)
         return nullptr;
     const arch_t &a = *top.job.arch;
-    fprintf(f,
-            "# neuspin trace-tx 1\n# arch bus_width_bits=%u t_hop_cyc=%u gbuf_word_bits=%u "
-            "gbuf_t_read_cyc=%u gbuf_t_write_cyc=%u\n# run schedule=%s T=%u prefix=%u layers=%u\n",
-            unsigned(a.bus.width_bits), unsigned(a.bus.t_hop_cyc), unsigned(a.gbuf.word_bits),
-            unsigned(a.gbuf.t_read_cyc), unsigned(a.gbuf.t_write_cyc),
-            a.schedule == ARCH_SCHED_LAYER ? "layer" : "pipeline", top.job.T, top.prefix(),
-            top.prog->n_layers);
+    fprintf(
+        f,
+        "# neuspin trace-tx 2\n# arch bus_width_bits=%u t_hop_cyc=%u gbuf_word_bits=%u "
+        "gbuf_t_read_cyc=%u gbuf_t_write_cyc=%u\n# run schedule=%s T=%u prefix=%u layers=%u "
+        "arbitration=%s max_ahead=%u gbuf_bits=%llu pass_bits=%llu held_bits=%llu\n",
+        unsigned(a.bus.width_bits), unsigned(a.bus.t_hop_cyc), unsigned(a.gbuf.word_bits),
+        unsigned(a.gbuf.t_read_cyc), unsigned(a.gbuf.t_write_cyc), arch_schedule_name(a.schedule),
+        top.job.T, top.prefix(), top.prog->n_layers, arch_arbitration_name(a.arbitration),
+        unsigned(a.max_ahead), (unsigned long long)sbuf_capacity_bits(&a.gbuf),
+        (unsigned long long)top.job.map->gbuf_peak_bits, (unsigned long long)top.prog->held_bits);
     for (uint32_t i = 0; i < top.prog->n_layers; i++) {
         const wl_prog_layer_t &p = top.prog->layers[i];
         unsigned ovl = 0; // steps that run beside the next one

@@ -639,6 +639,18 @@ int trc_layers_read(const char *dir, trc_run_t *r, char *err, size_t errn)
 
 #define SUM_METRICS 10 /* energy_pj .. error */
 
+/* 1 when name is one of an eval sweep's summary figures. */
+static int is_eval_col(const char *name)
+{
+    static const char *const fig[] = {"accuracy", "nll", "ece", "brier", "entropy", "mi"};
+    size_t n = strlen(name);
+    for (size_t k = 0; k < sizeof fig / sizeof fig[0]; k++)
+        if (!strcmp(name, fig[k]))
+            return 1;
+    return !strncmp(name, "ood_", 4) && ((n > 9 && !strcmp(name + n - 5, "_rate")) ||
+                                         (n > 10 && !strcmp(name + n - 6, "_auroc")));
+}
+
 int trc_summary_header(trc_csv_t *c, int n_axes, trc_summary_hdr_t *h, char *err, size_t errn)
 {
     const trc_schema_t *s = &trc_schema_summary;
@@ -647,13 +659,21 @@ int trc_summary_header(trc_csv_t *c, int n_axes, trc_summary_hdr_t *h, char *err
         return csv_err(c, 1, 1, err, errn, "empty file: expected a summary.csv header");
     if (rc < 0)
         return rc;
-    unsigned n = c->nf;
+    unsigned n = c->nf, ne = 0;
     if (n < 1 + SUM_METRICS || strcmp(trc_csv_get(c, 0), "point") != 0)
         return csv_err(c, 1, 1, err, errn,
                        "expected a summary.csv header: point, the axis keys, seed, %s, ..., error",
                        s->cols[s->n_cols - SUM_METRICS].name);
+    /* an eval sweep's figures between edap and status */
+    h->c_accuracy = -1;
+    if (!strcmp(trc_csv_get(c, n - 2), "status"))
+        while (n - 2 - ne > SUM_METRICS && is_eval_col(trc_csv_get(c, n - 3 - ne))) {
+            if (!strcmp(trc_csv_get(c, n - 3 - ne), "accuracy"))
+                h->c_accuracy = (int)(n - 3 - ne);
+            ne++;
+        }
     for (unsigned k = 0; k < SUM_METRICS; k++) {
-        unsigned i = n - SUM_METRICS + k;
+        unsigned i = n - SUM_METRICS + k - (k < SUM_METRICS - 2 ? ne : 0);
         const char *want = s->cols[s->n_cols - SUM_METRICS + k].name;
         if (strcmp(trc_csv_get(c, i), want) != 0) {
             char b[48];
@@ -664,7 +684,9 @@ int trc_summary_header(trc_csv_t *c, int n_axes, trc_summary_hdr_t *h, char *err
     }
     h->n_fields = n;
     h->first_axis = 1;
-    h->c_metric = n - SUM_METRICS;
+    h->c_metric = n - SUM_METRICS - ne;
+    h->c_eval = n - 2 - ne;
+    h->n_eval = ne;
     /* the column before the metrics is the seed unless an axis is (then it is that axis) */
     h->c_seed = -1;
     unsigned mid = h->c_metric - 1;
@@ -706,7 +728,7 @@ int trc_summary_row(const trc_csv_t *c, const trc_summary_hdr_t *h, uint64_t poi
     if (h->c_seed >= 0 &&
         (rc = trc_csv_u64(c, (unsigned)h->c_seed, "seed", 0, UINT64_MAX, &u, err, errn)))
         return rc;
-    unsigned st = h->c_metric + SUM_METRICS - 2;
+    unsigned st = h->n_fields - 2;
     const char *status = trc_csv_get(c, st), *error = trc_csv_get(c, st + 1);
     row->ok = !strcmp(status, "ok");
     if (!row->ok && strcmp(status, "failed") != 0 && strcmp(status, "invalid") != 0) {
@@ -741,6 +763,25 @@ int trc_summary_row(const trc_csv_t *c, const trc_summary_hdr_t *h, uint64_t poi
         } else if ((rc = trc_csv_u64(c, i, mc[k].name, 0, UINT64_MAX, &u, err, errn))) {
             return rc;
         }
+    }
+    row->accuracy = 0;
+    for (unsigned k = 0; k < h->n_eval; k++) { /* an eval sweep's figures */
+        unsigned i = h->c_eval + k;
+        double d;
+        if (!row->ok) {
+            if (*trc_csv_get(c, i))
+                return csv_err(c, c->fline[i], c->fcol[i], err, errn,
+                               "column %u (an eval figure): expected empty for a failed point",
+                               i + 1);
+            continue;
+        }
+        if ((rc = trc_csv_f64(c, i, "eval figure", &d, err, errn)))
+            return rc;
+        if (!*trc_csv_get(c, i))
+            return csv_err(c, c->fline[i], c->fcol[i], err, errn,
+                           "expected a number for an ok point, got an empty field");
+        if ((int)i == h->c_accuracy)
+            row->accuracy = d;
     }
     return ST_OK;
 }

@@ -189,6 +189,10 @@ typedef struct trc_summary_hdr {
     unsigned n_axes;     /* axis columns (the seed column not counted) */
     int c_seed;          /* the seed column, -1 when an axis is the seed */
     unsigned c_metric;   /* first metric column (energy_pj) */
+    unsigned c_eval;     /* an eval sweep's first figure column (after edap), else status */
+    unsigned n_eval;     /* its figure columns: accuracy, nll, ece, brier, entropy, mi,
+                            ood_<set>_rate, ood_<set>_auroc; 0 without */
+    int c_accuracy;      /* the accuracy column, -1 without */
 } trc_summary_hdr_t;
 
 /* One checked summary row. */
@@ -197,10 +201,13 @@ typedef struct trc_summary_row {
     int ok;                       /* status "ok" (1) or "failed" (0) */
     double energy_pj, latency_ns; /* 0 for a failed row */
     double area_mm2;              /* chip area; 0 for a failed row */
+    double accuracy;              /* an eval sweep's accuracy; 0 for a failed row or without */
 } trc_summary_row_t;
 
 /* Reads and checks the header record.  n_axes: the sweep's axis count from sweep.json, or
- * -1 when unknown (then a column "seed" just before the metrics is taken as the seed). */
+ * -1 when unknown (then a column "seed" just before the metrics is taken as the seed).  An
+ * eval sweep's figure columns (accuracy ... ood_<set>_auroc) may stand between edap and
+ * status. */
 int trc_summary_header(trc_csv_t *c, int n_axes, trc_summary_hdr_t *h, char *err, size_t errn);
 
 /* Checks the current record against h: its field count, a point in [0, points) (points 0:

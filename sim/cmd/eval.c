@@ -31,10 +31,6 @@
 #include "wl_map.h"
 #include "wl_onnx.h"
 
-#define EVAL_DATA_DIR "/usr/share/datasets/fashion-mnist"
-#define EVAL_IMAGES EVAL_DATA_DIR "/t10k-images-idx3-ubyte.gz"
-#define EVAL_LABELS EVAL_DATA_DIR "/t10k-labels-idx1-ubyte.gz"
-#define EVAL_OOD_DIGITS "ood/digits-images-idx3-ubyte.gz" /* beside the model */
 #define EVAL_MAX_JOBS 256
 
 enum { SET_IN = 0, SET_NOISE, SET_ROTATE, SET_IDX };
@@ -137,20 +133,6 @@ static int run_sets(const eval_work_t *wk)
         }
     }
     return st;
-}
-
-/* The built-in architecture of a metadata scheme: "spatial_spindrop" -> "spatial-spindrop",
- * "none" -> "deterministic". */
-static void scheme_arch(const char *scheme, char *out, size_t n)
-{
-    if (!scheme[0] || !strcmp(scheme, "none")) {
-        snprintf(out, n, "%s", scheme[0] ? "deterministic" : "default");
-        return;
-    }
-    snprintf(out, n, "%s", scheme);
-    for (char *p = out; *p; p++)
-        if (*p == '_')
-            *p = '-';
 }
 
 /* Parses the --ood list into sets[1..]; returns how many or -1 (printed). */
@@ -371,7 +353,7 @@ int eval_model(const eval_cfg_t *c, eval_res_t *r)
         return st == ST_ENOMEM ? CLI_ERUN : CLI_EUSAGE;
     }
     char spec[64];
-    scheme_arch(w->scheme, spec, sizeof spec);
+    eval_scheme_arch(w->scheme, spec, sizeof spec);
     arch_t arch;
     if ((rc = cli_load_arch(c->arch ? c->arch : spec, &arch)) ||
         (c->ro && (rc = cli_apply_overrides(c->a, &arch, c->ro))))

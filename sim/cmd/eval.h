@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cli_int.h"
+#include "eval_data.h"
 #include "metrics.h"
 
 #ifdef __cplusplus

@@ -314,6 +314,176 @@ static int by_latency(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* ---- Eval sweeps: accuracy vs energy, and vs a numeric axis ---- */
+
+#define PLOT_LINES 20 /* lines of accuracy-axis: 10 colours, then dashed */
+
+typedef struct apoint {
+    uint64_t id;
+    double e_pj, acc, x; /* energy, accuracy in %, the x axis' value */
+    unsigned char grp;   /* colour group (accuracy-energy) */
+    unsigned char line;  /* line (accuracy-axis) */
+} apoint_t;
+
+static int by_line_x(const void *a, const void *b)
+{
+    const apoint_t *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->x != y->x)
+        return x->x < y->x ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* An axis value as shown in a legend: a file path by its last component, then safe text. */
+static const char *value_text(char *buf, size_t n, const char *v)
+{
+    const char *slash = strrchr(v, '/');
+    return field(buf, n, slash && slash[1] ? slash + 1 : v);
+}
+
+/* The accuracy figures of a summary with an accuracy column (an eval sweep): accuracy vs
+ * energy per image, the points coloured as in energy-latency (axis ca of ax, "key"); and,
+ * when an axis is numeric with 2 or more values (the one with the most), accuracy against
+ * it, a line per combination of the other varied axes (at most PLOT_LINES).  c is the
+ * summary, its rows checked already. */
+static int plot_accuracy(out_t *o, trc_csv_t *c, const trc_summary_hdr_t *h, saxis_t *ax,
+                         unsigned na, int ca, const char *key, const char *wl, const char *T)
+{
+    apoint_t *p = NULL;
+    size_t n = 0, cap = 0;
+    int rc = CLI_ERUN, xa = -1, nl = 0, too_many = 0;
+    char(*lines)[160] = calloc(PLOT_LINES, sizeof *lines), ktitle[200] = "", xkey[64] = "";
+    trc_summary_row_t row;
+    if (!lines)
+        goto done;
+    for (unsigned k = 0; k < na; k++)
+        if (ax[k].numeric && ax[k].n >= 2 && (xa < 0 || ax[k].n > ax[xa].n))
+            xa = (int)k;
+    trc_csv_rewind(c);
+    trc_csv_next(c, NULL, 0); /* the header */
+    if (xa >= 0)
+        field(xkey, sizeof xkey, trc_csv_get(c, h->first_axis + (unsigned)xa));
+    for (unsigned k = 0, ko = 0; k < na; k++)
+        if ((int)k != xa && ax[k].n >= 2) {
+            char kk[64];
+            field(kk, sizeof kk, trc_csv_get(c, h->first_axis + k));
+            ko += (unsigned)snprintf(ktitle + ko, sizeof ktitle - ko, "%s%s", ko ? ", " : "", kk);
+            if (ko >= sizeof ktitle)
+                ko = sizeof ktitle - 1;
+        }
+    while (trc_csv_next(c, NULL, 0) == 1) {
+        trc_summary_row(c, h, 0, &row, NULL, 0);
+        if (!row.ok)
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? 2 * cap : 256;
+            apoint_t *q = realloc(p, ncap * sizeof *q);
+            if (!q)
+                goto done;
+            p = q;
+            cap = ncap;
+        }
+        apoint_t *a = &p[n++];
+        a->id = row.point;
+        a->e_pj = row.energy_pj;
+        a->acc = 100 * row.accuracy;
+        a->grp = ca >= 0 ? group_of(&ax[ca], trc_csv_get(c, h->first_axis + (unsigned)ca)) : 0;
+        a->x = xa >= 0 ? strtod(trc_csv_get(c, h->first_axis + (unsigned)xa), NULL) : 0;
+        char lab[160] = "";
+        size_t lo = 0;
+        for (unsigned k = 0; k < na; k++)
+            if ((int)k != xa && ax[k].n >= 2) {
+                char v[64];
+                value_text(v, sizeof v, trc_csv_get(c, h->first_axis + k));
+                lo += (size_t)snprintf(lab + lo, sizeof lab - lo, "%s%s", lo ? ", " : "", v);
+                if (lo >= sizeof lab)
+                    lo = sizeof lab - 1;
+            }
+        if (!lab[0])
+            snprintf(lab, sizeof lab, "accuracy");
+        int l = 0;
+        while (l < nl && strcmp(lines[l], lab) != 0)
+            l++;
+        if (l == nl && nl < PLOT_LINES)
+            snprintf(lines[nl++], sizeof lines[0], "%s", lab);
+        else if (l == nl)
+            too_many = 1;
+        a->line = (unsigned char)(l < PLOT_LINES ? l : 0);
+    }
+    if (n == 0) { /* plot_sweep found ok points: cannot happen */
+        rc = CLI_OK;
+        goto done;
+    }
+    double emin = INFINITY, emax = 0;
+    for (size_t i = 0; i < n; i++)
+        emin = fmin(emin, p[i].e_pj), emax = fmax(emax, p[i].e_pj);
+    unit_t eu = energy_unit(emax);
+    int ng = ca < 0 ? 1 : ax[ca].n;
+    char model[TRC_NAME_MAX];
+    value_text(model, sizeof model, wl);
+
+    if (out_begin(o))
+        goto done;
+    fprintf(o->f, "# neuspin plot: accuracy and energy per image of the ok points%s%s\n",
+            ca < 0 ? "" : "; a block per value of ", key);
+    for (int g = 0; g < ng; g++) {
+        char gname[96];
+        group_begin(o->f, g, ca < 0 ? NULL : &ax[ca], key, n, gname, sizeof gname);
+        fprintf(o->f, "point\tenergy_%s\taccuracy_pct\t%s\n", eu.name, gname);
+        for (size_t i = 0; i < n; i++)
+            if (ca < 0 || p[i].grp == g)
+                fprintf(o->f, "%llu\t%.10g\t%.10g\tx\n", (unsigned long long)p[i].id,
+                        p[i].e_pj / eu.div, p[i].acc);
+    }
+    if (out_end(o, "accuracy-energy.dat") || out_begin(o))
+        goto done;
+    fprintf(o->f,
+            "Accuracy vs energy per image\tmodel %s, T = %s; %zu points\tenergy per image "
+            "[%s]\taccuracy on the test images [%%]\t%s\t%d\t%d\n",
+            model, T, n, eu.name, ca < 0 ? "-" : key, ng, emax > 30 * emin);
+    if (out_end(o, "accuracy-energy.labels") || out_template(o, "accuracy-energy") ||
+        run_gnuplot(o, "accuracy-energy") != CLI_OK)
+        goto done;
+    if (xa < 0) { /* nothing numeric varies */
+        rc = CLI_OK;
+        goto done;
+    }
+    if (too_many) {
+        fprintf(stderr,
+                "neuspin: note: accuracy-axis not drawn: the axes besides %s make more than "
+                "%d lines\n",
+                xkey, PLOT_LINES);
+        rc = CLI_OK;
+        goto done;
+    }
+    qsort(p, n, sizeof *p, by_line_x);
+    if (out_begin(o))
+        goto done;
+    fprintf(o->f, "# neuspin plot: accuracy of the ok points against %s, a block per line\n", xkey);
+    for (int l = 0; l < nl; l++) {
+        fprintf(o->f, "%s# line: %s\npoint\t%s\taccuracy_pct\t%s\n", l ? "\n\n" : "", lines[l],
+                xkey, lines[l]);
+        for (size_t i = 0; i < n; i++)
+            if (p[i].line == l)
+                fprintf(o->f, "%llu\t%.10g\t%.10g\tx\n", (unsigned long long)p[i].id, p[i].x,
+                        p[i].acc);
+    }
+    if (out_end(o, "accuracy-axis.dat") || out_begin(o))
+        goto done;
+    fprintf(o->f,
+            "Accuracy vs %s\tmodel %s, T = %s; %zu points, %d line%s\t%s\taccuracy on the "
+            "test images [%%]\t%s\t%d\t0\n",
+            xkey, model, T, n, nl, nl == 1 ? "" : "s", xkey, ktitle[0] ? ktitle : "-", nl);
+    if (out_end(o, "accuracy-axis.labels") || out_template(o, "accuracy-axis"))
+        goto done;
+    rc = run_gnuplot(o, "accuracy-axis");
+done:
+    free(lines);
+    free(p);
+    return rc;
+}
+
 static int plot_sweep(const char *dir, out_t *o)
 {
     char *path = NULL, *text = NULL, err[512];
@@ -463,7 +633,8 @@ static int plot_sweep(const char *dir, out_t *o)
         if (trc_sweep_base_T(si))
             snprintf(T, sizeof T, "%llu", (unsigned long long)trc_sweep_base_T(si));
         for (unsigned k = 0; k < trc_sweep_n_axes(si); k++) {
-            if (!strcmp(trc_sweep_axis_key(si, k), "workload"))
+            if (!strcmp(trc_sweep_axis_key(si, k), "workload") ||
+                !strcmp(trc_sweep_axis_key(si, k), "model"))
                 snprintf(wl, sizeof wl, "varied");
             if (!strcmp(trc_sweep_axis_key(si, k), "T"))
                 snprintf(T, sizeof T, "varied");
@@ -505,6 +676,8 @@ static int plot_sweep(const char *dir, out_t *o)
     if (out_end(o, "area-energy.labels") || out_template(o, "area-energy"))
         goto done;
     rc = run_gnuplot(o, "area-energy");
+    if (rc == CLI_OK && h.c_accuracy >= 0) /* an eval sweep */
+        rc = plot_accuracy(o, c, &h, ax, na, ca, key, wl, T);
 done:
     trc_csv_close(c);
     trc_sweep_info_free(si);

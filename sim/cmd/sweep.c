@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "base/status.h"
+#include "eval_data.h"
 #include "wl_map.h"
+#include "wl_onnx.h"
 #include "yamldoc.h"
 
 #define MAX_AXIS_VALUES 1000000u
@@ -167,7 +171,8 @@ static const yfield_t top_rows[] = {
     {"mode", YF_ENUM, offsetof(top_t, mode), 0, 0, NULL, 0, 0, "-",
      "how axes combine: product (every combination) or zip (i-th values together)", mode_names},
 };
-static const char *const top_skip[] = {"base", "axes", "explore", NULL}; /* explore: explore.c */
+static const char *const top_skip[] = {"base", "axes", "explore", "eval",
+                                       NULL}; /* explore: explore.c */
 
 static const yfield_t base_rows[] = {
     {"T", YF_U32, offsetof(base_t, T), 0, 0, NULL, 1, 100000, "pass",
@@ -206,6 +211,61 @@ static int add_workload(sweep_t *s, const char *given, int node, arch_diag_list_
     if (wl_load(w->spec, &w->net, &tmp) != ST_OK) {
         adopt(s, node, &tmp, dl);
         return -1;
+    }
+    return (int)(s->n_wl - 1);
+}
+
+/* Index of trained model `given` (an ONNX file, eval sweeps) in s->wl, adding and loading it
+ * when new, with the built-in architecture of its scheme when the sweep names none; -1 on
+ * error (at node, `path` naming the key). */
+static int add_model(sweep_t *s, const char *given, int node, const char *path,
+                     arch_diag_list_t *dl)
+{
+    for (uint32_t i = 0; i < s->n_wl; i++)
+        if (!strcmp(s->wl[i].given, given))
+            return (int)i;
+    size_t len = strlen(given);
+    if (len < 6 || strcmp(given + len - 5, ".onnx") != 0) {
+        ydoc_error(s->doc, node, dl, path, "expected a trained model, an .onnx file, got \"%.60s\"",
+                   given);
+        return -1;
+    }
+    sweep_wl_t *w = realloc(s->wl, (s->n_wl + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    s->wl = w;
+    w = &s->wl[s->n_wl];
+    memset(w, 0, sizeof *w);
+    w->given = dup_str(given);
+    w->spec = w->given ? resolve(s, given, 0) : NULL;
+    if (!w->given || !w->spec) {
+        free(w->given);
+        free(w->spec);
+        return -1;
+    }
+    s->n_wl++;
+    if (access(w->spec, R_OK) != 0) {
+        ydoc_error(s->doc, node, dl, path, "cannot read the model %s", w->spec);
+        return -1;
+    }
+    arch_diag_list_t tmp;
+    arch_diag_init(&tmp);
+    wl_weights_t *wt = NULL;
+    if (wl_onnx_load(w->spec, &w->net, &wt, &tmp) != ST_OK) {
+        adopt(s, node, &tmp, dl);
+        return -1;
+    }
+    snprintf(w->scheme, sizeof w->scheme, "%s", wt->scheme);
+    wl_weights_destroy(wt);
+    if (!s->arch_given) { /* as `neuspin eval` without -a: the scheme's built-in */
+        char name[64];
+        eval_scheme_arch(w->scheme, name, sizeof name);
+        if (!(w->arch = st_malloc(sizeof *w->arch)) || !(w->arch_spec = dup_str(name)))
+            return -1;
+        if (arch_load(name, w->arch, &tmp) != ST_OK) {
+            adopt(s, node, &tmp, dl);
+            return -1;
+        }
     }
     return (int)(s->n_wl - 1);
 }
@@ -254,6 +314,17 @@ static int parse_base(sweep_t *s, int node, arch_diag_list_t *dl)
         if ((n = ydoc_map_get(d, node, "workload")) &&
             !(wl = need_name(s, n, "base.workload", "a built-in workload or a file", dl)))
             rc = ST_ECONFIG;
+        if (s->eval.on && n) {
+            ydoc_error(d, n, dl, "base.workload",
+                       "an eval sweep's network is its trained model (eval.model or a model "
+                       "axis); remove base.workload");
+            rc = ST_ECONFIG;
+        }
+        if (s->eval.on && s->timing && strcmp(sweep_timing_names[s->timing - 1], "analytic")) {
+            ydoc_error(d, ydoc_map_get(d, node, "timing"), dl, "base.timing",
+                       "an eval sweep's cost is analytic, as neuspin eval's; remove base.timing");
+            rc = ST_ECONFIG;
+        }
     }
     if (rc != ST_OK)
         return rc;
@@ -274,12 +345,221 @@ static int parse_base(sweep_t *s, int node, arch_diag_list_t *dl)
         adopt(s, an ? an : ydoc_root(d), &tmp, dl);
         return rc == ST_ENOMEM ? rc : ST_ECONFIG;
     }
+    if (s->eval.on)
+        return ST_OK; /* the models are the networks (parse_eval, the model axis) */
     int wn = node ? ydoc_map_get(d, node, "workload") : 0;
     int k = add_workload(s, wl ? wl : wl_builtin_default(), wn ? wn : ydoc_root(d), dl);
     if (k < 0)
         return ST_ECONFIG;
     s->base_wl = (uint32_t)k;
     return ST_OK;
+}
+
+/* ---- The eval block ---- */
+
+typedef struct evalrow {
+    uint32_t count;
+} evalrow_t;
+
+static const yfield_t eval_rows[] = {
+    {"count", YF_U32, offsetof(evalrow_t, count), 0, 0, NULL, 1, 4294967295.0, "image",
+     "images evaluated, the first ones of the set (default: all)", NULL},
+};
+static const char *const eval_skip[] = {"model", "images", "labels", "ood", NULL};
+
+/* A data file named at node: resolved against the sweep file's directory and readable; NULL
+ * with an error (or on ENOMEM). */
+static char *data_file(sweep_t *s, int node, const char *path, arch_diag_list_t *dl)
+{
+    const char *v = need_name(s, node, path, "a file", dl);
+    char *p = v ? resolve(s, v, 0) : NULL;
+    if (p && access(p, R_OK) != 0) {
+        ydoc_error(s->doc, node, dl, path, "cannot read %s", p);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Adds OOD set t (noise, rotate[:LO:HI], idx:FILE) given at node; ST_OK or ST_ECONFIG. */
+static int add_ood(sweep_t *s, const char *t, int node, arch_diag_list_t *dl)
+{
+    sweep_evalspec_t *e = &s->eval;
+    const char *name = NULL;
+    char *item = NULL;
+    if (!strcmp(t, "noise")) {
+        name = "noise";
+        item = dup_str(t);
+    } else if (!strncmp(t, "rotate", 6) && (t[6] == 0 || t[6] == ':')) {
+        name = "rotate";
+        if (t[6] == ':') {
+            char *e1, *e2 = NULL;
+            double lo = strtod(t + 7, &e1), hi = *e1 == ':' ? strtod(e1 + 1, &e2) : -1;
+            if (*e1 != ':' || *e2 || !(lo >= -360 && lo <= hi && hi <= 360)) {
+                ydoc_error(s->doc, node, dl, "eval.ood",
+                           "expected rotate:LO:HI with -360 <= LO <= HI <= 360 degrees, got "
+                           "\"%.40s\"",
+                           t);
+                return ST_ECONFIG;
+            }
+        }
+        item = dup_str(t);
+    } else if (!strncmp(t, "idx:", 4) && t[4]) {
+        name = "idx";
+        char *p = resolve(s, t + 4, 0);
+        if (p && (access(p, R_OK) != 0 || strchr(p, ','))) {
+            ydoc_error(s->doc, node, dl, "eval.ood", "%s %s",
+                       strchr(p, ',') ? "expected a file name without a comma, got" : "cannot read",
+                       p);
+            free(p);
+            return ST_ECONFIG;
+        }
+        if (p && (item = st_malloc(strlen(p) + 5)))
+            snprintf(item, strlen(p) + 5, "idx:%s", p);
+        free(p);
+    } else {
+        ydoc_error(s->doc, node, dl, "eval.ood",
+                   "expected noise, rotate[:LO:HI], idx:FILE or none, got \"%.40s\"", t);
+        return ST_ECONFIG;
+    }
+    for (uint32_t k = 0; k < e->n_ood; k++)
+        if (!strcmp(e->ood_name[k], name)) {
+            ydoc_error(s->doc, node, dl, "eval.ood", "set '%s' given twice", name);
+            free(item);
+            return ST_ECONFIG;
+        }
+    if (e->n_ood == SWEEP_EVAL_MAX_OOD) {
+        ydoc_error(s->doc, node, dl, "eval.ood", "at most %d sets", SWEEP_EVAL_MAX_OOD);
+        free(item);
+        return ST_ECONFIG;
+    }
+    if (!item)
+        return ST_ENOMEM;
+    snprintf(e->ood_name[e->n_ood], sizeof e->ood_name[0], "%s", name);
+    e->ood[e->n_ood++] = item;
+    return ST_OK;
+}
+
+/* eval.ood: "none", a comma-separated string or a list of sets. */
+static int parse_ood(sweep_t *s, int node, arch_diag_list_t *dl)
+{
+    const ydoc_t *d = s->doc;
+    int rc = ST_OK;
+    if (ydoc_kind(d, node) == YNODE_SEQ && ydoc_len(d, node) > 0) {
+        for (size_t j = 0; j < ydoc_len(d, node); j++) {
+            int it = ydoc_seq_item(d, node, j);
+            const char *t = ydoc_scalar(d, it);
+            int r = t && t[0] ? add_ood(s, t, it, dl) : ST_ECONFIG;
+            if (!(t && t[0]))
+                ydoc_error(d, it, dl, "eval.ood", "expected noise, rotate[:LO:HI] or idx:FILE");
+            rc = st_first(rc, r);
+        }
+        return rc;
+    }
+    const char *v = ydoc_scalar(d, node);
+    if (!v || !v[0]) {
+        char got[64];
+        got_text(d, node, got, sizeof got);
+        ydoc_error(d, node, dl, "eval.ood",
+                   "expected none, or sets noise, rotate[:LO:HI], idx:FILE (a list, or "
+                   "separated by commas), got %s",
+                   got);
+        return ST_ECONFIG;
+    }
+    if (!strcmp(v, "none"))
+        return ST_OK;
+    char buf[1024];
+    if (strlen(v) >= sizeof buf) {
+        ydoc_error(d, node, dl, "eval.ood", "longer than %zu characters", sizeof buf - 1);
+        return ST_ECONFIG;
+    }
+    snprintf(buf, sizeof buf, "%s", v);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        rc = st_first(rc, add_ood(s, t, node, dl));
+    return rc;
+}
+
+/* The `eval:` block: model, count, images and labels (both or neither), ood. */
+static int parse_eval(sweep_t *s, int node, arch_diag_list_t *dl)
+{
+    const ydoc_t *d = s->doc;
+    sweep_evalspec_t *e = &s->eval;
+    evalrow_t r;
+    if (ydoc_kind(d, node) != YNODE_MAP) {
+        char got[64];
+        got_text(d, node, got, sizeof got);
+        ydoc_error(d, node, dl, "eval",
+                   "expected a mapping {model, count, images, labels, ood}, got %s", got);
+        return ST_ECONFIG;
+    }
+    if (ydoc_apply(d, node, "eval", eval_rows, 1, &r, eval_skip, dl) != ST_OK)
+        return ST_ECONFIG;
+    e->count = r.count;
+    int rc = ST_OK, n;
+    if ((n = ydoc_map_get(d, node, "model"))) {
+        const char *m = need_name(s, n, "eval.model", "a trained model (.onnx file)", dl);
+        int k = m ? add_model(s, m, n, "eval.model", dl) : -1;
+        if (k < 0)
+            rc = ST_ECONFIG;
+        else
+            s->base_wl = (uint32_t)k;
+    }
+    int in = ydoc_map_get(d, node, "images"), ln = ydoc_map_get(d, node, "labels");
+    if (!in != !ln) {
+        ydoc_error(d, in ? in : ln, dl, in ? "eval.images" : "eval.labels",
+                   "give both eval.images and eval.labels, or neither (the Fashion-MNIST t10k "
+                   "set)");
+        rc = ST_ECONFIG;
+    } else if (in) {
+        if (!(e->images = data_file(s, in, "eval.images", dl)) ||
+            !(e->labels = data_file(s, ln, "eval.labels", dl)))
+            rc = ST_ECONFIG;
+    } else if (access(EVAL_IMAGES, R_OK) != 0 || access(EVAL_LABELS, R_OK) != 0) {
+        ydoc_error(d, node, dl, "eval",
+                   "%s is absent: install the Debian package dataset-fashion-mnist, or give "
+                   "eval.images and eval.labels",
+                   access(EVAL_IMAGES, R_OK) != 0 ? EVAL_IMAGES : EVAL_LABELS);
+        rc = ST_ECONFIG;
+    } else if (!(e->images = dup_str(EVAL_IMAGES)) || !(e->labels = dup_str(EVAL_LABELS))) {
+        return ST_ENOMEM;
+    }
+    if ((n = ydoc_map_get(d, node, "ood")))
+        rc = st_first(rc, parse_ood(s, n, dl));
+    return rc;
+}
+
+/* After the axes: a model is given; without eval.ood, eval's default sets for the base
+ * model (noise, rotate, and the digits beside it when they are there). */
+static int finish_eval(sweep_t *s, arch_diag_list_t *dl)
+{
+    const ydoc_t *d = s->doc;
+    sweep_evalspec_t *e = &s->eval;
+    if (!ydoc_map_get(d, e->node, "model")) {
+        if (e->model_axis < 0) {
+            ydoc_error(d, e->node, dl, "eval.model",
+                       "is required but not given (or give the models as a model axis)");
+            return ST_ECONFIG;
+        }
+        s->base_wl = (uint32_t)s->axes[e->model_axis].values[0].num;
+    }
+    if (ydoc_map_get(d, e->node, "ood"))
+        return ST_OK;
+    int rc = add_ood(s, "noise", e->node, dl);
+    if (rc == ST_OK)
+        rc = add_ood(s, "rotate", e->node, dl);
+    const char *model = s->wl[s->base_wl].spec, *slash = strrchr(model, '/');
+    char digits[4200];
+    snprintf(digits, sizeof digits, "idx:%.*s%s%s", slash ? (int)(slash - model + 1) : 0, model, "",
+             EVAL_OOD_DIGITS);
+    if (rc == ST_OK && access(digits + 4, R_OK) == 0 && !strchr(digits, ',')) {
+        char *item = dup_str(digits);
+        if (!item)
+            return ST_ENOMEM;
+        snprintf(e->ood_name[e->n_ood], sizeof e->ood_name[0], "idx");
+        e->ood[e->n_ood++] = item;
+    }
+    return rc;
 }
 
 /* Reads one value given as text into v for axis a; errors at node.  `path` names it. */
@@ -405,6 +685,16 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
         }
         break;
     }
+    case SWEEP_KEY_MODEL: {
+        int k = text[0] ? add_model(s, text, node, path, dl) : -1;
+        if (!text[0])
+            ydoc_error(d, node, dl, path, "model: expected an .onnx file, got an empty value");
+        if (k < 0)
+            return ST_ECONFIG;
+        v->num = (uint64_t)k;
+        snprintf(canon, sizeof canon, "%s", text);
+        break;
+    }
     case SWEEP_KEY_WORKLOAD: {
         if (!text[0]) {
             ydoc_error(d, node, dl, path,
@@ -420,7 +710,7 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
         break;
     }
     }
-    v->text = dup_str(a->kind == SWEEP_KEY_WORKLOAD ? text : canon);
+    v->text = dup_str(a->kind == SWEEP_KEY_WORKLOAD || a->kind == SWEEP_KEY_MODEL ? text : canon);
     return v->text ? ST_OK : ST_ENOMEM;
 }
 
@@ -451,7 +741,7 @@ static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path, ar
                       ? a->row->type == YF_U32
                       : a->kind != SWEEP_KEY_NET_DROPOUT && a->kind != SWEEP_KEY_NET_DROPOUT_LAYER;
     if (a->kind == SWEEP_KEY_WORKLOAD || a->kind == SWEEP_KEY_TIMING ||
-        a->kind == SWEEP_KEY_NET_BAYES_LAYERS ||
+        a->kind == SWEEP_KEY_NET_BAYES_LAYERS || a->kind == SWEEP_KEY_MODEL ||
         (a->kind == SWEEP_KEY_ARCH && a->row->type != YF_U32 && a->row->type != YF_F64)) {
         ydoc_error(d, rn, dl, path,
                    "a range needs a numeric key, '%s' is not one; list its values "
@@ -650,6 +940,8 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
         a->kind = SWEEP_KEY_SEED;
     else if (!strcmp(key, "timing"))
         a->kind = SWEEP_KEY_TIMING;
+    else if (!strcmp(key, "model"))
+        a->kind = SWEEP_KEY_MODEL;
     else if ((a->row = arch_key_find(key, NULL)) != NULL)
         a->kind = SWEEP_KEY_ARCH;
     else {
@@ -670,6 +962,25 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
                        key);
         return ST_ECONFIG;
     }
+    if (s->eval.on && (a->kind == SWEEP_KEY_WORKLOAD || SWEEP_KEY_IS_NET(a->kind))) {
+        ydoc_error(d, kn, dl, full,
+                   "'%s': an eval sweep's network is its trained model, fixed by its "
+                   "weights; sweep models with a 'model' axis",
+                   key);
+        return ST_ECONFIG;
+    }
+    if (s->eval.on && a->kind == SWEEP_KEY_TIMING) {
+        ydoc_error(d, kn, dl, full, "an eval sweep's cost is analytic, as neuspin eval's");
+        return ST_ECONFIG;
+    }
+    if (!s->eval.on && a->kind == SWEEP_KEY_MODEL) {
+        ydoc_error(d, kn, dl, full,
+                   "a 'model' axis evaluates trained models: it needs an eval block "
+                   "(eval: {count: N})");
+        return ST_ECONFIG;
+    }
+    if (a->kind == SWEEP_KEY_MODEL)
+        s->eval.model_axis = (int)ai;
     for (uint32_t j = 0; j < ai; j++)
         if (!strcmp(s->axes[j].key, key)) {
             ydoc_error(d, kn, dl, full, "'%s' is already axes[%u]", key, j);
@@ -878,15 +1189,20 @@ static int load_doc(sweep_t *s, arch_diag_list_t *dl)
     if (ydoc_apply(d, root, "", top_rows, 2, &top, top_skip, dl) != ST_OK)
         return ST_ECONFIG;
     s->zip = top.mode == 1;
+    s->eval.model_axis = -1;
+    s->eval.node = ydoc_map_get(d, root, "eval");
+    s->eval.on = s->eval.node != 0;
     int rc = parse_base(s, ydoc_map_get(d, root, "base"), dl);
     if (rc != ST_OK)
+        return rc;
+    if (s->eval.on && (rc = parse_eval(s, s->eval.node, dl)) != ST_OK)
         return rc;
 
     int an = ydoc_map_get(d, root, "axes");
     s->axes_node = an ? an : root;
     s->n_points = 1;
     if (!an)
-        return ST_OK;
+        return s->eval.on ? finish_eval(s, dl) : ST_OK;
     if (ydoc_kind(d, an) != YNODE_SEQ) {
         char got[64];
         got_text(d, an, got, sizeof got);
@@ -912,6 +1228,8 @@ static int load_doc(sweep_t *s, arch_diag_list_t *dl)
     if (rc)
         return rc;
     if ((rc = resolve_net_axes(s, dl)) != ST_OK)
+        return rc;
+    if (s->eval.on && (rc = finish_eval(s, dl)) != ST_OK)
         return rc;
     /* Count the points. */
     for (uint32_t i = 0; i < s->n_axes; i++) {
@@ -1001,8 +1319,14 @@ void sweep_destroy(sweep_t *s)
     for (uint32_t i = 0; i < s->n_wl; i++) {
         free(s->wl[i].given);
         free(s->wl[i].spec);
+        free(s->wl[i].arch);
+        free(s->wl[i].arch_spec);
         wl_net_destroy(s->wl[i].net);
     }
+    free(s->eval.images);
+    free(s->eval.labels);
+    for (uint32_t k = 0; k < s->eval.n_ood; k++)
+        free(s->eval.ood[k]);
     free(s->wl);
     ydoc_destroy(s->doc);
     free(s->arch_given);
@@ -1027,9 +1351,12 @@ void sweep_point_index(const sweep_t *s, uint64_t i, uint32_t *idx)
 
 void sweep_point_arch(const sweep_t *s, uint64_t i, arch_t *a)
 {
-    uint32_t idx[SWEEP_MAX_AXES];
+    uint32_t idx[SWEEP_MAX_AXES], w = s->base_wl;
     sweep_point_index(s, i, idx);
-    *a = s->base;
+    for (uint32_t k = 0; k < s->n_axes; k++)
+        if (s->axes[k].kind == SWEEP_KEY_MODEL)
+            w = (uint32_t)s->axes[k].values[idx[k]].num;
+    *a = w < s->n_wl && s->wl[w].arch ? *s->wl[w].arch : s->base; /* a model's scheme */
     for (uint32_t k = 0; k < s->n_axes; k++)
         if (s->axes[k].kind == SWEEP_KEY_ARCH)
             memcpy((char *)a + s->axes[k].row->offset, s->axes[k].values[idx[k]].raw,
@@ -1175,6 +1502,7 @@ void sweep_point_run(const sweep_t *s, uint64_t i, uint64_t *T, uint64_t *mappin
             *seed = v->num;
             break;
         case SWEEP_KEY_WORKLOAD:
+        case SWEEP_KEY_MODEL:
             *wl = (uint32_t)v->num;
             break;
         default:
@@ -1388,6 +1716,8 @@ int sweep_point_argv_net(const sweep_t *s, uint64_t i, const char *dir, sweep_ne
     uint32_t idx[SWEEP_MAX_AXES];
     uint64_t T, mapping, seed;
     uint32_t wl;
+    if (s->eval.on)
+        return sweep_point_argv_eval(s, i, dir, argv);
     sweep_point_index(s, i, idx);
     sweep_point_run(s, i, &T, &mapping, &seed, &wl);
     const char *net = s->wl[wl].spec;
@@ -1436,6 +1766,79 @@ int sweep_point_argv_net(const sweep_t *s, uint64_t i, const char *dir, sweep_ne
     ARG("%llu", (unsigned long long)seed);
     ARG("--device-seed"); /* one chip for every point: only the masks follow the seed */
     ARG("%llu", (unsigned long long)(s->device_seed ? s->device_seed : 1));
+    ARG("-q");
+    ARG("-o");
+    ARG("%s", dir);
+#undef ARG
+    v[n] = NULL;
+    *argv = v;
+    return ST_OK;
+}
+
+int sweep_point_argv_eval(const sweep_t *s, uint64_t i, const char *dir, char ***argv)
+{
+    uint32_t idx[SWEEP_MAX_AXES];
+    uint64_t T, mapping, seed;
+    uint32_t wl;
+    sweep_point_index(s, i, idx);
+    sweep_point_run(s, i, &T, &mapping, &seed, &wl);
+    const sweep_wl_t *w = &s->wl[wl];
+    const char *arch = w->arch ? w->arch_spec : s->arch_spec;
+    size_t nptr = 32 + 2 * (size_t)s->n_axes,
+           bytes = 256 + strlen(dir) + strlen(w->spec) + strlen(s->eval.images) +
+                   strlen(s->eval.labels) + (arch ? strlen(arch) + 1 : 0);
+    for (uint32_t k = 0; k < s->eval.n_ood; k++)
+        bytes += strlen(s->eval.ood[k]) + 1;
+    for (uint32_t k = 0; k < s->n_axes; k++)
+        bytes += strlen(s->axes[k].key) + strlen(s->axes[k].values[idx[k]].text) + 5;
+    char **v = st_malloc(nptr * sizeof *v + bytes);
+    if (!v)
+        return ST_ENOMEM;
+    char *p = (char *)(v + nptr);
+    int n = 0;
+#define ARG(...) (v[n++] = p, p += sprintf(p, __VA_ARGS__) + 1)
+    ARG("neuspin");
+    ARG("eval");
+    ARG("-w");
+    ARG("%s", w->spec);
+    if (arch) {
+        ARG("-a");
+        ARG("%s", arch);
+    }
+    for (uint32_t k = 0; k < s->n_axes; k++)
+        if (s->axes[k].kind == SWEEP_KEY_ARCH) {
+            ARG("-p");
+            ARG("%s=%s", s->axes[k].key, s->axes[k].values[idx[k]].text);
+        }
+    if (T) {
+        ARG("-T");
+        ARG("%llu", (unsigned long long)T);
+    }
+    if (mapping) {
+        ARG("-m");
+        ARG("%llu", (unsigned long long)mapping);
+    }
+    ARG("--seed");
+    ARG("%llu", (unsigned long long)seed);
+    ARG("--device-seed");
+    ARG("%llu", (unsigned long long)(s->device_seed ? s->device_seed : 1));
+    if (s->eval.count) {
+        ARG("-n");
+        ARG("%llu", (unsigned long long)s->eval.count);
+    }
+    ARG("--images");
+    ARG("%s", s->eval.images);
+    ARG("--labels");
+    ARG("%s", s->eval.labels);
+    ARG("--ood");
+    v[n++] = p;
+    if (!s->eval.n_ood)
+        p += sprintf(p, "none");
+    for (uint32_t k = 0; k < s->eval.n_ood; k++)
+        p += sprintf(p, "%s%s", k ? "," : "", s->eval.ood[k]);
+    p++;
+    ARG("-j");
+    ARG("1");
     ARG("-q");
     ARG("-o");
     ARG("%s", dir);

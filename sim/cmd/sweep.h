@@ -33,7 +33,12 @@
  * base.workload, workload values) are resolved against the sweep file's directory.
  *
  * Seeds: point i runs with sweep_seed(master, i) (splitmix64), unless a `seed` axis gives
- * its seed directly; never from the rank, the shard or the time. */
+ * its seed directly; never from the rank, the shard or the time.
+ *
+ * Eval sweeps: an `eval: {model: M.onnx, count: N, ood: ..., images: F, labels: F}` block
+ * makes every point a `neuspin eval` of the trained model (sweep_point_argv_eval); the
+ * model is the network (no workload or net.* axes), a `model` axis sweeps several, each on
+ * its scheme's built-in architecture unless base.arch names one, and the cost is analytic. */
 #ifndef NS_SIM_SWEEP_H
 #define NS_SIM_SWEEP_H
 
@@ -57,6 +62,7 @@ typedef enum {
     SWEEP_KEY_WORKLOAD,          /* built-in name or file, `-w` */
     SWEEP_KEY_SEED,              /* the point's seed, `--seed` */
     SWEEP_KEY_TIMING,            /* timing mode, `--timing event|cycle|analytic` */
+    SWEEP_KEY_MODEL,             /* eval sweeps: the trained network (ONNX), `eval -w` */
     SWEEP_KEY_NET_DROPOUT,       /* net.dropout: p of every layer with dropout */
     SWEEP_KEY_NET_DROPOUT_LAYER, /* net.dropout.LAYER: p of one conv/fc layer */
     SWEEP_KEY_NET_BAYES_LAST,    /* net.bayes_last: the last N conv/fc layers keep dropout */
@@ -71,8 +77,9 @@ typedef struct sweep_value {
     char *text;            /* canonical text (owned): the summary column, and what -p gets */
     int node;              /* its node in the file (a range's values: the range) */
     unsigned char raw[64]; /* SWEEP_KEY_ARCH: the field's bytes as arch_t holds them */
-    uint64_t num;          /* T, mapping, seed, bayes_last N; SWEEP_KEY_WORKLOAD: index into
-                              wl[]; SWEEP_KEY_NET_BAYES_LAYERS: 1 = all */
+    uint64_t num;          /* T, mapping, seed, bayes_last N; SWEEP_KEY_WORKLOAD and
+                              SWEEP_KEY_MODEL: index into wl[]; SWEEP_KEY_NET_BAYES_LAYERS:
+                              1 = all */
     double p;              /* net.dropout, net.dropout.LAYER: the probability */
     uint32_t n_sel;        /* net.bayes_layers: names in the list (0 for all and none) */
     uint32_t *sel;         /* net.bayes_layers: sel[w * n_sel + j] = index of the j-th name
@@ -90,12 +97,33 @@ typedef struct sweep_axis {
     sweep_value_t *values; /* owned */
 } sweep_axis_t;
 
-/* A distinct workload of the sweep (base or a workload axis value). */
+/* A distinct workload of the sweep (base or a workload axis value; in an eval sweep, a
+ * trained model: eval.model or a model axis value). */
 typedef struct sweep_wl {
-    char *given;   /* as written (owned) */
-    char *spec;    /* built-in name or resolved path, what the child gets (owned) */
-    wl_net_t *net; /* loaded (owned) */
+    char *given;     /* as written (owned) */
+    char *spec;      /* built-in name or resolved path, what the child gets (owned) */
+    wl_net_t *net;   /* loaded (owned) */
+    arch_t *arch;    /* an eval sweep without base.arch: the built-in architecture of the
+                        model's scheme, its points' base (owned); NULL: the sweep's base */
+    char *arch_spec; /* with arch: what the child gets as -a (owned) */
+    char scheme[32]; /* a model's neuspin.scheme */
 } sweep_wl_t;
+
+/* Accuracy at every point: the file's `eval:` block (docs/sweeps.md).  Each point then
+ * runs `neuspin eval` with the point's settings instead of `neuspin run`. */
+#define SWEEP_EVAL_MAX_OOD 8
+typedef struct sweep_evalspec {
+    int on;                               /* the file has an eval block */
+    int node;                             /* the block */
+    int model_axis;                       /* the axis whose key is `model`, -1 without one */
+    uint64_t count;                       /* images evaluated, the first ones (0: all) */
+    char *images, *labels;                /* IDX files, resolved (owned; eval's defaults when not
+                                             given: the Fashion-MNIST t10k set) */
+    uint32_t n_ood;                       /* OOD sets, in the order given */
+    char *ood[SWEEP_EVAL_MAX_OOD];        /* "noise", "rotate" or "rotate:LO:HI", "idx:PATH" (owned;
+                                             PATH resolved) */
+    char ood_name[SWEEP_EVAL_MAX_OOD][8]; /* noise, rotate, idx: the summary's column names */
+} sweep_evalspec_t;
 
 typedef struct sweep {
     char *path;           /* the sweep file as given (owned) */
@@ -118,6 +146,7 @@ typedef struct sweep {
     ydoc_t *doc;         /* the file (owned), kept for diagnostics at its nodes */
     int axes_node;       /* `axes` (or the root): where point errors go without a better place */
     uint32_t n_net_axes; /* axes with a net.* key: points run modified networks */
+    sweep_evalspec_t eval;
 } sweep_t;
 
 /* ---- Lifecycle ---- */
@@ -222,6 +251,12 @@ typedef const char *sweep_net_path_fn(void *ctx, uint64_t id);
  * when the sweep has net.* axes and net_path is NULL or returns NULL. */
 int sweep_point_argv_net(const sweep_t *s, uint64_t i, const char *dir, sweep_net_path_fn *net_path,
                          void *ctx, char ***argv);
+
+/* An eval sweep's point i (s->eval.on): the argument vector of its child
+ *   neuspin eval -w MODEL [-a ARCH] [-p KEY=VALUE]... [-T N] [-m M] --seed S --device-seed D
+ *                [-n COUNT] --images F --labels F --ood LIST -j 1 -q -o DIR
+ * in one allocation (free(*argv) frees it all).  ST_OK or ST_ENOMEM. */
+int sweep_point_argv_eval(const sweep_t *s, uint64_t i, const char *dir, char ***argv);
 
 /* sweep_point_argv_net without a network path: for sweeps without net.* axes (ST_EINVAL
  * for one with them, never the unmodified network). */

@@ -33,6 +33,7 @@
 #include "sweep_mpi.h"
 #include "trc.h"
 #include "trc_fs.h"
+#include "trc_read.h"
 #include "trc_verify.h"
 #include "base/sha256.h"
 #include "engine.h"
@@ -84,7 +85,9 @@ const cli_cmd_t cli_sweep_cmd = {
     "DIR/points/<id>/stderr.txt) and the sweep goes on.  Ctrl-C stops launching, ends the\n"
     "running points and writes the summary of the finished ones.  -a, -p, -T, --seed, -m\n"
     "and --timing set the sweep's base as on 'neuspin run' (the file's axes apply on top;\n"
-    "the base network is the file's `base: {workload: ...}`).",
+    "the base network is the file's `base: {workload: ...}`).  A file with an `eval:` block\n"
+    "runs 'neuspin eval' of its trained model at every point instead, and the summary gains\n"
+    "accuracy, calibration and OOD columns (docs/sweeps.md).",
     sweep_opts,
     "Every input file (the sweep file, architectures, networks and their includes) is\n"
     "recorded in DIR/sweep.json by SHA-256 and copied to DIR/inputs/; points run from the\n"
@@ -113,6 +116,7 @@ typedef struct runner {
     unsigned char *inproc; /* per sel entry: its row comes from figs (evaluated in process) */
     sweep_figs_t *figs;    /* per sel entry, when inproc */
     uint64_t front;        /* running energy-latency front size (progress only) */
+    sweep_eval_t *cost;    /* an eval sweep: its points' analytic cost, for the summary */
     char **err;            /* first error line per failed sel entry (owned) */
     job_t *jobs;
     int n_jobs, max_jobs;
@@ -317,7 +321,79 @@ static int is_builtin_wl(const char *spec)
  * network file as loaded (inputs/network-K.yaml), never from the originals, which may change
  * while the sweep runs.  Rewrites the specs the children get; every rank does this (the
  * names are fixed), rank 0 also writes the files (write_inputs).  ST_OK or ST_ENOMEM. */
-static int use_snapshots(sweep_t *s, const char *out)
+/* The copy of input file `path` under DIR/inputs/files (as write_inputs names it), a new
+ * string; NULL when path is not an input (cannot happen) or on ENOMEM. */
+static char *input_copy(const inputs_t *in, const char *out, const char *path)
+{
+    for (size_t i = 0; i < in->n; i++)
+        if (!strcmp(in->v[i].path, path)) {
+            const char *base = strrchr(path, '/');
+            size_t n = strlen(out) + 240;
+            char *p = malloc(n);
+            if (p)
+                snprintf(p, n, "%s/inputs/files/%03zu-%.200s", out, i, base ? base + 1 : path);
+            return p;
+        }
+    return NULL;
+}
+
+/* Replaces *slot (owned) by the copy of the file it names; ST_OK or ST_ENOMEM. */
+static int to_copy(const inputs_t *in, const char *out, char **slot, size_t skip)
+{
+    char *c = input_copy(in, out, *slot + skip);
+    if (!c)
+        return ST_ENOMEM;
+    if (skip) { /* "idx:PATH" */
+        char *t = malloc(strlen(c) + skip + 1);
+        if (!t) {
+            free(c);
+            return ST_ENOMEM;
+        }
+        memcpy(t, *slot, skip);
+        strcpy(t + skip, c);
+        free(c);
+        c = t;
+    }
+    free(*slot);
+    *slot = c;
+    return ST_OK;
+}
+
+/* Records the file at path as an input; 0, or -1 after printing why. */
+static int record_file(inputs_t *in, const char *path)
+{
+    size_t len;
+    char *b = sweep_read_file(path, &len);
+    if (!b) {
+        fprintf(stderr, "neuspin: error: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    record_input(in, path, b, len);
+    free(b);
+    if (in->oom) {
+        fprintf(stderr, "neuspin: error: out of memory\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* An eval sweep reads its models and data files itself (not through ydoc): recorded as
+ * inputs by content, models first.  0, or -1 after printing why. */
+static int record_eval_inputs(const sweep_t *s, inputs_t *in)
+{
+    const sweep_evalspec_t *e = &s->eval;
+    for (uint32_t w = 0; w < s->n_wl; w++)
+        if (record_file(in, s->wl[w].spec))
+            return -1;
+    if (record_file(in, e->images) || record_file(in, e->labels))
+        return -1;
+    for (uint32_t k = 0; k < e->n_ood; k++)
+        if (!strncmp(e->ood[k], "idx:", 4) && record_file(in, e->ood[k] + 4))
+            return -1;
+    return 0;
+}
+
+static int use_snapshots(sweep_t *s, const char *out, const inputs_t *in)
 {
     char path[4400];
     { /* always: -a and -p may have changed the base in memory */
@@ -328,6 +404,28 @@ static int use_snapshots(sweep_t *s, const char *out)
             return ST_ENOMEM;
         free(s->arch_spec);
         s->arch_spec = p;
+    }
+    if (s->eval.on) { /* models and data from their copies, each model's architecture too */
+        sweep_evalspec_t *e = &s->eval;
+        for (uint32_t k = 0; k < s->n_wl; k++) {
+            if (to_copy(in, out, &s->wl[k].spec, 0) != ST_OK)
+                return ST_ENOMEM;
+            if (!s->wl[k].arch)
+                continue;
+            int w = snprintf(path, sizeof path, "%s/inputs/arch-%u.yaml", out, k);
+            SIM_ASSERT(w > 0 && (size_t)w < sizeof path);
+            char *p = strdup(path);
+            if (!p)
+                return ST_ENOMEM;
+            free(s->wl[k].arch_spec);
+            s->wl[k].arch_spec = p;
+        }
+        if (to_copy(in, out, &e->images, 0) != ST_OK || to_copy(in, out, &e->labels, 0) != ST_OK)
+            return ST_ENOMEM;
+        for (uint32_t k = 0; k < e->n_ood; k++)
+            if (!strncmp(e->ood[k], "idx:", 4) && to_copy(in, out, &e->ood[k], 4) != ST_OK)
+                return ST_ENOMEM;
+        return ST_OK;
     }
     for (uint32_t k = 0; k < s->n_wl; k++) {
         if (is_builtin_wl(s->wl[k].spec))
@@ -382,7 +480,15 @@ static int write_inputs(const sweep_t *s, const inputs_t *in, trc_dir_t *od, cha
         rc = text ? trc_dir_write(id, "arch.yaml", text, strlen(text), err, errn) : ST_ENOMEM;
         free(text);
     }
-    for (uint32_t k = 0; rc == ST_OK && k < s->n_wl; k++) {
+    for (uint32_t k = 0; rc == ST_OK && s->eval.on && k < s->n_wl; k++) {
+        if (!s->wl[k].arch)
+            continue;
+        char name[48], *text = arch_dump_string(s->wl[k].arch);
+        snprintf(name, sizeof name, "arch-%u.yaml", k);
+        rc = text ? trc_dir_write(id, name, text, strlen(text), err, errn) : ST_ENOMEM;
+        free(text);
+    }
+    for (uint32_t k = 0; rc == ST_OK && !s->eval.on && k < s->n_wl; k++) {
         if (is_builtin_wl(s->wl[k].given))
             continue;
         char *text = NULL, name[48];
@@ -430,7 +536,8 @@ static int write_inputs(const sweep_t *s, const inputs_t *in, trc_dir_t *od, cha
  * files and the directory, the summaries, the input copies.  Only names neuspin makes. */
 static void remove_results(trc_dir_t *od)
 {
-    static const char *const point_files[] = {"layers.csv", "stats.csv", "run.json", "stderr.txt"};
+    static const char *const point_files[] = {"layers.csv", "stats.csv", "run.json",
+                                              "stderr.txt", "eval.csv",  "eval.json"};
     trc_dir_t *pd = NULL;
     if (trc_dir_sub(od, "points", 0, &pd, NULL, 0) == ST_OK) {
         int fd = openat(trc_dir_fd(pd), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -497,6 +604,21 @@ static char *manifest(const sweep_t *s, const inputs_t *in, const cli_runopts_t 
             (unsigned long long)s->T, (unsigned long long)s->mapping,
             s->timing ? sweep_timing_names[s->timing - 1] : "default",
             (unsigned long long)(s->device_seed ? s->device_seed : 1));
+    if (s->eval.on) { /* what each point evaluates (the models are the networks) */
+        const sweep_evalspec_t *e = &s->eval;
+        fprintf(f, ", \"eval\": {\"models\": [");
+        for (uint32_t k = 0; k < s->n_wl; k++) {
+            fputs(k ? ", " : "", f);
+            trc_json_string(f, s->wl[k].given);
+        }
+        fprintf(f, "], \"count\": %llu, \"ood\": [", (unsigned long long)e->count);
+        for (uint32_t k = 0; k < e->n_ood; k++) {
+            fputs(k ? ", " : "", f);
+            trc_json_string(f, strncmp(e->ood[k], "idx:", 4) ? e->ood[k] : "idx");
+        }
+        fputc(']', f);
+        fputc('}', f);
+    }
     if (ro->n_param) { /* -p on the command line, applied to the base architecture */
         fprintf(f, ", \"params\": [");
         for (int k = 0; k < ro->n_param; k++) {
@@ -554,6 +676,89 @@ static void point_name(const runner_t *r, uint64_t i, char *buf, size_t n)
     snprintf(buf, n, "%0*llu", r->width, (unsigned long long)i);
 }
 
+/* The eval columns of a summary row: ",accuracy,nll,ece,brier,entropy,mi" and per OOD set
+ * ",rate,auroc" (entropy-scored), as the text of the point's eval.csv, appended to buf (cap
+ * bytes, at *o).  ST_OK; ST_EIO with the reason in err (a missing column or a value that
+ * is not a number); ST_ENOMEM. */
+static int eval_figs(const sweep_t *s, trc_dir_t *pd, char *buf, size_t cap, size_t *o, char *err,
+                     size_t errn)
+{
+    static const char *const base[] = {"accuracy", "nll", "ece", "brier", "entropy", "mi"};
+    char names[6 + 2 * SWEEP_EVAL_MAX_OOD][32];
+    unsigned col[6 + 2 * SWEEP_EVAL_MAX_OOD], n = 0;
+    for (unsigned k = 0; k < 6; k++)
+        snprintf(names[n++], sizeof names[0], "%s", base[k]);
+    for (uint32_t k = 0; k < s->eval.n_ood; k++) {
+        snprintf(names[n++], sizeof names[0], "ood_%s_rate", s->eval.ood_name[k]);
+        snprintf(names[n++], sizeof names[0], "ood_%s_auroc", s->eval.ood_name[k]);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    int rc = trc_dir_read(pd, "eval.csv", 1u << 20, &text, &len, err, errn);
+    if (rc != ST_OK)
+        return rc;
+    trc_csv_t *c = NULL;
+    if (trc_csv_open_mem("eval.csv", text, len, &c) != ST_OK) {
+        free(text);
+        snprintf(err, errn, "out of memory");
+        return ST_ENOMEM;
+    }
+    rc = trc_csv_next(c, err, errn) == 1 ? ST_OK : ST_EIO;
+    for (unsigned j = 0; rc == ST_OK && j < n; j++) {
+        unsigned f = 0, nf = trc_csv_nfields(c);
+        while (f < nf && strcmp(trc_csv_get(c, f), names[j]) != 0)
+            f++;
+        if (f == nf) {
+            snprintf(err, errn, "%s/eval.csv: no column '%s'", trc_dir_path(pd), names[j]);
+            rc = ST_EIO;
+        }
+        col[j] = f;
+    }
+    if (rc == ST_OK && trc_csv_next(c, err, errn) != 1) {
+        snprintf(err, errn, "%s/eval.csv: no row of figures", trc_dir_path(pd));
+        rc = ST_EIO;
+    }
+    for (unsigned j = 0; rc == ST_OK && j < n; j++) {
+        double d;
+        if (trc_csv_f64(c, col[j], names[j], &d, err, errn) != ST_OK || !*trc_csv_get(c, col[j]))
+            rc = ST_EIO;
+        else if (*o + strlen(trc_csv_get(c, col[j])) + 2 < cap)
+            *o += (size_t)snprintf(buf + *o, cap - *o, ",%s", trc_csv_get(c, col[j]));
+    }
+    trc_csv_close(c);
+    free(text);
+    return rc;
+}
+
+/* An eval point is complete when its eval.json and eval.csv are there (eval writes each
+ * whole, eval.csv first) and eval.csv holds every figure of the summary's eval columns. */
+static int eval_verify(const sweep_t *s, trc_dir_t *pd, char *err, size_t errn)
+{
+    struct stat st;
+    static const char *const f[] = {"eval.json", "eval.csv"};
+    for (int k = 0; k < 2; k++)
+        if (fstatat(trc_dir_fd(pd), f[k], &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+            snprintf(err, errn, "%s/%s: missing", trc_dir_path(pd), f[k]);
+            return ST_EIO;
+        }
+    char buf[1024];
+    size_t o = 0;
+    return eval_figs(s, pd, buf, sizeof buf, &o, err, errn);
+}
+
+/* A point directory holds a complete result: a run's files as its run.json records them,
+ * or an eval point's outputs. */
+static int dir_verify(const runner_t *r, trc_dir_t *pd, char *err, size_t errn)
+{
+    return r->s->eval.on ? eval_verify(r->s, pd, err, errn) : trc_run_verify(pd, err, errn);
+}
+
+/* The number of eval columns of a summary row (0 without an eval block). */
+static unsigned eval_columns(const sweep_t *s)
+{
+    return s->eval.on ? 6 + 2 * s->eval.n_ood : 0;
+}
+
 /* ST_OK when point i's directory holds a complete run whose files match its run.json;
  * otherwise the reason in err. */
 static int point_verify(const runner_t *r, uint64_t i, char *err, size_t errn)
@@ -564,7 +769,7 @@ static int point_verify(const runner_t *r, uint64_t i, char *err, size_t errn)
     int rc = trc_dir_sub(r->points, name, 0, &pd, err, errn);
     if (rc == ST_OK) {
         trc_dir_clean_tmp(pd); /* what a killed run left */
-        rc = trc_run_verify(pd, err, errn);
+        rc = dir_verify(r, pd, err, errn);
     }
     trc_dir_close(pd);
     return rc;
@@ -588,6 +793,37 @@ char *sweep_summary_header(const sweep_t *s)
     return h;
 }
 
+/* The summary's header: sweep_summary_header, and in an eval sweep the eval columns
+ * before status (malloc'd; NULL on ENOMEM). */
+static char *summary_header_eval(const sweep_t *s)
+{
+    char *h = sweep_summary_header(s);
+    if (!h || !s->eval.on)
+        return h;
+    size_t n = strlen(h), cap = n + 64 + 48 * (size_t)s->eval.n_ood;
+    char *e = malloc(cap);
+    if (!e) {
+        free(h);
+        return NULL;
+    }
+    SIM_ASSERT(n >= 13 && !strcmp(h + n - 13, ",status,error"));
+    size_t o = (size_t)snprintf(e, cap, "%.*s,accuracy,nll,ece,brier,entropy,mi", (int)(n - 13), h);
+    for (uint32_t k = 0; k < s->eval.n_ood; k++)
+        o += (size_t)snprintf(e + o, cap - o, ",ood_%s_rate,ood_%s_auroc", s->eval.ood_name[k],
+                              s->eval.ood_name[k]);
+    snprintf(e + o, cap - o, ",status,error");
+    free(h);
+    return e;
+}
+
+/* Appends n empty fields to buf (cap bytes, at *o). */
+static void empty_fields(char *buf, size_t cap, size_t *o, unsigned n)
+{
+    for (unsigned k = 0; k < n && *o + 2 < cap; k++)
+        buf[(*o)++] = ',';
+    buf[*o] = '\0';
+}
+
 /* The summary row of point i: its axis values, seed, and the figures of its run (ok) or
  * the error (failed).  Returns a malloc'd line, NULL on ENOMEM. */
 static char *summary_row(runner_t *r, uint64_t k)
@@ -598,7 +834,7 @@ static char *summary_row(runner_t *r, uint64_t k)
     int seed_axis = 0;
     sweep_point_index(s, i, idx);
     sweep_point_run(s, i, &T, &mapping, &seed, &wl);
-    size_t cap = 1024 + (size_t)s->n_axes * 200, o = 0;
+    size_t cap = 2048 + (size_t)s->n_axes * 200, o = 0;
     char *row = malloc(cap), dir[4200], err[512] = "";
     if (!row)
         return NULL;
@@ -613,8 +849,38 @@ static char *summary_row(runner_t *r, uint64_t k)
     if (r->state[k] == PT_INVALID) { /* --skip-invalid: the rule it breaks, nothing run */
         char why[400];
         sweep_point_check(s, i, why, sizeof why);
+        empty_fields(row, cap, &o, eval_columns(s));
         o += (size_t)snprintf(row + o, cap - o, ",,,,,,,,,invalid,");
         sweep_csv_field(row, cap, &o, why);
+        return row;
+    }
+    if (r->state[k] == PT_OK && s->eval.on) {
+        /* the cost in process (analytic, as eval's), the figures from the point's eval.csv */
+        sweep_figs_t f;
+        trc_dir_t *pd = NULL;
+        char name[32];
+        point_name(r, i, name, sizeof name);
+        int st = r->cost ? sweep_eval_point(r->cost, i, &f) : ST_ENOMEM;
+        if (st != ST_OK) {
+            snprintf(err, sizeof err, "the analytic cost of the point failed: %s", st_str(st));
+        } else if (trc_dir_sub(r->points, name, 0, &pd, err, sizeof err) == ST_OK) {
+            size_t m = sweep_figs_format(&f, row + o, cap - o), o0 = o;
+            SIM_ASSERT(m > 4 && !strcmp(row + o + m - 4, ",ok,"));
+            o += m - 4; /* ",energy,...,edap": the figures follow */
+            st = eval_figs(s, pd, row, cap, &o, err, sizeof err);
+            if (st == ST_OK) {
+                o += (size_t)snprintf(row + o, cap - o, ",ok,");
+                trc_dir_close(pd);
+                return row;
+            }
+            o = o0;
+            row[o] = '\0';
+        }
+        trc_dir_close(pd);
+        r->state[k] = PT_FAILED;
+        empty_fields(row, cap, &o, eval_columns(s));
+        o += (size_t)snprintf(row + o, cap - o, ",,,,,,,,,failed,");
+        sweep_csv_field(row, cap, &o, err);
         return row;
     }
     if (r->state[k] == PT_OK && r->inproc && r->inproc[k]) {
@@ -651,6 +917,7 @@ static char *summary_row(runner_t *r, uint64_t k)
     } else if (r->err[k]) {
         snprintf(err, sizeof err, "%s", r->err[k]);
     }
+    empty_fields(row, cap, &o, eval_columns(s));
     o += (size_t)snprintf(row + o, cap - o, ",,,,,,,,,failed,");
     sweep_csv_field(row, cap, &o, err);
     return row;
@@ -740,7 +1007,7 @@ static void finish(runner_t *r, int j, int rc)
     point_name(r, i, name, sizeof name);
     trc_dir_sub(r->points, name, 0, &pd, NULL, 0);
     /* complete: exit 0 and run.json naming files that are there, as written */
-    int complete = rc == 0 && pd && trc_run_verify(pd, why, sizeof why) == ST_OK;
+    int complete = rc == 0 && pd && dir_verify(r, pd, why, sizeof why) == ST_OK;
     struct stat st;
     if (complete) {
         r->state[k] = PT_OK;
@@ -759,7 +1026,8 @@ static void finish(runner_t *r, int j, int rc)
         if (!line[0] && rc == 0 && why[0])
             snprintf(line, sizeof line, "%s", why);
         else if (!line[0])
-            snprintf(line, sizeof line, "neuspin run exited with status %d and no message", rc);
+            snprintf(line, sizeof line, "neuspin %s exited with status %d and no message",
+                     r->s->eval.on ? "eval" : "run", rc);
         set_err(r, k, line);
     }
     trc_dir_close(pd);
@@ -788,7 +1056,8 @@ static void launch(runner_t *r, uint64_t k)
     /* the point's directory, never through a planted link; a rerun that fails must not
      * look complete, so its run.json goes first */
     if (trc_dir_sub(r->points, name, 1, &pd, msg, sizeof msg) != ST_OK ||
-        trc_dir_unlink(pd, "run.json", msg, sizeof msg) != ST_OK ||
+        trc_dir_unlink(pd, r->s->eval.on ? "eval.json" : "run.json", msg, sizeof msg) != ST_OK ||
+        (r->s->eval.on && trc_dir_unlink(pd, "eval.csv", msg, sizeof msg) != ST_OK) ||
         trc_dir_create_fd(pd, "stderr.txt", &efd, msg, sizeof msg) != ST_OK)
         goto fail;
     net_paths_t np = {.out = r->dir};
@@ -800,7 +1069,8 @@ static void launch(runner_t *r, uint64_t k)
     int e = cli_spawn(argv, -1, efd, &jb->pid);
     free(argv);
     if (e) {
-        snprintf(msg, sizeof msg, "cannot start neuspin run: %s", strerror(e));
+        snprintf(msg, sizeof msg, "cannot start neuspin %s: %s", r->s->eval.on ? "eval" : "run",
+                 strerror(e));
         goto fail;
     }
     close(efd);
@@ -1351,9 +1621,23 @@ static int apply_base(const args_t *a, sweep_t *s, const cli_runopts_t *ro)
         s->arch_given = given;
         s->arch_spec = spec;
         s->base = base;
+        for (uint32_t k = 0; k < s->n_wl; k++) { /* -a: every model runs on it */
+            free(s->wl[k].arch);
+            free(s->wl[k].arch_spec);
+            s->wl[k].arch = NULL;
+            s->wl[k].arch_spec = NULL;
+        }
     }
     if ((rc = cli_apply_overrides(a, &s->base, ro)))
         return rc;
+    for (uint32_t k = 0; k < s->n_wl; k++)
+        if (s->wl[k].arch && (rc = cli_apply_overrides(a, s->wl[k].arch, ro)))
+            return rc;
+    if (s->eval.on && ro->timing >= 0 && strcmp(sweep_timing_names[ro->timing], "analytic")) {
+        fprintf(stderr, "neuspin: error: sweep: --timing: an eval sweep's cost is analytic, as "
+                        "neuspin eval's\n");
+        return CLI_EUSAGE;
+    }
     if (ro->T)
         s->T = ro->T;
     if (ro->have_seed)
@@ -1460,6 +1744,10 @@ int cli_sweep(args_t *a)
     ydoc_read_hook_set(NULL, NULL);
     if (st == ST_OK && in.oom)
         st = ST_ENOMEM;
+    if (st == ST_OK && s->eval.on && !dry && record_eval_inputs(s, &in)) {
+        rc = CLI_ERUN;
+        goto out_early;
+    }
     uint64_t n_bad = 0;
     if (st == ST_OK)
         st = sweep_check_map(s, &dl, &n_bad, skip_invalid ? &bad_map : NULL);
@@ -1551,7 +1839,8 @@ int cli_sweep(args_t *a)
     char err[700] = "", what[4300];
     int cmp = TRC_SWEEP_SAME;
     size_t mlen = 0;
-    char *man = use_snapshots(s, out) == ST_OK ? manifest(s, &in, &ro, &mlen) : NULL, *old = NULL;
+    char *man = use_snapshots(s, out, &in) == ST_OK ? manifest(s, &in, &ro, &mlen) : NULL,
+         *old = NULL;
     int setup = 0;
     if (!man) {
         fprintf(stderr, "neuspin: error: out of memory\n");
@@ -1645,7 +1934,8 @@ int cli_sweep(args_t *a)
                 r.state[k] = PT_OK;
                 r.done++;
                 r.skipped++;
-            } else if (!strstr(err, "run.json: missing") && !strstr(err, "No such file")) {
+            } else if (!strstr(err, "run.json: missing") && !strstr(err, "eval.json: missing") &&
+                       !strstr(err, "No such file")) {
                 altered++;
                 fprintf(stderr, "neuspin: note: point %llu runs again: %s\n",
                         (unsigned long long)r.sel[k], err);
@@ -1663,7 +1953,15 @@ int cli_sweep(args_t *a)
 
     r.t0 = now_s();
     g_stop = 0;
-    run_inproc(&r, jobs, keep_map, keep_all);
+    if (s->eval.on) { /* every point is a `neuspin eval` child; the cost comes in process */
+        if (sweep_eval_create(s, 1, &r.cost) != ST_OK) {
+            fprintf(stderr, "neuspin: error: out of memory\n");
+            rc = CLI_ERUN;
+            goto out;
+        }
+    } else {
+        run_inproc(&r, jobs, keep_map, keep_all);
+    }
     r.last_draw = 0;
     run_points(&r);
     if (keep_pareto && !g_stop) {
@@ -1723,7 +2021,7 @@ int cli_sweep(args_t *a)
         for (const char *p = all; *p; p++)
             lines += *p == '\n';
         sweep_row_t *rows = malloc(lines * sizeof *rows);
-        char *header = sweep_summary_header(s), name[96];
+        char *header = summary_header_eval(s), name[96];
         if (have_shard)
             snprintf(name, sizeof name, "summary.shard-%llu-of-%llu.csv",
                      (unsigned long long)shard_i, (unsigned long long)shard_n);
@@ -1763,6 +2061,7 @@ int cli_sweep(args_t *a)
     free(all);
     rc = code;
 out:
+    sweep_eval_destroy(r.cost);
     for (uint64_t k = 0; r.err && k < r.n_sel; k++)
         free(r.err[k]);
     free(r.err);

@@ -148,6 +148,9 @@ static const yfield_t senseamp_fields[] = {
     BOOL("sample_hold", tile.sa.sample_hold, 0,
          "true: a sample-and-hold per column releases the bit lines after the array read; "
          "false: they stay biased through the whole mux sequence"),
+    BOOL("saturate", tile.sa.saturate, 0,
+         "true: psum_bits may be narrower than a count of max_active_rows and a larger count "
+         "saturates (docs/function.md); false: such an architecture is refused"),
     F64("fom_fj", tile.sa.fom_fj, 10, 0, 1e6, "fJ",
         "Walden figure of merit: a conversion costs fom_fj x 2^psum_bits"),
     F64("v_dd_v", tile.sa.v_dd_v, 0.9, 0.1, 5, "V", "supply of the mux and sample switches"),
@@ -435,11 +438,11 @@ static int check_all(const arch_t *a, const char *name, const ydoc_t *d, arch_di
     int rc = ST_OK;
     const xbar_params_t *x = &a->tile.xbar;
     uint32_t need = bits_for(x->max_active_rows);
-    if (a->tile.sa.psum_bits < need) {
+    if (a->tile.sa.psum_bits < need && !a->tile.sa.saturate) {
         static const char *const k[] = {"senseamp.psum_bits", "xbar.max_active_rows", NULL};
         cross_error(d, name, dl, "senseamp.psum_bits", k,
                     "expected at least %u to hold a count of up to %u rows "
-                    "(xbar.max_active_rows), got %u",
+                    "(xbar.max_active_rows), got %u (senseamp.saturate: true lets it clip)",
                     (unsigned)need, (unsigned)x->max_active_rows, (unsigned)a->tile.sa.psum_bits);
         rc = ST_ECONFIG;
     }

@@ -39,6 +39,9 @@ typedef struct senseamp_params {
     uint32_t t_sense_cyc; /* cycles of one comparison, >= 1 */
     uint32_t sample_hold; /* 1: a sample-and-hold per column releases the bit lines after
                              the array read; 0: they stay biased through the mux sequence */
+    uint32_t saturate;    /* 1: psum_bits may be too narrow for a count of the rows read at
+                             once, and a larger count saturates at 2^psum_bits - 1 (a study of
+                             narrow converters); 0: the architecture check refuses that */
     /* Circuit (energy, area, static power only; 0 = counts only): */
     double fom_fj;    /* Walden figure of merit, fJ per conversion step (2^bits steps) */
     double v_dd_v;    /* supply of the mux select and sample switches, V */

@@ -10,7 +10,16 @@
 
 #include <Random123/philox.h>
 
+#include "base/bits.h"
 #include "base/status.h"
+
+/* Word-wide mask kernels: Philox4x32-10 on 8 (AVX2) or 16 (AVX-512F) counters at once,
+ * chosen per bank at creation from what the CPU has (the default build targets the x86-64
+ * baseline; these functions alone are compiled for the wider ISA). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define DRNG_X86 1
+#endif
 
 #define DRNG_D2D_TAG 0xD2D5EED0u /* xored into the key's high word for the device spread */
 #define DRNG_TWO_PI 6.283185307179586476925286766559
@@ -41,6 +50,17 @@ struct drng {
     uint32_t cal_sat;     /* modules whose code saturated off target */
     drng_mod_t *mod;      /* [modules] */
     uint64_t *thr;        /* [rows] drop when the row's 32-bit lane < thr; 2^32 = always */
+    uint32_t calls;       /* Philox calls of one mask: ceil(rows / 4) */
+    uint32_t kernel;      /* drng_kernel_t in use (never AUTO) */
+    uint32_t *thr4;       /* [4][calls rounded up to 16]: lane j of call q compares with
+                             thr4[j * calls16 + q] = min(thr[4 q + j], 2^32 - 1); in thr's
+                             block */
+    uint64_t *keep;       /* [ceil(rows / 64)]: rows that can be kept (thr < 2^32); in thr's
+                             block */
+    uint32_t *per;        /* [6][calls + 16], periodic tables of drng_draw_many's stream at
+                             t: t % calls, t / calls, then thr4[j][t % calls] for j = 0..3 */
+    uint64_t *sbuf;       /* [scap / 16]: drng_draw_many's stream of one batch of masks */
+    uint32_t scap;        /* calls the stream holds: max(1024, calls rounded up to 16) */
     drng_stats_t st;
 };
 
@@ -298,9 +318,20 @@ int drng_create_chip(const drng_params_t *p, uint64_t device_seed, uint64_t mask
     d->mod = st_calloc(d->modules, sizeof *d->mod);
     if (!d->mod)
         goto free_drng;
-    d->thr = st_calloc(rows, sizeof *d->thr);
+    /* one block: thr[rows], keep[ceil(rows / 64)], thr4[4][calls16], per[6][calls + 16],
+     * sbuf[scap / 16] */
+    d->calls = rows / 4 + (rows % 4 != 0);
+    const uint32_t calls16 = (d->calls + 15) / 16 * 16;
+    const uint64_t nwords = rows / 64 + (rows % 64 != 0), P = (uint64_t)d->calls + 16;
+    d->scap = calls16 > 1024 ? calls16 : 1024;
+    d->thr = st_calloc((uint64_t)rows + nwords + 2 * (uint64_t)calls16 + 3 * P + d->scap / 16,
+                       sizeof *d->thr);
     if (!d->thr)
         goto free_mod;
+    d->keep = d->thr + rows;
+    d->thr4 = (uint32_t *)(d->keep + nwords);
+    d->per = d->thr4 + 4 * (uint64_t)calls16;
+    d->sbuf = (uint64_t *)(d->per + 6 * P);
 
     const uint32_t dk0 = (uint32_t)device_seed, dk1 = (uint32_t)(device_seed >> 32);
     const double t = p->t_set_cyc * p->clk_ns;
@@ -351,9 +382,20 @@ int drng_create_chip(const drng_params_t *p, uint64_t device_seed, uint64_t mask
         sum += md->p;
         uint64_t thr = (uint64_t)(md->p * DRNG_TWO_32 + 0.5); /* round(p_m * 2^32), <= 2^32 */
         uint64_t r_end = (uint64_t)(m + 1) * p->share;
-        for (uint64_t r = (uint64_t)m * p->share; r < r_end && r < rows; r++)
+        for (uint64_t r = (uint64_t)m * p->share; r < r_end && r < rows; r++) {
             d->thr[r] = thr;
+            d->thr4[(r % 4) * calls16 + r / 4] = thr > UINT32_MAX ? UINT32_MAX : (uint32_t)thr;
+            if (thr <= UINT32_MAX)
+                d->keep[r / 64] |= 1ull << (r % 64);
+        }
     }
+    for (uint64_t t = 0; t < P; t++) {
+        d->per[t] = (uint32_t)(t % d->calls);
+        d->per[P + t] = (uint32_t)(t / d->calls);
+        for (uint32_t j = 0; j < 4; j++)
+            d->per[(2 + j) * P + t] = d->thr4[j * calls16 + t % d->calls];
+    }
+    drng_set_kernel(d, DRNG_KERNEL_AUTO);
     d->p_mean = sum / d->modules;
     if (d->modules > 1) {
         double sq = 0.0;
@@ -381,7 +423,7 @@ void drng_destroy(drng_t *d)
 {
     if (!d)
         return;
-    free(d->thr);
+    free(d->thr); /* with keep, thr4, per and sbuf */
     free(d->mod);
     free(d);
 }
@@ -466,17 +508,14 @@ void drng_draw_cost(const drng_params_t *p, uint64_t units, uint64_t *cycles, ac
     acc->n[ACT_DRNG_RESET] += units;
 }
 
-int drng_draw(drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask, uint64_t *cycles,
-              act_counts_t *acc, uint32_t *dropped)
+/* The scalar kernel: four rows per Philox call; 4 divides 64, so a call never straddles
+ * two words. */
+static uint64_t drng_draw_scalar(const drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask)
 {
-    if (!d || !mask || !cycles || !acc)
-        return ST_EINVAL;
+    uint64_t kept = 0;
     const uint32_t rows = d->rows;
     const uint32_t nwords = rows / 64 + (rows % 64 != 0);
     philox4x32_key_t key = {{d->k0, d->k1}};
-    uint64_t kept = 0;
-
-    /* Four rows per Philox call; 4 divides 64, so a call never straddles two words. */
     for (uint32_t wi = 0; wi < nwords; wi++) {
         const uint32_t base = wi * 64;
         const uint32_t lim = rows - base < 64 ? rows - base : 64;
@@ -492,13 +531,272 @@ int drng_draw(drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask, uint64_t *
         mask[wi] = w;
         kept += (uint64_t)__builtin_popcountll(w);
     }
+    return kept;
+}
 
+#ifdef DRNG_X86
+/* Bit i of the low 16 bits of x to bit 4 i (a 16 -> 64 spread: lane l's row 4 l + j). */
+static inline uint64_t drng_spread4(uint64_t x)
+{
+    x = (x | x << 24) & 0x000000FF000000FFull;
+    x = (x | x << 12) & 0x000F000F000F000Full;
+    x = (x | x << 6) & 0x0303030303030303ull;
+    return (x | x << 3) & 0x1111111111111111ull;
+}
+
+/* AVX2: calls q0 .. q0 + 7 of one mask in the eight 32-bit lanes (structure of arrays: xj
+ * holds word j of every lane's counter), ten rounds as Random123's _philox4x32round, then
+ * lane l's word j against thr4[j][q0 + l]: bit 4 l + j of the 32-bit result, the rows
+ * 4 q0 .. 4 q0 + 31. */
+__attribute__((target("avx2,popcnt"))) static uint64_t
+drng_draw_avx2(const drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask)
+{
+    uint64_t kept = 0;
+    const uint32_t calls16 = (d->calls + 15) / 16 * 16;
+    const __m256i m0 = _mm256_set1_epi64x(PHILOX_M4x32_0), m1 = _mm256_set1_epi64x(PHILOX_M4x32_1);
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i rk0[10], rk1[10];
+    for (uint32_t i = 0; i < 10; i++) {
+        rk0[i] = _mm256_set1_epi32((int)(d->k0 + i * PHILOX_W32_0));
+        rk1[i] = _mm256_set1_epi32((int)(d->k1 + i * PHILOX_W32_1));
+    }
+    const uint32_t nwords = d->rows / 64 + (d->rows % 64 != 0);
+    for (uint32_t wi = 0; wi < nwords; wi++) {
+        uint64_t w = 0;
+        for (uint32_t h = 0; h < 2; h++) {
+            const uint32_t q0 = wi * 16 + h * 8;
+            if (q0 >= d->calls)
+                break;
+            __m256i x0 = _mm256_add_epi32(_mm256_set1_epi32((int)q0), iota);
+            __m256i x1 = _mm256_set1_epi32((int)mvm), x2 = _mm256_set1_epi32((int)pass);
+            __m256i x3 = _mm256_set1_epi32((int)d->layer);
+            for (uint32_t i = 0; i < 10; i++) {
+                const __m256i pe0 = _mm256_mul_epu32(x0, m0);
+                const __m256i po0 = _mm256_mul_epu32(_mm256_srli_epi64(x0, 32), m0);
+                const __m256i pe1 = _mm256_mul_epu32(x2, m1);
+                const __m256i po1 = _mm256_mul_epu32(_mm256_srli_epi64(x2, 32), m1);
+                const __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
+                const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
+                const __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
+                const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
+                x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), rk0[i]);
+                x1 = lo1;
+                x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), rk1[i]);
+                x3 = lo0;
+            }
+            const __m256i xs[4] = {x0, x1, x2, x3};
+            uint64_t part = 0;
+            for (uint32_t j = 0; j < 4; j++) {
+                const __m256i t = _mm256_loadu_si256((const __m256i *)(d->thr4 + j * calls16 + q0));
+                const __m256i ge = _mm256_cmpeq_epi32(_mm256_max_epu32(xs[j], t), xs[j]);
+                part |= drng_spread4((uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(ge))) << j;
+            }
+            w |= part << (32 * h);
+        }
+        mask[wi] = w & d->keep[wi]; /* rows past `rows` and rows that always drop */
+        kept += (uint64_t)__builtin_popcountll(mask[wi]);
+    }
+    return kept;
+}
+
+/* AVX-512F: sixteen calls, one mask word, per step, in 64-bit lanes (the counter word in
+ * the low half): a 32 x 32 -> 64-bit vpmuludq is then a whole mulhilo, lo the product's
+ * low half as it stands and hi one dword shuffle.  The high halves of lo and of what is xored
+ * with it carry garbage, which vpmuludq never reads and the final compare masks off.
+ * Half a holds the even calls q0 + 2 i, half b the odd ones, so that a's compare bits
+ * (even 32-bit lanes) and b's shifted up (odd lanes) interleave into call order. */
+__attribute__((target("avx512f,popcnt"))) static uint64_t
+drng_draw_avx512(const drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask)
+{
+    uint64_t kept = 0;
+    const uint32_t calls16 = (d->calls + 15) / 16 * 16;
+    const __m512i m0 = _mm512_set1_epi64(PHILOX_M4x32_0), m1 = _mm512_set1_epi64(PHILOX_M4x32_1);
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    __m512i rk0[10], rk1[10];
+    for (uint32_t i = 0; i < 10; i++) {
+        rk0[i] = _mm512_set1_epi32((int)(d->k0 + i * PHILOX_W32_0));
+        rk1[i] = _mm512_set1_epi32((int)(d->k1 + i * PHILOX_W32_1));
+    }
+    const uint32_t nwords = d->rows / 64 + (d->rows % 64 != 0);
+    for (uint32_t wi = 0; wi < nwords; wi++) {
+        const uint32_t q0 = wi * 16;
+        const __m512i base = _mm512_set1_epi64(q0);
+        __m512i a0 = _mm512_add_epi64(base, even), b0 = _mm512_add_epi64(base, odd);
+        __m512i a1 = _mm512_set1_epi64(mvm), b1 = a1;
+        __m512i a2 = _mm512_set1_epi64(pass), b2 = a2;
+        __m512i a3 = _mm512_set1_epi64(d->layer), b3 = a3;
+        for (uint32_t i = 0; i < 10; i++) {
+            const __m512i pa0 = _mm512_mul_epu32(a0, m0), pa1 = _mm512_mul_epu32(a2, m1);
+            const __m512i pb0 = _mm512_mul_epu32(b0, m0), pb1 = _mm512_mul_epu32(b2, m1);
+            /* hi: the odd dword copied down (vpshufd, off the multiplier's port) */
+            a0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa1, 0xF5), a1, rk0[i], 0x96);
+            a2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa0, 0xF5), a3, rk1[i], 0x96);
+            b0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb1, 0xF5), b1, rk0[i], 0x96);
+            b2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb0, 0xF5), b3, rk1[i], 0x96);
+            a1 = pa1;
+            a3 = pa0;
+            b1 = pb1;
+            b3 = pb0;
+        }
+        const __m512i as[4] = {a0, a1, a2, a3}, bs[4] = {b0, b1, b2, b3};
+        uint64_t w = 0;
+        for (uint32_t j = 0; j < 4; j++) {
+            const __m512i t = _mm512_loadu_si512(d->thr4 + j * calls16 + q0);
+            const uint32_t ge =
+                (uint32_t)_mm512_mask_cmpge_epu32_mask(0x5555, as[j], t) |
+                (uint32_t)_mm512_mask_cmpge_epu32_mask(0xAAAA, _mm512_slli_epi64(bs[j], 32), t);
+            w |= drng_spread4(ge) << j;
+        }
+        mask[wi] = w & d->keep[wi];
+        kept += (uint64_t)__builtin_popcountll(mask[wi]);
+    }
+    return kept;
+}
+
+/* AVX-512F over many masks: the calls of masks mvm0 .. mvm0 + n - 1 one after another
+ * (call g = v * calls + q), sixteen to a step whatever the mask boundaries, so no lane
+ * idles at the end of a mask.  Step s yields bits [64 s, 64 s + 64) of a stream (4 bits a
+ * call, lane order as drng_draw_avx512) and mask v is the stream's bits
+ * [4 calls v, 4 calls v + rows).  A step starting at call g0 reads its lanes' counter
+ * words and thresholds from the periodic tables at g0 % calls. */
+__attribute__((target("avx512f,popcnt"))) static uint64_t
+drng_many_avx512(drng_t *d, uint32_t pass, uint32_t mvm0, uint32_t n, uint64_t *masks,
+                 size_t stride)
+{
+    uint64_t kept = 0;
+    const uint32_t calls = d->calls, rows = d->rows, P = calls + 16;
+    const uint32_t nwords = rows / 64 + (rows % 64 != 0), nb = d->scap / calls;
+    const __m512i m0 = _mm512_set1_epi64(PHILOX_M4x32_0), m1 = _mm512_set1_epi64(PHILOX_M4x32_1);
+    const __m512i c2 = _mm512_set1_epi32((int)pass), c3 = _mm512_set1_epi32((int)d->layer);
+    __m512i rk0[10], rk1[10];
+    for (uint32_t i = 0; i < 10; i++) {
+        rk0[i] = _mm512_set1_epi32((int)(d->k0 + i * PHILOX_W32_0));
+        rk1[i] = _mm512_set1_epi32((int)(d->k1 + i * PHILOX_W32_1));
+    }
+    for (uint32_t v0 = 0; v0 < n; v0 += nb) {
+        const uint32_t m = n - v0 < nb ? n - v0 : nb;
+        const uint32_t steps = (m * calls + 15) / 16;
+        uint32_t off = 0, vb = 0; /* the step's first call: v0 + vb, q = off */
+        for (uint32_t st = 0; st < steps; st++) {
+            const __m512i q = _mm512_loadu_si512(d->per + off);
+            const __m512i v = _mm512_add_epi32(_mm512_set1_epi32((int)(mvm0 + v0 + vb)),
+                                               _mm512_loadu_si512(d->per + P + off));
+            __m512i a0 = q, b0 = _mm512_shuffle_epi32(q, 0xF5);
+            __m512i a1 = v, b1 = _mm512_shuffle_epi32(v, 0xF5);
+            __m512i a2 = c2, b2 = c2, a3 = c3, b3 = c3;
+            for (uint32_t i = 0; i < 10; i++) {
+                const __m512i pa0 = _mm512_mul_epu32(a0, m0), pa1 = _mm512_mul_epu32(a2, m1);
+                const __m512i pb0 = _mm512_mul_epu32(b0, m0), pb1 = _mm512_mul_epu32(b2, m1);
+                a0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa1, 0xF5), a1, rk0[i], 0x96);
+                a2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa0, 0xF5), a3, rk1[i], 0x96);
+                b0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb1, 0xF5), b1, rk0[i], 0x96);
+                b2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb0, 0xF5), b3, rk1[i], 0x96);
+                a1 = pa1;
+                a3 = pa0;
+                b1 = pb1;
+                b3 = pb0;
+            }
+            const __m512i as[4] = {a0, a1, a2, a3}, bs[4] = {b0, b1, b2, b3};
+            uint64_t w = 0;
+            for (uint32_t j = 0; j < 4; j++) {
+                const __m512i t = _mm512_loadu_si512(d->per + (2 + j) * P + off);
+                const uint32_t ge =
+                    (uint32_t)_mm512_mask_cmpge_epu32_mask(0x5555, as[j], t) |
+                    (uint32_t)_mm512_mask_cmpge_epu32_mask(0xAAAA, _mm512_slli_epi64(bs[j], 32), t);
+                w |= drng_spread4(ge) << j;
+            }
+            d->sbuf[st] = w;
+            for (off += 16; off >= calls; off -= calls)
+                vb++;
+        }
+        for (uint32_t i = 0; i < m; i++) {
+            uint64_t *mk = masks + (v0 + i) * stride;
+            bits_copy(mk, 0, d->sbuf, 4 * (uint64_t)calls * i, rows);
+            for (uint32_t wi = 0; wi < nwords; wi++) {
+                mk[wi] &= d->keep[wi]; /* past `rows`, and rows that always drop */
+                kept += (uint64_t)__builtin_popcountll(mk[wi]);
+            }
+        }
+    }
+    return kept;
+}
+#endif
+
+int drng_set_kernel(drng_t *d, drng_kernel_t k)
+{
+    if (!d || (unsigned)k > DRNG_KERNEL_AVX512)
+        return ST_EINVAL;
+#ifdef DRNG_X86
+    const int avx2 = __builtin_cpu_supports("avx2"), avx512 = __builtin_cpu_supports("avx512f");
+#else
+    const int avx2 = 0, avx512 = 0;
+#endif
+    if (k == DRNG_KERNEL_AUTO)
+        k = avx512 ? DRNG_KERNEL_AVX512 : avx2 ? DRNG_KERNEL_AVX2 : DRNG_KERNEL_SCALAR;
+    if ((k == DRNG_KERNEL_AVX2 && !avx2) || (k == DRNG_KERNEL_AVX512 && !avx512))
+        return ST_EINVAL;
+    d->kernel = (uint32_t)k;
+    return ST_OK;
+}
+
+drng_kernel_t drng_kernel(const drng_t *d)
+{
+    return (drng_kernel_t)d->kernel;
+}
+
+/* One mask with the bank's kernel; returns its kept rows. */
+static uint64_t drng_draw_one(const drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask)
+{
+    switch (d->kernel) {
+#ifdef DRNG_X86
+    case DRNG_KERNEL_AVX512:
+        return drng_draw_avx512(d, pass, mvm, mask);
+    case DRNG_KERNEL_AVX2:
+        return drng_draw_avx2(d, pass, mvm, mask);
+#endif
+    default:
+        return drng_draw_scalar(d, pass, mvm, mask);
+    }
+}
+
+int drng_draw(drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask, uint64_t *cycles,
+              act_counts_t *acc, uint32_t *dropped)
+{
+    if (!d || !mask || !cycles || !acc)
+        return ST_EINVAL;
+    const uint32_t rows = d->rows;
+    const uint64_t kept = drng_draw_one(d, pass, mvm, mask);
     const uint32_t ndrop = rows - (uint32_t)kept;
     drng_draw_cost(&d->p, rows, cycles, acc);
     if (dropped)
         *dropped = ndrop;
     d->st.masks++;
     d->st.bits += rows;
+    d->st.dropped += ndrop;
+    return ST_OK;
+}
+
+int drng_draw_many(drng_t *d, uint32_t pass, uint32_t mvm0, uint32_t n, uint64_t *masks,
+                   size_t stride, uint64_t *cycles, act_counts_t *acc, uint64_t *dropped)
+{
+    if (!d || !masks || !cycles || !acc || n == 0 || (uint64_t)mvm0 + n - 1 > UINT32_MAX ||
+        stride < (size_t)(d->rows / 64 + (d->rows % 64 != 0)))
+        return ST_EINVAL;
+    uint64_t kept = 0;
+#ifdef DRNG_X86
+    if (d->kernel == DRNG_KERNEL_AVX512)
+        kept = drng_many_avx512(d, pass, mvm0, n, masks, stride);
+    else
+#endif
+        for (uint32_t i = 0; i < n; i++)
+            kept += drng_draw_one(d, pass, mvm0 + i, masks + (size_t)i * stride);
+    const uint64_t bits = (uint64_t)n * d->rows, ndrop = bits - kept;
+    drng_draw_cost(&d->p, bits, cycles, acc);
+    if (dropped)
+        *dropped = ndrop;
+    d->st.masks += n;
+    d->st.bits += bits;
     d->st.dropped += ndrop;
     return ST_OK;
 }

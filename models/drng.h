@@ -52,6 +52,7 @@
 #ifndef NS_DRNG_H
 #define NS_DRNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "energy.h"
@@ -226,11 +227,34 @@ int drng_bank_energy(const drng_t *d, drng_energy_t *e);
 int drng_draw(drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask, uint64_t *cycles,
               act_counts_t *acc, uint32_t *dropped);
 
+/* The masks of input vectors mvm0 .. mvm0 + n - 1 of pass `pass` at once (n >= 1): mask i
+ * at masks + i * stride words (stride >= ceil(rows / 64)), each exactly drng_draw(d, pass,
+ * mvm0 + i)'s.  Charges and counts what the n draws would: *cycles that of one draw (the
+ * same for each), ACT_DRNG_* += n * rows, the stats n masks; *dropped (may be NULL) gets
+ * the dropped rows of all n.  ST_EINVAL (NULL, n = 0, mvm0 + n - 1 past 2^32 - 1, a short
+ * stride).  No allocation: the widest kernel runs the n masks' Philox calls back to back,
+ * sixteen at a time across mask boundaries. */
+int drng_draw_many(drng_t *d, uint32_t pass, uint32_t mvm0, uint32_t n, uint64_t *masks,
+                   size_t stride, uint64_t *cycles, act_counts_t *acc, uint64_t *dropped);
+
 /* What a draw of `units` bits costs, without drawing (the analytic mode): every module
  * serves `p->share` units in turn, *cycles = share * (t_set + t_sense + t_reset);
  * ACT_DRNG_SET, ACT_DRNG_SENSE and ACT_DRNG_RESET += units.  drng_draw charges exactly
  * this. */
 void drng_draw_cost(const drng_params_t *p, uint64_t units, uint64_t *cycles, act_counts_t *acc);
+
+/* The mask kernel of a bank: every kernel writes the same bits (the Philox counter layout
+ * above); they differ in how many counters they run at once.  drng_create_chip picks the
+ * widest the CPU has (AUTO); drng_set_kernel forces one (tests, benchmarks): ST_OK, or
+ * ST_EINVAL when the CPU lacks it (the bank keeps its kernel). */
+typedef enum {
+    DRNG_KERNEL_AUTO = 0,
+    DRNG_KERNEL_SCALAR, /* one Philox4x32-10 call (four rows) at a time */
+    DRNG_KERNEL_AVX2,   /* eight calls (32 rows) per step, x86-64 with AVX2 */
+    DRNG_KERNEL_AVX512  /* sixteen calls (one 64-row mask word) per step, AVX-512F */
+} drng_kernel_t;
+int drng_set_kernel(drng_t *d, drng_kernel_t k);
+drng_kernel_t drng_kernel(const drng_t *d); /* the kernel in use (never AUTO) */
 
 const drng_stats_t *drng_stats(const drng_t *d);
 void drng_stats_reset(drng_t *d);

@@ -23,6 +23,53 @@ extern "C" {
 uint32_t fn_match_count(const uint64_t *x, const uint64_t *w, const uint64_t *driven,
                         const uint64_t *flip, uint32_t lo, uint32_t hi);
 
+/* Match counts of a whole read of `cols` columns at once, for a read whose partial sums
+ * cannot clip: m[c] = popcount(~(x XOR w_c) AND driven) over words [0, words).  The
+ * weights are word-major (fn_cols_layout): word k of column c at wt[k * fn_cols_pad(cols)
+ * + c], so one 512-bit load holds word k of eight columns; with AVX-512 VPOPCNTDQ (chosen
+ * at run time) a ternary-logic XNOR-AND and a vector popcount count eight columns at a
+ * time, else one column at a time.  driven must be clear past the last row. */
+void fn_match_cols(const uint64_t *x, const uint64_t *driven, const uint64_t *wt, uint32_t words,
+                   uint32_t cols, uint32_t *m);
+
+/* The portable kernel fn_match_cols falls back to (one column at a time); the same
+ * counts. */
+void fn_match_cols_scalar(const uint64_t *x, const uint64_t *driven, const uint64_t *wt,
+                          uint32_t words, uint32_t cols, uint32_t *m);
+
+/* Columns of a word-major matrix: cols rounded up to 8 (the padding columns are 0). */
+static inline uint32_t fn_cols_pad(uint32_t cols)
+{
+    return (cols + 7u) & ~7u;
+}
+
+/* Writes the word-major copy of a column-major matrix (w: column c's words at w + c *
+ * words) to wt (words * fn_cols_pad(cols) words, padding 0). */
+void fn_cols_layout(const uint64_t *w, uint32_t words, uint32_t cols, uint64_t *wt);
+
+/* One conversion of a read, for fn_step_sums: the rows of one read step (or, when no step
+ * can clip, of one slice) and the weight columns its slice holds. */
+typedef struct fn_step {
+    uint32_t k0, k1; /* first and last word its rows touch */
+    uint64_t m0, m1; /* its rows in word k0 and in word k1 (k0 = k1: m0 = m1 = both) */
+    uint32_t c0, c1; /* weight columns [c0, c1) of its slice */
+} fn_step_t;
+
+/* The periphery's sums of a read converted step by step: for each column c < cols,
+ * a_c = sum over the steps s with c0 <= c < c1 of 2 min(m_cs, top) - nd[s], m_cs the
+ * agreeing driven rows of s (popcount(~(x XOR w_c) AND driven) over its rows), top the
+ * converter's largest code (fn_quantise; UINT32_MAX: exact); *clipped += the (c, s) with
+ * m_cs > top.  Weights word-major as for fn_match_cols; with AVX-512 VPOPCNTDQ eight
+ * columns at a time. */
+void fn_step_sums(const uint64_t *x, const uint64_t *driven, const uint64_t *wt, uint32_t words,
+                  uint32_t cols, const fn_step_t *steps, const uint32_t *nd, uint32_t nsteps,
+                  uint32_t top, int32_t *sums, uint64_t *clipped);
+
+/* The portable kernel fn_step_sums falls back to; the same sums and count. */
+void fn_step_sums_scalar(const uint64_t *x, const uint64_t *driven, const uint64_t *wt,
+                         uint32_t words, uint32_t cols, const fn_step_t *steps, const uint32_t *nd,
+                         uint32_t nsteps, uint32_t top, int32_t *sums, uint64_t *clipped);
+
 /* Driven rows of [lo, hi): popcount(driven) over the range. */
 uint32_t fn_driven_count(const uint64_t *driven, uint32_t lo, uint32_t hi);
 

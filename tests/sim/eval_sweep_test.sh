@@ -189,7 +189,7 @@ fi
 
 # --- the committed eval sweeps load, and every point checks ---
 if [ -f "$FM/t10k-images-idx3-ubyte.gz" ]; then
-  for f in lenet5-variation:48 lenet5-psum:36; do
+  for f in lenet5-variation:48 lenet5-psum:27; do
     "$NS" sweep "$SRC/configs/sweeps/${f%:*}.yaml" --dry-run > "$T/dry.txt" 2> "$T/dry.err"
     rc=$?
     check "configs/sweeps/${f%:*}.yaml checks (exit $rc)" "[ $rc -eq 0 ] || cat $T/dry.err"

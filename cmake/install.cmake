@@ -3,7 +3,8 @@
 #                              archive (combine_libs.cmake, GNU ar's MRI script)
 #   lib/libneuspin_tlm.a       the SystemC/TLM-2.0 model library (sim/tlm; with SystemC only)
 #   include/neuspin/           public headers only: the models' API (models/*.h but the
-#                              *_int.h, models/base/*.h) and sim/tlm/ns_tlm.h; none is named
+#                              *_int.h, models/base/*.h), sim/tlm/ns_tlm.h and
+#                              sim/tlm/ns_arbiter.h; none is named
 #                              like a system header
 #   lib/pkgconfig/neuspin.pc   pkg-config (relocatable: paths from ${pcfiledir})
 #   lib/cmake/neuspin/         find_package(neuspin): targets neuspin::core, neuspin::tlm
@@ -37,7 +38,8 @@ set(NS_PC_LIBS "-lneuspin_core -lm")
 set(NS_CMAKE_WITH_TLM 0)
 if(NEUSPIN_WITH_SYSTEMC)
   install(FILES $<TARGET_FILE:neuspin_tlm> DESTINATION lib)
-  install(FILES ${CMAKE_SOURCE_DIR}/sim/tlm/ns_tlm.h DESTINATION include/neuspin)
+  install(FILES ${CMAKE_SOURCE_DIR}/sim/tlm/ns_tlm.h ${CMAKE_SOURCE_DIR}/sim/tlm/ns_arbiter.h
+          DESTINATION include/neuspin)
   set(NS_PC_REQUIRES "systemc tlm ${NS_PC_REQUIRES}")
   set(NS_PC_LIBS "-lneuspin_tlm ${NS_PC_LIBS}")
   set(NS_CMAKE_WITH_TLM 1)

@@ -5,10 +5,14 @@
 // once per pass its set-up steps, then output row by output row its body steps once per
 // item (input vector or pooled row), as docs/timing.md describes.  What a layer does is
 // written only in the program; this file knows how to send an operation and wait.  The engines
-// share three resources, each behind an Arbiter: the global activation path (global buffer + bus),
-// the digital periphery and the scale buffer.  A request made at cycle t is decided half a cycle
-// later, at t + 0.5, when every request of cycle t is in, by the policy chip.arbitration (static:
-// the lower layer index wins; age: the oldest MC pass, then the lower layer); the granted
+// share three resources, each arbitrated by the TLM library's nstlm::Arbiter
+// (sim/tlm/ns_arbiter.h): the global activation path is the library's nstlm::Bus in front of the
+// global buffer, and every global-path operation is a transaction through it, arbitrated there
+// like any initiator's; the digital periphery and the scale buffer each have an nstlm::Arbiter
+// that the engine acquires around a step (a step there is several operations under one grant).
+// A request made at cycle t is decided half a cycle later, at t + 0.5, when every request of
+// cycle t is in, by the policy chip.arbitration (static: the lower layer index wins; age: the
+// oldest MC pass, then the lower layer); the granted
 // operation occupies the resource from cycle t (or from the cycle it was freed) for the cycles its
 // model returns.  Under the pipelined schedule a layer starts a pass only within
 // chip.max_passes_ahead of the last layer's and while the passes in flight fit in the global
@@ -25,6 +29,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,6 +38,8 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "modules.h"
+#include "ns_arbiter.h"
+#include "ns_tlm.h"
 
 #include "base/status.h"
 
@@ -41,8 +48,11 @@ namespace ns
 
 using sc_core::sc_time;
 
-// Port indices on the bus (payload addresses).
-enum : unsigned { PORT_GBUF = 0, PORT_SCALE = 1, PORT_PERIPH = 2, PORT_FIRST_DYNAMIC = 3 };
+// Port indices on the router (payload addresses).
+enum : unsigned { PORT_SCALE = 0, PORT_PERIPH = 1, PORT_FIRST_DYNAMIC = 2 };
+
+// The global buffer on the global-path bus: one region at 0 (its traffic has no addresses).
+static const uint64_t GBUF_BASE = 0, GBUF_SPAN = uint64_t{1} << 40;
 
 // The arbiters of the shared resources, indexed by wl_res_t.
 static const char *const res_name[WL_RES_SHARED] = {"arb_gbuf_bus", "arb_periph", "arb_scale_buf"};
@@ -99,87 +109,6 @@ class Clocking
     std::unique_ptr<sc_core::sc_clock> m_clk;
 };
 
-// A shared resource: requests of cycle t are decided at t + 0.5 by static priority (the lower
-// layer wins) or, with `age`, by the oldest MC pass first and then the lower layer.
-class Arbiter : public sc_core::sc_module
-{
-  public:
-    sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> busy; // for the waveform (grant and release)
-
-    Arbiter(sc_core::sc_module_name name, unsigned clients, Clocking &clk, bool age)
-        : sc_module(name), busy("busy", false), m_clk(clk), m_age(age), m_req(clients, 0),
-          m_grant(clients, 0), m_pass(clients, 0), m_ev(clients)
-    {
-        SC_HAS_PROCESS(Arbiter);
-        SC_METHOD(decide);
-        if (clk.cycle_mode())
-            sensitive << clk.clk()->negedge_event();
-        else
-            sensitive << m_decide;
-        dont_initialize();
-    }
-    Arbiter(const Arbiter &) = delete;
-    Arbiter &operator=(const Arbiter &) = delete;
-
-    // Called by client `who` working on MC pass `pass` at an integer cycle t; returns once
-    // granted, at t' + 0.5 for the cycle t' >= t the operation starts in.
-    uint64_t acquire(unsigned who, uint32_t pass)
-    {
-        m_req[who] = 1;
-        m_pass[who] = pass;
-        m_pending++;
-        if (!m_clk.cycle_mode())
-            m_decide.notify(cycle_time() * 0.5);
-        while (!m_grant[who])
-            sc_core::wait(m_ev[who]);
-        m_grant[who] = 0;
-        return now_cycle(); // floor(t' + 0.5) = t'
-    }
-
-    // Called by the holder at the integer cycle its operation ends.
-    void release()
-    {
-        m_busy = false;
-        busy.write(false);
-        if (m_pending && !m_clk.cycle_mode())
-            m_decide.notify(cycle_time() * 0.5);
-    }
-
-    uint64_t grants() const { return m_grants; }
-
-  private:
-    void decide()
-    {
-        if (m_busy || !m_pending)
-            return;
-        const unsigned none = unsigned(m_req.size());
-        unsigned w = none; // the winner: the first request in layer order, or an older pass
-        for (unsigned i = 0; i < m_req.size(); i++) {
-            if (!m_req[i])
-                continue;
-            if (w == none || (m_age && m_pass[i] < m_pass[w]))
-                w = i;
-        }
-        m_req[w] = 0;
-        m_pending--;
-        m_busy = true;
-        m_grants++;
-        busy.write(true);
-        m_grant[w] = 1;
-        m_ev[w].notify(sc_core::SC_ZERO_TIME);
-    }
-
-    Clocking &m_clk;
-    const bool m_age;
-    std::vector<char> m_req, m_grant;
-    std::vector<uint32_t> m_pass; // the requester's MC pass
-    std::vector<sc_core::sc_event> m_ev;
-    sc_core::sc_event m_decide;
-    unsigned m_pending = 0;
-    bool m_busy = false;
-    uint64_t m_grants = 0;
-};
-
 // Progress of one layer: rows of its output done in its current pass.
 struct LayerProgress {
     uint32_t pass = 0; // passes fully done
@@ -205,11 +134,16 @@ class Top;
 class Engine : public sc_core::sc_module
 {
   public:
-    tlm_utils::simple_initiator_socket<Engine> socket;
-    sc_core::sc_signal<bool> tiles_busy, rng_busy; // for the waveform
+    tlm_utils::simple_initiator_socket<Engine> socket; // the router: own blocks, periph, scale
+    tlm_utils::simple_initiator_socket<Engine> gpath;  // the global-path bus (nstlm::Bus)
+    sc_core::sc_signal<bool> tiles_busy, rng_busy;     // for the waveform
 
     Engine(sc_core::sc_module_name name, Top &top, uint32_t layer);
-    ~Engine() override { m_gp.clear_extension(&m_op); }
+    ~Engine() override
+    {
+        m_gp.clear_extension(&m_op);
+        m_gp.clear_extension(&m_info);
+    }
     Engine(const Engine &) = delete;
     Engine &operator=(const Engine &) = delete;
 
@@ -223,11 +157,11 @@ class Engine : public sc_core::sc_module
     sc_time issue(const wl_op_t &op, unsigned res, trc_rec_t &rec);
 
     sc_time send(unsigned port, uint64_t *data = nullptr);
-    void set_op(Op op, uint64_t n = 0, uint64_t bus_bits = 0)
+    sc_time send_gpath(uint64_t bits);
+    void set_op(Op op, uint64_t n = 0)
     {
         m_op.op = op;
         m_op.n = n;
-        m_op.bus_bits = bus_bits;
     }
     // Runs the operations that fn issues on shared resource r: acquire, call, wait, release.
     template <class Fn> uint64_t on(unsigned r, Fn fn);
@@ -240,6 +174,7 @@ class Engine : public sc_core::sc_module
     uint32_t m_copy = 0; // the crossbar copy the pass's SELECT picked
     tlm::tlm_generic_payload m_gp;
     OpExt m_op;
+    nstlm::InfoExt m_info; // for the global-path bus: age key, bits, action counts
     std::vector<uint64_t> m_mask, m_units;
 };
 
@@ -251,10 +186,12 @@ class Top
     Clocking clocking;
     // The layers' operation programs; declared first, so released after every engine.
     std::unique_ptr<wl_prog_t, void (*)(wl_prog_t *)> prog{nullptr, wl_prog_destroy};
-    std::unique_ptr<BusModule> bus;
+    std::unique_ptr<BusModule> bus;    // the router to the layers' blocks, periph, scale buffer
+    std::unique_ptr<nstlm::Bus> gpath; // the global path: the bus to the global buffer
     std::unique_ptr<SbufModule> gbuf, scale;
     std::unique_ptr<PeriphModule> periph;
-    std::unique_ptr<Arbiter> arb[WL_RES_SHARED];
+    std::unique_ptr<nstlm::Arbiter> own_arb[WL_RES_SHARED]; // periph, scale buffer (not gbuf)
+    nstlm::Arbiter *arb[WL_RES_SHARED] = {};        // each resource's arbiter; clients: the layers
     std::vector<std::unique_ptr<DrngModule>> drngs; // per layer, null without dropout
     std::vector<std::unique_ptr<ArbModule>> arbs;   // per layer, null without an arbiter
     std::vector<std::unique_ptr<TileModule>> tiles; // per used tile
@@ -314,12 +251,13 @@ class Top
 };
 
 Engine::Engine(sc_core::sc_module_name name, Top &top, uint32_t layer)
-    : sc_module(name), socket("socket"), tiles_busy("tiles_busy", false),
+    : sc_module(name), socket("socket"), gpath("gpath"), tiles_busy("tiles_busy", false),
       rng_busy("rng_busy", false), m_top(top), m_layer(layer), m_prog(top.prog->layers[layer])
 {
     SC_HAS_PROCESS(Engine);
     SC_THREAD(run);
     m_gp.set_extension(&m_op);
+    m_gp.set_extension(&m_info);
     const wl_layer_map_t &m = top.job.map->layers[layer];
     m_mask.assign((m.rows + 63) / 64 + 1, 0);
     m_units.assign((m.units + 63) / 64 + 1, 0);
@@ -342,11 +280,45 @@ sc_time Engine::send(unsigned port, uint64_t *data)
     return d;
 }
 
+// A global-path operation is one transaction through the bus (nstlm::Bus), the TLM library's:
+// it arbitrates it like any initiator's (client: the layer's binding, age key: the pass),
+// charges bus_transfer for its exact bits and the global buffer's cycles, and returns when
+// the hold ends (m_info.wait_cycles: the cycles it waited for the grant).  Its data are not
+// modelled.
+sc_time Engine::send_gpath(uint64_t bits)
+{
+    sc_time d = sc_core::SC_ZERO_TIME;
+    if (bits == 0 || bits > uint64_t{8} * UINT32_MAX) { // a payload's length is 32 bits
+        m_top.fail(ST_ERANGE, "layer '" + std::string(m_top.job.net->layers[m_layer].name) +
+                                  "': a global-path transfer of " + std::to_string(bits) + " bits");
+        return d;
+    }
+    const unsigned len = static_cast<unsigned>((bits + 7) / 8);
+    m_gp.set_command(m_op.op == Op::Write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    m_gp.set_address(GBUF_BASE);
+    m_gp.set_data_ptr(nullptr);
+    m_gp.set_data_length(len);
+    m_gp.set_streaming_width(len);
+    m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    m_info.bits = bits;
+    m_info.age = m_op.pass;
+    m_op.status = ST_OK;
+    gpath->b_transport(m_gp, d);
+    if (!m_gp.is_response_ok()) {
+        const int st = m_op.status != ST_OK ? m_op.status : ST_EINVAL;
+        m_top.fail(st, "model refused an operation of layer '" +
+                           std::string(m_top.job.net->layers[m_layer].name) +
+                           "' on the global path (" + st_str(st) + ")");
+    }
+    return d;
+}
+
 // A shared-resource operation lasts at least one cycle, so it always ends on a cycle
 // boundary after its grant (docs/timing.md).
 template <class Fn> uint64_t Engine::on(unsigned r, Fn fn)
 {
-    const uint64_t start = m_top.arb[r]->acquire(m_layer, m_op.pass);
+    m_top.arb[r]->acquire(m_layer, m_op.pass);
+    const uint64_t start = now_cycle(); // granted at start + 0.5
     const uint64_t cycles = std::max<uint64_t>(1, cycles_of(fn()));
     m_top.clocking.wait_until(start + cycles);
     m_top.arb[r]->release();
@@ -396,10 +368,9 @@ sc_time Engine::issue(const wl_op_t &op, unsigned res, trc_rec_t &rec)
     switch (op.kind) {
     case WL_OP_READ:
     case WL_OP_WRITE: {
-        const bool gbuf = res == WL_RES_GBUF; // the global path crosses the bus
-        set_op(op.kind == WL_OP_READ ? Op::Read : Op::Write, op.n, gbuf ? op.n : 0);
+        set_op(op.kind == WL_OP_READ ? Op::Read : Op::Write, op.n);
         m_op.line_bits = op.kind == WL_OP_READ ? op.arg : 0;
-        return send(gbuf ? PORT_GBUF : PORT_SCALE);
+        return res == WL_RES_GBUF ? send_gpath(op.n) : send(PORT_SCALE);
     }
     case WL_OP_MVM: {
         const wl_layer_map_t &m = m_top.job.map->layers[m_layer];
@@ -482,7 +453,14 @@ void Engine::run_steps(unsigned first, unsigned n, uint32_t item, trc_rec_t &rec
         if (s.once && m_op.pass > 0) // resident set-up data: loaded in the first pass
             continue;
         const wl_op_t *ops = m_prog.ops + s.first;
-        if (s.res < WL_RES_SHARED) {
+        if (s.res == WL_RES_GBUF) { // one transaction, arbitrated by the bus
+            if (s.n_ops != 1)
+                SIM_BUG("a global-path step is not one operation");
+            const uint64_t req = now_cycle();
+            issue(ops[0], s.res, rec); // returns at the end of the hold
+            const uint64_t grant = req + m_info.wait_cycles, rel = now_cycle();
+            tx(k, req, grant, rel, rel - grant);
+        } else if (s.res < WL_RES_SHARED) {
             const uint64_t req = now_cycle();
             uint64_t dur = 0;
             const uint64_t grant = on(s.res, [&] {
@@ -530,6 +508,7 @@ void Engine::run_pass(uint32_t pass, trc_rec_t &rec)
 {
     LayerProgress &self = m_top.progress[m_layer];
     m_op.acc = &rec.acts;
+    m_info.acc = &rec.acts;
     m_op.pass = pass;
     m_copy = 0;
     run_steps(0, m_prog.n_setup, 0, rec);
@@ -619,16 +598,38 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
         snprintf(err, errn, "cannot build the shared blocks: %s", st_str(st));
         return st;
     }
-    top.bus.reset(new BusModule("bus", bus));
+    const nstlm::Policy policy =
+        a.arbitration == ARCH_ARB_AGE ? nstlm::Policy::Age : nstlm::Policy::Static;
+    // the clocked kernel decides on every falling edge, t + 0.5
+    const sc_core::sc_event *edge =
+        top.clocking.cycle_mode() ? &top.clocking.clk()->negedge_event() : nullptr;
+    bus_destroy(bus); // nstlm::Bus builds its own from the same parameters
+    try {
+        top.gpath.reset(new nstlm::Bus("gpath", a.bus, cycle_time(), policy, edge));
+    } catch (const std::invalid_argument &) {
+        sbuf_destroy(gbuf);
+        sbuf_destroy(scale);
+        periph_destroy(periph);
+        snprintf(err, errn, "cannot build the shared blocks: %s", st_str(ST_EINVAL));
+        return ST_EINVAL;
+    }
+    top.bus.reset(new BusModule("bus"));
     top.gbuf.reset(new SbufModule("gbuf", gbuf));
     top.scale.reset(new SbufModule("scale_buf", scale));
     top.periph.reset(new PeriphModule("periph", periph));
-    top.bus->initiator.bind(top.gbuf->socket);   // PORT_GBUF
+    top.gpath->initiator.bind(top.gbuf->socket);
+    top.gpath->map(0, GBUF_BASE, GBUF_SPAN);
     top.bus->initiator.bind(top.scale->socket);  // PORT_SCALE
     top.bus->initiator.bind(top.periph->socket); // PORT_PERIPH
     unsigned next_port = PORT_FIRST_DYNAMIC;
-    for (unsigned r = 0; r < WL_RES_SHARED; r++)
-        top.arb[r].reset(new Arbiter(res_name[r], n, top.clocking, a.arbitration == ARCH_ARB_AGE));
+    top.arb[WL_RES_GBUF] = &top.gpath->arbiter();
+    for (unsigned r = 0; r < WL_RES_SHARED; r++) {
+        if (r != WL_RES_GBUF) {
+            top.own_arb[r].reset(new nstlm::Arbiter(res_name[r], n, cycle_time(), policy, edge));
+            top.arb[r] = top.own_arb[r].get();
+        }
+        top.arb[r]->trace_busy(job.vcd_path != nullptr);
+    }
 
     wl_prog_t *program = nullptr;
     if ((st = wl_prog_build(job.net, &map, &a, &program)) != ST_OK) {
@@ -728,6 +729,7 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
         top.engines.back()->drng_port = drng_port[i];
         top.engines.back()->arb_port = arb_port[i];
         top.engines.back()->socket.bind(top.bus->target);
+        top.engines.back()->gpath.bind(top.gpath->target); // binding index = layer
     }
     top.running = n;
     return ST_OK;
@@ -767,9 +769,12 @@ static int dump_blocks(const sim_job_t &job, const Top &top)
     st = st_first(st, trc_out_block(o, "chip.periph", 0, periph_stat_descs, periph_stat_ndescs,
                                     periph_stats(top.periph->model())));
     st = st_first(st, trc_out_block(o, "chip.bus", 0, bus_stat_descs, bus_stat_ndescs,
-                                    bus_stats(top.bus->model())));
-    st = st_first(st, trc_out_block(o, "chip.bus.adapter", 0, adapter_stat_descs,
-                                    adapter_stat_ndescs, &top.bus->adapter_stats()));
+                                    bus_stats(top.gpath->model())));
+    // every transaction of the run: the router's and the global-path bus's
+    AdapterStats ic = top.bus->adapter_stats();
+    ic.transports += top.gpath->transactions();
+    st = st_first(
+        st, trc_out_block(o, "chip.bus.adapter", 0, adapter_stat_descs, adapter_stat_ndescs, &ic));
     return st; /* the first failure (ST_EIO from trc_out_block) */
 }
 
@@ -807,7 +812,7 @@ static FILE *open_tx(const char *path, const Top &top)
     const arch_t &a = *top.job.arch;
     fprintf(
         f,
-        "# neuspin trace-tx 2\n# arch bus_width_bits=%u t_hop_cyc=%u gbuf_word_bits=%u "
+        "# neuspin trace-tx 3\n# arch bus_width_bits=%u t_hop_cyc=%u gbuf_word_bits=%u "
         "gbuf_t_read_cyc=%u gbuf_t_write_cyc=%u\n# run schedule=%s T=%u prefix=%u layers=%u "
         "arbitration=%s max_ahead=%u gbuf_bits=%llu pass_bits=%llu held_bits=%llu\n",
         unsigned(a.bus.width_bits), unsigned(a.bus.t_hop_cyc), unsigned(a.gbuf.word_bits),
@@ -815,6 +820,23 @@ static FILE *open_tx(const char *path, const Top &top)
         top.job.T, top.prefix(), top.prog->n_layers, arch_arbitration_name(a.arbitration),
         unsigned(a.max_ahead), (unsigned long long)sbuf_capacity_bits(&a.gbuf),
         (unsigned long long)top.job.map->gbuf_peak_bits, (unsigned long long)top.prog->held_bits);
+    // format 3: the blocks' parameters and each layer's program, for a reference that counts
+    // the tiles', periphery's, scale buffer's, dropout modules' and arbiter's cycles itself
+    const tile_params_t &tp = a.tile;
+    fprintf(
+        f,
+        "# tile xbar_cols=%u max_active_rows=%u t_decode_cyc=%u t_read_cyc=%u "
+        "cols_per_sa=%u psum_bits=%u t_sense_cyc=%u\n# periph lanes=%u t_add_cyc=%u "
+        "t_act_cyc=%u t_pool_cyc=%u t_mul_cyc=%u\n# scale_buf word_bits=%u t_read_cyc=%u "
+        "t_write_cyc=%u\n# dropout t_set_cyc=%u t_sense_cyc=%u t_reset_cyc=%u\n"
+        "# arbiter k=%u t_bit_cyc=%u\n",
+        unsigned(tp.xbar.cols), unsigned(tp.xbar.max_active_rows), unsigned(tp.wldec.t_decode_cyc),
+        unsigned(tp.xbar.t_read_cyc), unsigned(tp.sa.cols_per_sa), unsigned(tp.sa.psum_bits),
+        unsigned(tp.sa.t_sense_cyc), unsigned(a.periph.lanes), unsigned(a.periph.t_add_cyc),
+        unsigned(a.periph.t_act_cyc), unsigned(a.periph.t_pool_cyc), unsigned(a.periph.t_mul_cyc),
+        unsigned(a.scale_buf.word_bits), unsigned(a.scale_buf.t_read_cyc),
+        unsigned(a.scale_buf.t_write_cyc), unsigned(a.drng.t_set_cyc), unsigned(a.drng.t_sense_cyc),
+        unsigned(a.drng.t_reset_cyc), unsigned(a.arb.k), unsigned(a.arb.t_bit_cyc));
     for (uint32_t i = 0; i < top.prog->n_layers; i++) {
         const wl_prog_layer_t &p = top.prog->layers[i];
         unsigned ovl = 0; // steps that run beside the next one
@@ -822,9 +844,31 @@ static FILE *open_tx(const char *path, const Top &top)
             ovl |= unsigned(p.steps[k].overlap != 0) << k;
         fprintf(f,
                 "# layer %u n_setup=%u rows=%u row_items=%u src=%d,%d dep=%u stride=%u k=%u "
-                "pad=%u hin=%u overlap=%u\n",
+                "pad=%u hin=%u overlap=%u share=%u\n",
                 i, p.n_setup, p.rows, p.row_items, p.src[0], p.src[1], p.dep, p.dep_stride, p.dep_k,
-                p.dep_pad, p.dep_hin, ovl);
+                p.dep_pad, p.dep_hin, ovl, unsigned(p.drng_share ? p.drng_share : a.drng.share));
+        // its steps: each operation as kind:n:arg, an MVM with its slices' distinct shapes
+        // (rows x cols; of the first crossbar copy, the others being equal)
+        const wl_layer_map_t &m = top.job.map->layers[i];
+        for (unsigned k = 0; k < unsigned(p.n_setup) + p.n_body; k++) {
+            const wl_step_t &s = p.steps[k];
+            fprintf(f, "# step %u %u res=%s ops=", i, k, wl_res_name(s.res));
+            for (unsigned j = 0; j < s.n_ops; j++) {
+                const wl_op_t &op = p.ops[s.first + j];
+                fprintf(f, "%s%s:%llu:%u", j ? "," : "", wl_op_name(op.kind),
+                        (unsigned long long)op.n, unsigned(op.arg));
+                for (uint32_t q = 0; op.kind == WL_OP_MVM && q < op.count; q++) {
+                    const wl_slice_t &sl = m.slices[op.slice + q];
+                    uint32_t r = 0;
+                    while (r < q && (m.slices[op.slice + r].rows != sl.rows ||
+                                     m.slices[op.slice + r].cols != sl.cols))
+                        r++;
+                    if (r == q)
+                        fprintf(f, ":%ux%u", unsigned(sl.rows), unsigned(sl.cols));
+                }
+            }
+            fprintf(f, "\n");
+        }
     }
     fprintf(f, "layer,pass,item,step,res,op,bits,dur,req,grant,rel\n");
     return f;

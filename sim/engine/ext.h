@@ -1,8 +1,11 @@
 // ext.h - the TLM-2.0 extension that carries a neuspin operation on a generic payload.
 //
-// The generic payload's address selects the target behind the bus (its port index); its
+// The generic payload's address selects the target behind the router (its port index); its
 // data pointer carries the dropout mask (DRAW fills it, MVM reads it).  The extension says
-// what to do and where the model adds its action counts.
+// what to do and where the model adds its action counts.  A global-buffer Read or Write goes
+// through the TLM library's nstlm::Bus instead (sim/tlm): a READ or WRITE of ceil(n / 8)
+// bytes at address 0 with nstlm::InfoExt (exact bits, age key = pass, action counts)
+// beside this extension, which the bus passes through untouched.
 #ifndef NS_SIM_EXT_H
 #define NS_SIM_EXT_H
 
@@ -32,7 +35,6 @@ enum class Op : uint8_t {
 
 struct OpExt : tlm::tlm_extension<OpExt> {
     Op op = Op::Read;
-    uint64_t bus_bits = 0;  // bits this operation moves over the shared bus (0: none)
     uint64_t line_bits = 0; // Read: window bits then read from the line buffer (0: none)
     uint32_t pass = 0;
     uint32_t mvm = 0;

@@ -146,14 +146,10 @@ int PeriphModule::serve(OpExt &op, tlm::tlm_generic_payload &, uint64_t &cycles)
     }
 }
 
-BusModule::BusModule(sc_core::sc_module_name name, bus_t *bus)
-    : sc_module(name), target("target"), initiator("initiator"), m_bus(bus)
+BusModule::BusModule(sc_core::sc_module_name name)
+    : sc_module(name), target("target"), initiator("initiator")
 {
     target.register_b_transport(this, &BusModule::b_transport);
-}
-BusModule::~BusModule()
-{
-    bus_destroy(m_bus);
 }
 
 void BusModule::b_transport(int, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
@@ -166,16 +162,6 @@ void BusModule::b_transport(int, tlm::tlm_generic_payload &gp, sc_core::sc_time 
         return;
     }
     m_stats.transports++;
-    if (op->bus_bits) {
-        uint64_t cycles = 0;
-        int st = bus_transfer(m_bus, op->bus_bits, &cycles, op->acc);
-        if (st != ST_OK) {
-            op->status = st;
-            gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-            return;
-        }
-        delay += cycle_time() * static_cast<double>(cycles);
-    }
     initiator[port]->b_transport(gp, delay);
 }
 

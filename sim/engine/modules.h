@@ -139,24 +139,22 @@ class PeriphModule : public TargetBase
     periph_t *m_periph;
 };
 
-// The interconnect: routes by payload address (port index) and charges the bus model for
-// the bits an operation moves (OpExt::bus_bits) before forwarding it.
+// The router: sends a payload to the target bound at its address (a port index): the
+// layers' tiles, dropout banks and arbiters, the periphery and the scale buffer.  It adds no
+// cycles; the global path's traffic goes through the TLM library's nstlm::Bus instead.
 class BusModule : public sc_core::sc_module
 {
   public:
     tlm_utils::multi_passthrough_target_socket<BusModule> target; // one binding per engine
     tlm_utils::multi_passthrough_initiator_socket<BusModule> initiator;
 
-    BusModule(sc_core::sc_module_name name, bus_t *bus); // takes ownership
-    ~BusModule() override;
+    explicit BusModule(sc_core::sc_module_name name);
     BusModule(const BusModule &) = delete;
     BusModule &operator=(const BusModule &) = delete;
-    const bus_t *model() const { return m_bus; }
     const AdapterStats &adapter_stats() const { return m_stats; }
 
   private:
     void b_transport(int id, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
-    bus_t *m_bus;
     AdapterStats m_stats;
 };
 

@@ -435,9 +435,10 @@ unsigned RngTarget::access(tlm_generic_payload &gp, bool dbg, uint64_t *cycles, 
 
 // ---------------------------------------------------------------- Bus
 
-Bus::Bus(sc_core::sc_module_name name, const bus_params_t &p, const sc_core::sc_time &clk)
+Bus::Bus(sc_core::sc_module_name name, const bus_params_t &p, const sc_core::sc_time &clk,
+         Policy policy, const sc_core::sc_event *decide_on)
     : sc_module(name), target("target"), initiator("initiator"), m_bus(nullptr), m_clk(clk),
-      m_half(clk / 2.0)
+      m_half(clk / 2.0), m_arb("arbiter", 0, clk, policy, decide_on)
 {
     if (bus_create(&p, &m_bus) != ST_OK)
         throw std::invalid_argument("nstlm::Bus: bus parameters refused");
@@ -448,19 +449,10 @@ Bus::Bus(sc_core::sc_module_name name, const bus_params_t &p, const sc_core::sc_
     target.register_get_direct_mem_ptr(this, &Bus::get_direct_mem_ptr);
     initiator.register_nb_transport_bw(this, &Bus::nb_transport_bw);
     initiator.register_invalidate_direct_mem_ptr(this, &Bus::invalidate_direct_mem_ptr);
-    SC_HAS_PROCESS(Bus);
-    SC_METHOD(decide);
-    sensitive << m_decide_ev;
-    dont_initialize();
-    SC_METHOD(on_release);
-    sensitive << m_release_ev;
-    dont_initialize();
 }
 
 Bus::~Bus()
 {
-    for (auto *e : m_grant_ev)
-        delete e;
     for (auto *e : m_end_resp_ev)
         delete e;
     for (auto *q : m_peq)
@@ -492,63 +484,42 @@ void Bus::end_of_elaboration()
     for (const Region &r : m_map)
         if (r.port >= initiator.size())
             SC_REPORT_ERROR(name(), "a mapped port has no target bound");
-    m_req.assign(n, 0);
-    m_tok.assign(n, 0);
+    m_arb.resize(n);
     m_end_resp.assign(n, 0);
     for (unsigned i = 0; i < n; i++) {
-        m_grant_ev.push_back(new sc_core::sc_event);
         m_end_resp_ev.push_back(new sc_core::sc_event);
-        m_peq.push_back(new tlm_utils::peq_with_get<tlm_generic_payload>("peq"));
+        m_peq.push_back(
+            new tlm_utils::peq_with_get<tlm_generic_payload>(sc_core::sc_gen_unique_name("peq")));
         sc_core::sc_spawn_options o;
         sc_core::sc_spawn(sc_bind(&Bus::at_worker, this, i),
                           sc_core::sc_gen_unique_name("at_worker"), &o);
     }
 }
 
-void Bus::acquire(unsigned id)
+uint64_t Bus::acquire(unsigned id, tlm_generic_payload &gp)
 {
-    m_req[id]++;
-    m_pending++;
-    m_decide_ev.notify(m_half);
-    while (!m_tok[id])
-        sc_core::wait(*m_grant_ev[id]);
-    m_tok[id]--;
-}
-
-void Bus::decide()
-{
-    if (m_busy || !m_pending)
-        return;
-    for (unsigned i = 0; i < m_req.size(); i++) {
-        if (!m_req[i])
-            continue;
-        m_req[i]--;
-        m_pending--;
-        m_busy = true;
-        m_tok[i]++;
-        m_grant_ev[i]->notify(sc_core::SC_ZERO_TIME);
-        return;
-    }
-}
-
-void Bus::on_release()
-{
-    m_busy = false;
-    if (m_pending)
-        m_decide_ev.notify(m_half);
+    InfoExt *ix = nullptr;
+    gp.get_extension(ix);
+    const sc_core::sc_time asked = sc_core::sc_time_stamp();
+    m_arb.acquire(id, ix ? ix->age : 0);
+    const uint64_t waited =
+        static_cast<uint64_t>((sc_core::sc_time_stamp() - m_half - asked) / m_clk + 0.5);
+    m_wait_cycles += waited;
+    return waited;
 }
 
 // Called at the grant, cycle t' + 0.5: moves gp over the bus and through its target; the
-// bus stays held until t' + bus cycles + target cycles, which it returns.
+// bus stays held until t' + bus cycles + target cycles, which it returns: the caller waits
+// until then in its own thread and releases the arbiter (so a hold costs no event of its own).
 sc_core::sc_time Bus::transfer(tlm_generic_payload &gp, const Region &r)
 {
     const sc_core::sc_time granted = sc_core::sc_time_stamp();
     InfoExt *ix = nullptr;
     gp.get_extension(ix);
     uint64_t bc = 0;
-    if (bus_transfer(m_bus, uint64_t{8} * gp.get_data_length(), &bc,
+    if (bus_transfer(m_bus, ix && ix->bits ? ix->bits : uint64_t{8} * gp.get_data_length(), &bc,
                      ix && ix->acc ? ix->acc : &m_scratch) != ST_OK)
-        bc = 1; // unreachable for 1 <= length < 2^32; keep the bus held a cycle anyway
+        bc = 1; // unreachable for 1 <= bits < 2^63; keep the bus held a cycle anyway
     const uint64_t addr = gp.get_address();
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     gp.set_address(addr - r.base);
@@ -559,7 +530,6 @@ sc_core::sc_time Bus::transfer(tlm_generic_payload &gp, const Region &r)
     m_transactions++;
     const sc_core::sc_time end =
         granted - m_half + cycles_time(m_clk, bc) + (sc_core::sc_time_stamp() - granted) + d;
-    m_release_ev.notify(end - sc_core::sc_time_stamp());
     return end;
 }
 
@@ -578,16 +548,13 @@ void Bus::b_transport(int id, tlm_generic_payload &gp, sc_core::sc_time &delay)
         sc_core::wait(delay);
         delay = sc_core::SC_ZERO_TIME;
     }
-    const sc_core::sc_time asked = sc_core::sc_time_stamp();
-    acquire(static_cast<unsigned>(id));
-    const uint64_t waited =
-        static_cast<uint64_t>((sc_core::sc_time_stamp() - m_half - asked) / m_clk + 0.5);
-    m_wait_cycles += waited;
+    const uint64_t waited = acquire(static_cast<unsigned>(id), gp);
     InfoExt *ix = nullptr;
     gp.get_extension(ix);
     if (ix)
         ix->wait_cycles = waited;
-    delay = transfer(gp, *r) - sc_core::sc_time_stamp();
+    sc_core::wait(transfer(gp, *r) - sc_core::sc_time_stamp());
+    m_arb.release();
 }
 
 tlm::tlm_sync_enum Bus::nb_transport_fw(int id, tlm_generic_payload &gp, tlm::tlm_phase &ph,
@@ -619,15 +586,16 @@ void Bus::at_worker(unsigned id)
         sc_core::wait(m_peq[id]->get_event());
         while (tlm_generic_payload *gp = m_peq[id]->get_next_transaction()) {
             const Region *r = decode(gp->get_address());
-            const sc_core::sc_time asked = sc_core::sc_time_stamp();
-            acquire(id);
-            m_wait_cycles +=
-                static_cast<uint64_t>((sc_core::sc_time_stamp() - m_half - asked) / m_clk + 0.5);
+            const uint64_t waited = acquire(id, *gp);
+            InfoExt *ix = nullptr;
+            gp->get_extension(ix);
+            if (ix)
+                ix->wait_cycles = waited;
             tlm::tlm_phase ph = tlm::END_REQ;
             sc_core::sc_time d = sc_core::SC_ZERO_TIME;
             target[id]->nb_transport_bw(*gp, ph, d);
-            const sc_core::sc_time end = transfer(*gp, *r);
-            sc_core::wait(end - sc_core::sc_time_stamp());
+            sc_core::wait(transfer(*gp, *r) - sc_core::sc_time_stamp());
+            m_arb.release();
             ph = tlm::BEGIN_RESP;
             d = sc_core::SC_ZERO_TIME;
             m_end_resp[id] = 0;

@@ -20,8 +20,11 @@
 // bus_transfer); register, input and result accesses cost no target cycles (the bus
 // transfer carries them).  The bus adds t_hop_cyc + ceil(8 * length / width_bits) cycles
 // and is held for the whole transaction (no split transactions): bus cycles + target
-// cycles.  Requests are decided half a cycle after they arrive, lowest initiator socket
-// binding index first (docs/timing.md, "static priority"); a request that loses waits.
+// cycles.  Requests are decided half a cycle after they arrive by nstlm::Arbiter
+// (ns_arbiter.h, docs/timing.md), the arbiter neuspin's own engines use: static priority
+// (lowest initiator socket binding index first) or, with Policy::Age, the oldest age key
+// (InfoExt::age; 0 without the extension) first, then the lowest index; a request that
+// loses waits.
 #ifndef NS_TLM_H
 #define NS_TLM_H
 
@@ -34,6 +37,8 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/peq_with_get.h>
 #include <tlm_utils/simple_target_socket.h>
+
+#include "ns_arbiter.h"
 
 #include "bus.h"
 #include "drng.h"
@@ -86,6 +91,10 @@ struct InfoExt : tlm::tlm_extension<InfoExt> {
     uint64_t target_cycles = 0;  // set by the target: cycles its model charged
     uint64_t bus_cycles = 0;     // set by the bus: transfer cycles (bus_transfer)
     uint64_t wait_cycles = 0;    // set by the bus: cycles queued before the grant
+    uint64_t age = 0;            // set by the initiator: its age key under Policy::Age
+                                 // (lower = older; e.g. an MC pass or a request number)
+    uint64_t bits = 0;           // set by the initiator: bits of the data that cross the bus
+                                 // when not all 8 x length do (sub-byte items); 0: 8 x length
 
     tlm::tlm_extension_base *clone() const override { return new InfoExt(*this); }
     void copy_from(const tlm::tlm_extension_base &e) override
@@ -196,9 +205,11 @@ class RngTarget : public Target
     std::vector<uint64_t> m_mask;
 };
 
-// The interconnect.  Initiators bind to `target` (binding index = priority, 0 highest);
+// The interconnect.  Initiators bind to `target` (binding index = client of the arbiter:
+// under Policy::Static its priority, 0 highest);
 // targets bind to `initiator` and are placed in the address map with map().  b_transport
-// (LT; it synchronises: waits out the annotated delay, then for the grant), nb_transport_fw
+// (LT; it synchronises: waits out the annotated delay, then for the grant, then for the end
+// of the hold, and returns then with zero delay), nb_transport_fw
 // four-phase (AT: END_REQ at the grant, BEGIN_RESP when the hold ends), transport_dbg and
 // DMI are passed through with the address translated to the target's offset and back.
 class Bus : public sc_core::sc_module
@@ -208,7 +219,8 @@ class Bus : public sc_core::sc_module
     tlm_utils::multi_passthrough_initiator_socket<Bus> initiator;
 
     Bus(sc_core::sc_module_name name, const bus_params_t &p,
-        const sc_core::sc_time &clk = sc_core::sc_time(1, sc_core::SC_NS));
+        const sc_core::sc_time &clk = sc_core::sc_time(1, sc_core::SC_NS),
+        Policy policy = Policy::Static, const sc_core::sc_event *decide_on = nullptr);
     ~Bus() override;
     Bus(const Bus &) = delete;
     Bus &operator=(const Bus &) = delete;
@@ -218,6 +230,9 @@ class Bus : public sc_core::sc_module
     const bus_t *model() const { return m_bus; }
     uint64_t transactions() const { return m_transactions; }
     uint64_t wait_cycles() const { return m_wait_cycles; } // summed over transactions
+    // The bus's arbiter (decide_on: Arbiter's clocked decisions, e.g. a clock's falling edge).
+    Arbiter &arbiter() { return m_arb; }
+    const Arbiter &arbiter() const { return m_arb; }
 
   private:
     struct Region {
@@ -234,23 +249,18 @@ class Bus : public sc_core::sc_module
     tlm::tlm_sync_enum nb_transport_bw(int id, tlm::tlm_generic_payload &gp, tlm::tlm_phase &ph,
                                        sc_core::sc_time &delay);
     void invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end);
-    // Arbitration (docs/timing.md): acquire() returns at the grant, cycle t' + 0.5.
-    void acquire(unsigned id);
+    // Arbitration (m_arb): returns at the grant, cycle t' + 0.5, and the cycles waited.
+    uint64_t acquire(unsigned id, tlm::tlm_generic_payload &gp);
     sc_core::sc_time transfer(tlm::tlm_generic_payload &gp, const Region &r);
-    void decide();
-    void on_release();
     void at_worker(unsigned id);
 
     bus_t *m_bus;
     sc_core::sc_time m_clk, m_half;
+    Arbiter m_arb;
     std::vector<Region> m_map;
-    std::vector<unsigned> m_req, m_tok;
-    std::vector<sc_core::sc_event *> m_grant_ev, m_end_resp_ev;
+    std::vector<sc_core::sc_event *> m_end_resp_ev;
     std::vector<tlm_utils::peq_with_get<tlm::tlm_generic_payload> *> m_peq;
     std::vector<char> m_end_resp;
-    sc_core::sc_event m_decide_ev, m_release_ev;
-    unsigned m_pending = 0;
-    bool m_busy = false;
     uint64_t m_transactions = 0, m_wait_cycles = 0;
     act_counts_t m_scratch;
 };

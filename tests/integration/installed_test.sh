@@ -11,7 +11,7 @@ prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log"
 
 # Public headers only, and none named like a system header.
-test -f "$prefix/include/neuspin/ns_tlm.h"
+test -f "$prefix/include/neuspin/ns_tlm.h" && test -f "$prefix/include/neuspin/ns_arbiter.h"
 test -f "$prefix/lib/libneuspin_core.a" && test -f "$prefix/lib/libneuspin_tlm.a"
 if ls "$prefix/include/neuspin" | grep -q '_int\.h$'; then
     echo "installed_test.sh: error: an internal header was installed" >&2

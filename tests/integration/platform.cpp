@@ -2,8 +2,10 @@
 // (pkg-config neuspin, or find_package(neuspin)): its own initiators, one loosely timed with
 // a quantum keeper (socket 0, the higher priority) and one approximately timed (socket 1),
 // program a tile through the bus, run an MVM, read the result, and check every figure
-// against the hand-worked values written beside it.  `platform --bench N` instead times N
-// tile reads through the bus and prints the transaction rate.
+// against the hand-worked values written beside it.  A second bus, under the age policy
+// (nstlm::Policy::Age, the arbiter neuspin's own engines use), serves two more LT
+// initiators whose requests carry age keys (InfoExt::age).  `platform --bench N` instead
+// times N tile reads through the bus and prints the transaction rate.
 #include <limits.h> // a project header named limits.h would shadow this one: INT_MAX below
 
 #include <chrono>
@@ -289,6 +291,45 @@ struct AtInit : sc_module {
     }
 };
 
+// Two LT initiators on a bus under Policy::Age: each reads 8 bytes of the SRAM at t = 0, 100
+// and 200 with the age keys it is given (-1: no InfoExt, which ranks as age 0) and records
+// when each read ended and the cycles it waited for its grant.
+struct AgeInit : sc_module {
+    tlm_utils::simple_initiator_socket<AgeInit> socket;
+    long long age[3] = {0, 0, 0};
+    double done_ns[3] = {-1, -1, -1};
+    uint64_t waited[3] = {9, 9, 9};
+
+    SC_HAS_PROCESS(AgeInit);
+    explicit AgeInit(sc_module_name n) : sc_module(n), socket("socket") { SC_THREAD(run); }
+
+    void run()
+    {
+        for (int i = 0; i < 3; i++) {
+            wait(sc_time(100.0 * i, SC_NS) - sc_time_stamp());
+            uint64_t v = 0;
+            tlm_generic_payload gp;
+            nstlm::InfoExt ix;
+            ix.age = age[i] < 0 ? 0 : static_cast<uint64_t>(age[i]);
+            if (age[i] >= 0)
+                gp.set_extension(&ix);
+            gp.set_command(tlm::TLM_READ_COMMAND);
+            gp.set_address(SRAM);
+            gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
+            gp.set_data_length(8);
+            gp.set_streaming_width(8);
+            gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+            sc_time d = SC_ZERO_TIME;
+            socket->b_transport(gp, d);
+            CHECK(gp.is_response_ok());
+            done_ns[i] = (sc_time_stamp() + d) / sc_time(1, SC_NS);
+            waited[i] = age[i] >= 0 ? ix.wait_cycles : 99;
+            if (age[i] >= 0)
+                gp.clear_extension(&ix);
+        }
+    }
+};
+
 int sc_main(int argc, char **argv)
 {
     uint64_t bench = 0;
@@ -341,8 +382,34 @@ int sc_main(int argc, char **argv)
                     static_cast<unsigned long long>(bus.transactions()), lt.bench_rate);
         return 0;
     }
+    // The age policy.  An 8-byte SRAM read holds the bus 6 cycles: bus 2 + ceil(64 / 32) = 4,
+    // SRAM ceil(64 / 64) = 1 word x t_read 2 = 2.
+    //   t = 0:   ages 5 (socket 0) and 2 (socket 1): the older, socket 1, wins at 0.5 and
+    //            holds [0, 6); socket 0 is granted at 6.5, holds [6, 12), waited 6.  (Under
+    //            static priority socket 0 would end at 6 and socket 1 at 12.)
+    //   t = 100: equal ages 3 and 3: the lower socket, 0, wins: ends 106; socket 1 112.
+    //   t = 200: age 1 (socket 0) against no extension (socket 1, age 0): socket 1 ends
+    //            206, socket 0 212, waited 6.
+    nstlm::Bus abus("abus", bp, sc_time(1, SC_NS), nstlm::Policy::Age);
+    nstlm::SramTarget asram("asram", sp);
+    AgeInit a0("a0"), a1("a1");
+    a0.age[0] = 5, a0.age[1] = 3, a0.age[2] = 1;
+    a1.age[0] = 2, a1.age[1] = 3, a1.age[2] = -1;
+    a0.socket.bind(abus.target); // socket 0
+    a1.socket.bind(abus.target); // socket 1
+    abus.initiator.bind(asram.socket);
+    abus.map(0, SRAM, asram.size());
+
     sc_start();
     CHECK(bus.transactions() == 17); // LT 17 - 2 the bus cannot decode, AT 2
+    CHECK(abus.arbiter().policy() == nstlm::Policy::Age && abus.arbiter().grants() == 6);
+    CHECK(a1.done_ns[0] == 6.0 && a1.waited[0] == 0);
+    CHECK(a0.done_ns[0] == 12.0 && a0.waited[0] == 6);
+    CHECK(a0.done_ns[1] == 106.0 && a0.waited[1] == 0);
+    CHECK(a1.done_ns[1] == 112.0 && a1.waited[1] == 6);
+    CHECK(a1.done_ns[2] == 206.0);
+    CHECK(a0.done_ns[2] == 212.0 && a0.waited[2] == 6);
+    CHECK(abus.wait_cycles() == 18); // 6 + 6 + 6
     if (failures) {
         std::fprintf(stderr, "platform: %d check(s) failed\n", failures);
         return 1;

@@ -2,7 +2,8 @@
 // (docs/timing.md, step 1a and 4).  One transfer of `bits` bits holds it for
 //   t_hop cycles (arbitration and wire), then one beat of width_bits per cycle,
 //   then t_rw cycles per buffer word of word_bits (t_read or t_write),
-// counted edge by edge; at least one cycle.  busy falls on the cycle the last one ends.
+// counted edge by edge; at least one cycle.  busy falls on the cycle the last one ends;
+// `counted` is the cycles of the transfer (without the one-cycle minimum).
 module ns_gpath (
     input  logic        clk,
     input  logic        rst,
@@ -15,7 +16,8 @@ module ns_gpath (
     input  logic [31:0] word_bits,
     input  logic [31:0] t_read,
     input  logic [31:0] t_write,
-    output logic        busy
+    output logic        busy,
+    output logic [31:0] counted
 );
   logic [31:0] hop_left, bus_left, sram_left, wcyc, t_rw;
   logic        min1; // a transfer of no cycles still holds the path for one
@@ -23,6 +25,7 @@ module ns_gpath (
   always_ff @(posedge clk) begin
     if (rst) begin
       hop_left <= 0; bus_left <= 0; sram_left <= 0; wcyc <= 0; min1 <= 0; t_rw <= 0;
+      counted <= 0;
     end else if (start) begin
       t_rw      <= write ? t_write : t_read;
       hop_left  <= t_hop;
@@ -30,8 +33,10 @@ module ns_gpath (
       sram_left <= (write ? t_write : t_read) != 0 ? bits : 0;
       wcyc      <= 0;
       min1      <= t_hop == 0 && bits == 0;
+      counted   <= 0;
     end else if (tick) begin
       min1 <= 0;
+      if (hop_left != 0 || bus_left != 0 || sram_left != 0) counted <= counted + 1;
       if (hop_left != 0)
         hop_left <= hop_left - 1;
       else if (bus_left != 0)

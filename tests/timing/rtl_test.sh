@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # rtl_test.sh - the event engine against the RTL reference (rtl/, docs/timing.md
 # "Reference"), transaction by transaction: each case runs `neuspin run --trace-tx`, the
-# Verilator model replays its operation stream and decides every request, grant and release
-# itself; the two traces must be equal line for line, and scripts/txcheck must accept them.
-# Fixed cases cover the three shared resources, both schedules, both arbitration policies,
-# the run-ahead bound and the global buffer's back-pressure; then RTL_RANDOM (default 50)
-# randomised cases (bus width and hop, dropout sharing, periphery lanes, sense-amplifier mux,
-# network shape, T, schedule, policy, run-ahead bound, buffer size) from a seed that is
-# printed (NEUSPIN_RTL_SEED replays).
+# Verilator model replays its operation stream, counts every step's cycles in its own blocks
+# (tiles, periphery lanes, scale buffer, dropout modules, arbiter, global path) and decides
+# every request, grant and release itself; the two traces must be equal line for line, and
+# scripts/txcheck must accept them.  Fixed cases cover the three shared resources, both
+# schedules, both arbitration policies, the run-ahead bound, the global buffer's
+# back-pressure and the blocks' counts worked by hand; then RTL_RANDOM (default 50)
+# randomised cases (bus width and hop; scheme; crossbar shape, active rows, decode, read,
+# sense-amplifier mux, partial-sum bits and comparison cycles; periphery lanes and operation
+# cycles; scale-buffer width and read cycles; dropout sharing and pulse cycles; arbiter k and
+# bit cycles; network shape; T; schedule; policy; run-ahead bound; buffer size) from a seed
+# that is printed (NEUSPIN_RTL_SEED replays).
 #   usage: rtl_test.sh NEUSPIN NS_RTL SOURCE_DIR
 set -u
 NS=$1
@@ -101,6 +105,51 @@ s1=$(tx_start "$T/lenet-gbuf-pipeline.ev" 0 1)
 d0=$(awk -F, '$1 == 6 && $2 == 0 && $11 > m { m = $11 } END { print m }' "$T/lenet-gbuf-pipeline.ev")
 check "back-pressure: conv1 starts pass 1 when fc3 ends pass 0 ($s1 = $d0)" "[ '$s1' = '$d0' ]"
 
+# The blocks' own counts (docs/timing.md, "Block rules"), worked by hand on odd parameters:
+# a 32 x 16 crossbar reading 5 rows at a time, 3 columns per sense amplifier (6 amplifiers),
+# 5-bit partial sums, 3 periphery lanes, a 16-bit scale buffer, modules shared by 3 pairs.
+cat > "$T/blocks.yaml" <<'YAML'
+version: 1
+name: blocks
+chip: {tiles: 4096}
+xbar: {rows: 32, cols: 16, max_active_rows: 5, t_read_cyc: 2}
+wldec: {t_decode_cyc: 3}
+senseamp: {cols_per_sa: 3, psum_bits: 5, t_sense_cyc: 2}
+dropout: {impl: spindrop, share: 3, t_set_cyc: 2, t_sense_cyc: 3, t_reset_cyc: 4}
+scale_buf: {word_bits: 16, t_read_cyc: 2}
+periph: {lanes: 3, t_add_cyc: 2, t_act_cyc: 3, t_pool_cyc: 2, t_mul_cyc: 3}
+bus: {width_bits: 8, t_hop_cyc: 1}
+YAML
+cat > "$T/blocks-net.yaml" <<'YAML'
+version: 1
+name: blocks
+input: {c: 3, h: 8, w: 8}
+mc_samples: 2
+layers:
+  - {name: c1, type: conv, cout: 20, k: 3, pad: 1, dropout: 0.2}
+  - {name: p, type: maxpool, k: 2, stride: 2}
+  - {name: c2, type: conv, cout: 9, k: 3, pad: 1, dropout: 0.3}
+  - {name: fc, type: fc, cout: 10, dropout: 0.2}
+YAML
+diff_case blocks-pipeline -a "$T/blocks.yaml" -w "$T/blocks-net.yaml" -T 2 --schedule pipeline
+# c1's first vector, steps 0..5 (the RTL's own counts, its trace's dur column):
+#   thresholds: 20 outputs x 16 bits = 320 bits = 20 words x t_read 2            = 40
+#   mask draw: 3 pairs per module x (SET 2 + sense 3 + RESET 4)                   = 27
+#   fetch of 3 bits: t_hop 1 + 1 beat + 1 buffer word                            = 3
+#   MVM, slices 27 x 16 and 27 x 4: ceil(27/5) = 6 row groups of decode 3 + read 2
+#     + ceil(16/6) = 3 mux slots x 5 bits x t_sense 2 = 35 (27 x 4: 1 slot, 15)  = 6 x 35 = 210
+#   reduce 6 partial sums + activate, 20 outputs on 3 lanes = 7 rounds of
+#     ceil(log2 6) = 3 levels x t_add 2, then 7 x t_act 3                        = 42 + 21 = 63
+#   write of 20 bits: 1 + ceil(20/8) = 3 beats + 1 word                          = 5
+got=$(awk -F, '$1 == 0 && $2 == 0 && $3 == 0 { printf "%s ", $8 }' "$T/blocks-pipeline.rtl")
+check "RTL block counts of c1's first vector: 40 27 3 210 63 5 (by hand), got $got" \
+  "[ '$got' = '40 27 3 210 63 5 ' ]"
+# the pool: 80 outputs on 3 lanes = 27 rounds x (4 - 1) comparisons x t_pool 2 = 162; c2's
+# reduce of 39 partial sums, 9 outputs: 3 rounds x (6 levels x 2 + t_act 3) = 45
+got=$(awk -F, '$2 == 0 && $3 == 0 && (($1 == 1 && $4 == 1) || ($1 == 2 && $4 == 4)) { printf "%s ", $8 }' \
+  "$T/blocks-pipeline.rtl")
+check "RTL pool and reduce counts: 162 45 (by hand), got $got" "[ '$got' = '162 45 ' ]"
+
 # every shared resource was contended somewhere: a grant after its request
 for r in gbuf periph scale_buf; do
   check "the fixed cases make $r wait" "cat $T/*-pipeline.ev | awk -F, '\$5 == \"$r\" && \$9 > \$8' | grep -q ."
@@ -113,41 +162,70 @@ check "LeNet-5 contended pipeline ends at cycle 180732 (RTL), got $end" "[ '$end
 seed=${NEUSPIN_RTL_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "# rtl_test: random seed $seed (NEUSPIN_RTL_SEED=$seed replays)"
 RANDOM=$((seed % 32768))
+pick() { shift $((RANDOM % $#)); echo "$1"; } # one of the arguments
 for i in $(seq 1 "${RTL_RANDOM:-50}"); do
+  # the shared resources and the schedule
   w=$((1 << (RANDOM % 7)))
   hop=$((RANDOM % 4))
-  share=$((1 << (RANDOM % 3)))
-  lanes=$((1 << (RANDOM % 4)))
-  cps=$((1 << (3 + RANDOM % 4)))
-  sched=$([ $((RANDOM % 2)) = 0 ] && echo layer || echo pipeline)
-  pol=$([ $((RANDOM % 2)) = 0 ] && echo static || echo age)
+  sched=$(pick layer pipeline)
+  pol=$(pick static age)
   ahead=$((RANDOM % 3))
-  words=$(echo 16 24 32 16384 | cut -d' ' -f$((1 + RANDOM % 4)))
+  # the blocks the RTL counts for itself: tiles (crossbar shape, active rows, decode, read,
+  # sense-amplifier mux, partial-sum bits, comparison), periphery lanes and operation
+  # cycles, scale buffer width and read cycles, dropout sharing and pulses, arbiter
+  impl=$(pick spindrop spatial_spindrop mc_dropout mc_dropconnect affine_dropout scaledrop \
+    spinbayes subset_vi)
+  xr=$(pick 16 32 64 128)
+  xc=$(pick 8 16 32 128)
+  mar=$((1 + RANDOM % xr))
+  cps=$((1 + RANDOM % xc))
+  # partial sums: enough bits for a group's count (x 3 for the 3-MTJ cells of the
+  # multi-level schemes), 0..2 more
+  lvl=$(case $impl in spinbayes | subset_vi) echo 3 ;; *) echo 1 ;; esac)
+  psum=0
+  while [ $(((mar * lvl) >> psum)) -gt 0 ]; do psum=$((psum + 1)); done
+  psum=$((psum + RANDOM % 3))
+  [ $psum -gt 16 ] && psum=16
+  share=$((1 + RANDOM % 4))
+  lanes=$((1 + RANDOM % 8))
+  cin=$((1 + RANDOM % 3))
   t=$((1 + RANDOM % 4))
-  c1=$((2 + RANDOM % 6))
-  c2=$((2 + RANDOM % 6))
+  c1=$((2 + RANDOM % 24))
+  c2=$((2 + RANDOM % 24))
   h=$((4 + RANDOM % 5))
   pool=$([ $((RANDOM % 2)) = 0 ] && echo "  - {name: p, type: maxpool, k: 2, stride: 2}")
+  # one pass's live activations (the largest input + output of a layer; docs/timing.md
+  # "Passes in flight"), so that the small buffers hold one pass and back-pressure binds
+  h2=$([ -n "$pool" ] && echo $((h / 2)) || echo "$h")
+  pb=$(((cin + c1) * h * h))
+  [ -n "$pool" ] && [ $((c1 * h * h + c1 * h2 * h2)) -gt $pb ] && pb=$((c1 * h * h + c1 * h2 * h2))
+  [ $(((c1 + c2) * h2 * h2)) -gt $pb ] && pb=$(((c1 + c2) * h2 * h2))
+  pw=$(((pb + 63) / 64))
+  words=$(pick $pw $((pw + pw / 2)) $((2 * pw + 1)) 16384)
   cat > "$T/r$i-arch.yaml" <<YAML
 version: 1
 name: r$i
+chip: {tiles: 4096, arbitration: $pol, max_passes_ahead: $ahead}
 bus: {width_bits: $w, t_hop_cyc: $hop}
-dropout: {share: $share}
-senseamp: {cols_per_sa: $cps}
-periph: {lanes: $lanes}
-chip: {arbitration: $pol, max_passes_ahead: $ahead}
 gbuf: {words: $words}
+xbar: {rows: $xr, cols: $xc, max_active_rows: $mar, t_read_cyc: $((1 + RANDOM % 3))}
+wldec: {t_decode_cyc: $((1 + RANDOM % 3))}
+senseamp: {cols_per_sa: $cps, psum_bits: $psum, t_sense_cyc: $((1 + RANDOM % 2))}
+dropout: {impl: $impl, share: $share, t_set_cyc: $((1 + RANDOM % 12)), t_sense_cyc: $((1 + RANDOM % 3)), t_reset_cyc: $((2 + RANDOM % 11))}
+arbiter: {k: $((2 + RANDOM % 4)), t_bit_cyc: $((RANDOM % 5))}
+scale_buf: {word_bits: $(pick 8 16 32 64), t_read_cyc: $((1 + RANDOM % 3))}
+periph: {lanes: $lanes, t_add_cyc: $((1 + RANDOM % 3)), t_act_cyc: $((1 + RANDOM % 3)), t_pool_cyc: $((1 + RANDOM % 3)), t_mul_cyc: $((1 + RANDOM % 3))}
 YAML
   cat > "$T/r$i-net.yaml" <<YAML
 version: 1
 name: r$i
-input: {c: 1, h: $h, w: $h}
+input: {c: $cin, h: $h, w: $h}
 mc_samples: $t
 layers:
   - {name: c1, type: conv, cout: $c1, k: 3, pad: 1, dropout: 0.2}
 $pool
   - {name: c2, type: conv, cout: $c2, k: 3, pad: 1, dropout: 0.3}
-  - {name: fc, type: fc, cout: 4, dropout: 0.2}
+  - {name: fc, type: fc, cout: $((2 + RANDOM % 11)), dropout: 0.2}
 YAML
   diff_case "random-$i" -a "$T/r$i-arch.yaml" -w "$T/r$i-net.yaml" -T "$t" --schedule "$sched" --seed "$i"
 done

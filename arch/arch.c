@@ -291,6 +291,9 @@ static const yfield_t variation_fields[] = {
 static const yfield_t bus_fields[] = {
     U32("width_bits", bus.width_bits, 256, 1, 65536, "bit", "bits moved per cycle"),
     U32("t_hop_cyc", bus.t_hop_cyc, 2, 0, 1000, "cycle", "fixed latency per transfer"),
+    BOOL("overlap", bus.overlap, 0,
+         "true: the global buffer takes each beat as it arrives (beats and buffer words "
+         "overlap); false: the beats, then the buffer's words"),
 };
 
 static const yfield_t periph_fields[] = {

@@ -18,6 +18,10 @@ typedef struct bus bus_t; /* opaque */
 typedef struct bus_params {
     uint32_t width_bits; /* bits moved per cycle, >= 1 */
     uint32_t t_hop_cyc;  /* fixed latency per transfer (arbitration + wire), >= 0 */
+    uint32_t overlap;    /* 1: the global buffer takes each beat as it arrives, so after the
+                            hop the beats and the buffer's word accesses run together and a
+                            transfer holds the path t_hop + max(beats, words x t_rw) cycles;
+                            0: beats, then words (docs/timing.md, "Block rules") */
 } bus_params_t;
 
 typedef struct bus_stats {

@@ -12,6 +12,7 @@ module ns_top
     input  logic [31:0] n_layers,
     input  logic [31:0] bus_width_bits,
     input  logic [31:0] t_hop_cyc,
+    input  logic        bus_overlap,  // beats and buffer words together (bus.overlap)
     input  logic [31:0] gbuf_word_bits,
     input  logic [31:0] gbuf_t_read_cyc,
     input  logic [31:0] gbuf_t_write_cyc,
@@ -51,6 +52,7 @@ module ns_top
   logic [31:0] n_layers_q;
   logic [31:0] bus_width_bits_q;
   logic [31:0] t_hop_cyc_q;
+  logic        bus_overlap_q;
   logic [31:0] gbuf_word_bits_q;
   logic [31:0] gbuf_t_read_cyc_q;
   logic [31:0] gbuf_t_write_cyc_q;
@@ -84,6 +86,7 @@ module ns_top
       n_layers_q <= n_layers;
       bus_width_bits_q <= bus_width_bits;
       t_hop_cyc_q <= t_hop_cyc;
+      bus_overlap_q <= bus_overlap;
       gbuf_word_bits_q <= gbuf_word_bits;
       gbuf_t_read_cyc_q <= gbuf_t_read_cyc;
       gbuf_t_write_cyc_q <= gbuf_t_write_cyc;
@@ -181,7 +184,7 @@ module ns_top
   end
 
   ns_gpath gpath (.clk, .rst, .start(start[R_GBUF]), .tick, .bits(gval[R_GBUF]),
-                  .write(gwr[R_GBUF]), .width_bits(bus_width_bits_q), .t_hop(t_hop_cyc_q),
+                  .write(gwr[R_GBUF]), .width_bits(bus_width_bits_q), .t_hop(t_hop_cyc_q), .overlap(bus_overlap_q),
                   .word_bits(gbuf_word_bits_q), .t_read(gbuf_t_read_cyc_q),
                   .t_write(gbuf_t_write_cyc_q), .busy(busy[R_GBUF]), .counted(rcnt[R_GBUF]));
   assign rset[R_GBUF] = 1'b1; // loads its counters at the grant

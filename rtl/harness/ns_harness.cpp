@@ -210,7 +210,7 @@ int main(int argc, char **argv)
     FILE *f = fopen(g_in, "r");
     if (!f)
         fail(0, "cannot open");
-    unsigned width = 0, hop = 0, word = 0, trd = 0, twr = 0, T = 0, prefix = 0, nl = 0;
+    unsigned width = 0, hop = 0, word = 0, trd = 0, twr = 0, overlap = 0, T = 0, prefix = 0, nl = 0;
     unsigned max_ahead = 0, version = 0;
     // tile, periphery, scale buffer, dropout and arbiter parameters (format 3)
     unsigned xcols = 0, mact = 0, tdec = 0, tread = 0, cps = 0, psum = 0, tsense = 0;
@@ -266,8 +266,8 @@ int main(int argc, char **argv)
                 g_layers[li].step[k] = sd;
             } else if (sscanf(buf,
                               "# arch bus_width_bits=%u t_hop_cyc=%u gbuf_word_bits=%u "
-                              "gbuf_t_read_cyc=%u gbuf_t_write_cyc=%u",
-                              &width, &hop, &word, &trd, &twr) == 5) {
+                              "gbuf_t_read_cyc=%u gbuf_t_write_cyc=%u bus_overlap=%u",
+                              &width, &hop, &word, &trd, &twr, &overlap) == 6) {
                 have_arch = width > 0 && word > 0;
             } else if (int n = sscanf(buf,
                                       "# run schedule=%15s T=%u prefix=%u layers=%u "
@@ -436,6 +436,7 @@ int main(int argc, char **argv)
     top.n_layers = nl;
     top.bus_width_bits = width;
     top.t_hop_cyc = hop;
+    top.bus_overlap = overlap != 0;
     top.gbuf_word_bits = word;
     top.gbuf_t_read_cyc = trd;
     top.gbuf_t_write_cyc = twr;

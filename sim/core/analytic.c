@@ -78,7 +78,10 @@ static int op_cost(scratch_t *s, const wl_layer_map_t *m, const wl_prog_layer_t 
                                         : sbuf_write(buf, op->n, &c, acc);
         if (st == ST_OK && op->kind == WL_OP_READ && op->arg) /* the window, from latches */
             st = sbuf_line_read(buf, op->arg, acc);
-        *cyc = cb + c;
+        if (res == WL_RES_GBUF && a->bus.overlap && op->n > 0) /* beats and words together */
+            *cyc = a->bus.t_hop_cyc + (cb - a->bus.t_hop_cyc > c ? cb - a->bus.t_hop_cyc : c);
+        else
+            *cyc = cb + c;
         return st;
     }
     case WL_OP_MVM:

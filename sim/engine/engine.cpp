@@ -810,16 +810,18 @@ static FILE *open_tx(const char *path, const Top &top)
     if (!f)
         return nullptr;
     const arch_t &a = *top.job.arch;
-    fprintf(
-        f,
-        "# neuspin trace-tx 3\n# arch bus_width_bits=%u t_hop_cyc=%u gbuf_word_bits=%u "
-        "gbuf_t_read_cyc=%u gbuf_t_write_cyc=%u\n# run schedule=%s T=%u prefix=%u layers=%u "
-        "arbitration=%s max_ahead=%u gbuf_bits=%llu pass_bits=%llu held_bits=%llu\n",
-        unsigned(a.bus.width_bits), unsigned(a.bus.t_hop_cyc), unsigned(a.gbuf.word_bits),
-        unsigned(a.gbuf.t_read_cyc), unsigned(a.gbuf.t_write_cyc), arch_schedule_name(a.schedule),
-        top.job.T, top.prefix(), top.prog->n_layers, arch_arbitration_name(a.arbitration),
-        unsigned(a.max_ahead), (unsigned long long)sbuf_capacity_bits(&a.gbuf),
-        (unsigned long long)top.job.map->gbuf_peak_bits, (unsigned long long)top.prog->held_bits);
+    fprintf(f,
+            "# neuspin trace-tx 3\n# arch bus_width_bits=%u t_hop_cyc=%u gbuf_word_bits=%u "
+            "gbuf_t_read_cyc=%u gbuf_t_write_cyc=%u bus_overlap=%u\n# run schedule=%s T=%u "
+            "prefix=%u layers=%u "
+            "arbitration=%s max_ahead=%u gbuf_bits=%llu pass_bits=%llu held_bits=%llu\n",
+            unsigned(a.bus.width_bits), unsigned(a.bus.t_hop_cyc), unsigned(a.gbuf.word_bits),
+            unsigned(a.gbuf.t_read_cyc), unsigned(a.gbuf.t_write_cyc), unsigned(a.bus.overlap),
+            arch_schedule_name(a.schedule), top.job.T, top.prefix(), top.prog->n_layers,
+            arch_arbitration_name(a.arbitration), unsigned(a.max_ahead),
+            (unsigned long long)sbuf_capacity_bits(&a.gbuf),
+            (unsigned long long)top.job.map->gbuf_peak_bits,
+            (unsigned long long)top.prog->held_bits);
     // format 3: the blocks' parameters and each layer's program, for a reference that counts
     // the tiles', periphery's, scale buffer's, dropout modules' and arbiter's cycles itself
     const tile_params_t &tp = a.tile;

@@ -442,6 +442,8 @@ Bus::Bus(sc_core::sc_module_name name, const bus_params_t &p, const sc_core::sc_
 {
     if (bus_create(&p, &m_bus) != ST_OK)
         throw std::invalid_argument("nstlm::Bus: bus parameters refused");
+    m_overlap = p.overlap != 0;
+    m_hop = p.t_hop_cyc;
     act_counts_clear(&m_scratch);
     target.register_b_transport(this, &Bus::b_transport);
     target.register_nb_transport_fw(this, &Bus::nb_transport_fw);
@@ -517,6 +519,7 @@ sc_core::sc_time Bus::transfer(tlm_generic_payload &gp, const Region &r)
     InfoExt *ix = nullptr;
     gp.get_extension(ix);
     uint64_t bc = 0;
+    const uint64_t bits = ix && ix->bits ? ix->bits : uint64_t{8} * gp.get_data_length();
     if (bus_transfer(m_bus, ix && ix->bits ? ix->bits : uint64_t{8} * gp.get_data_length(), &bc,
                      ix && ix->acc ? ix->acc : &m_scratch) != ST_OK)
         bc = 1; // unreachable for 1 <= bits < 2^63; keep the bus held a cycle anyway
@@ -528,9 +531,15 @@ sc_core::sc_time Bus::transfer(tlm_generic_payload &gp, const Region &r)
     if (ix)
         ix->bus_cycles = bc;
     m_transactions++;
-    const sc_core::sc_time end =
-        granted - m_half + cycles_time(m_clk, bc) + (sc_core::sc_time_stamp() - granted) + d;
-    return end;
+    const sc_core::sc_time target_time = (sc_core::sc_time_stamp() - granted) + d;
+    if (m_overlap && bits > 0) {
+        // The target takes each beat as it arrives: after the hop the beats and the
+        // target's own cycles run together, the slower one sets the end.
+        const sc_core::sc_time hop = cycles_time(m_clk, m_hop);
+        const sc_core::sc_time beats = cycles_time(m_clk, bc - m_hop);
+        return granted - m_half + hop + (beats > target_time ? beats : target_time);
+    }
+    return granted - m_half + cycles_time(m_clk, bc) + target_time;
 }
 
 void Bus::b_transport(int id, tlm_generic_payload &gp, sc_core::sc_time &delay)

@@ -255,6 +255,8 @@ class Bus : public sc_core::sc_module
     void at_worker(unsigned id);
 
     bus_t *m_bus;
+    bool m_overlap = false; // bus_params_t::overlap: beats overlap the target's cycles
+    uint64_t m_hop = 0;     // bus_params_t::t_hop_cyc
     sc_core::sc_time m_clk, m_half;
     Arbiter m_arb;
     std::vector<Region> m_map;

@@ -297,7 +297,7 @@ START_TEST(test_arch_schema_rows_are_consistent)
         }
     }
     ck_assert_uint_eq(total,
-                      2 + 1 + 6 + 14 + 4 + 14 + 5 + 4 + 24 + 2 + 6 + 5 + 3 + 2 + 7 + 1 + ACT_COUNT);
+                      2 + 1 + 6 + 14 + 4 + 14 + 5 + 4 + 24 + 2 + 6 + 5 + 3 + 3 + 7 + 1 + ACT_COUNT);
 }
 END_TEST
 
@@ -374,7 +374,7 @@ START_TEST(test_arch_list_params_has_a_row_per_key)
     for (char *p = t; (p = strstr(p, "### ")) != NULL; p++)
         heads++;
     ck_assert_uint_eq(rows,
-                      2 + 1 + 6 + 14 + 4 + 14 + 5 + 4 + 24 + 2 + 6 + 5 + 3 + 2 + 7 + 1 + ACT_COUNT);
+                      2 + 1 + 6 + 14 + 4 + 14 + 5 + 4 + 24 + 2 + 6 + 5 + 3 + 3 + 7 + 1 + ACT_COUNT);
     ck_assert_uint_eq(heads, 17);
     ck_assert_ptr_nonnull(
         strstr(t, "\n| `rows` | integer | 128 | 1 | 4096 | row | word-line pairs (weights per "

@@ -7,7 +7,7 @@
 # scripts/txcheck must accept them.  Fixed cases cover the three shared resources, both
 # schedules, both arbitration policies, the run-ahead bound, the global buffer's
 # back-pressure and the blocks' counts worked by hand; then RTL_RANDOM (default 50)
-# randomised cases (bus width and hop; scheme; crossbar shape, active rows, decode, read,
+# randomised cases (bus width, hop and overlap; buffer read cycles; scheme; crossbar shape, active rows, decode, read,
 # sense-amplifier mux, partial-sum bits and comparison cycles; periphery lanes and operation
 # cycles; scale-buffer width and read cycles; dropout sharing and pulse cycles; arbiter k and
 # bit cycles; network shape; T; schedule; policy; run-ahead bound; buffer size) from a seed
@@ -144,6 +144,14 @@ diff_case blocks-pipeline -a "$T/blocks.yaml" -w "$T/blocks-net.yaml" -T 2 --sch
 got=$(awk -F, '$1 == 0 && $2 == 0 && $3 == 0 { printf "%s ", $8 }' "$T/blocks-pipeline.rtl")
 check "RTL block counts of c1's first vector: 40 27 3 210 63 5 (by hand), got $got" \
   "[ '$got' = '40 27 3 210 63 5 ' ]"
+# The same with bus.overlap (docs/timing.md, "Global path") and an 8-bit buffer word read in
+# 3 cycles: the fetch of 3 bits is t_hop 1 + max(1 beat, 1 word x 3) = 4 (5 in sequence);
+# the write of 20 bits 1 + max(3 beats, 3 words x t_write 1) = 4 (7 in sequence).
+diff_case blocks-overlap -a "$T/blocks.yaml" -w "$T/blocks-net.yaml" -T 2 --schedule pipeline \
+  -p bus.overlap=true -p gbuf.word_bits=8 -p gbuf.t_read_cyc=3
+got=$(awk -F, '$1 == 0 && $2 == 0 && $3 == 0 { printf "%s ", $8 }' "$T/blocks-overlap.rtl")
+check "RTL counts of c1's first vector with overlap: 40 27 4 210 63 4 (by hand), got $got" \
+  "[ '$got' = '40 27 4 210 63 4 ' ]"
 # the pool: 80 outputs on 3 lanes = 27 rounds x (4 - 1) comparisons x t_pool 2 = 162; c2's
 # reduce of 39 partial sums, 9 outputs: 3 rounds x (6 levels x 2 + t_act 3) = 45
 got=$(awk -F, '$2 == 0 && $3 == 0 && (($1 == 1 && $4 == 1) || ($1 == 2 && $4 == 4)) { printf "%s ", $8 }' \
@@ -167,6 +175,7 @@ for i in $(seq 1 "${RTL_RANDOM:-50}"); do
   # the shared resources and the schedule
   w=$((1 << (RANDOM % 7)))
   hop=$((RANDOM % 4))
+  ov=$(pick false true)
   sched=$(pick layer pipeline)
   pol=$(pick static age)
   ahead=$((RANDOM % 3))
@@ -206,8 +215,8 @@ for i in $(seq 1 "${RTL_RANDOM:-50}"); do
 version: 1
 name: r$i
 chip: {tiles: 4096, arbitration: $pol, max_passes_ahead: $ahead}
-bus: {width_bits: $w, t_hop_cyc: $hop}
-gbuf: {words: $words}
+bus: {width_bits: $w, t_hop_cyc: $hop, overlap: $ov}
+gbuf: {words: $words, t_read_cyc: $((1 + RANDOM % 3))}
 xbar: {rows: $xr, cols: $xc, max_active_rows: $mar, t_read_cyc: $((1 + RANDOM % 3))}
 wldec: {t_decode_cyc: $((1 + RANDOM % 3))}
 senseamp: {cols_per_sa: $cps, psum_bits: $psum, t_sense_cyc: $((1 + RANDOM % 2))}

@@ -50,10 +50,15 @@ carch() { # file, extra YAML lines: the contended architecture with keys added
 carch "$T/age.yaml" "chip: {arbitration: age}"
 carch "$T/age-ahead1.yaml" "chip: {arbitration: age, max_passes_ahead: 1}"
 carch "$T/small-gbuf.yaml" "gbuf: {words: 100}"
+# bus.overlap: beats and buffer words together (the contended bus: 8-bit, hop 2), reads 3
+# cycles a word, so the overlap shortens every transfer
+{ grep -v '^#' "$CONTEND" | grep -v '^bus:'; printf '%s\n' "bus: {width_bits: 8, t_hop_cyc: 2, overlap: true}" \
+  "gbuf: {t_read_cyc: 3}"; } > "$T/overlap.yaml"
 for sched in layer pipeline; do
   run_case "lenet-age-$sched" "$T/age.yaml" lenet5-mnist 3 "$sched"
   run_case "mini-age-ahead1-$sched" "$T/age-ahead1.yaml" "$MINI" 4 "$sched"
   run_case "lenet-small-gbuf-$sched" "$T/small-gbuf.yaml" lenet5-mnist 3 "$sched"
+  run_case "lenet-overlap-$sched" "$T/overlap.yaml" lenet5-mnist 2 "$sched"
   run_case "toy2-$sched" "$TOY_A" "$TOY_W" 2 "$sched"
   run_case "lenet-contend-$sched" "$CONTEND" lenet5-mnist 2 "$sched"
   run_case "mini-contend-$sched" "$CONTEND" "$MINI" 2 "$sched"

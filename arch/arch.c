@@ -926,23 +926,6 @@ char *arch_dump_string(const arch_t *a)
     return s.buf;
 }
 
-static const char *type_name(yfield_type_t t)
-{
-    switch (t) {
-    case YF_U32:
-        return "integer";
-    case YF_F64:
-        return "number";
-    case YF_BOOL:
-        return "bool";
-    case YF_ENUM:
-        return "enum";
-    case YF_STR:
-        return "string";
-    }
-    return "?";
-}
-
 int arch_list_params(FILE *f)
 {
     size_t nb;
@@ -985,16 +968,9 @@ int arch_list_params(FILE *f)
                     ydoc_format_value(&t, &bound, hi, sizeof hi);
                 }
             }
-            if (r->type == YF_ENUM) {
-                size_t o = (size_t)snprintf(desc, sizeof desc, "%s: one of", r->desc);
-                for (size_t k = 0; r->enum_names[k] && o < sizeof desc; k++)
-                    o += (size_t)snprintf(desc + o, sizeof desc - o, "%s `%s`", k ? "," : "",
-                                          r->enum_names[k]);
-            } else {
-                snprintf(desc, sizeof desc, "%s", r->desc);
-            }
-            emit(&s, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r->key, type_name(r->type), dv, lo,
-                 hi, r->unit, desc);
+            ydoc_field_desc(r, desc, sizeof desc);
+            emit(&s, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r->key, ydoc_type_name(r->type),
+                 dv, lo, hi, r->unit, desc);
         }
     }
     if (!s.err && fflush(f) != 0)

@@ -270,15 +270,6 @@ static int check_text(const ydoc_t *d, arch_diag_list_t *dl)
 
 /* ---- Lifecycle ---- */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = st_malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 static void src_free(ysrc_t *s)
 {
     free(s->name);
@@ -1401,7 +1392,7 @@ fail_doc:
 int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **out,
                      arch_diag_list_t *dl)
 {
-    char *copy = st_malloc(len + 1), *nm = dup_str(name);
+    char *copy = st_malloc(len + 1), *nm = st_strdup(name);
     if (!copy || !nm) {
         free(copy);
         free(nm);
@@ -1437,7 +1428,7 @@ int ydoc_load_file(const char *path, ydoc_t **out, arch_diag_list_t *dl)
             arch_diag_add(dl, path, 0, 0, "", NULL, "cannot read file: %s", why);
         return ST_EIO;
     }
-    if (rc != ST_OK || !(nm = dup_str(path))) {
+    if (rc != ST_OK || !(nm = st_strdup(path))) {
         free(text);
         oom(path, dl);
         return ST_ENOMEM;
@@ -1629,7 +1620,7 @@ void ydoc_format_number(double v, char *buf, size_t n)
 /* "got Y" part of a type error: the value quoted (cut at 40 bytes so a pasted block does
  * not flood the message; quotes and controls replaced so the message stays one line), or
  * what the node is when it is not a scalar. */
-static void describe(const ydoc_t *d, int node, char *buf, size_t n)
+void ydoc_describe_node(const ydoc_t *d, int node, char *buf, size_t n)
 {
     yaml_node_t *x = node_at(d, node);
     if (!x) {
@@ -1648,7 +1639,7 @@ static void describe(const ydoc_t *d, int node, char *buf, size_t n)
             uint32_t cp;
             size_t k = utf8_len(s + i, len - i, &cp);
             if (k == 0 || cp < 0x20 || cp == '"' || cp == '\\') {
-                v[o++] = (k == 0 || cp < 0x20) ? '?' : (char)cp;
+                v[o++] = '?';
                 i += k ? k : 1;
                 continue;
             }
@@ -1714,7 +1705,7 @@ static int apply_value(const ydoc_t *d, int node, const char *path, const yfield
     char *field = (char *)base + r->offset;
     const char *s = ydoc_scalar(d, node);
     char got[64], lo[32], hi[32];
-    describe(d, node, got, sizeof got);
+    ydoc_describe_node(d, node, got, sizeof got);
     ydoc_format_number(r->min, lo, sizeof lo);
     ydoc_format_number(r->max, hi, sizeof hi);
 
@@ -1846,7 +1837,7 @@ int ydoc_apply(const ydoc_t *d, int node, const char *path, const yfield_t *tabl
      * the struct holds something valid and no field is left uninitialized. */
     ydoc_defaults(table, n, base);
     if (ydoc_kind(d, node) != YNODE_MAP) { /* `xbar: 128` or an empty `xbar:` */
-        describe(d, node, got, sizeof got);
+        ydoc_describe_node(d, node, got, sizeof got);
         ydoc_error(d, node, dl, path, "expected a mapping, got %s", got);
         return ST_ECONFIG;
     }
@@ -1854,7 +1845,7 @@ int ydoc_apply(const ydoc_t *d, int node, const char *path, const yfield_t *tabl
         int kn = ydoc_map_key(d, node, i), vn = ydoc_map_value(d, node, i);
         const char *key = ydoc_scalar(d, kn);
         if (!key) {
-            describe(d, kn, got, sizeof got);
+            ydoc_describe_node(d, kn, got, sizeof got);
             ydoc_error(d, kn, dl, path, "expected a key, got %s", got);
             rc = ST_ECONFIG;
             continue;
@@ -1965,4 +1956,32 @@ void ydoc_format_value(const yfield_t *r, const void *base, char *buf, size_t n)
     }
     }
     SIM_BUG("unknown yfield type");
+}
+
+const char *ydoc_type_name(yfield_type_t t)
+{
+    switch (t) {
+    case YF_U32:
+        return "integer";
+    case YF_F64:
+        return "number";
+    case YF_BOOL:
+        return "bool";
+    case YF_ENUM:
+        return "enum";
+    case YF_STR:
+        return "string";
+    }
+    return "?";
+}
+
+void ydoc_field_desc(const yfield_t *r, char *buf, size_t n)
+{
+    if (r->type != YF_ENUM) {
+        snprintf(buf, n, "%s", r->desc);
+        return;
+    }
+    size_t o = (size_t)snprintf(buf, n, "%s: one of", r->desc);
+    for (size_t k = 0; r->enum_names[k] && o < n; k++)
+        o += (size_t)snprintf(buf + o, n - o, "%s `%s`", k ? "," : "", r->enum_names[k]);
 }

@@ -155,6 +155,16 @@ void ydoc_defaults(const yfield_t *table, size_t n, void *base);
 #define YDOC_FMT_MAX 256
 void ydoc_format_value(const yfield_t *r, const void *base, char *buf, size_t n);
 
+/* The "got Y" of an error about node: the value quoted (cut at 40 bytes, at a character
+ * boundary; quotes and control characters shown as '?', so the message stays one line), or
+ * what the node is ("a mapping", "a sequence", "an empty value", "nothing"). */
+void ydoc_describe_node(const ydoc_t *d, int node, char *buf, size_t n);
+
+/* The reference tables' words for a row: its type ("integer", "number", "bool", "enum",
+ * "string"), and its description with an enum's names appended ("…: one of `a`, `b`"). */
+const char *ydoc_type_name(yfield_type_t t);
+void ydoc_field_desc(const yfield_t *r, char *buf, size_t n);
+
 /* ---- Read hook ---- */
 /* Called with every file a load reads (the top file and each included one), once per
  * read, after it was read whole and before it is parsed: `path` is the name diagnostics

@@ -599,6 +599,32 @@ drng_draw_avx2(const drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask)
     return kept;
 }
 
+/* Philox4x32's ten rounds on sixteen calls held as two halves (a: even calls, b: odd) of
+ * four words each, in 64-bit lanes (see drng_draw_avx512): x[0], x[1], x[2], x[3] of a call
+ * in a[0..3] / b[0..3].  m0, m1 the multipliers, rk0/rk1 the round keys. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+philox_rounds_avx512(__m512i a[4], __m512i b[4], __m512i m0, __m512i m1, const __m512i rk0[10],
+                     const __m512i rk1[10])
+{
+    __m512i a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    __m512i b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+    for (uint32_t i = 0; i < 10; i++) {
+        const __m512i pa0 = _mm512_mul_epu32(a0, m0), pa1 = _mm512_mul_epu32(a2, m1);
+        const __m512i pb0 = _mm512_mul_epu32(b0, m0), pb1 = _mm512_mul_epu32(b2, m1);
+        /* hi: the odd dword copied down (vpshufd, off the multiplier's port) */
+        a0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa1, 0xF5), a1, rk0[i], 0x96);
+        a2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa0, 0xF5), a3, rk1[i], 0x96);
+        b0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb1, 0xF5), b1, rk0[i], 0x96);
+        b2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb0, 0xF5), b3, rk1[i], 0x96);
+        a1 = pa1;
+        a3 = pa0;
+        b1 = pb1;
+        b3 = pb0;
+    }
+    a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
+    b[0] = b0, b[1] = b1, b[2] = b2, b[3] = b3;
+}
+
 /* AVX-512F: sixteen calls, one mask word, per step, in 64-bit lanes (the counter word in
  * the low half): a 32 x 32 -> 64-bit vpmuludq is then a whole mulhilo, lo the product's
  * low half as it stands and hi one dword shuffle.  The high halves of lo and of what is xored
@@ -626,20 +652,8 @@ drng_draw_avx512(const drng_t *d, uint32_t pass, uint32_t mvm, uint64_t *mask)
         __m512i a1 = _mm512_set1_epi64(mvm), b1 = a1;
         __m512i a2 = _mm512_set1_epi64(pass), b2 = a2;
         __m512i a3 = _mm512_set1_epi64(d->layer), b3 = a3;
-        for (uint32_t i = 0; i < 10; i++) {
-            const __m512i pa0 = _mm512_mul_epu32(a0, m0), pa1 = _mm512_mul_epu32(a2, m1);
-            const __m512i pb0 = _mm512_mul_epu32(b0, m0), pb1 = _mm512_mul_epu32(b2, m1);
-            /* hi: the odd dword copied down (vpshufd, off the multiplier's port) */
-            a0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa1, 0xF5), a1, rk0[i], 0x96);
-            a2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa0, 0xF5), a3, rk1[i], 0x96);
-            b0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb1, 0xF5), b1, rk0[i], 0x96);
-            b2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb0, 0xF5), b3, rk1[i], 0x96);
-            a1 = pa1;
-            a3 = pa0;
-            b1 = pb1;
-            b3 = pb0;
-        }
-        const __m512i as[4] = {a0, a1, a2, a3}, bs[4] = {b0, b1, b2, b3};
+        __m512i as[4] = {a0, a1, a2, a3}, bs[4] = {b0, b1, b2, b3};
+        philox_rounds_avx512(as, bs, m0, m1, rk0, rk1);
         uint64_t w = 0;
         for (uint32_t j = 0; j < 4; j++) {
             const __m512i t = _mm512_loadu_si512(d->thr4 + j * calls16 + q0);
@@ -685,19 +699,8 @@ drng_many_avx512(drng_t *d, uint32_t pass, uint32_t mvm0, uint32_t n, uint64_t *
             __m512i a0 = q, b0 = _mm512_shuffle_epi32(q, 0xF5);
             __m512i a1 = v, b1 = _mm512_shuffle_epi32(v, 0xF5);
             __m512i a2 = c2, b2 = c2, a3 = c3, b3 = c3;
-            for (uint32_t i = 0; i < 10; i++) {
-                const __m512i pa0 = _mm512_mul_epu32(a0, m0), pa1 = _mm512_mul_epu32(a2, m1);
-                const __m512i pb0 = _mm512_mul_epu32(b0, m0), pb1 = _mm512_mul_epu32(b2, m1);
-                a0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa1, 0xF5), a1, rk0[i], 0x96);
-                a2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pa0, 0xF5), a3, rk1[i], 0x96);
-                b0 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb1, 0xF5), b1, rk0[i], 0x96);
-                b2 = _mm512_ternarylogic_epi32(_mm512_shuffle_epi32(pb0, 0xF5), b3, rk1[i], 0x96);
-                a1 = pa1;
-                a3 = pa0;
-                b1 = pb1;
-                b3 = pb0;
-            }
-            const __m512i as[4] = {a0, a1, a2, a3}, bs[4] = {b0, b1, b2, b3};
+            __m512i as[4] = {a0, a1, a2, a3}, bs[4] = {b0, b1, b2, b3};
+            philox_rounds_avx512(as, bs, m0, m1, rk0, rk1);
             uint64_t w = 0;
             for (uint32_t j = 0; j < 4; j++) {
                 const __m512i t = _mm512_loadu_si512(d->per + (2 + j) * P + off);

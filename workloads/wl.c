@@ -300,34 +300,6 @@ static int is_arch_block(const char *key)
     return 0;
 }
 
-/* The "got Y" of a shape error: a scalar quoted (at most 40 bytes, cut at a character
- * boundary, quotes and control characters shown as '?'), else what the node is. */
-static void describe_node(const ydoc_t *d, int node, char *buf, size_t n)
-{
-    const char *s = ydoc_scalar(d, node);
-    size_t len, o = 0;
-
-    if (!s) {
-        snprintf(buf, n, "%s", ydoc_kind(d, node) == YNODE_SEQ ? "a sequence" : "a mapping");
-        return;
-    }
-    if (s[0] == '\0') {
-        snprintf(buf, n, "an empty value");
-        return;
-    }
-    len = strlen(s);
-    if (len > 40)
-        for (len = 40; len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80; len--)
-            ;
-    if (n < len + 3)
-        len = n > 3 ? n - 3 : 0;
-    buf[o++] = '"';
-    for (size_t i = 0; i < len; i++)
-        buf[o++] = ((unsigned char)s[i] < 0x20 || s[i] == '"' || s[i] == '\\') ? '?' : s[i];
-    buf[o++] = '"';
-    buf[o] = '\0';
-}
-
 /* Reports each key of mapping `node` that ks does not know: "unknown key 'stide' for a
  * conv layer (did you mean 'stride'?); expected one of: name, type, ...".  At the top
  * level (`top`), an architecture block is named as such.  Fills skip[] with ks->nested
@@ -672,7 +644,7 @@ static unsigned load_layers(const ydoc_t *d, int seq, wl_net_t *net, arch_diag_l
         st[i].node = ydoc_seq_item(d, seq, i);
         set_path(path, sizeof path, i, NULL);
         if (ydoc_kind(d, st[i].node) != YNODE_MAP) {
-            describe_node(d, st[i].node, got, sizeof got);
+            ydoc_describe_node(d, st[i].node, got, sizeof got);
             ydoc_error(d, st[i].node, dl, path,
                        "expected a layer mapping such as {name: conv1, type: conv, cout: 8, "
                        "k: 3}, got %s",
@@ -776,7 +748,7 @@ static int load_doc(const ydoc_t *d, wl_net_t **out, arch_diag_list_t *dl)
         return ST_ECONFIG;
     }
     if (ydoc_kind(d, root) != YNODE_MAP) {
-        describe_node(d, root, got, sizeof got);
+        ydoc_describe_node(d, root, got, sizeof got);
         ydoc_error(d, root, dl, "",
                    "expected a network mapping with version, input and layers, got %s", got);
         return ST_ECONFIG;
@@ -805,7 +777,7 @@ static int load_doc(const ydoc_t *d, wl_net_t **out, arch_diag_list_t *dl)
         ydoc_error(d, root, dl, "input", "is required but not given");
         in_ok = 0;
     } else if (ydoc_kind(d, inode) != YNODE_MAP) {
-        describe_node(d, inode, got, sizeof got);
+        ydoc_describe_node(d, inode, got, sizeof got);
         ydoc_error(d, inode, dl, "input", "expected a mapping such as {c: 1, h: 28, w: 28}, got %s",
                    got);
         in_ok = 0;
@@ -975,23 +947,6 @@ void wl_net_destroy(wl_net_t *n)
 }
 
 /* ---- Field reference ---- */
-static const char *type_name(yfield_type_t t)
-{
-    switch (t) {
-    case YF_U32:
-        return "integer";
-    case YF_F64:
-        return "number";
-    case YF_BOOL:
-        return "bool";
-    case YF_ENUM:
-        return "enum";
-    case YF_STR:
-        return "string";
-    }
-    return "?";
-}
-
 /* One table row for r; `required` overrides the row's own flag (a per-type requirement),
  * `desc` its description (NULL: the row's, with an enum's names appended). */
 static void list_row(FILE *f, const yfield_t *r, const void *defaults, int required,
@@ -1007,17 +962,12 @@ static void list_row(FILE *f, const yfield_t *r, const void *defaults, int requi
         ydoc_format_number(r->min, lo, sizeof lo);
         ydoc_format_number(r->max, hi, sizeof hi);
     }
-    if (desc) {
+    if (desc)
         snprintf(d, sizeof d, "%s", desc);
-    } else if (r->type == YF_ENUM) {
-        size_t o = (size_t)snprintf(d, sizeof d, "%s: one of", r->desc);
-        for (size_t k = 0; r->enum_names[k] && o < sizeof d; k++)
-            o += (size_t)snprintf(d + o, sizeof d - o, "%s `%s`", k ? "," : "", r->enum_names[k]);
-    } else {
-        snprintf(d, sizeof d, "%s", r->desc);
-    }
-    fprintf(f, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r->key, type_name(r->type), dv, lo, hi,
-            r->unit, d);
+    else
+        ydoc_field_desc(r, d, sizeof d);
+    fprintf(f, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r->key, ydoc_type_name(r->type), dv, lo,
+            hi, r->unit, d);
 }
 
 static void list_header(FILE *f)

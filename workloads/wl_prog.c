@@ -301,6 +301,14 @@ uint64_t wl_prog_layer_steps(const wl_prog_layer_t *pl)
     return add_sat(pl->n_setup, mul_sat(pl->n_body, pl->items));
 }
 
+int wl_prog_uses(const wl_prog_layer_t *pl, uint32_t res)
+{
+    for (uint32_t k = 0; k < (uint32_t)pl->n_setup + pl->n_body; k++)
+        if (pl->steps[k].res == res)
+            return 1;
+    return 0;
+}
+
 uint32_t wl_prog_passes(const wl_prog_t *p, uint32_t i, uint32_t T)
 {
     return i < p->prefix && T > 0 ? 1 : T;

@@ -190,6 +190,9 @@ uint64_t wl_prog_layer_transactions(const wl_prog_layer_t *pl);
 /* Steps executed in one pass of pl (each one a busy/idle pulse of a block), saturating. */
 uint64_t wl_prog_layer_steps(const wl_prog_layer_t *pl);
 
+/* 1 when layer program pl sends operations to resource res (a wl_res_t), else 0. */
+int wl_prog_uses(const wl_prog_layer_t *pl, uint32_t res);
+
 /* Passes layer i runs in a run of T passes: 1 inside the reused prefix, else T. */
 uint32_t wl_prog_passes(const wl_prog_t *p, uint32_t i, uint32_t T);
 

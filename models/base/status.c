@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 unsigned long st_fail_alloc_at = 0;
 
@@ -56,4 +57,13 @@ void *st_calloc(unsigned long n, unsigned long size)
     if (st_fault_now())
         return NULL;
     return calloc(n ? n : 1, size ? size : 1);
+}
+
+char *st_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = st_malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
 }

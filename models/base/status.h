@@ -54,6 +54,8 @@ extern unsigned long st_fail_alloc_at;
  * goes through them so tests can inject out-of-memory. */
 void *st_malloc(unsigned long bytes);
 void *st_calloc(unsigned long n, unsigned long size);
+/* A copy of string s through st_malloc (NULL when it fails); free with free(). */
+char *st_strdup(const char *s);
 
 #ifdef __cplusplus
 }

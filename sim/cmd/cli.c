@@ -293,53 +293,71 @@ void cli_chip_area(const arch_t *a, const wl_map_t *map, trc_area_t *out)
                      shared_static_uw(a);
 }
 
-/* 1 when layer program pl sends operations to resource res. */
-static int prog_uses(const wl_prog_layer_t *pl, unsigned res)
-{
-    for (unsigned k = 0; k < (unsigned)pl->n_setup + pl->n_body; k++)
-        if (pl->steps[k].res == res)
-            return 1;
-    return 0;
-}
-
-/* The dropout probability layer i's bank achieves on chip `device_seed`: the bank the engine
- * builds (sim/engine, drng_create_chip with the program's share), its mean and deviation.
- * Leaves t->has_p 0 for a layer without dropout modules or when the bank cannot be built
- * (the run itself reports that). */
-void cli_layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, uint32_t i,
-                 uint64_t device_seed, uint64_t seed, trc_layer_t *t)
+int cli_layer_bank_key(const arch_t *a, const wl_net_t *net, const wl_map_t *map, uint32_t i,
+                       uint64_t device_seed, cli_bank_key_t *k)
 {
     const wl_layer_map_t *m = &map->layers[i];
     wl_prog_layer_t pl;
     wl_prog_layer_build(net, map, a, i, &pl);
-    if (!prog_uses(&pl, WL_RES_DRNG) || m->units == 0 || m->units > UINT32_MAX)
-        return;
-    drng_params_t dp = a->drng;
+    if (!wl_prog_uses(&pl, WL_RES_DRNG) || m->units == 0 || m->units > UINT32_MAX)
+        return 0;
+    memset(k, 0, sizeof *k);
+    k->dp = a->drng;
     if (pl.drng_share)
-        dp.share = pl.drng_share;
+        k->dp.share = pl.drng_share;
+    k->device_seed = device_seed;
+    k->layer = i;
+    k->units = (uint32_t)m->units;
+    k->p = m->p;
+    return 1;
+}
+
+void cli_bank_measure(const cli_bank_key_t *k, uint64_t seed, cli_bank_val_t *v)
+{
+    memset(v, 0, sizeof *v);
     drng_t *d = NULL;
-    if (drng_create_chip(&dp, device_seed, seed, i, (uint32_t)m->units, m->p, &d) != ST_OK)
+    if (drng_create_chip(&k->dp, k->device_seed, seed, k->layer, k->units, k->p, &d) != ST_OK)
+        return;
+    v->ok = 1;
+    v->p_target = drng_p_target(d);
+    v->p_mean = drng_p_mean(d);
+    v->p_std = drng_p_std(d);
+    v->en_ok = drng_bank_energy(d, &v->en) == ST_OK;
+    drng_destroy(d);
+}
+
+void cli_layer_p_apply(const arch_t *a, const cli_bank_val_t *v, trc_layer_t *t)
+{
+    if (!v->ok)
         return;
     t->has_p = 1;
-    t->p_target = drng_p_target(d);
-    t->p_mean = drng_p_mean(d);
-    t->p_std = drng_p_std(d);
+    t->p_target = v->p_target;
+    t->p_mean = v->p_mean;
+    t->p_std = v->p_std;
     /* A drawn bit costs the supply energy at the currents this bank's modules draw for
      * their p, unless the architecture gives the dropout energies outright. */
-    drng_energy_t e;
     const double *cfg = a->energy_cfg.e_pj;
-    if ((cfg[ACT_DRNG_SET] < 0 || cfg[ACT_DRNG_SENSE] < 0 || cfg[ACT_DRNG_RESET] < 0) &&
-        drng_bank_energy(d, &e) == ST_OK) {
+    if ((cfg[ACT_DRNG_SET] < 0 || cfg[ACT_DRNG_SENSE] < 0 || cfg[ACT_DRNG_RESET] < 0) && v->en_ok) {
         t->en = a->energy;
         if (cfg[ACT_DRNG_SET] < 0)
-            t->en.e_pj[ACT_DRNG_SET] = e.set_pj;
+            t->en.e_pj[ACT_DRNG_SET] = v->en.set_pj;
         if (cfg[ACT_DRNG_SENSE] < 0)
-            t->en.e_pj[ACT_DRNG_SENSE] = e.sense_pj;
+            t->en.e_pj[ACT_DRNG_SENSE] = v->en.sense_pj;
         if (cfg[ACT_DRNG_RESET] < 0)
-            t->en.e_pj[ACT_DRNG_RESET] = e.reset_pj;
+            t->en.e_pj[ACT_DRNG_RESET] = v->en.reset_pj;
         t->has_en = 1;
     }
-    drng_destroy(d);
+}
+
+void cli_layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, uint32_t i,
+                 uint64_t device_seed, uint64_t seed, trc_layer_t *t)
+{
+    cli_bank_key_t k;
+    cli_bank_val_t v;
+    if (!cli_layer_bank_key(a, net, map, i, device_seed, &k))
+        return;
+    cli_bank_measure(&k, seed, &v);
+    cli_layer_p_apply(a, &v, t);
 }
 
 /* Fills the writers' static per-layer description (names borrowed from net): what it

@@ -8,6 +8,7 @@
 
 #include "arch.h"
 #include "cli_opt.h"
+#include "drng.h"
 #include "trc.h"
 #include "wl.h"
 #include "wl_map.h"
@@ -147,6 +148,29 @@ void cli_describe_layers_static(const arch_t *arch, const wl_net_t *net, const w
                                 trc_layer_t *out);
 void cli_layer_p(const arch_t *a, const wl_net_t *net, const wl_map_t *map, uint32_t i,
                  uint64_t device_seed, uint64_t seed, trc_layer_t *t);
+/* cli_layer_p in three steps, so a caller can cache the middle one: the bank's inputs (0
+ * when layer i has no dropout modules, or too many: the run itself reports that), the
+ * bank built from them (its achieved p and supply energies; ok 0 when it cannot be built),
+ * and what goes into t. */
+/* A bank's inputs, zeroed before filling so that padding compares equal. */
+typedef struct cli_bank_key {
+    drng_params_t dp; /* the architecture's, with the layer's share */
+    uint64_t device_seed;
+    uint32_t layer, units;
+    double p;
+} cli_bank_key_t;
+
+/* What cli_layer_p reads from the bank. */
+typedef struct cli_bank_val {
+    int ok;    /* drng_create_chip succeeded */
+    int en_ok; /* drng_bank_energy succeeded */
+    double p_target, p_mean, p_std;
+    drng_energy_t en;
+} cli_bank_val_t;
+int cli_layer_bank_key(const arch_t *a, const wl_net_t *net, const wl_map_t *map, uint32_t i,
+                       uint64_t device_seed, cli_bank_key_t *k);
+void cli_bank_measure(const cli_bank_key_t *k, uint64_t seed, cli_bank_val_t *v);
+void cli_layer_p_apply(const arch_t *a, const cli_bank_val_t *v, trc_layer_t *t);
 /* The chip's area by component and its static power (cli.c). */
 void cli_chip_area(const arch_t *a, const wl_map_t *map, trc_area_t *out);
 

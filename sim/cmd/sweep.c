@@ -26,38 +26,6 @@
 
 /* ---- Small helpers ---- */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = st_malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
-/* "got Y" of an error: the scalar quoted (cut), or what the node is. */
-static void got_text(const ydoc_t *d, int node, char *buf, size_t n)
-{
-    const char *s = ydoc_scalar(d, node);
-    switch (ydoc_kind(d, node)) {
-    case YNODE_MAP:
-        snprintf(buf, n, "a mapping");
-        return;
-    case YNODE_SEQ:
-        snprintf(buf, n, "a sequence");
-        return;
-    case YNODE_NONE:
-        snprintf(buf, n, "nothing");
-        return;
-    case YNODE_SCALAR:
-        break;
-    }
-    if (!s || !s[0])
-        snprintf(buf, n, "an empty value");
-    else
-        snprintf(buf, n, "\"%.40s%s\"", s, strlen(s) > 40 ? "..." : "");
-}
-
 /* Decimal digits only into a uint64_t; 0 on anything else or overflow. */
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -104,7 +72,7 @@ static char *resolve(const sweep_t *s, const char *given, int is_builtin)
     char dir[4096];
     dir_of(s->path, dir, sizeof dir);
     if (is_builtin || given[0] == '/' || !dir[0])
-        return dup_str(given);
+        return st_strdup(given);
     size_t n = strlen(dir) + strlen(given) + 1;
     char *p = st_malloc(n);
     if (p)
@@ -198,7 +166,7 @@ static int add_workload(sweep_t *s, const char *given, int node, arch_diag_list_
     s->wl = w;
     w = &s->wl[s->n_wl];
     memset(w, 0, sizeof *w);
-    w->given = dup_str(given);
+    w->given = st_strdup(given);
     w->spec = w->given ? resolve(s, given, is_wl_builtin(given)) : NULL;
     if (!w->given || !w->spec) {
         free(w->given);
@@ -236,7 +204,7 @@ static int add_model(sweep_t *s, const char *given, int node, const char *path,
     s->wl = w;
     w = &s->wl[s->n_wl];
     memset(w, 0, sizeof *w);
-    w->given = dup_str(given);
+    w->given = st_strdup(given);
     w->spec = w->given ? resolve(s, given, 0) : NULL;
     if (!w->given || !w->spec) {
         free(w->given);
@@ -260,7 +228,7 @@ static int add_model(sweep_t *s, const char *given, int node, const char *path,
     if (!s->arch_given) { /* as `neuspin eval` without -a: the scheme's built-in */
         char name[64];
         eval_scheme_arch(w->scheme, name, sizeof name);
-        if (!(w->arch = st_malloc(sizeof *w->arch)) || !(w->arch_spec = dup_str(name)))
+        if (!(w->arch = st_malloc(sizeof *w->arch)) || !(w->arch_spec = st_strdup(name)))
             return -1;
         if (arch_load(name, w->arch, &tmp) != ST_OK) {
             adopt(s, node, &tmp, dl);
@@ -277,7 +245,7 @@ static const char *need_name(const sweep_t *s, int node, const char *path, const
     const char *v = ydoc_scalar(s->doc, node);
     if (!v || !v[0]) {
         char got[64];
-        got_text(s->doc, node, got, sizeof got);
+        ydoc_describe_node(s->doc, node, got, sizeof got);
         ydoc_error(s->doc, node, dl, path, "expected %s, got %s", what, got);
         return NULL;
     }
@@ -302,7 +270,7 @@ static int parse_base(sweep_t *s, int node, arch_diag_list_t *dl)
             const char *v = ydoc_scalar(d, n);
             if (!parse_u64(v, &s->seed)) {
                 char got[64];
-                got_text(d, n, got, sizeof got);
+                ydoc_describe_node(d, n, got, sizeof got);
                 ydoc_error(d, n, dl, "base.seed",
                            "expected integer in [0, 18446744073709551615], got %s", got);
                 rc = ST_ECONFIG;
@@ -333,7 +301,7 @@ static int parse_base(sweep_t *s, int node, arch_diag_list_t *dl)
     arch_diag_init(&tmp);
     int an = node ? ydoc_map_get(d, node, "arch") : 0;
     if (arch) {
-        s->arch_given = dup_str(arch);
+        s->arch_given = st_strdup(arch);
         s->arch_spec = resolve(s, arch, is_arch_builtin(arch));
         if (!s->arch_given || !s->arch_spec)
             return ST_ENOMEM;
@@ -389,7 +357,7 @@ static int add_ood(sweep_t *s, const char *t, int node, arch_diag_list_t *dl)
     char *item = NULL;
     if (!strcmp(t, "noise")) {
         name = "noise";
-        item = dup_str(t);
+        item = st_strdup(t);
     } else if (!strncmp(t, "rotate", 6) && (t[6] == 0 || t[6] == ':')) {
         name = "rotate";
         if (t[6] == ':') {
@@ -403,7 +371,7 @@ static int add_ood(sweep_t *s, const char *t, int node, arch_diag_list_t *dl)
                 return ST_ECONFIG;
             }
         }
-        item = dup_str(t);
+        item = st_strdup(t);
     } else if (!strncmp(t, "idx:", 4) && t[4]) {
         name = "idx";
         char *p = resolve(s, t + 4, 0);
@@ -459,7 +427,7 @@ static int parse_ood(sweep_t *s, int node, arch_diag_list_t *dl)
     const char *v = ydoc_scalar(d, node);
     if (!v || !v[0]) {
         char got[64];
-        got_text(d, node, got, sizeof got);
+        ydoc_describe_node(d, node, got, sizeof got);
         ydoc_error(d, node, dl, "eval.ood",
                    "expected none, or sets noise, rotate[:LO:HI], idx:FILE (a list, or "
                    "separated by commas), got %s",
@@ -488,7 +456,7 @@ static int parse_eval(sweep_t *s, int node, arch_diag_list_t *dl)
     evalrow_t r;
     if (ydoc_kind(d, node) != YNODE_MAP) {
         char got[64];
-        got_text(d, node, got, sizeof got);
+        ydoc_describe_node(d, node, got, sizeof got);
         ydoc_error(d, node, dl, "eval",
                    "expected a mapping {model, count, images, labels, ood}, got %s", got);
         return ST_ECONFIG;
@@ -521,7 +489,7 @@ static int parse_eval(sweep_t *s, int node, arch_diag_list_t *dl)
                    "eval.images and eval.labels",
                    access(EVAL_IMAGES, R_OK) != 0 ? EVAL_IMAGES : EVAL_LABELS);
         rc = ST_ECONFIG;
-    } else if (!(e->images = dup_str(EVAL_IMAGES)) || !(e->labels = dup_str(EVAL_LABELS))) {
+    } else if (!(e->images = st_strdup(EVAL_IMAGES)) || !(e->labels = st_strdup(EVAL_LABELS))) {
         return ST_ENOMEM;
     }
     if ((n = ydoc_map_get(d, node, "ood")))
@@ -553,7 +521,7 @@ static int finish_eval(sweep_t *s, arch_diag_list_t *dl)
     snprintf(digits, sizeof digits, "idx:%.*s%s%s", slash ? (int)(slash - model + 1) : 0, model, "",
              EVAL_OOD_DIGITS);
     if (rc == ST_OK && access(digits + 4, R_OK) == 0 && !strchr(digits, ',')) {
-        char *item = dup_str(digits);
+        char *item = st_strdup(digits);
         if (!item)
             return ST_ENOMEM;
         snprintf(e->ood_name[e->n_ood], sizeof e->ood_name[0], "idx");
@@ -710,7 +678,7 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
         break;
     }
     }
-    v->text = dup_str(a->kind == SWEEP_KEY_WORKLOAD || a->kind == SWEEP_KEY_MODEL ? text : canon);
+    v->text = st_strdup(a->kind == SWEEP_KEY_WORKLOAD || a->kind == SWEEP_KEY_MODEL ? text : canon);
     return v->text ? ST_OK : ST_ENOMEM;
 }
 
@@ -726,7 +694,7 @@ static int range_num(const ydoc_t *d, int rn, const char *key, const char *path,
     snprintf(full, sizeof full, "%s.%s", path, key);
     if (!parse_num(ydoc_scalar(d, n), out) ||
         (integer && (*out != floor(*out) || fabs(*out) > 9007199254740992.0))) {
-        got_text(d, n, got, sizeof got);
+        ydoc_describe_node(d, n, got, sizeof got);
         ydoc_error(d, n, dl, full, "expected %s, got %s", integer ? "an integer" : "a number", got);
         return ST_ECONFIG;
     }
@@ -751,7 +719,7 @@ static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path, ar
     }
     if (ydoc_kind(d, rn) != YNODE_MAP) {
         char got[64];
-        got_text(d, rn, got, sizeof got);
+        ydoc_describe_node(d, rn, got, sizeof got);
         ydoc_error(d, rn, dl, path, "expected a mapping {from, to, step or mul}, got %s", got);
         return ST_ECONFIG;
     }
@@ -902,7 +870,7 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
     char path[64], full[128], got[64];
     snprintf(path, sizeof path, "axes[%u]", ai);
     if (ydoc_kind(d, node) != YNODE_MAP) {
-        got_text(d, node, got, sizeof got);
+        ydoc_describe_node(d, node, got, sizeof got);
         ydoc_error(d, node, dl, path, "expected a mapping {key, values or range}, got %s", got);
         return ST_ECONFIG;
     }
@@ -918,7 +886,7 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
     }
     const char *key = ydoc_scalar(d, kn);
     if (!key || !key[0] || strlen(key) >= sizeof a->key) {
-        got_text(d, kn, got, sizeof got);
+        ydoc_describe_node(d, kn, got, sizeof got);
         ydoc_error(d, kn, dl, full,
                    "expected an architecture key path or T, mapping, workload, "
                    "seed, timing, net.*, got %s",
@@ -996,7 +964,7 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
     }
     snprintf(full, sizeof full, "%s.values", path);
     if (ydoc_kind(d, vn) != YNODE_SEQ || ydoc_len(d, vn) == 0) {
-        got_text(d, vn, got, sizeof got);
+        ydoc_describe_node(d, vn, got, sizeof got);
         ydoc_error(d, vn, dl, full, "expected a non-empty list of values, got %s",
                    ydoc_kind(d, vn) == YNODE_SEQ ? "an empty list" : got);
         return ST_ECONFIG;
@@ -1021,7 +989,7 @@ static int parse_axis(sweep_t *s, sweep_axis_t *a, int node, uint32_t ai, arch_d
             join_names(d, it, joined, sizeof joined))
             text = joined;
         if (!text) {
-            got_text(d, it, got, sizeof got);
+            ydoc_describe_node(d, it, got, sizeof got);
             ydoc_error(d, it, dl, vp, "expected a value, got %s", got);
             rc = ST_ECONFIG;
             continue;
@@ -1205,7 +1173,7 @@ static int load_doc(sweep_t *s, arch_diag_list_t *dl)
         return s->eval.on ? finish_eval(s, dl) : ST_OK;
     if (ydoc_kind(d, an) != YNODE_SEQ) {
         char got[64];
-        got_text(d, an, got, sizeof got);
+        ydoc_describe_node(d, an, got, sizeof got);
         ydoc_error(d, an, dl, "axes", "expected a list of axes, got %s", got);
         return ST_ECONFIG;
     }
@@ -1273,7 +1241,7 @@ int sweep_load(const char *path, sweep_t **out, arch_diag_list_t *dl)
     sweep_t *s = st_calloc(1, sizeof *s);
     if (!s)
         return ST_ENOMEM;
-    if (!(s->path = dup_str(path))) {
+    if (!(s->path = st_strdup(path))) {
         free(s);
         return ST_ENOMEM;
     }
@@ -1291,7 +1259,7 @@ int sweep_load_string(const char *path, const char *text, size_t len, sweep_t **
     sweep_t *s = st_calloc(1, sizeof *s);
     if (!s)
         return ST_ENOMEM;
-    if (!(s->path = dup_str(path))) {
+    if (!(s->path = st_strdup(path))) {
         free(s);
         return ST_ENOMEM;
     }

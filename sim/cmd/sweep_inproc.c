@@ -34,21 +34,8 @@
 #include "sweep.h"
 #include "sweep_int.h"
 
-/* A bank's inputs, zeroed before filling so that padding compares equal. */
-typedef struct bank_key {
-    drng_params_t dp; /* the architecture's, with the layer's share */
-    uint64_t device_seed;
-    uint32_t layer, units;
-    double p;
-} bank_key_t;
-
-/* What cli_layer_p reads from the bank. */
-typedef struct bank_val {
-    int ok;    /* drng_create_chip succeeded */
-    int en_ok; /* drng_bank_energy succeeded */
-    double p_target, p_mean, p_std;
-    drng_energy_t en;
-} bank_val_t;
+typedef cli_bank_key_t bank_key_t;
+typedef cli_bank_val_t bank_val_t;
 
 typedef struct bank_slot {
     int used;
@@ -212,70 +199,24 @@ static const bank_val_t *bank_get(sweep_eval_t *e, const bank_key_t *k)
         h = (h + 1) & (e->bank_cap - 1);
     }
     bank_slot_t *sl = &e->bank[h];
-    memset(&sl->val, 0, sizeof sl->val);
-    drng_t *d = NULL;
-    /* the mask seed: any value; it keys the masks only */
-    if (drng_create_chip(&k->dp, k->device_seed, 0, k->layer, k->units, k->p, &d) == ST_OK) {
-        sl->val.ok = 1;
-        sl->val.p_target = drng_p_target(d);
-        sl->val.p_mean = drng_p_mean(d);
-        sl->val.p_std = drng_p_std(d);
-        sl->val.en_ok = drng_bank_energy(d, &sl->val.en) == ST_OK;
-        drng_destroy(d);
-    }
+    cli_bank_measure(k, 0, &sl->val); /* the mask seed: any value, it keys the masks only */
     sl->key = *k;
     sl->used = 1;
     e->bank_n++;
     return &sl->val;
 }
 
-/* 1 when layer program pl sends operations to resource res (as cli.c's prog_uses). */
-static int prog_uses(const wl_prog_layer_t *pl, unsigned res)
-{
-    for (unsigned k = 0; k < (unsigned)pl->n_setup + pl->n_body; k++)
-        if (pl->steps[k].res == res)
-            return 1;
-    return 0;
-}
-
 /* cli_layer_p with the bank from the cache.  ST_OK or ST_ENOMEM. */
 static int layer_p(sweep_eval_t *e, const arch_t *a, const wl_net_t *net, const wl_map_t *map,
                    uint32_t i, uint64_t device_seed, trc_layer_t *t)
 {
-    const wl_layer_map_t *m = &map->layers[i];
-    wl_prog_layer_t pl;
-    wl_prog_layer_build(net, map, a, i, &pl);
-    if (!prog_uses(&pl, WL_RES_DRNG) || m->units == 0 || m->units > UINT32_MAX)
-        return ST_OK;
     bank_key_t k;
-    memset(&k, 0, sizeof k);
-    k.dp = a->drng;
-    if (pl.drng_share)
-        k.dp.share = pl.drng_share;
-    k.device_seed = device_seed;
-    k.layer = i;
-    k.units = (uint32_t)m->units;
-    k.p = m->p;
+    if (!cli_layer_bank_key(a, net, map, i, device_seed, &k))
+        return ST_OK;
     const bank_val_t *v = bank_get(e, &k);
     if (!v)
         return ST_ENOMEM;
-    if (!v->ok)
-        return ST_OK;
-    t->has_p = 1;
-    t->p_target = v->p_target;
-    t->p_mean = v->p_mean;
-    t->p_std = v->p_std;
-    const double *cfg = a->energy_cfg.e_pj;
-    if ((cfg[ACT_DRNG_SET] < 0 || cfg[ACT_DRNG_SENSE] < 0 || cfg[ACT_DRNG_RESET] < 0) && v->en_ok) {
-        t->en = a->energy;
-        if (cfg[ACT_DRNG_SET] < 0)
-            t->en.e_pj[ACT_DRNG_SET] = v->en.set_pj;
-        if (cfg[ACT_DRNG_SENSE] < 0)
-            t->en.e_pj[ACT_DRNG_SENSE] = v->en.sense_pj;
-        if (cfg[ACT_DRNG_RESET] < 0)
-            t->en.e_pj[ACT_DRNG_RESET] = v->en.reset_pj;
-        t->has_en = 1;
-    }
+    cli_layer_p_apply(a, v, t);
     return ST_OK;
 }
 
@@ -351,19 +292,19 @@ int sweep_eval_point(sweep_eval_t *e, uint64_t i, sweep_figs_t *f)
         goto out;
     }
     const int hit = e->have && e->n == n && klen == e->key_len && !memcmp(key, e->key, klen);
+    sim_job_t job;
+    memset(&job, 0, sizeof job);
+    job.arch = &a;
+    job.net = net;
+    job.map = map;
+    job.T = (uint32_t)T;
+    job.seed = seed;
+    job.layers = e->layers;
+    job.timing = SIM_TIMING_ANALYTIC;
+    job.device_seed = dseed;
     if (!hit) {
         e->misses++;
         e->have = 0;
-        sim_job_t job;
-        memset(&job, 0, sizeof job);
-        job.arch = &a;
-        job.net = net;
-        job.map = map;
-        job.T = (uint32_t)T;
-        job.seed = seed;
-        job.layers = e->layers;
-        job.timing = SIM_TIMING_ANALYTIC;
-        job.device_seed = dseed;
         st = sim_analytic_layers(&job, NULL, e->first, e->later, e->passes, err, sizeof err);
         if (st != ST_OK) {
             free(key);
@@ -382,18 +323,8 @@ int sweep_eval_point(sweep_eval_t *e, uint64_t i, sweep_figs_t *f)
         e->hits++;
         free(key);
         /* passes follow T, which is not in the key */
-        sim_job_t job;
-        memset(&job, 0, sizeof job);
-        job.arch = &a;
-        job.net = net;
-        job.map = map;
-        job.T = (uint32_t)T;
-        job.seed = seed;
-        job.layers = e->layers;
-        job.timing = SIM_TIMING_ANALYTIC;
-        job.device_seed = dseed;
         wl_prog_t *prog = NULL;
-        if (wl_prog_build(job.net, map, &a, &prog) != ST_OK) {
+        if (wl_prog_build(net, map, &a, &prog) != ST_OK) {
             st = ST_ENOMEM;
             goto out;
         }

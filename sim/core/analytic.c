@@ -38,6 +38,29 @@ static void scratch_free(scratch_t *s)
     periph_destroy(s->periph);
 }
 
+/* The block models of job's architecture and its layers' operation programs; ST_OK, or
+ * the status with err filled and nothing to free. */
+static int scratch_init(scratch_t *s, const sim_job_t *job, wl_prog_t **program, char *err,
+                        size_t errn)
+{
+    const arch_t *a = job->arch;
+    int st;
+    *s = (scratch_t){a, NULL, NULL, NULL, NULL, NULL};
+    if ((st = tile_create(&a->tile, &s->tile)) || (st = sbuf_create(&a->gbuf, &s->gbuf)) ||
+        (st = sbuf_create(&a->scale_buf, &s->scale)) || (st = bus_create(&a->bus, &s->bus)) ||
+        (st = periph_create(&a->periph, &s->periph))) {
+        scratch_free(s);
+        snprintf(err, errn, "cannot build the models: %s", st_str(st));
+        return st;
+    }
+    if ((st = wl_prog_build(job->net, job->map, a, program)) != ST_OK) {
+        scratch_free(s);
+        snprintf(err, errn, "cannot build the layers' operation programs: %s", st_str(st));
+        return st;
+    }
+    return ST_OK;
+}
+
 static uint64_t at_least_1(uint64_t c)
 {
     return c ? c : 1;
@@ -211,21 +234,11 @@ int sim_analytic(const sim_job_t *job, sim_prog_t *prog, char *err, size_t errn)
     const arch_t *a = job->arch;
     const wl_map_t *map = job->map;
     const uint32_t n = job->net->n_layers;
-    scratch_t s = {a, NULL, NULL, NULL, NULL, NULL};
+    scratch_t s;
     wl_prog_t *program = NULL;
-    int st;
-    if ((st = tile_create(&a->tile, &s.tile)) || (st = sbuf_create(&a->gbuf, &s.gbuf)) ||
-        (st = sbuf_create(&a->scale_buf, &s.scale)) || (st = bus_create(&a->bus, &s.bus)) ||
-        (st = periph_create(&a->periph, &s.periph))) {
-        scratch_free(&s);
-        snprintf(err, errn, "cannot build the models: %s", st_str(st));
+    int st = scratch_init(&s, job, &program, err, errn);
+    if (st != ST_OK)
         return st;
-    }
-    if ((st = wl_prog_build(job->net, map, a, &program)) != ST_OK) {
-        scratch_free(&s);
-        snprintf(err, errn, "cannot build the layers' operation programs: %s", st_str(st));
-        return st;
-    }
     layer_cost_t *cost = st_calloc(n ? 2 * (size_t)n : 1, sizeof *cost); /* later passes, first */
     if (!cost) {
         wl_prog_destroy(program);
@@ -325,23 +338,12 @@ uint64_t sim_estimate_toggles(const wl_net_t *net, const wl_map_t *map, uint32_t
 int sim_analytic_layers(const sim_job_t *job, const unsigned char *need, trc_rec_t *first,
                         trc_rec_t *later, uint32_t *passes, char *err, size_t errn)
 {
-    const arch_t *a = job->arch;
     const uint32_t n = job->net->n_layers;
-    scratch_t s = {a, NULL, NULL, NULL, NULL, NULL};
+    scratch_t s;
     wl_prog_t *program = NULL;
-    int st;
-    if ((st = tile_create(&a->tile, &s.tile)) || (st = sbuf_create(&a->gbuf, &s.gbuf)) ||
-        (st = sbuf_create(&a->scale_buf, &s.scale)) || (st = bus_create(&a->bus, &s.bus)) ||
-        (st = periph_create(&a->periph, &s.periph))) {
-        scratch_free(&s);
-        snprintf(err, errn, "cannot build the models: %s", st_str(st));
+    int st = scratch_init(&s, job, &program, err, errn);
+    if (st != ST_OK)
         return st;
-    }
-    if ((st = wl_prog_build(job->net, job->map, a, &program)) != ST_OK) {
-        scratch_free(&s);
-        snprintf(err, errn, "cannot build the layers' operation programs: %s", st_str(st));
-        return st;
-    }
     for (uint32_t i = 0; i < n && st == ST_OK; i++) {
         passes[i] = wl_prog_passes(program, i, job->T);
         if (need && !need[i])

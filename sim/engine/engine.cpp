@@ -569,15 +569,6 @@ void Engine::run()
     m_top.engine_done();
 }
 
-// 1 when the program sends operations to resource res.
-static bool uses(const wl_prog_layer_t &pl, unsigned res)
-{
-    for (unsigned k = 0; k < unsigned(pl.n_setup) + pl.n_body; k++)
-        if (pl.steps[k].res == res)
-            return true;
-    return false;
-}
-
 // Builds the top; returns ST_* and fills err on a model that refuses its parameters.
 static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
 {
@@ -659,7 +650,7 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
         const wl_layer_map_t &m = map.layers[i];
         const wl_prog_layer_t &pl = program->layers[i];
         top.progress[i].total_rows = pl.rows;
-        if (uses(pl, WL_RES_ARB)) {
+        if (wl_prog_uses(&pl, WL_RES_ARB)) {
             arb_t *arb = nullptr;
             if ((st = arb_create(&a.arb, job.seed, i, &arb)) != ST_OK) {
                 snprintf(err, errn, "layer '%s': cannot build its arbiter: %s", l.name, st_str(st));
@@ -671,7 +662,7 @@ static int elaborate(Top &top, sim_prog_t *prog, char *err, size_t errn)
             arb_port[i] = next_port++;
             continue;
         }
-        if (!uses(pl, WL_RES_DRNG))
+        if (!wl_prog_uses(&pl, WL_RES_DRNG))
             continue;
         // The program says how many pairs each module serves (per-pass draws spread their
         // units over the layer's physical modules).

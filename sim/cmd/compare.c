@@ -1,7 +1,7 @@
 /* compare.c - `neuspin compare`: one workload on several architectures, side by side.
  *
  * SystemC elaborates one design per process, so each architecture runs as its own child
- * (`neuspin run … -q -o TMP/i`, started with posix_spawn); the parent reads each child's
+ * (`neuspin run … -q -o TMP/i`, started by cli_spawn); the parent reads each child's
  * layers.csv and sets the totals side by side, each with its ratio to the first column.
  * Every architecture is loaded and checked before the first child starts, so a bad file is
  * reported at once with its file:line:col. */

@@ -1727,6 +1727,8 @@ int cli_sweep(args_t *a)
     int rank = 0, size = 1;
     if (sweep_mpi_init(&rank, &size) != 0)
         return CLI_ERUN;
+    if (sweep_mpi_started())
+        cli_spawn_exec_only(); /* MPI's state must not be forked into a run */
 
     /* Every rank loads and checks (the same file gives the same answer); rank 0 speaks. */
     sweep_t *s = NULL;

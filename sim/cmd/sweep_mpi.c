@@ -18,6 +18,11 @@ int sweep_mpi_built(void)
     return 1;
 }
 
+int sweep_mpi_started(void)
+{
+    return g_started;
+}
+
 int sweep_mpi_init(int *rank, int *size)
 {
     *rank = 0;
@@ -118,6 +123,11 @@ void sweep_mpi_finalize(void)
 #else /* no MPI in this build */
 
 int sweep_mpi_built(void)
+{
+    return 0;
+}
+
+int sweep_mpi_started(void)
 {
     return 0;
 }

@@ -26,6 +26,9 @@ int sweep_mpi_max(int v);
 /* Ends MPI if sweep_mpi_init started it. */
 void sweep_mpi_finalize(void);
 
+/* 1 while MPI runs in this process (sweep_mpi_init started it, not yet finalized). */
+int sweep_mpi_started(void);
+
 /* 1 when MPI support is built in. */
 int sweep_mpi_built(void);
 

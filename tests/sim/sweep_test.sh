@@ -155,6 +155,12 @@ check "every point is ok" "[ \$(grep -c ',ok,\$' $T/j1/summary.csv) -eq 12 ]"
 check "the same sweep at -j 1 and -j 2 is byte-identical (summary, manifest, traces)" \
   "diff -r $T/j1 $T/j2 > /dev/null"
 check "each point has its own traces" "[ -s $T/j1/points/0007/layers.csv ] && [ -s $T/j1/points/0007/run.json ]"
+# A point runs in a fork of the sweep (child.c: no exec); what it writes must be what a
+# fresh `neuspin run` with the point's settings writes, byte for byte.
+s11=$(sed -n '13p' "$T/j1/summary.csv" | cut -d, -f5)
+"$NS" run -T 1 --seed "$s11" -p xbar.rows=256 -p dropout.impl=mc_dropout -m 2 -o "$T/p11" -q
+check "a forked point's traces equal a fresh 'neuspin run' of its settings (layers, stats, run.json)" \
+  "cmp -s $T/p11/layers.csv $T/j1/points/0011/layers.csv && cmp -s $T/p11/stats.csv $T/j1/points/0011/stats.csv && cmp -s $T/p11/run.json $T/j1/points/0011/run.json"
 check "plain progress lines, one per point" "[ \$(grep -c '^point [0-9]*/12 ok (' $T/j2.txt) -eq 12 ]"
 # seeds: splitmix64(3, i); point 0's run.json carries it
 s0=$(sed -n '2p' "$T/j1/summary.csv" | cut -d, -f5)

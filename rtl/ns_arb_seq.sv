@@ -28,7 +28,7 @@ module ns_arb_seq
       st <= A_IDLE; d <= '0; i <= 0; left <= 0; tries_left <= 0; bits_left <= 0;
     end else if (start) begin
       st <= A_OP; d <= desc; i <= 0; left <= 0;
-    end else if (st != A_IDLE && (tick ? left == 1 : left == 0)) begin
+    end else if (st != A_IDLE && stage_ends(tick, left)) begin
       left <= 0; // the stage ends (its last cycle at a TICK): the next one is chosen
       case (st)
         A_OP:

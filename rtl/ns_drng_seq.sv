@@ -30,7 +30,7 @@ module ns_drng_seq
       st <= D_IDLE; d <= '0; i <= 0; left <= 0; pairs_left <= 0;
     end else if (start) begin
       st <= D_OP; d <= desc; i <= 0; left <= 0;
-    end else if (st != D_IDLE && (tick ? left == 1 : left == 0)) begin
+    end else if (st != D_IDLE && stage_ends(tick, left)) begin
       left <= 0; // the stage ends (its last cycle at a TICK): the next one is chosen
       case (st)
         D_OP:

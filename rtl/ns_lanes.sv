@@ -59,7 +59,7 @@ module ns_lanes
       sweeps <= 0; counted <= 0;
     end else if (start) begin
       st <= P_OP; d <= desc; i <= 0; left <= 0; counted <= 0;
-    end else if (st != P_IDLE && (tick ? left == 1 : left == 0)) begin
+    end else if (st != P_IDLE && stage_ends(tick, left)) begin
       left <= 0; // the stage ends (its last cycle at a TICK): the next one is chosen
       case (st)
         P_OP:

@@ -59,4 +59,10 @@ package ns_pkg;
   //            fit in the global buffer beside the held prefix (back-pressure)
   localparam logic [3:0] OP_END = 4'd0, OP_WAIT = 4'd1, OP_STEP = 4'd2, OP_ROWDONE = 4'd3,
                          OP_SKIP = 4'd4, OP_PASS = 4'd5, OP_ARG = 4'd6;
+  // A block's stage ends at its last cycle: with `left` cycles still to count, on the TICK
+  // edge that counts the last one (left == 1), or at once when none is left (a stage that
+  // takes no cycle, or one just chosen).  Every block sequencer advances on this.
+  function automatic logic stage_ends(logic tick, logic [31:0] left);
+    return tick ? left == 1 : left == 0;
+  endfunction
 endpackage

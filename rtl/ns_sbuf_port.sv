@@ -30,7 +30,7 @@ module ns_sbuf_port
       st <= B_IDLE; d <= '0; i <= 0; left <= 0; bits_left <= 0; t_rw <= 0; counted <= 0;
     end else if (start) begin
       st <= B_OP; d <= desc; i <= 0; left <= 0; counted <= 0;
-    end else if (st != B_IDLE && (tick ? left == 1 : left == 0)) begin
+    end else if (st != B_IDLE && stage_ends(tick, left)) begin
       left <= 0; // the stage ends (its last cycle at a TICK): the next one is chosen
       case (st)
         B_OP:

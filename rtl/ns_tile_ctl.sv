@@ -8,7 +8,9 @@
 // group - made on the following zero-time edges, which take no cycle).  Tiles of the same
 // slice shape run in lock step, so one controller stands for all the tiles of a layer that
 // share a shape.
-module ns_tile_ctl (
+module ns_tile_ctl
+  import ns_pkg::stage_ends;
+(
     input  logic        clk,
     input  logic        rst,
     input  logic        start,      // load rows/cols (a zero-time edge)
@@ -34,7 +36,7 @@ module ns_tile_ctl (
       st <= T_IDLE; left <= 0; rows_left <= 0; cols_left <= 0; bits_left <= 0; c_q <= 0;
     end else if (start) begin
       st <= T_GROUP; left <= 0; rows_left <= rows; c_q <= cols;
-    end else if (st != T_IDLE && (tick ? left == 1 : left == 0)) begin
+    end else if (st != T_IDLE && stage_ends(tick, left)) begin
       left <= 0; // the stage ends (its last cycle at a TICK): the next one is chosen
       case (st)
         T_GROUP:

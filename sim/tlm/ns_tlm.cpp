@@ -520,9 +520,9 @@ sc_core::sc_time Bus::transfer(tlm_generic_payload &gp, const Region &r)
     gp.get_extension(ix);
     uint64_t bc = 0;
     const uint64_t bits = ix && ix->bits ? ix->bits : uint64_t{8} * gp.get_data_length();
-    if (bus_transfer(m_bus, ix && ix->bits ? ix->bits : uint64_t{8} * gp.get_data_length(), &bc,
-                     ix && ix->acc ? ix->acc : &m_scratch) != ST_OK)
-        bc = 1; // unreachable for 1 <= bits < 2^63; keep the bus held a cycle anyway
+    // bits >= 1 (b_transport refuses an empty payload) and far below 2^63: cannot fail
+    if (bus_transfer(m_bus, bits, &bc, ix && ix->acc ? ix->acc : &m_scratch) != ST_OK)
+        SIM_BUG("bus_transfer refused a non-empty transfer");
     const uint64_t addr = gp.get_address();
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     gp.set_address(addr - r.base);

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1610,7 +1611,13 @@ void ydoc_format_number(double v, char *buf, size_t n)
         snprintf(buf, n, "%.0f", v);
         return;
     }
-    for (int p = 1; p <= 17; p++) {
+    /* The shortest precision that reads back.  Any decimal of at most DBL_DIG = 15
+     * significant digits survives decimal -> double -> decimal, so two such decimals never
+     * read as one double: when %.15g reads back, its digits are the shortest, and %g
+     * already dropped the trailing zeros (a shorter precision would print the same text,
+     * a non-integral value having more digits than its exponent).  Else 16 or 17.  A
+     * subnormal has fewer bits than that guarantee needs: every precision is tried. */
+    for (int p = fabs(v) < DBL_MIN ? 1 : 15; p <= 17; p++) {
         snprintf(buf, n, "%.*g", p, v);
         if (strtod(buf, NULL) == v)
             return;
@@ -1698,19 +1705,9 @@ static void join_path(char *buf, size_t n, const char *path, const char *key)
         snprintf(buf, n, "%s", key);
 }
 
-/* Reads the scalar at node into the field of row r; an error names `path`. */
-static int apply_value(const ydoc_t *d, int node, const char *path, const yfield_t *r, void *base,
-                       arch_diag_list_t *dl)
+int ydoc_number_read(const yfield_t *r, const char *s, void *field)
 {
-    char *field = (char *)base + r->offset;
-    const char *s = ydoc_scalar(d, node);
-    char got[64], lo[32], hi[32];
-    ydoc_describe_node(d, node, got, sizeof got);
-    ydoc_format_number(r->min, lo, sizeof lo);
-    ydoc_format_number(r->max, hi, sizeof hi);
-
-    switch (r->type) {
-    case YF_U32: {
+    if (r->type == YF_U32) {
         /* Plain decimal digits only: no sign, no fraction, no exponent, no base prefix.  The
          * value is gathered in a double that stops growing at 1e12, so a long digit string
          * is reported as out of range instead of wrapping around. */
@@ -1721,39 +1718,76 @@ static int apply_value(const ydoc_t *d, int node, const char *path, const yfield
                 v = v * 10 + (s[i] - '0');
             i++;
         }
-        if (!s || len == 0 || i != len) {
-            ydoc_error(d, node, dl, path, "expected integer in [%s, %s], got %s", lo, hi, got);
-            return ST_ECONFIG;
-        }
-        if (v < r->min || v > r->max) {
-            ydoc_error(d, node, dl, path, "must be between %s and %s inclusive, got %s", lo, hi, s);
-            return ST_ECONFIG;
-        }
-        *(uint32_t *)field = (uint32_t)v;
-        return ST_OK;
+        if (!s || len == 0 || i != len)
+            return YDOC_NUM_MALFORMED;
+        if (v < r->min || v > r->max)
+            return YDOC_NUM_RANGE;
+        const uint32_t u = (uint32_t)v;
+        memcpy(field, &u, sizeof u); /* field may be any byte buffer (a sweep value's raw) */
+        return 0;
     }
+    /* YF_F64: strtod alone also takes hex, "inf", "nan" and leading blanks: allow only a
+     * decimal number's characters. */
+    size_t len = s ? strlen(s) : 0;
+    char *end = NULL;
+    double v = 0;
+    int ok = s && len > 0 && strspn(s, "0123456789+-.eE") == len;
+    if (ok) {
+        errno = 0;
+        v = strtod(s, &end);
+        ok = end == s + len && isfinite(v) && errno != ERANGE;
+    }
+    if (!ok)
+        return YDOC_NUM_MALFORMED;
+    if (v < r->min || v > r->max)
+        return YDOC_NUM_RANGE;
+    memcpy(field, &v, sizeof v);
+    return 0;
+}
+
+void ydoc_number_msg(const yfield_t *r, int why, const char *s, const char *got, char *msg,
+                     size_t n)
+{
+    char lo[32], hi[32];
+    ydoc_format_number(r->min, lo, sizeof lo);
+    ydoc_format_number(r->max, hi, sizeof hi);
+    if (why == YDOC_NUM_RANGE)
+        snprintf(msg, n, "must be between %s and %s inclusive, got %s", lo, hi, s);
+    else
+        snprintf(msg, n, "expected %s in [%s, %s], got %s",
+                 r->type == YF_U32 ? "integer" : "number", lo, hi, got);
+}
+
+/* The words of a value error about node and row r: what was given, and the row's bounds.
+ * Made only for an error: formatting a number is not cheap, and a sweep checks up to a
+ * million values through apply_value. */
+static void explain(const ydoc_t *d, int node, const yfield_t *r, char got[64], char lo[32],
+                    char hi[32])
+{
+    ydoc_describe_node(d, node, got, 64);
+    ydoc_format_number(r->min, lo, 32);
+    ydoc_format_number(r->max, hi, 32);
+}
+
+/* Reads the scalar at node into the field of row r; an error names `path`. */
+static int apply_value(const ydoc_t *d, int node, const char *path, const yfield_t *r, void *base,
+                       arch_diag_list_t *dl)
+{
+    char *field = (char *)base + r->offset;
+    const char *s = ydoc_scalar(d, node);
+    char got[64], lo[32], hi[32]; /* an error's words: explain() */
+
+    switch (r->type) {
+    case YF_U32:
     case YF_F64: {
-        /* strtod alone also takes hex, "inf", "nan" and leading blanks: allow only a
-         * decimal number's characters. */
-        size_t len = s ? strlen(s) : 0;
-        char *end = NULL;
-        double v = 0;
-        int ok = s && len > 0 && strspn(s, "0123456789+-.eE") == len;
-        if (ok) {
-            errno = 0;
-            v = strtod(s, &end);
-            ok = end == s + len && isfinite(v) && errno != ERANGE;
-        }
-        if (!ok) {
-            ydoc_error(d, node, dl, path, "expected number in [%s, %s], got %s", lo, hi, got);
-            return ST_ECONFIG;
-        }
-        if (v < r->min || v > r->max) {
-            ydoc_error(d, node, dl, path, "must be between %s and %s inclusive, got %s", lo, hi, s);
-            return ST_ECONFIG;
-        }
-        *(double *)field = v;
-        return ST_OK;
+        const int why = ydoc_number_read(r, s, field);
+        if (why == 0)
+            return ST_OK;
+        char msg[256];
+        explain(d, node, r, got, lo, hi);
+        ydoc_number_msg(r, why, s, got, msg, sizeof msg);
+        ydoc_error(d, node, dl, path, "%s", msg);
+        return ST_ECONFIG;
     }
     case YF_BOOL:
         if (s && strcmp(s, "true") == 0) {
@@ -1761,6 +1795,7 @@ static int apply_value(const ydoc_t *d, int node, const char *path, const yfield
         } else if (s && strcmp(s, "false") == 0) {
             *(int *)field = 0;
         } else {
+            explain(d, node, r, got, lo, hi);
             ydoc_error(d, node, dl, path, "expected true or false, got %s", got);
             return ST_ECONFIG;
         }
@@ -1778,17 +1813,20 @@ static int apply_value(const ydoc_t *d, int node, const char *path, const yfield
         for (uint32_t j = 0; j < k && o < sizeof choices; j++)
             o += (size_t)snprintf(choices + o, sizeof choices - o, "%s%s",
                                   j == 0 ? "" : (j + 1 == k ? " or " : ", "), r->enum_names[j]);
+        explain(d, node, r, got, lo, hi);
         ydoc_error(d, node, dl, path, "expected %s%s, got %s", k > 2 ? "one of " : "", choices,
                    got);
         return ST_ECONFIG;
     }
     case YF_STR: {
         if (!s) {
+            explain(d, node, r, got, lo, hi);
             ydoc_error(d, node, dl, path, "expected a string, got %s", got);
             return ST_ECONFIG;
         }
         size_t len = strlen(s);
         if (len > 63) {
+            explain(d, node, r, got, lo, hi);
             ydoc_error(d, node, dl, path, "expected a string of at most 63 bytes, got %zu bytes",
                        len);
             return ST_ECONFIG;

@@ -135,6 +135,17 @@ typedef struct yfield {
 int ydoc_apply(const ydoc_t *d, int node, const char *path, const yfield_t *table, size_t n,
                void *base, const char *const *skip, arch_diag_list_t *dl);
 
+/* A number's text s read into `field` of the numeric row r (YF_U32: plain decimal digits;
+ * YF_F64: a finite decimal number), under the row's bounds: 0, or YDOC_NUM_MALFORMED /
+ * YDOC_NUM_RANGE with the field untouched.  ydoc_number_msg words the refusal as the loader
+ * does ("expected integer in [1, 4096], got GOT" with the caller's description `got` of the
+ * value; "must be between 1 and 4096 inclusive, got S").  The loader and callers that hold
+ * a value's text outside any document (a sweep's range) share them. */
+enum { YDOC_NUM_MALFORMED = 1, YDOC_NUM_RANGE = 2 };
+int ydoc_number_read(const yfield_t *r, const char *s, void *field);
+void ydoc_number_msg(const yfield_t *r, int why, const char *s, const char *got, char *msg,
+                     size_t n);
+
 /* Shortest text that strtod reads back as exactly v ("128", "0.0035"); integral values
  * without an exponent. */
 void ydoc_format_number(double v, char *buf, size_t n);

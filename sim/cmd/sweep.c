@@ -701,6 +701,28 @@ static int range_num(const ydoc_t *d, int rn, const char *key, const char *path,
     return ST_OK;
 }
 
+/* A value a range generated (text: a plain number, as canonical as set_value would make
+ * it).  A numeric architecture key is read straight into the value under the loader's rules
+ * (ydoc_number_read), without set_value's round trip through a YAML document of its own:
+ * a range may hold a million values.  Anything else goes through set_value. */
+static int set_range_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *text,
+                           int node, const char *path, arch_diag_list_t *dl)
+{
+    if (a->kind != SWEEP_KEY_ARCH || (a->row->type != YF_U32 && a->row->type != YF_F64))
+        return set_value(s, a, v, text, node, path, dl);
+    v->node = node;
+    const int why = ydoc_number_read(a->row, text, v->raw);
+    if (why) {
+        char got[80], msg[320];
+        snprintf(got, sizeof got, "\"%s\"", text);
+        ydoc_number_msg(a->row, why, text, got, msg, sizeof msg);
+        ydoc_error(s->doc, node, dl, path, "%s: %s", a->key, msg);
+        return ST_ECONFIG;
+    }
+    v->text = st_strdup(text);
+    return v->text ? ST_OK : ST_ENOMEM;
+}
+
 /* Expands `range: {from, to, step | mul}` into axis a's values. */
 static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path, arch_diag_list_t *dl)
 {
@@ -794,9 +816,7 @@ static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path, ar
                     snprintf(text, sizeof text, "%.0f", x); /* a negative one is refused */
                 else
                     ydoc_format_number(x, text, sizeof text);
-                char vp[192];
-                snprintf(vp, sizeof vp, "%s", path);
-                rc = set_value(s, a, &a->values[k], text, rn, vp, dl);
+                rc = set_range_value(s, a, &a->values[k], text, rn, path, dl);
                 if (rc != ST_OK)
                     return rc;
             }

@@ -732,6 +732,60 @@ START_TEST(test_format_value_is_shortest_yaml_text)
 }
 END_TEST
 
+/* The shortest text that reads back, each worked out by hand: the digits a decimal literal
+ * was written with; a double with no short decimal needs 16 or 17; a subnormal's shortest
+ * has fewer digits than the 15 a normal double guarantees. */
+START_TEST(test_format_number_is_the_shortest_that_reads_back)
+{
+    static const struct {
+        double v;
+        const char *text;
+    } c[] = {
+        {0.1, "0.1"},                       /* 1 digit */
+        {93158.3, "93158.3"},               /* 6 */
+        {0.300000000001, "0.300000000001"}, /* 12 */
+        {1e-7, "1e-07"},                    /* %g's exponent form */
+        {0.1 + 0.2, "0.30000000000000004"}, /* 17: the nearest double to 0.3 is another */
+        {1.0 / 3.0, "0.3333333333333333"},  /* 16 */
+        {4096, "4096"},                     /* integral: no exponent */
+        {5e-324, "5e-324"},                 /* the smallest subnormal: one digit reads back */
+        {1e-310, "1e-310"},                 /* a subnormal written with one digit */
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char buf[40];
+        ydoc_format_number(c[i].v, buf, sizeof buf);
+        ck_assert_str_eq(buf, c[i].text);
+    }
+}
+END_TEST
+
+/* A number's text against a row, as the loader reads it and as a sweep's range values are
+ * read (ydoc_number_read), and the words of a refusal (ydoc_number_msg). */
+START_TEST(test_number_read_rules_and_words)
+{
+    const yfield_t u = {"rows", YF_U32, 0, 0, 64, NULL, 1, 4096, "-", "rows", NULL};
+    const yfield_t f = {"e", YF_F64, 0, 0, 1, NULL, 0, 1e6, "pJ", "energy", NULL};
+    uint32_t x = 7;
+    double y = 7;
+    char msg[160];
+    ck_assert_int_eq(ydoc_number_read(&u, "4096", &x), 0);
+    ck_assert_uint_eq(x, 4096);
+    ck_assert_int_eq(ydoc_number_read(&u, "8192", &x), YDOC_NUM_RANGE);
+    ck_assert_int_eq(ydoc_number_read(&u, "-3", &x), YDOC_NUM_MALFORMED);
+    ck_assert_int_eq(ydoc_number_read(&u, "1e3", &x), YDOC_NUM_MALFORMED);
+    ck_assert_uint_eq(x, 4096); /* untouched by a refusal */
+    ck_assert_int_eq(ydoc_number_read(&f, "93158.3", &y), 0);
+    ck_assert(y == 93158.3);
+    ck_assert_int_eq(ydoc_number_read(&f, "0x10", &y), YDOC_NUM_MALFORMED);
+    ck_assert_int_eq(ydoc_number_read(&f, "1e-310", &y), YDOC_NUM_MALFORMED); /* ERANGE */
+    ck_assert_int_eq(ydoc_number_read(&f, "2e6", &y), YDOC_NUM_RANGE);
+    ydoc_number_msg(&u, YDOC_NUM_RANGE, "8192", "\"8192\"", msg, sizeof msg);
+    ck_assert_str_eq(msg, "must be between 1 and 4096 inclusive, got 8192");
+    ydoc_number_msg(&f, YDOC_NUM_MALFORMED, "0x10", "\"0x10\"", msg, sizeof msg);
+    ck_assert_str_eq(msg, "expected number in [0, 1000000], got \"0x10\"");
+}
+END_TEST
+
 Suite *yamldoc_suite(void)
 {
     Suite *s = suite_create("yamldoc");
@@ -780,6 +834,8 @@ Suite *yamldoc_suite(void)
     tcase_add_test(err, test_apply_two_choice_enum_reads_as_or);
     tcase_add_test(err, test_apply_unknown_key_suggests_a_close_one);
     tcase_add_test(err, test_apply_needs_a_mapping);
+    tcase_add_test(err, test_format_number_is_the_shortest_that_reads_back);
+    tcase_add_test(err, test_number_read_rules_and_words);
     tcase_add_test(err, test_apply_collects_every_error_and_skips_listed_keys);
     suite_add_tcase(s, err);
     return s;

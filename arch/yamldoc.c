@@ -1624,40 +1624,51 @@ void ydoc_format_number(double v, char *buf, size_t n)
     }
 }
 
-/* "got Y" part of a type error: the value quoted (cut at 40 bytes so a pasted block does
- * not flood the message; quotes and controls replaced so the message stays one line), or
- * what the node is when it is not a scalar. */
+/* A scalar's text s (len bytes) quoted for an error: cut at 40 bytes (at a character
+ * boundary, "..." marking the cut), quotes, backslashes and control characters shown as '?',
+ * so the message stays one line and unambiguous. */
+static void quote_got(const unsigned char *s, size_t len, char *buf, size_t n)
+{
+    char v[48];
+    size_t o = 0, i = 0;
+    while (i < len && o < 40) {
+        uint32_t cp;
+        size_t k = utf8_len(s + i, len - i, &cp);
+        if (k == 0 || cp < 0x20 || cp == '"' || cp == '\\') {
+            v[o++] = '?';
+            i += k ? k : 1;
+            continue;
+        }
+        if (o + k > 40)
+            break;
+        memcpy(v + o, s + i, k);
+        o += k, i += k;
+    }
+    v[o] = '\0';
+    snprintf(buf, n, "\"%s%s\"", v, i < len ? "..." : "");
+}
+
 void ydoc_describe_node(const ydoc_t *d, int node, char *buf, size_t n)
 {
     yaml_node_t *x = node_at(d, node);
-    if (!x) {
+    if (!x)
         snprintf(buf, n, "nothing");
-    } else if (x->type == YAML_MAPPING_NODE) {
+    else if (x->type == YAML_MAPPING_NODE)
         snprintf(buf, n, "a mapping");
-    } else if (x->type == YAML_SEQUENCE_NODE) {
+    else if (x->type == YAML_SEQUENCE_NODE)
         snprintf(buf, n, "a sequence");
-    } else if (x->data.scalar.length == 0 && x->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+    else if (x->data.scalar.length == 0 && x->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
         snprintf(buf, n, "an empty value");
-    } else {
-        char v[48];
-        const unsigned char *s = x->data.scalar.value;
-        size_t len = x->data.scalar.length, o = 0, i = 0;
-        while (i < len && o < 40) {
-            uint32_t cp;
-            size_t k = utf8_len(s + i, len - i, &cp);
-            if (k == 0 || cp < 0x20 || cp == '"' || cp == '\\') {
-                v[o++] = '?';
-                i += k ? k : 1;
-                continue;
-            }
-            if (o + k > 40)
-                break;
-            memcpy(v + o, s + i, k);
-            o += k, i += k;
-        }
-        v[o] = '\0';
-        snprintf(buf, n, "\"%s%s\"", v, i < len ? "..." : "");
-    }
+    else
+        quote_got(x->data.scalar.value, x->data.scalar.length, buf, n);
+}
+
+void ydoc_describe_text(const char *s, char *buf, size_t n)
+{
+    if (!s || !s[0])
+        snprintf(buf, n, "an empty value");
+    else
+        quote_got((const unsigned char *)s, strlen(s), buf, n);
 }
 
 /* Edit distance, capped: enough to suggest a key for a typo. */

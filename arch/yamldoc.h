@@ -170,6 +170,9 @@ void ydoc_format_value(const yfield_t *r, const void *base, char *buf, size_t n)
  * boundary; quotes and control characters shown as '?', so the message stays one line), or
  * what the node is ("a mapping", "a sequence", "an empty value", "nothing"). */
 void ydoc_describe_node(const ydoc_t *d, int node, char *buf, size_t n);
+/* The same for a value's text held outside a document: quoted as above, or "an empty
+ * value". */
+void ydoc_describe_text(const char *s, char *buf, size_t n);
 
 /* The reference tables' words for a row: its type ("integer", "number", "bool", "enum",
  * "string"), and its description with an enum's names appended ("…: one of `a`, `b`"). */

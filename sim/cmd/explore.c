@@ -215,27 +215,27 @@ static int parse_cfg(const ydoc_t *d, int node, xcfg_t *x, arch_diag_list_t *dl)
         const char *key = ydoc_scalar(d, ydoc_map_key(d, node, i));
         const int v = ydoc_map_value(d, node, i);
         const char *sv = ydoc_scalar(d, v);
-        char path[64];
+        char path[64], got[64];
+        ydoc_describe_node(d, v, got, sizeof got);
         snprintf(path, sizeof path, "explore.%.40s", key ? key : "?");
         uint64_t u;
         if (!key) {
             ydoc_error(d, ydoc_map_key(d, node, i), dl, "explore", "expected a key");
         } else if (!strcmp(key, "budget")) {
             if (parse_u64(sv, &u) || u < 1 || u > SWEEP_MAX_POINTS)
-                ydoc_error(d, v, dl, path, "expected integer in [1, %llu], got \"%.40s\"",
-                           SWEEP_MAX_POINTS, sv ? sv : "a collection");
+                ydoc_error(d, v, dl, path, "expected integer in [1, %llu], got %s",
+                           SWEEP_MAX_POINTS, got);
             else
                 x->budget = u;
         } else if (!strcmp(key, "population")) {
             if (parse_u64(sv, &u) || u < 4 || u > NSGA2_MAX_POP / 2 || u % 2)
-                ydoc_error(d, v, dl, path, "expected an even integer in [4, %u], got \"%.40s\"",
-                           NSGA2_MAX_POP / 2, sv ? sv : "a collection");
+                ydoc_error(d, v, dl, path, "expected an even integer in [4, %u], got %s",
+                           NSGA2_MAX_POP / 2, got);
             else
                 x->pop = (uint32_t)u;
         } else if (!strcmp(key, "seed")) {
             if (parse_u64(sv, &u))
-                ydoc_error(d, v, dl, path, "expected integer in [0, 2^64 - 1], got \"%.40s\"",
-                           sv ? sv : "a collection");
+                ydoc_error(d, v, dl, path, "expected integer in [0, 2^64 - 1], got %s", got);
             x->seed = u;
             x->have_seed = 1;
         } else if (!strcmp(key, "method")) {
@@ -246,8 +246,7 @@ static int parse_cfg(const ydoc_t *d, int node, xcfg_t *x, arch_diag_list_t *dl)
             else if (sv && !strcmp(sv, "lhs"))
                 x->method = M_LHS;
             else
-                ydoc_error(d, v, dl, path, "expected one of nsga2, random, lhs, got \"%.40s\"",
-                           sv ? sv : "a collection");
+                ydoc_error(d, v, dl, path, "expected one of nsga2, random, lhs, got %s", got);
         } else if (!strcmp(key, "objectives")) {
             size_t n = ydoc_kind(d, v) == YNODE_SEQ ? ydoc_len(d, v) : 0;
             if (n < 2 || n > NSGA2_MAX_OBJ) {
@@ -259,11 +258,13 @@ static int parse_cfg(const ydoc_t *d, int node, xcfg_t *x, arch_diag_list_t *dl)
                 const int it = ydoc_seq_item(d, v, j);
                 const char *name = ydoc_scalar(d, it);
                 x->obj[j] = name ? col_find(name, strlen(name)) : -1;
-                if (x->obj[j] < 0)
+                if (x->obj[j] < 0) {
+                    ydoc_describe_node(d, it, got, sizeof got);
                     ydoc_error(d, it, dl, path,
-                               "unknown objective \"%.40s\"; expected one of energy, latency, "
-                               "area, edap, rng_bits, rng_modules, memory_bits, tiles",
-                               name ? name : "a collection");
+                               "unknown objective %s; expected one of energy, latency, area, edap, "
+                               "rng_bits, rng_modules, memory_bits, tiles",
+                               got);
+                }
             }
         } else if (!strcmp(key, "constraints")) {
             size_t n = ydoc_kind(d, v) == YNODE_SEQ ? ydoc_len(d, v) : 0;
@@ -276,11 +277,12 @@ static int parse_cfg(const ydoc_t *d, int node, xcfg_t *x, arch_diag_list_t *dl)
                 const int it = ydoc_seq_item(d, v, j);
                 const char *t = ydoc_scalar(d, it);
                 const char *why = t ? parse_constraint(t, &x->con[j]) : "expected a string";
-                if (why)
+                if (why) {
+                    ydoc_describe_node(d, it, got, sizeof got);
                     ydoc_error(d, it, dl, path,
-                               "%s: expected COLUMN OP NUMBER such as \"area_mm2 <= 10\", got "
-                               "\"%.60s\"",
-                               why, t ? t : "a collection");
+                               "%s: expected COLUMN OP NUMBER such as \"area_mm2 <= 10\", got %s",
+                               why, got);
+                }
             }
         } else {
             ydoc_error(d, ydoc_map_key(d, node, i), dl, "explore",

@@ -539,6 +539,28 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
     v->node = node;
     switch (a->kind) {
     case SWEEP_KEY_ARCH: {
+        if (a->row->type == YF_U32 || a->row->type == YF_F64) {
+            /* A number is read straight into the value under the loader's rules, not through
+             * a YAML document of its own (arch_override): an axis may hold a million. */
+            const int why = ydoc_number_read(a->row, text, v->raw);
+            if (why) {
+                char got[64], msg[320];
+                ydoc_describe_text(text, got, sizeof got);
+                ydoc_number_msg(a->row, why, text, got, msg, sizeof msg);
+                ydoc_error(d, node, dl, path, "%s: %s", a->key, msg);
+                return ST_ECONFIG;
+            }
+            if (a->row->type == YF_U32) {
+                uint32_t u;
+                memcpy(&u, v->raw, sizeof u);
+                snprintf(canon, sizeof canon, "%u", (unsigned)u);
+            } else {
+                double x;
+                memcpy(&x, v->raw, sizeof x);
+                ydoc_format_number(x, canon, sizeof canon); /* as ydoc_format_value */
+            }
+            break;
+        }
         arch_t tmp = s->base;
         arch_diag_list_t e;
         arch_diag_init(&e);
@@ -566,10 +588,9 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
         uint64_t lo = a->kind == SWEEP_KEY_SEED ? 0 : 1;
         if (!parse_u64(text, &v->num) || v->num < lo || v->num > hi) {
             char got[64];
-            snprintf(got, sizeof got, "\"%.40s\"", text);
+            ydoc_describe_text(text, got, sizeof got);
             ydoc_error(d, node, dl, path, "%s: expected integer in [%llu, %llu], got %s", a->key,
-                       (unsigned long long)lo, (unsigned long long)hi,
-                       text[0] ? got : "an empty value");
+                       (unsigned long long)lo, (unsigned long long)hi, got);
             return ST_ECONFIG;
         }
         snprintf(canon, sizeof canon, "%llu", (unsigned long long)v->num);
@@ -580,8 +601,9 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
         while (sweep_timing_names[k] && strcmp(text, sweep_timing_names[k]) != 0)
             k++;
         if (!sweep_timing_names[k]) {
-            ydoc_error(d, node, dl, path,
-                       "timing: expected event, cycle or analytic, got \"%.40s\"", text);
+            char got[64];
+            ydoc_describe_text(text, got, sizeof got);
+            ydoc_error(d, node, dl, path, "timing: expected event, cycle or analytic, got %s", got);
             return ST_ECONFIG;
         }
         v->num = k + 1;
@@ -593,9 +615,9 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
         double x;
         if (!parse_num(text, &x)) {
             char got[64];
-            snprintf(got, sizeof got, "\"%.40s\"", text);
+            ydoc_describe_text(text, got, sizeof got);
             ydoc_error(d, node, dl, path, "%s: expected a number in [0, 0.99], got %s", a->key,
-                       text[0] ? got : "an empty value");
+                       got);
             return ST_ECONFIG;
         }
         if (x < 0 || x > NET_P_MAX) {
@@ -611,9 +633,9 @@ static int set_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *
     case SWEEP_KEY_NET_BAYES_LAST: {
         if (!parse_u64(text, &v->num) || v->num > NET_LAYERS_MAX) {
             char got[64];
-            snprintf(got, sizeof got, "\"%.40s\"", text);
+            ydoc_describe_text(text, got, sizeof got);
             ydoc_error(d, node, dl, path, "%s: expected integer in [0, %u], got %s", a->key,
-                       NET_LAYERS_MAX, text[0] ? got : "an empty value");
+                       NET_LAYERS_MAX, got);
             return ST_ECONFIG;
         }
         snprintf(canon, sizeof canon, "%llu", (unsigned long long)v->num);
@@ -699,28 +721,6 @@ static int range_num(const ydoc_t *d, int rn, const char *key, const char *path,
         return ST_ECONFIG;
     }
     return ST_OK;
-}
-
-/* A value a range generated (text: a plain number, as canonical as set_value would make
- * it).  A numeric architecture key is read straight into the value under the loader's rules
- * (ydoc_number_read), without set_value's round trip through a YAML document of its own:
- * a range may hold a million values.  Anything else goes through set_value. */
-static int set_range_value(sweep_t *s, sweep_axis_t *a, sweep_value_t *v, const char *text,
-                           int node, const char *path, arch_diag_list_t *dl)
-{
-    if (a->kind != SWEEP_KEY_ARCH || (a->row->type != YF_U32 && a->row->type != YF_F64))
-        return set_value(s, a, v, text, node, path, dl);
-    v->node = node;
-    const int why = ydoc_number_read(a->row, text, v->raw);
-    if (why) {
-        char got[80], msg[320];
-        snprintf(got, sizeof got, "\"%s\"", text);
-        ydoc_number_msg(a->row, why, text, got, msg, sizeof msg);
-        ydoc_error(s->doc, node, dl, path, "%s: %s", a->key, msg);
-        return ST_ECONFIG;
-    }
-    v->text = st_strdup(text);
-    return v->text ? ST_OK : ST_ENOMEM;
 }
 
 /* Expands `range: {from, to, step | mul}` into axis a's values. */
@@ -816,7 +816,7 @@ static int parse_range(sweep_t *s, sweep_axis_t *a, int rn, const char *path, ar
                     snprintf(text, sizeof text, "%.0f", x); /* a negative one is refused */
                 else
                     ydoc_format_number(x, text, sizeof text);
-                rc = set_range_value(s, a, &a->values[k], text, rn, path, dl);
+                rc = set_value(s, a, &a->values[k], text, rn, path, dl);
                 if (rc != ST_OK)
                     return rc;
             }
